@@ -1,0 +1,3 @@
+from kubelint_py.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,200 @@
+""".kubelint.yaml: find it, validate it, and answer what it says."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kubelint_py.model import Severity
+
+CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+
+
+class ConfigError(Exception):
+    """A configuration the user must fix; the CLI prints it on one line and exits 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    rules: frozenset[str]
+    paths: tuple[str, ...]
+    namespaces: frozenset[str]
+    kinds: frozenset[str]
+    names: frozenset[str]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    path: str | None = None
+    enable: frozenset[str] = frozenset()
+    disable: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    exemptions: tuple[Exemption, ...] = ()
+    fail_on: str = "warning"
+    custom_rules: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    namespace: str | None = None
+    assume_complete: bool = False
+    target_version: str | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    require_justification: bool = False
+    base_dir: str = "."
+
+
+def load_schema(name: str) -> Mapping[str, Any]:
+    text = resources.files("kubelint_py.schemas").joinpath(name).read_text(encoding="utf-8")
+    loaded: Mapping[str, Any] = json.loads(text)
+    return loaded
+
+
+def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
+    """KUBELINT_CONFIG, else the nearest .kubelint.yaml from `start` up to the repository
+    root (a directory with .git) or the home directory, else the XDG user config."""
+    explicit = env.get("KUBELINT_CONFIG")
+    if explicit:
+        return Path(explicit)
+    home = Path(env.get("HOME", "~")).expanduser()
+    current = start.resolve()
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = current / name
+            if candidate.is_file():
+                return candidate
+        if (current / ".git").exists() or current == home or current.parent == current:
+            break
+        current = current.parent
+    xdg = Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "kubelint" / "config.yaml"
+    return xdg if xdg.is_file() else None
+
+
+def _read_yaml(path: Path) -> Mapping[str, Any]:
+    from kubelint_py.yamlio import LimitExceeded, YamlSyntaxError, parse_document
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the configuration file is not UTF-8 text") from None
+    try:
+        parsed = parse_document(text)
+    except (YamlSyntaxError, LimitExceeded) as exc:
+        raise ConfigError(f"{path}:{exc.pos.line}:{exc.pos.column}: {exc.message}") from None
+    if parsed is None:
+        return {}
+    if not isinstance(parsed.data, Mapping):
+        raise ConfigError(f"{path}: the configuration must be a mapping of keys")
+    return parsed.data
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in seen:
+        raise ConfigError(f"{path}: `extends` loops back to a file already loaded")
+    raw = dict(_read_yaml(path))
+    validate_config_data(raw, str(path))
+    parent = raw.pop("extends", None)
+    if isinstance(parent, str):
+        base_path = (path.parent / parent) if not Path(parent).is_absolute() else Path(parent)
+        if not base_path.is_file():
+            raise ConfigError(f"{path}: extends: {parent!r} does not exist")
+        return _merge(_load_raw(base_path, (*seen, resolved)), raw)
+    return raw
+
+
+def validate_config_data(raw: Mapping[str, Any], where: str) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(load_schema("config.schema.json"))
+    error = best_match(validator.iter_errors(raw))
+    if error is None:
+        return
+    location = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, Mapping) else []
+        where_key = f"{location}." if error.absolute_path else ""
+        raise ConfigError(
+            f"{where}: unknown key {where_key}{', '.join(unknown)}; allowed: {', '.join(allowed)}"
+        )
+    raise ConfigError(f"{where}: {location}: {error.message}")
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+def config_from_data(raw: Mapping[str, Any], path: str | None = None, base_dir: str = ".") -> Config:
+    rules = raw.get("rules") or {}
+    severities = {rid: Severity.parse(sev) for rid, sev in (rules.get("severity") or {}).items()}
+    exemptions = tuple(
+        Exemption(
+            rules=frozenset(_strings(item.get("rules"))),
+            paths=_strings(item.get("paths")),
+            namespaces=frozenset(_strings(item.get("namespaces"))),
+            kinds=frozenset(_strings(item.get("kinds"))),
+            names=frozenset(_strings(item.get("names"))),
+            reason=str(item.get("reason", "")),
+        )
+        for item in raw.get("exemptions") or ()
+    )
+    target = raw.get("targetVersion")
+    return Config(
+        path=path,
+        enable=frozenset(_strings(rules.get("enable"))),
+        disable=frozenset(_strings(rules.get("disable"))),
+        severity=severities,
+        options={k: dict(v) for k, v in (rules.get("options") or {}).items()},
+        exclude=_strings(raw.get("exclude")),
+        exemptions=exemptions,
+        fail_on=str(raw.get("failOn", "warning")),
+        custom_rules=_strings(raw.get("customRules")),
+        context=_strings(raw.get("context")),
+        namespace=raw.get("namespace"),
+        assume_complete=bool(raw.get("assumeComplete", False)),
+        target_version=str(target) if target is not None else None,
+        settings=dict(raw.get("settings") or {}),
+        require_justification=bool(raw.get("requireJustification", False)),
+        base_dir=base_dir,
+    )
+
+
+def load_config(explicit: str | None, cwd: Path, env: Mapping[str, str]) -> Config:
+    """The one configuration of this run (built-in defaults when no file is found)."""
+    if explicit is not None:
+        path: Path | None = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+    else:
+        path = find_config(cwd, env)
+    if path is None:
+        return Config()
+    raw = _load_raw(path)
+    return config_from_data(raw, str(path), str(path.parent))
+
+
+def default_env() -> Mapping[str, str]:
+    return os.environ

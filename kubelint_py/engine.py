@@ -1,0 +1,270 @@
+"""Run rules over documents: dispatch by scope, isolate failures, build findings."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint_py.context import LintContext
+from kubelint_py.k8s.workloads import is_workload
+from kubelint_py.model import (
+    Document,
+    FieldPath,
+    Finding,
+    LoadProblem,
+    Location,
+    Pos,
+    Severity,
+    Span,
+    Violation,
+)
+from kubelint_py.recognize import OBJECT_DOC_TYPES
+from kubelint_py.rule_api import Rule, RuleContext
+from kubelint_py.suppress import ANNOTATION_PREFIX, Suppressor
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRule:
+    rule: Rule
+    severity: Severity
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineOptions:
+    assume_complete: bool = False
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    raise_errors: bool = False
+
+
+class Dispatch:
+    """Which rules apply to a document, decided once per (kind, doc type, workload-ness)."""
+
+    def __init__(self, rules: Sequence[ActiveRule]) -> None:
+        self._by_kind: dict[str, list[ActiveRule]] = defaultdict(list)
+        self._workload: list[ActiveRule] = []
+        self._by_doc_type: dict[str, list[ActiveRule]] = defaultdict(list)
+        self._any_object: list[ActiveRule] = []
+        self._cache: dict[tuple[str, str, bool], tuple[ActiveRule, ...]] = {}
+        for active in rules:
+            if active.rule.check is None:
+                continue
+            scope = active.rule.meta.scope
+            if scope.is_empty():
+                self._any_object.append(active)
+            for kind in scope.kinds:
+                self._by_kind[kind].append(active)
+            if "workload" in scope.kind_groups:
+                self._workload.append(active)
+            for doc_type in scope.doc_types:
+                self._by_doc_type[doc_type.value].append(active)
+
+    def rules_for(self, doc: Document) -> tuple[ActiveRule, ...]:
+        workload = is_workload(doc)
+        key = (doc.kind, doc.doc_type.value, workload)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        chosen: list[ActiveRule] = []
+        if doc.doc_type in OBJECT_DOC_TYPES:
+            chosen += self._any_object
+            chosen += self._by_kind.get(doc.kind, ())
+            if workload:
+                chosen += self._workload
+        chosen += self._by_doc_type.get(doc.doc_type.value, ())
+        seen: set[str] = set()
+        unique = tuple(a for a in chosen if not (a.rule.id in seen or seen.add(a.rule.id)))  # type: ignore[func-returns-value]
+        self._cache[key] = unique
+        return unique
+
+
+def logical_path(doc: Document, path: FieldPath) -> str:
+    """`spec.template.spec.containers[name=app].image`: list items keyed by name when they have one."""
+    parts: list[str] = []
+    current: object = doc.data
+    for step in path:
+        if isinstance(step, int):
+            item = current[step] if isinstance(current, list) and 0 <= step < len(current) else None
+            name = item.get("name") if isinstance(item, Mapping) else None
+            parts.append(f"[name={name}]" if isinstance(name, str) and name else f"[{step}]")
+            current = item
+        else:
+            parts.append(("." if parts else "") + step)
+            current = current.get(step) if isinstance(current, Mapping) else None
+    return "".join(parts)
+
+
+def fingerprint(rule_id: str, file: str, group: str, kind: str, namespace: str, name: str, path: str) -> str:
+    joined = "\0".join((rule_id, file, group, kind, namespace, name, path))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
+class Engine:
+    def __init__(
+        self,
+        rules: Sequence[ActiveRule],
+        loader_rules: Mapping[str, ActiveRule],
+        suppressor: Suppressor,
+        options: EngineOptions,
+        known_ids: frozenset[str] = frozenset(),
+    ) -> None:
+        self.rules = rules
+        self.known_ids = known_ids | {a.rule.id for a in rules} | set(loader_rules)
+        self.loader_rules = loader_rules
+        self.suppressor = suppressor
+        self.options = options
+        self.findings: list[Finding] = []
+
+    # -- building findings ----------------------------------------------------------
+    def _finding_for(self, active: ActiveRule, doc: Document, violation: Violation) -> Finding:
+        span = doc.positions.lookup(violation.path)
+        related = tuple(
+            Location(other.file, other.positions.lookup(other_path), label or other.display())
+            for other, other_path, label in violation.related
+        )
+        logical = logical_path(doc, violation.path)
+        name = doc.name or f"#{doc.index}"
+        return Finding(
+            rule_id=active.rule.id,
+            severity=active.severity,
+            document=active.rule.meta.document,
+            message=f"{doc.display()}: {violation.message}",
+            file=doc.file,
+            span=span,
+            object=doc.ref if doc.kind else None,
+            api_version=doc.api_version,
+            doc_index=doc.index,
+            path=violation.path,
+            logical_path=logical,
+            related=related,
+            helm_source=doc.helm_source,
+            fingerprint=fingerprint(active.rule.id, doc.file, doc.group, doc.kind, doc.namespace or "", name, logical),
+        )
+
+    def _emit(self, finding: Finding, doc: Document | None) -> None:
+        suppression = self.suppressor.for_finding(finding.rule_id, finding.file, finding.span.start.line, doc)
+        if suppression is not None:
+            from dataclasses import replace
+
+            finding = replace(finding, suppressed_by=suppression.kind, justification=suppression.justification)
+        self.findings.append(finding)
+
+    def _loader_finding(self, rule_id: str, file: str, span: Span, message: str,
+                        related: tuple[Location, ...] = (), helm_source: str | None = None,
+                        doc: Document | None = None) -> None:
+        active = self.loader_rules.get(rule_id)
+        if active is None:
+            return
+        self._emit(
+            Finding(
+                rule_id=rule_id,
+                severity=active.severity,
+                document=active.rule.meta.document,
+                message=message,
+                file=file,
+                span=span,
+                object=doc.ref if doc is not None and doc.kind else None,
+                api_version=doc.api_version if doc is not None else "",
+                doc_index=doc.index if doc is not None else 0,
+                related=related,
+                helm_source=helm_source,
+                fingerprint=fingerprint(rule_id, file, "", "", "", f"{span.start.line}", message),
+            ),
+            doc,
+        )
+
+    # -- running ----------------------------------------------------------------------
+    def _context_for(self, active: ActiveRule, lint: LintContext) -> RuleContext:
+        return RuleContext(lint, active.options, self.options.settings, self.options.assume_complete)
+
+    def _internal_error(self, active: ActiveRule, doc: Document | None, exc: BaseException) -> None:
+        where = f" on {doc.display()}" if doc is not None else ""
+        file = doc.file if doc is not None else "<run>"
+        span = doc.positions.lookup(()) if doc is not None else Span(Pos(1, 1), Pos(1, 2))
+        self._loader_finding(
+            "internal-error",
+            file,
+            span,
+            f"rule {active.rule.id} failed{where}: {type(exc).__name__}: {exc}; other rules still ran",
+            doc=doc,
+        )
+
+    def run(self, lint: LintContext, problems: Iterable[LoadProblem]) -> list[Finding]:
+        for problem in problems:
+            self._loader_finding(problem.code, problem.file, problem.span, problem.message, problem.related,
+                                 problem.helm_source)
+        dispatch = Dispatch(self.rules)
+        contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
+        ran_on: dict[int, set[str]] = defaultdict(set)
+        for doc in lint.documents:
+            if not doc.is_target:
+                continue
+            for active in dispatch.rules_for(doc):
+                ran_on[id(doc)].add(active.rule.id)
+                check = active.rule.check
+                assert check is not None
+                try:
+                    for violation in check(doc, contexts[active.rule.id]):
+                        self._emit(self._finding_for(active, doc, violation), doc)
+                except Exception as exc:
+                    if self.options.raise_errors:
+                        raise
+                    self._internal_error(active, doc, exc)
+        for active in self.rules:
+            run_check = active.rule.check_run
+            if run_check is None:
+                continue
+            try:
+                for doc, violation in run_check(contexts[active.rule.id]):
+                    if doc.is_target:
+                        self._emit(self._finding_for(active, doc, violation), doc)
+            except Exception as exc:
+                if self.options.raise_errors:
+                    raise
+                self._internal_error(active, None, exc)
+        self._report_unused(lint, {a.rule.id for a in self.rules} | set(self.loader_rules))
+        return finalize(self.findings)
+
+    def _report_unused(self, lint: LintContext, enabled: set[str]) -> None:
+        if "unused-suppression" not in self.loader_rules:
+            return
+        fired: dict[tuple[str, int], bool] = {}
+        for doc in lint.documents:
+            if not doc.is_target:
+                continue
+            for key in self.suppressor.unused_annotations(doc):
+                rule_id = key[len(ANNOTATION_PREFIX):] if key.startswith(ANNOTATION_PREFIX) else None
+                if rule_id is not None and rule_id != "all" and rule_id not in enabled:
+                    if rule_id in self.known_ids:
+                        continue  # rule turned off in this run: not evidence the ignore is stale
+                    message = f"annotation {key} names no known rule"
+                else:
+                    message = f"annotation {key} suppresses nothing; remove it"
+                path = ("metadata", "annotations", key)
+                self._loader_finding("unused-suppression", doc.file, doc.positions.lookup(path),
+                                     f"{doc.display()}: {message}", doc=None)
+            for directive in self.suppressor.unused_directives(doc):
+                if (doc.file, directive.comment_line) in fired:
+                    continue
+                fired[(doc.file, directive.comment_line)] = True
+                ids = set(directive.rule_ids) - {"all"}
+                if ids and not ids & enabled and ids <= self.known_ids:
+                    continue
+                unknown = sorted(ids - self.known_ids)
+                message = (f"suppression names unknown rule(s) {', '.join(unknown)}" if unknown
+                           else f"suppression of {', '.join(sorted(directive.rule_ids))} matches no finding; remove it")
+                line = directive.comment_line
+                self._loader_finding("unused-suppression", doc.file, Span(Pos(line, 1), Pos(line, 2)), message)
+
+
+def finalize(findings: Iterable[Finding]) -> list[Finding]:
+    """Sort, and emit findings that share a fingerprint once."""
+    unique: dict[tuple[str, str], Finding] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.fingerprint, finding.rule_id)
+        if key not in unique:
+            unique[key] = finding
+    return sorted(unique.values(), key=Finding.sort_key)

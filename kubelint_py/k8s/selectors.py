@@ -1,0 +1,108 @@
+"""Label selectors with the API server's semantics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    key: str
+    operator: str  # In, NotIn, Exists, DoesNotExist
+    values: frozenset[str]
+
+    def matches(self, labels: Mapping[str, object]) -> bool:
+        present = self.key in labels
+        if self.operator == "Exists":
+            return present
+        if self.operator == "DoesNotExist":
+            return not present
+        value = labels.get(self.key)
+        text = _label_text(value) if present else None
+        if self.operator == "In":
+            return present and text in self.values
+        if self.operator == "NotIn":
+            return not present or text not in self.values
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSelector:
+    """`match_labels` pairs AND `requirements`. An empty selector matches everything;
+    `nothing=True` is a selector that matches nothing (an invalid one)."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    nothing: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.match_labels and not self.requirements and not self.nothing
+
+    def matches(self, labels: Mapping[str, object]) -> bool:
+        if self.nothing:
+            return False
+        for key, value in self.match_labels:
+            if key not in labels or _label_text(labels[key]) != value:
+                return False
+        return all(req.matches(labels) for req in self.requirements)
+
+    def describe(self) -> str:
+        parts = [f"{k}={v}" for k, v in self.match_labels]
+        for req in self.requirements:
+            if req.operator in ("In", "NotIn"):
+                parts.append(f"{req.key} {req.operator.lower()} ({','.join(sorted(req.values))})")
+            elif req.operator == "Exists":
+                parts.append(req.key)
+            else:
+                parts.append(f"!{req.key}")
+        return ",".join(parts) if parts else "<everything>"
+
+
+def _label_text(value: object) -> str:
+    """Label values as the API server sees them (YAML 1.1 `true` in a label map is the string `true`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def selector_from_map(mapping: object) -> LabelSelector | None:
+    """A Service-style plain equality selector. None when absent or empty (selects nothing)."""
+    if not isinstance(mapping, Mapping) or not mapping:
+        return None
+    return LabelSelector(tuple(sorted((str(k), _label_text(v)) for k, v in mapping.items())))
+
+
+def selector_from_label_selector(obj: object) -> LabelSelector | None:
+    """A metav1.LabelSelector (`matchLabels` + `matchExpressions`). None when absent.
+
+    `{}` is the empty selector, which matches every pod (NetworkPolicy, PDB).
+    A malformed selector matches nothing, as the API server would reject it.
+    """
+    if obj is None:
+        return None
+    if not isinstance(obj, Mapping):
+        return LabelSelector(nothing=True)
+    labels = obj.get("matchLabels")
+    pairs: list[tuple[str, str]] = []
+    if isinstance(labels, Mapping):
+        pairs = sorted((str(k), _label_text(v)) for k, v in labels.items())
+    elif labels is not None:
+        return LabelSelector(nothing=True)
+    requirements: list[Requirement] = []
+    expressions = obj.get("matchExpressions")
+    if isinstance(expressions, list):
+        for expr in expressions:
+            if not isinstance(expr, Mapping):
+                return LabelSelector(nothing=True)
+            key, operator, values = expr.get("key"), expr.get("operator"), expr.get("values")
+            if not isinstance(key, str) or operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+                return LabelSelector(nothing=True)
+            value_set = frozenset(_label_text(v) for v in values) if isinstance(values, list) else frozenset()
+            requirements.append(Requirement(key, str(operator), value_set))
+    elif expressions is not None:
+        return LabelSelector(nothing=True)
+    return LabelSelector(tuple(pairs), tuple(requirements))

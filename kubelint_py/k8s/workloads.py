@@ -1,0 +1,185 @@
+"""Workloads, pod specs and containers, always with their paths (rule-catalog §0.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from enum import Enum
+from typing import NamedTuple
+
+from kubelint_py.model import Document, FieldPath, get_path
+
+POD_SPEC_PATHS: Mapping[str, FieldPath] = {
+    "Pod": ("spec",),
+    "Deployment": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+    "PodTemplate": ("template", "spec"),
+}
+WORKLOAD_KINDS = frozenset(POD_SPEC_PATHS)
+# Kinds the catalog treats as Deployments whenever they carry spec.template.
+DEPLOYMENT_LIKE = {"DeploymentConfig": "apps.openshift.io", "Rollout": "argoproj.io"}
+DEPLOYMENT_KINDS = frozenset(("Deployment", *DEPLOYMENT_LIKE))
+REPLICATED_KINDS = frozenset(("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", *DEPLOYMENT_LIKE))
+CLUSTER_SCOPED_KINDS = frozenset(
+    (
+        "Namespace", "ClusterRole", "ClusterRoleBinding", "StorageClass", "PersistentVolume", "PriorityClass",
+        "RuntimeClass", "IngressClass", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration", "GMSACredentialSpec", "Node", "CSIDriver", "CSINode",
+        "VolumeAttachment", "APIService", "CertificateSigningRequest", "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding", "GatewayClass", "ClusterIssuer", "PodSecurityPolicy",
+        "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus",
+    )
+)
+
+
+def pod_spec_path(doc: Document) -> FieldPath | None:
+    """Where the pod spec of a workload is, or None if `doc` carries no pod template."""
+    path = POD_SPEC_PATHS.get(doc.kind)
+    if path is not None:
+        if doc.kind == "Pod" and doc.api_version != "v1":
+            return None
+        return path if isinstance(get_path(doc.data, path), Mapping) else None
+    template_spec = get_path(doc.data, ("spec", "template", "spec"))
+    if not isinstance(template_spec, Mapping):
+        return None
+    if DEPLOYMENT_LIKE.get(doc.kind) == doc.group:
+        return ("spec", "template", "spec")
+    if isinstance(template_spec.get("containers"), list):
+        return ("spec", "template", "spec")
+    return None
+
+
+def is_workload(doc: Document) -> bool:
+    return pod_spec_path(doc) is not None
+
+
+def is_deployment_like(doc: Document) -> bool:
+    if doc.kind == "Deployment":
+        return True
+    if doc.kind in WORKLOAD_KINDS:
+        return False
+    return pod_spec_path(doc) is not None
+
+
+def pod_template_labels_path(doc: Document) -> FieldPath | None:
+    spec = pod_spec_path(doc)
+    if spec is None:
+        return None
+    if doc.kind == "Pod":
+        return ("metadata", "labels")
+    return (*spec[:-1], "metadata", "labels")
+
+
+def pod_template_labels(doc: Document) -> Mapping[str, object]:
+    path = pod_template_labels_path(doc)
+    labels = get_path(doc.data, path) if path else None
+    return labels if isinstance(labels, Mapping) else {}
+
+
+class ContainerKind(str, Enum):
+    CONTAINER = "container"
+    INIT = "initContainer"
+    SIDECAR = "sidecar"  # an init container with restartPolicy: Always
+    EPHEMERAL = "ephemeralContainer"
+
+
+class ContainerScope(str, Enum):
+    """The catalog's container scopes (§0.2)."""
+
+    C = "C"  # containers[]
+    C_SIDECARS = "C+S"  # containers[] and native sidecars
+    C_I = "C+I"  # containers[] and initContainers[]
+    ALL = "ALL"  # C+I and ephemeralContainers[]
+
+
+class ContainerRef(NamedTuple):
+    name: str
+    kind: ContainerKind
+    path: FieldPath  # path of the container mapping inside the document
+    data: Mapping[str, object]
+
+    def describe(self) -> str:
+        label = {
+            ContainerKind.CONTAINER: "container",
+            ContainerKind.INIT: "init container",
+            ContainerKind.SIDECAR: "sidecar container",
+            ContainerKind.EPHEMERAL: "ephemeral container",
+        }[self.kind]
+        return f'{label} "{self.name}"' if self.name else f"{label} #{self.path[-1]}"
+
+    def get(self, *path: str | int) -> object:
+        return get_path(self.data, path)
+
+
+def containers(doc: Document, scope: ContainerScope = ContainerScope.ALL) -> Iterator[ContainerRef]:
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    spec = get_path(doc.data, spec_path)
+    if not isinstance(spec, Mapping):
+        return
+    groups: list[tuple[str, ContainerKind]] = [("containers", ContainerKind.CONTAINER)]
+    if scope is not ContainerScope.C:
+        groups.append(("initContainers", ContainerKind.INIT))
+    if scope is ContainerScope.ALL:
+        groups.append(("ephemeralContainers", ContainerKind.EPHEMERAL))
+    for key, kind in groups:
+        items = spec.get(key)
+        if not isinstance(items, list):
+            continue
+        for number, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                continue
+            actual = kind
+            if kind is ContainerKind.INIT and item.get("restartPolicy") == "Always":
+                actual = ContainerKind.SIDECAR
+            elif kind is ContainerKind.INIT and scope is ContainerScope.C_SIDECARS:
+                continue
+            name = item.get("name")
+            yield ContainerRef(name if isinstance(name, str) else "", actual, (*spec_path, key, number), item)
+
+
+def pod_spec(doc: Document) -> Mapping[str, object]:
+    path = pod_spec_path(doc)
+    found = get_path(doc.data, path) if path else None
+    return found if isinstance(found, Mapping) else {}
+
+
+# Fields that exist in both PodSecurityContext and SecurityContext and so fall back.
+INHERITED_SECURITY_FIELDS = frozenset(
+    ("runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile", "appArmorProfile",
+     "windowsOptions")
+)
+
+
+def effective_security(doc: Document, container: ContainerRef, field: str) -> tuple[object, FieldPath | None]:
+    """The effective value of a securityContext field and the path it came from.
+
+    Container value if set, else the pod's (only for fields that exist at both levels).
+    Returns (None, None) when neither sets it.
+    """
+    container_ctx = container.data.get("securityContext")
+    if isinstance(container_ctx, Mapping) and container_ctx.get(field) is not None:
+        return container_ctx[field], (*container.path, "securityContext", field)
+    if field in INHERITED_SECURITY_FIELDS:
+        spec_path = pod_spec_path(doc)
+        if spec_path is not None:
+            pod_ctx = get_path(doc.data, (*spec_path, "securityContext"))
+            if isinstance(pod_ctx, Mapping) and pod_ctx.get(field) is not None:
+                return pod_ctx[field], (*spec_path, "securityContext", field)
+    return None, None
+
+
+def replicas(doc: Document) -> int:
+    """`spec.replicas` (absent = 1); Job: `spec.parallelism`."""
+    field = "parallelism" if doc.kind == "Job" else "replicas"
+    value = doc.value("spec", field)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1
+
+
+def is_namespaced(kind: str) -> bool:
+    return kind not in CLUSTER_SCOPED_KINDS

@@ -1,0 +1,302 @@
+"""Core records shared by every stage. Standard library only; imports nothing of ours."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import NamedTuple
+
+FieldPath = tuple[str | int, ...]
+
+
+class Pos(NamedTuple):
+    """1-based line and column (columns count Unicode code points)."""
+
+    line: int
+    column: int
+
+
+class Span(NamedTuple):
+    start: Pos
+    end: Pos
+
+
+FILE_START = Span(Pos(1, 1), Pos(1, 1))
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+class DocType(str, Enum):
+    K8S_OBJECT = "k8s-object"
+    ETCD_CONFIG = "etcd-config"
+    ENCRYPTION_CONFIG = "encryption-config"
+    AUDIT_POLICY = "audit-policy"
+    KUBELET_CONFIG = "kubelet-config"
+    APISERVER_STATIC_POD = "apiserver-static-pod"
+    ETCD_STATIC_POD = "etcd-static-pod"
+    CONTROL_PLANE_STATIC_POD = "control-plane-static-pod"
+    KUBECONFIG = "kubeconfig"
+    UNKNOWN = "unknown"
+
+
+class ObjectRef(NamedTuple):
+    group: str
+    kind: str
+    namespace: str | None
+    name: str
+
+    def display(self) -> str:
+        """`Kind ns/name` (or `Kind name` when cluster-scoped), as users think of objects."""
+        ident = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{self.kind} {ident}"
+
+
+class Location(NamedTuple):
+    """A secondary location: cross-object evidence or the rendered stream position."""
+
+    file: str
+    span: Span
+    label: str
+
+
+class Directive(NamedTuple):
+    """An inline suppression comment. `line` is the line it applies to (0 = whole document)."""
+
+    line: int
+    rule_ids: frozenset[str]
+    reason: str
+    comment_line: int
+
+
+class Scope(NamedTuple):
+    kinds: frozenset[str] = frozenset()
+    kind_groups: frozenset[str] = frozenset()
+    doc_types: frozenset[DocType] = frozenset()
+
+    def is_empty(self) -> bool:
+        return not (self.kinds or self.kind_groups or self.doc_types)
+
+
+class Examples(NamedTuple):
+    fail: str
+    pass_: str
+
+
+class PositionLookup:
+    """Interface of a position index; the concrete one lives in positions.py."""
+
+    def lookup(self, path: FieldPath) -> Span:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def key_span(self, path: FieldPath) -> Span | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+_MISSING = object()
+
+
+def get_path(data: object, path: Sequence[str | int]) -> object:
+    """Follow `path` through dicts and lists; None when any step is missing or wrongly typed."""
+    cur = data
+    for step in path:
+        if isinstance(cur, Mapping):
+            cur = cur.get(step, _MISSING) if isinstance(step, str) else _MISSING
+        elif isinstance(cur, list) and isinstance(step, int) and not isinstance(step, bool):
+            cur = cur[step] if -len(cur) <= step < len(cur) else _MISSING
+        else:
+            return None
+        if cur is _MISSING:
+            return None
+    return cur
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """One YAML document (or one item of a `List`) with its positions.
+
+    `data` is plain data (dict/list/str/int/float/bool/None) and read-only by contract.
+    """
+
+    file: str
+    helm_source: str | None
+    index: int
+    span: Span
+    doc_type: DocType
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+    data: Mapping[str, object]
+    positions: PositionLookup
+    directives: tuple[Directive, ...] = ()
+    is_target: bool = True
+    path_prefix: FieldPath = ()
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0] if "/" in self.api_version else ""
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.group, self.kind, self.namespace, self.name)
+
+    def display(self) -> str:
+        if self.kind:
+            return ObjectRef(self.group, self.kind, self.namespace, self.name or f"#{self.index}").display()
+        return self.doc_type.value
+
+    def value(self, *path: str | int) -> object:
+        return get_path(self.data, path)
+
+    def mapping(self, *path: str | int) -> Mapping[str, object]:
+        found = get_path(self.data, path)
+        return found if isinstance(found, Mapping) else {}
+
+    def sequence(self, *path: str | int) -> Sequence[object]:
+        found = get_path(self.data, path)
+        return found if isinstance(found, list) else ()
+
+    def string(self, *path: str | int) -> str | None:
+        found = get_path(self.data, path)
+        return found if isinstance(found, str) else None
+
+    def has(self, *path: str | int) -> bool:
+        parent = get_path(self.data, path[:-1])
+        last = path[-1]
+        if isinstance(parent, Mapping):
+            return last in parent
+        if isinstance(parent, list) and isinstance(last, int):
+            return -len(parent) <= last < len(parent)
+        return False
+
+    def labels(self) -> Mapping[str, object]:
+        return self.mapping("metadata", "labels")
+
+    def annotations(self) -> Mapping[str, object]:
+        return self.mapping("metadata", "annotations")
+
+
+class LoadProblem(NamedTuple):
+    file: str
+    span: Span
+    code: str
+    message: str
+    helm_source: str | None = None
+    related: tuple[Location, ...] = ()
+
+
+class Violation(NamedTuple):
+    """What a rule yields: a message and where in the document; the engine does the rest."""
+
+    message: str
+    path: FieldPath = ()
+    related: tuple[tuple[Document, FieldPath, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    document: str
+    message: str
+    file: str
+    span: Span
+    object: ObjectRef | None = None
+    api_version: str = ""
+    doc_index: int = 0
+    path: FieldPath = ()
+    logical_path: str = ""
+    related: tuple[Location, ...] = ()
+    helm_source: str | None = None
+    rendered: Location | None = None
+    approximate: bool = False
+    suppressed_by: str | None = None
+    justification: str = ""
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.span.start.line, self.span.start.column, self.rule_id, self.message)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleMeta:
+    id: str
+    title: str
+    document: str
+    severity: Severity
+    scope: Scope
+    rationale: str
+    remediation: str
+    examples: Examples
+    references: tuple[str, ...] = ()
+    options_schema: Mapping[str, object] | None = None
+    default_enabled: bool = True
+    category: str = "security"
+    security_severity: str | None = None
+    precision: str = "high"
+    cross_object: bool = False
+    source: str = "builtin"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolError:
+    """A problem of the run that is not a finding (unreadable directory, plugin failure)."""
+
+    file: str | None
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    findings: tuple[Finding, ...]
+    rules: tuple[RuleMeta, ...]
+    files: tuple[str, ...]
+    errors: tuple[ToolError, ...] = ()
+    stats: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppressed_by is None)
+
+    @property
+    def suppressed(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppressed_by is not None)
+
+
+def exit_code(report: Report, fail_on: Severity | None, *, internal_failure: bool = False) -> int:
+    """0 clean, 1 findings at/above `fail_on` (None = never), 2 when kubelint itself failed."""
+    if internal_failure or any(f.rule_id == "internal-error" for f in report.active):
+        return 2
+    if fail_on is None:
+        return 0
+    return 1 if any(f.severity >= fail_on for f in report.active) else 0
+
+
+CheckFn = Callable[..., Iterable[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input: a file, stdin, or an entry that could not be read (`error` set)."""
+
+    display: str
+    raw: bytes | None
+    is_target: bool = True
+    error: str | None = None

@@ -1,0 +1,159 @@
+"""One lint run, end to end: sources -> documents -> context -> findings -> Report.
+
+The CLI builds a `LintRequest`; tests call `run_lint` directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubelint_py.config import Config, ConfigError
+from kubelint_py.context import LintContext
+from kubelint_py.discovery import Ignore, discover, read_ignore_file
+from kubelint_py.engine import ActiveRule, Engine, EngineOptions
+from kubelint_py.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.model import Report, Source, ToolError
+from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
+from kubelint_py.rule_api import Rule
+from kubelint_py.suppress import Suppressor
+from kubelint_py.yamlio import Limits
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LintRequest:
+    paths: Sequence[str] = ()
+    sources: Sequence[Source] = ()
+    context_paths: Sequence[str] = ()
+    stdin: bytes | None = None
+    stdin_name: str = "<stdin>"
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    namespace: str | None = None
+    assume_complete: bool = False
+    raise_errors: bool = False
+    plugins: bool = True
+    custom_rules: Sequence[str] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    target_version: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+
+def _load_options(config: Config) -> LoadOptions:
+    limits = dict(config.settings.get("limits") or {})
+    default = LoadOptions()
+    return LoadOptions(
+        max_file_bytes=limits.get("maxFileBytes", default.max_file_bytes),
+        max_documents=limits.get("maxDocuments", default.max_documents),
+        limits=Limits(
+            max_depth=limits.get("maxDepth", default.limits.max_depth),
+            max_nodes=limits.get("maxNodes", default.limits.max_nodes),
+            max_scalar=limits.get("maxScalarLength", default.limits.max_scalar),
+        ),
+    )
+
+
+def rule_options(rule: Rule, config: Config) -> dict[str, Any]:
+    """Per-rule options: the schema's defaults overlaid with the config's, validated."""
+    given = dict(config.options.get(rule.id, {}))
+    schema = rule.meta.options_schema
+    if schema is None:
+        if given:
+            raise ConfigError(f"{config.path or 'configuration'}: rules.options.{rule.id}: this rule takes no options")
+        return {}
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    error = best_match(Draft202012Validator(schema).iter_errors(given))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path)
+        suffix = f".{where}" if where else ""
+        raise ConfigError(f"{config.path or 'configuration'}: rules.options.{rule.id}{suffix}: {error.message}")
+    defaults = {k: v.get("default") for k, v in (schema.get("properties") or {}).items() if isinstance(v, Mapping)}
+    return {**{k: v for k, v in defaults.items() if v is not None}, **given}
+
+
+def active_rules(registry: Registry, config: Config, request: LintRequest) -> list[ActiveRule]:
+    selection = select_rules(
+        registry, enable=config.enable, disable=config.disable, select=request.select, ignore=request.ignore
+    )
+    if selection.unknown:
+        raise ConfigError(f"unknown rule id or guidance document: {', '.join(sorted(set(selection.unknown)))} "
+                          "(see `kubelint rules`)")
+    unknown_overrides = sorted(set(config.severity) - set(registry.rules))
+    if unknown_overrides:
+        raise ConfigError(f"{config.path}: rules.severity names unknown rule(s): {', '.join(unknown_overrides)}")
+    unknown_options = sorted(set(config.options) - set(registry.rules))
+    if unknown_options:
+        raise ConfigError(f"{config.path}: rules.options names unknown rule(s): {', '.join(unknown_options)}")
+    return [ActiveRule(r, severity_of(r, config.severity), rule_options(r, config)) for r in selection.enabled]
+
+
+def collect_sources(request: LintRequest, config: Config) -> tuple[list[Source], list[Source]]:
+    patterns = read_ignore_file(request.cwd) + list(config.exclude)
+    ignore = Ignore(patterns)
+    targets = list(request.sources) + discover(
+        request.paths, cwd=request.cwd, ignore=ignore, stdin=request.stdin, stdin_name=request.stdin_name
+    )
+    target_names = {s.display for s in targets}
+    context_paths = [*request.context_paths, *config.context]
+    context = [
+        s for s in discover(context_paths, cwd=request.cwd, ignore=ignore, is_target=False)
+        if s.display not in target_names and s.error is None
+    ] if context_paths else []
+    return targets, context
+
+
+def run_lint(request: LintRequest, config: Config, registry: Registry | None = None) -> Report:
+    registry = registry or build_registry(custom=[*config.custom_rules, *request.custom_rules], plugins=request.plugins)
+    rules = active_rules(registry, config, request)
+    targets, context_sources = collect_sources(request, config)
+    options = _load_options(config)
+    result = LoadResult()
+    for source in (*targets, *context_sources):
+        load_source(source, options, result)
+    namespace = request.namespace or config.namespace or "default"
+    lint = LintContext(result.documents, default_namespace=namespace)
+    loader_ids = {r.id for r in registry.rules.values() if r.check is None and r.check_run is None}
+    enabled_loader = {a.rule.id: a for a in rules if a.rule.id in loader_ids}
+    checked = [a for a in rules if a.rule.id not in loader_ids]
+    settings = {**config.settings, **request.settings}
+    settings["targetVersion"] = request.target_version or config.target_version
+    engine = Engine(
+        checked,
+        enabled_loader,
+        Suppressor(config),
+        EngineOptions(
+            assume_complete=request.assume_complete or config.assume_complete,
+            settings=settings,
+            raise_errors=request.raise_errors,
+        ),
+        known_ids=frozenset(registry.rules),
+    )
+    for file, line in result.bad_directives:
+        from kubelint_py.model import LoadProblem, Pos, Span
+
+        result.problems.append(
+            LoadProblem(file, Span(Pos(line, 1), Pos(line, 2)), "unused-suppression",
+                        "malformed suppression comment: use `# kubelint: ignore[rule-id,...] reason`")
+        )
+    findings = engine.run(lint, result.problems)
+    errors = list(registry.errors)
+    errors += [ToolError(s.display, s.error) for s in targets if s.error is not None]
+    target_files = tuple(sorted({s.display for s in targets if s.raw is not None}))
+    stats = {
+        "files": len(target_files),
+        "documents": sum(1 for d in result.documents if d.is_target),
+        "unknown": result.unknown,
+        "templatesSkipped": result.templates_skipped,
+        "rules": len(rules),
+    }
+    return Report(
+        findings=tuple(findings),
+        rules=tuple(a.rule.meta for a in rules),
+        files=target_files,
+        errors=tuple(errors),
+        stats=stats,
+    )

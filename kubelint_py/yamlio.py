@@ -1,0 +1,374 @@
+"""The only module that touches ruamel.yaml: YAML text -> plain data + positions.
+
+Nodes are composed by ruamel's C parser (ruamel.yaml.clib), so marks come at C speed;
+one Python walk turns them into dicts/lists/scalars and fills the position index.
+Scalars are resolved the way Kubernetes reads YAML (go-yaml v2, YAML 1.1 style):
+`yes`/`on` are booleans, `0644` is octal. No tag ever constructs an object: unknown
+tags (`!!python/object`, `!foo`) yield the node's text, or its mapping or list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from kubelint_py.model import Pos, Span
+from kubelint_py.positions import Children, Entry, PositionIndex
+
+_TAG = "tag:yaml.org,2002:"
+STR = _TAG + "str"
+INT = _TAG + "int"
+FLOAT = _TAG + "float"
+BOOL = _TAG + "bool"
+NULL = _TAG + "null"
+MAP = _TAG + "map"
+SEQ = _TAG + "seq"
+MERGE = _TAG + "merge"
+VALUE = _TAG + "value"
+
+_BOOL_TRUE = frozenset("y Y yes Yes YES true True TRUE on On ON".split())
+_BOOL_FALSE = frozenset("n N no No NO false False FALSE off Off OFF".split())
+_NULLS = frozenset(("~", "null", "Null", "NULL", ""))
+_INT_RE = re.compile(
+    r"""[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*)\Z
+      |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+\Z""",
+    re.X,
+)
+_FLOAT_RE = re.compile(
+    r"""[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?\Z
+      |[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z""",
+    re.X,
+)
+_MAYBE_SPECIAL = frozenset("0123456789+-.~nNyYtTfFoO<=")
+
+
+def resolve_plain(value: str) -> str:
+    """The YAML 1.1 tag of a plain (unquoted, untagged) scalar."""
+    if not value:
+        return NULL
+    if value[0] not in _MAYBE_SPECIAL:
+        return STR
+    if value in _BOOL_TRUE or value in _BOOL_FALSE:
+        return BOOL
+    if value in _NULLS:
+        return NULL
+    if value == "<<":
+        return MERGE
+    if _INT_RE.match(value):
+        return INT
+    if _FLOAT_RE.match(value) and (any(ch.isdigit() for ch in value) or "inf" in value.lower() or "nan" in value.lower()):
+        return FLOAT
+    return STR
+
+
+def to_int(text: str) -> int:
+    body = text.replace("_", "")
+    sign = -1 if body.startswith("-") else 1
+    body = body.lstrip("+-")
+    if ":" in body:
+        total = 0
+        for part in body.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    if body.startswith("0b"):
+        return sign * int(body[2:], 2)
+    if body.startswith("0x"):
+        return sign * int(body[2:], 16)
+    if body.startswith("0o"):
+        return sign * int(body[2:], 8)
+    if len(body) > 1 and body.startswith("0"):
+        return sign * int(body, 8)
+    return sign * int(body)
+
+
+def to_float(text: str) -> float:
+    low = text.lower().replace("_", "")
+    if low.endswith(".inf"):
+        return float("-inf") if low.startswith("-") else float("inf")
+    if low == ".nan":
+        return float("nan")
+    return float(low)
+
+
+class _Parser(CParser):  # type: ignore[misc]
+    """The C composer with our own scalar resolver (path resolvers are not used)."""
+
+    def descend_resolver(self, *_args: object) -> None:
+        return None
+
+    def ascend_resolver(self, *_args: object) -> None:
+        return None
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> str:
+        if kind is ScalarNode:
+            assert value is not None
+            if isinstance(implicit, tuple) and implicit[0]:
+                return resolve_plain(value)
+            return STR
+        return MAP if kind is MappingNode else SEQ
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+class LimitExceeded(Exception):
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    key: str
+    first: Pos
+    second: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedYaml:
+    data: object
+    positions: PositionIndex
+    duplicates: tuple[Duplicate, ...]
+    tags: tuple[tuple[str, Pos], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_depth: int = 200
+    max_nodes: int = 2_000_000
+    max_scalar: int = 5_000_000
+
+
+def _mark(mark: Any, line_offset: int) -> tuple[int, int]:
+    return mark.line + 1 + line_offset, mark.column + 1
+
+
+def _syntax_error(exc: YAMLError, line_offset: int, text: str = "") -> YamlSyntaxError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and context is not None and text:
+        # "unexpected end of stream" lands after the document: the opening is more useful
+        last_content = len(text.rstrip().split("\n")) - 1
+        if mark.line > last_content:
+            mark = context
+    pos = Pos(*_mark(mark, line_offset)) if mark is not None else Pos(1 + line_offset, 1)
+    if isinstance(exc, MarkedYAMLError):
+        parts = [p for p in (exc.context, exc.problem) if p]
+        message = ": ".join(parts) if parts else "invalid YAML"
+    else:
+        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+    return YamlSyntaxError(message, pos)
+
+
+def _nesting_is_plausible(text: str, limits: Limits) -> bool:
+    """Cheap upper bound on nesting depth; the C composer recurses without a limit."""
+    flow = text.count("[") + text.count("{")
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return flow + longest < limits.max_depth * 4
+
+
+def _check_depth(text: str, limits: Limits, line_offset: int) -> None:
+    """Exact depth check on the event stream (iterative, so safe on hostile input)."""
+    parser = _Parser(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, MappingStartEvent | SequenceStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise LimitExceeded(
+                        f"nesting deeper than {limits.max_depth} levels",
+                        Pos(*_mark(event.start_mark, line_offset)),
+                    )
+            elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+                depth -= 1
+    except YAMLError as exc:
+        raise _syntax_error(exc, line_offset, text) from None
+    finally:
+        parser.dispose()
+
+
+def parse_document(text: str, *, line_offset: int = 0, limits: Limits = Limits()) -> ParsedYaml | None:
+    """Parse one YAML document. None for an empty document.
+
+    Raises YamlSyntaxError or LimitExceeded; never anything else for any input text.
+    """
+    if not _nesting_is_plausible(text, limits):
+        _check_depth(text, limits, line_offset)
+    parser = _Parser(text)
+    try:
+        node = parser.get_single_node()
+    except YAMLError as exc:
+        raise _syntax_error(exc, line_offset, text) from None
+    except RecursionError:
+        raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
+    finally:
+        parser.dispose()
+    if node is None:
+        return None
+    walker = _Walker(line_offset, limits)
+    try:
+        data, children = walker.walk(node, 0)
+    except RecursionError:
+        raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
+    sl, sc = _mark(node.start_mark, line_offset)
+    el, ec = _mark(node.end_mark, line_offset)
+    index = PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), children)
+    return ParsedYaml(data, index, tuple(walker.duplicates), tuple(walker.tags))
+
+
+class _Walker:
+    __slots__ = ("duplicates", "limits", "memo", "nodes", "offset", "tags")
+
+    def __init__(self, line_offset: int, limits: Limits) -> None:
+        self.offset = line_offset
+        self.limits = limits
+        self.nodes = 0
+        self.memo: dict[int, tuple[object, Children, int]] = {}
+        self.duplicates: list[Duplicate] = []
+        self.tags: list[tuple[str, Pos]] = []
+
+    def walk(self, node: Any, depth: int) -> tuple[object, Children]:
+        key = id(node)
+        seen = self.memo.get(key)
+        if seen is not None:
+            # an alias: share the converted value, but charge its full size so that
+            # "billion laughs" documents hit the node limit instead of exploding later
+            self._charge(seen[2], node)
+            return seen[0], seen[1]
+        before = self.nodes
+        if depth > self.limits.max_depth:
+            raise LimitExceeded(
+                f"nesting deeper than {self.limits.max_depth} levels", Pos(*_mark(node.start_mark, self.offset))
+            )
+        self._charge(1, node)
+        tag = node.tag
+        result: tuple[object, Children]
+        if isinstance(node, MappingNode):
+            result = self._mapping(node, depth)
+        elif isinstance(node, SequenceNode):
+            result = self._sequence(node, depth)
+        else:
+            result = (self._scalar(node), None)
+        if not tag.startswith(_TAG) or tag[len(_TAG) :] not in _KNOWN_TAGS:
+            self.tags.append((tag, Pos(*_mark(node.start_mark, self.offset))))
+        if node.anchor is not None or isinstance(node, MappingNode | SequenceNode):
+            self.memo[key] = (result[0], result[1], self.nodes - before)
+        return result
+
+    def _charge(self, count: int, node: Any) -> None:
+        self.nodes += count
+        if self.nodes > self.limits.max_nodes:
+            raise LimitExceeded(
+                f"more than {self.limits.max_nodes:,} nodes after alias expansion",
+                Pos(*_mark(node.start_mark, self.offset)),
+            )
+
+    def _scalar(self, node: Any) -> object:
+        value: str = node.value
+        if len(value) > self.limits.max_scalar:
+            raise LimitExceeded(
+                f"scalar longer than {self.limits.max_scalar:,} characters", Pos(*_mark(node.start_mark, self.offset))
+            )
+        tag = node.tag
+        if tag == STR:
+            return value
+        try:
+            if tag == INT:
+                return to_int(value)
+            if tag == BOOL:
+                if value in _BOOL_TRUE:
+                    return True
+                if value in _BOOL_FALSE:
+                    return False
+                return value.lower() in ("true", "yes", "on", "y")
+            if tag == NULL:
+                return None
+            if tag == FLOAT:
+                return to_float(value)
+        except ValueError:
+            return value
+        return value
+
+    def _entry(self, key_node: Any, value_node: Any, child: Children) -> Entry:
+        off = self.offset
+        ks, ke = key_node.start_mark, key_node.end_mark
+        vs, ve = value_node.start_mark, value_node.end_mark
+        return (
+            ks.line + 1 + off,
+            ks.column + 1,
+            ke.line + 1 + off,
+            ke.column + 1,
+            vs.line + 1 + off,
+            vs.column + 1,
+            ve.line + 1 + off,
+            ve.column + 1,
+            child,
+        )
+
+    def _mapping(self, node: Any, depth: int) -> tuple[object, Children]:
+        data: dict[object, object] = {}
+        positions: dict[object, Entry] = {}
+        merged: list[tuple[object, Children]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                merged.append(self.walk(value_node, depth + 1))
+                continue
+            # keys stay text: JSON (and so the API server) only has string keys
+            key: object = key_node.value if isinstance(key_node, ScalarNode) else str(self.walk(key_node, depth + 1)[0])
+            value, child = self.walk(value_node, depth + 1)
+            if key in positions:
+                old = positions[key]
+                self.duplicates.append(
+                    Duplicate(str(key), Pos(old[0], old[1]), Pos(*_mark(key_node.start_mark, self.offset)))
+                )
+            data[key] = value
+            positions[key] = self._entry(key_node, value_node, child)
+        for source, source_children in merged:
+            _merge_into(data, positions, source, source_children)
+        return data, positions
+
+    def _sequence(self, node: Any, depth: int) -> tuple[object, Children]:
+        items: list[object] = []
+        positions: list[Entry] = []
+        for item in node.value:
+            value, child = self.walk(item, depth + 1)
+            items.append(value)
+            positions.append(self._entry(item, item, child))
+        return items, positions
+
+
+def _merge_into(data: dict[object, object], positions: dict[object, Entry], source: object, children: Children) -> None:
+    """`<<: *base` merge keys: explicit keys win over merged ones."""
+    sources = source if isinstance(source, list) else [source]
+    child_list = children if isinstance(children, list) else [None] * len(sources)
+    for one, one_children in zip(sources, child_list, strict=False):
+        if not isinstance(one, dict):
+            continue
+        nested = one_children[8] if isinstance(one_children, tuple) else children
+        for key, value in one.items():
+            if key not in data:
+                data[key] = value
+                if isinstance(nested, dict) and key in nested:
+                    positions[key] = nested[key]
+
+
+_KNOWN_TAGS = frozenset(("str", "int", "float", "bool", "null", "map", "seq", "merge", "value", "timestamp",
+                         "binary", "omap", "pairs", "set"))

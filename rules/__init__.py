@@ -1,0 +1,1 @@
+"""Built-in rules, one package per guidance document."""

@@ -1,0 +1,1 @@
+"""Built-in rules of one guidance document (see kubelint_py/guidance.py)."""

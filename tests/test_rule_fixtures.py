@@ -1,0 +1,73 @@
+"""One parametrised test drives every rule's fixtures and executed examples.
+
+fixtures/<rule-id>/fail-*.yaml mark each expected finding with `# expect: <rule-id>` on its
+line; pass-*.yaml must give none. A first-line comment `# fixture-config: {json}` supplies
+.kubelint.yaml keys (rule options, settings, assumeComplete, namespace, targetVersion).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kubelint_py.model import Source
+from tests.helpers import FIXTURES, NON_RULE_DIRS, expectations, fixture_config, lint_sources, registry
+
+LOADER_ONLY = frozenset(("internal-error",))  # cannot be triggered by input text
+
+
+def _fixture_files() -> list[Path]:
+    return sorted(p for p in FIXTURES.glob("*/*") if p.parent.name not in NON_RULE_DIRS
+                  and p.name.startswith(("fail-", "pass-")) and not p.name.endswith(".expect"))
+
+
+@pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture(path: Path) -> None:
+    rule_id = path.parent.name
+    assert rule_id in registry().rules, f"fixture folder {rule_id} names no rule"
+    select = [rule_id] if rule_id == "yaml-syntax" else [rule_id, "yaml-syntax"]
+    report = lint_sources([Source(path.relative_to(FIXTURES).as_posix(), path.read_bytes())],
+                          select=select, config=fixture_config(path))
+    syntax = [f for f in report.findings if f.rule_id == "yaml-syntax" and rule_id != "yaml-syntax"]
+    assert not syntax, f"fixture is not valid YAML: {syntax}"
+    got = Counter((f.rule_id, f.span.start.line) for f in report.findings if f.rule_id == rule_id)
+    if path.name.startswith("pass-"):
+        assert not got, f"pass fixture produced findings: {[f.message for f in report.findings]}"
+        return
+    expected = expectations(path)
+    assert expected, "a fail fixture must mark its expected findings with `# expect: <rule-id>`"
+    assert got == expected, "\n".join(f"{f.span.start.line}: {f.message}" for f in report.findings)
+
+
+def _all_rule_ids() -> list[str]:
+    return sorted(registry().rules)
+
+
+@pytest.mark.parametrize("rule_id", _all_rule_ids())
+def test_rule_has_fixtures(rule_id: str) -> None:
+    if rule_id in LOADER_ONLY:
+        return
+    folder = FIXTURES / rule_id
+    assert list(folder.glob("fail-*")), f"{rule_id} has no fail fixture"
+    assert list(folder.glob("pass-*")), f"{rule_id} has no pass fixture"
+
+
+@pytest.mark.parametrize("rule_id", _all_rule_ids())
+def test_examples_execute(rule_id: str) -> None:
+    if rule_id in LOADER_ONLY:
+        return
+    meta = registry().rules[rule_id].meta
+    failing = lint_sources([Source("example.yaml", meta.examples.fail.encode())], select=[rule_id],
+                           assume_complete=True)
+    assert any(f.rule_id == rule_id for f in failing.findings), "examples.fail does not trigger the rule"
+    passing = lint_sources([Source("example.yaml", meta.examples.pass_.encode())], select=[rule_id],
+                           assume_complete=True)
+    assert not [f for f in passing.findings if f.rule_id == rule_id], "examples.pass triggers the rule"
+
+
+def test_every_fixture_folder_names_a_rule() -> None:
+    for folder in FIXTURES.iterdir():
+        if folder.is_dir() and folder.name not in NON_RULE_DIRS:
+            assert folder.name in registry().rules, f"fixtures/{folder.name} names no rule"
