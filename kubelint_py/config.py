@@ -133,9 +133,7 @@ def validate_config_data(raw: Mapping[str, Any], where: str) -> None:
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, Mapping) else []
         where_key = f"{location}." if error.absolute_path else ""
-        raise ConfigError(
-            f"{where}: unknown key {where_key}{', '.join(unknown)}; allowed: {', '.join(allowed)}"
-        )
+        raise ConfigError(f"{where}: unknown key {where_key}{', '.join(unknown)}; allowed: {', '.join(allowed)}")
     raise ConfigError(f"{where}: {location}: {error.message}")
 
 
@@ -186,7 +184,7 @@ def load_config(explicit: str | None, cwd: Path, env: Mapping[str, str]) -> Conf
     """The one configuration of this run (built-in defaults when no file is found)."""
     if explicit is not None:
         path: Path | None = Path(explicit)
-        if not path.is_file():
+        if path is None or not path.is_file():
             raise ConfigError(f"{explicit}: configuration file not found")
     else:
         path = find_config(cwd, env)

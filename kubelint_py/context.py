@@ -128,8 +128,8 @@ class LintContext:
         found: list[PodTemplate] = []
         for ns in namespaces:
             if selector.match_labels:
-                candidates: Iterable[PodTemplate] = min(
-                    (self._label_index.get((ns, k, v), ()) for k, v in selector.match_labels), key=len
+                candidates: Sequence[PodTemplate] = min(
+                    (self._label_index.get((ns, k, v), []) for k, v in selector.match_labels), key=len
                 )
             else:
                 candidates = index.get(ns, ())

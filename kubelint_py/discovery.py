@@ -89,7 +89,9 @@ def _walk(root: Path, cwd: Path, ignore: Ignore, is_target: bool) -> Iterator[So
         except OSError:
             real = str(directory)
         if real in seen:
-            yield Source(display_path(directory, cwd), None, is_target, "symbolic link loop (directory already visited)")
+            yield Source(
+                display_path(directory, cwd), None, is_target, "symbolic link loop (directory already visited)"
+            )
             return
         seen.add(real)
         try:
@@ -133,7 +135,7 @@ def discover(
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
             if _GLOB_CHARS & set(raw):
-                matches = sorted(glob.glob(raw, recursive=True))
+                matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207 (absolute patterns too)
                 if not matches:
                     raise DiscoveryError(f"{raw}: no file matches this pattern")
                 for match in matches:

@@ -152,9 +152,16 @@ class Engine:
             finding = replace(finding, suppressed_by=suppression.kind, justification=suppression.justification)
         self.findings.append(finding)
 
-    def _loader_finding(self, rule_id: str, file: str, span: Span, message: str,
-                        related: tuple[Location, ...] = (), helm_source: str | None = None,
-                        doc: Document | None = None) -> None:
+    def _loader_finding(
+        self,
+        rule_id: str,
+        file: str,
+        span: Span,
+        message: str,
+        related: tuple[Location, ...] = (),
+        helm_source: str | None = None,
+        doc: Document | None = None,
+    ) -> None:
         active = self.loader_rules.get(rule_id)
         if active is None:
             return
@@ -194,8 +201,9 @@ class Engine:
 
     def run(self, lint: LintContext, problems: Iterable[LoadProblem]) -> list[Finding]:
         for problem in problems:
-            self._loader_finding(problem.code, problem.file, problem.span, problem.message, problem.related,
-                                 problem.helm_source)
+            self._loader_finding(
+                problem.code, problem.file, problem.span, problem.message, problem.related, problem.helm_source
+            )
         dispatch = Dispatch(self.rules)
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
         ran_on: dict[int, set[str]] = defaultdict(set)
@@ -236,7 +244,7 @@ class Engine:
             if not doc.is_target:
                 continue
             for key in self.suppressor.unused_annotations(doc):
-                rule_id = key[len(ANNOTATION_PREFIX):] if key.startswith(ANNOTATION_PREFIX) else None
+                rule_id = key[len(ANNOTATION_PREFIX) :] if key.startswith(ANNOTATION_PREFIX) else None
                 if rule_id is not None and rule_id != "all" and rule_id not in enabled:
                     if rule_id in self.known_ids:
                         continue  # rule turned off in this run: not evidence the ignore is stale
@@ -244,8 +252,9 @@ class Engine:
                 else:
                     message = f"annotation {key} suppresses nothing; remove it"
                 path = ("metadata", "annotations", key)
-                self._loader_finding("unused-suppression", doc.file, doc.positions.lookup(path),
-                                     f"{doc.display()}: {message}", doc=None)
+                self._loader_finding(
+                    "unused-suppression", doc.file, doc.positions.lookup(path), f"{doc.display()}: {message}", doc=None
+                )
             for directive in self.suppressor.unused_directives(doc):
                 if (doc.file, directive.comment_line) in fired:
                     continue
@@ -254,8 +263,11 @@ class Engine:
                 if ids and not ids & enabled and ids <= self.known_ids:
                     continue
                 unknown = sorted(ids - self.known_ids)
-                message = (f"suppression names unknown rule(s) {', '.join(unknown)}" if unknown
-                           else f"suppression of {', '.join(sorted(directive.rule_ids))} matches no finding; remove it")
+                message = (
+                    f"suppression names unknown rule(s) {', '.join(unknown)}"
+                    if unknown
+                    else f"suppression of {', '.join(sorted(directive.rule_ids))} matches no finding; remove it"
+                )
                 line = directive.comment_line
                 self._loader_finding("unused-suppression", doc.file, Span(Pos(line, 1), Pos(line, 2)), message)
 

@@ -21,7 +21,7 @@ from kubelint_py.model import (
 from kubelint_py.positions import PositionIndex, shifted
 from kubelint_py.recognize import recognize
 from kubelint_py.streams import Chunk, split_documents
-from kubelint_py.yamlio import Limits, LimitExceeded, ParsedYaml, YamlSyntaxError, parse_document
+from kubelint_py.yamlio import LimitExceeded, Limits, ParsedYaml, YamlSyntaxError, parse_document
 
 _TEMPLATE_RE = re.compile(r"\{\{-?\s")
 
@@ -30,7 +30,7 @@ _TEMPLATE_RE = re.compile(r"\{\{-?\s")
 class LoadOptions:
     max_file_bytes: int = 20 * 1024 * 1024
     max_documents: int = 10_000
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(slots=True)
@@ -117,11 +117,15 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
                     display,
                     Span(dup.second, Pos(dup.second.line, dup.second.column + len(dup.key))),
                     "yaml-duplicate-key",
-                    f"key {dup.key!r} is defined twice (first at line {dup.first.line}); "
-                    "kubectl rejects the document",
+                    f"key {dup.key!r} is defined twice (first at line {dup.first.line}); kubectl rejects the document",
                     chunk.helm_source,
-                    (Location(display, Span(dup.first, Pos(dup.first.line, dup.first.column + len(dup.key))),
-                              "first definition"),),
+                    (
+                        Location(
+                            display,
+                            Span(dup.first, Pos(dup.first.line, dup.first.column + len(dup.key))),
+                            "first definition",
+                        ),
+                    ),
                 )
             )
         _add_documents(display, chunk, parsed, index, is_target, result)

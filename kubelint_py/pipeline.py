@@ -71,7 +71,9 @@ def rule_options(rule: Rule, config: Config) -> dict[str, Any]:
         where = ".".join(str(p) for p in error.absolute_path)
         suffix = f".{where}" if where else ""
         raise ConfigError(f"{config.path or 'configuration'}: rules.options.{rule.id}{suffix}: {error.message}")
-    defaults = {k: v.get("default") for k, v in (schema.get("properties") or {}).items() if isinstance(v, Mapping)}
+    properties = schema.get("properties")
+    props: Mapping[str, Any] = properties if isinstance(properties, Mapping) else {}
+    defaults = {k: v.get("default") for k, v in props.items() if isinstance(v, Mapping)}
     return {**{k: v for k, v in defaults.items() if v is not None}, **given}
 
 
@@ -80,8 +82,9 @@ def active_rules(registry: Registry, config: Config, request: LintRequest) -> li
         registry, enable=config.enable, disable=config.disable, select=request.select, ignore=request.ignore
     )
     if selection.unknown:
-        raise ConfigError(f"unknown rule id or guidance document: {', '.join(sorted(set(selection.unknown)))} "
-                          "(see `kubelint rules`)")
+        raise ConfigError(
+            f"unknown rule id or guidance document: {', '.join(sorted(set(selection.unknown)))} (see `kubelint rules`)"
+        )
     unknown_overrides = sorted(set(config.severity) - set(registry.rules))
     if unknown_overrides:
         raise ConfigError(f"{config.path}: rules.severity names unknown rule(s): {', '.join(unknown_overrides)}")
@@ -99,10 +102,15 @@ def collect_sources(request: LintRequest, config: Config) -> tuple[list[Source],
     )
     target_names = {s.display for s in targets}
     context_paths = [*request.context_paths, *config.context]
-    context = [
-        s for s in discover(context_paths, cwd=request.cwd, ignore=ignore, is_target=False)
-        if s.display not in target_names and s.error is None
-    ] if context_paths else []
+    context = (
+        [
+            s
+            for s in discover(context_paths, cwd=request.cwd, ignore=ignore, is_target=False)
+            if s.display not in target_names and s.error is None
+        ]
+        if context_paths
+        else []
+    )
     return targets, context
 
 
@@ -136,8 +144,12 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
         from kubelint_py.model import LoadProblem, Pos, Span
 
         result.problems.append(
-            LoadProblem(file, Span(Pos(line, 1), Pos(line, 2)), "unused-suppression",
-                        "malformed suppression comment: use `# kubelint: ignore[rule-id,...] reason`")
+            LoadProblem(
+                file,
+                Span(Pos(line, 1), Pos(line, 2)),
+                "unused-suppression",
+                "malformed suppression comment: use `# kubelint: ignore[rule-id,...] reason`",
+            )
         )
     findings = engine.run(lint, result.problems)
     errors = list(registry.errors)

@@ -13,8 +13,15 @@ _STATIC_POD_TYPES = {
     "kube-scheduler": DocType.CONTROL_PLANE_STATIC_POD,
 }
 ETCD_CONFIG_KEYS = frozenset(
-    ("data-dir", "listen-client-urls", "initial-cluster", "client-transport-security", "peer-transport-security",
-     "listen-peer-urls", "advertise-client-urls")
+    (
+        "data-dir",
+        "listen-client-urls",
+        "initial-cluster",
+        "client-transport-security",
+        "peer-transport-security",
+        "listen-peer-urls",
+        "advertise-client-urls",
+    )
 )
 
 

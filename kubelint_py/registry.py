@@ -86,7 +86,9 @@ def load_yaml_rules(text: str, source: str) -> list[Rule]:
             raise RuleSpecError(f"{source}:{chunk.first_line}: a rule must be a mapping")
         validate_rule_spec(parsed.data, source, validator)
         if "schema" not in parsed.data:
-            raise RuleSpecError(f"{source}: rule {parsed.data['id']}: a declarative rule needs target, message and schema")
+            raise RuleSpecError(
+                f"{source}: rule {parsed.data['id']}: a declarative rule needs target, message and schema"
+            )
         found.append(build_declarative(parsed.data, source))
     return found
 
@@ -149,13 +151,11 @@ def load_plugins(registry: Registry) -> None:
         try:
             module = ep.load()
             validator = validator or _validator()
-            count = 0
             for found in rules_in_module(module):
                 if not found.id.startswith(f"{ep.name}/"):
                     raise RuleSpecError(f"rule id {found.id!r} must start with {ep.name + '/'!r}")
                 validate_rule(found, f"plugin {ep.name}", validator)
                 registry.add(found, f"plugin {ep.name}")
-                count += 1
             registry.plugins.append((ep.name, dist, version))
         except Exception as exc:  # a broken plugin must not take the run down
             registry.errors.append(ToolError(None, f"plugin {ep.name} from {dist} could not be loaded: {exc}"))

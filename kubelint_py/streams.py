@@ -52,7 +52,7 @@ def split_documents(text: str) -> list[Chunk]:
 def _make_chunk(lines: list[str], start: int, end: int, has_kubelint: bool, has_source: bool) -> Chunk:
     body = lines[start:end]
     if body and body[0].startswith("..."):
-        body = [""] + body[1:]
+        body = ["", *body[1:]]
     text = "\n".join(body)
     helm_source = _helm_source(body) if has_source else None
     directives: tuple[Directive, ...] = ()

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.cyaml import CParser
+from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     MappingEndEvent,
@@ -37,8 +37,8 @@ SEQ = _TAG + "seq"
 MERGE = _TAG + "merge"
 VALUE = _TAG + "value"
 
-_BOOL_TRUE = frozenset("y Y yes Yes YES true True TRUE on On ON".split())
-_BOOL_FALSE = frozenset("n N no No NO false False FALSE off Off OFF".split())
+_BOOL_TRUE = frozenset(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"])
+_BOOL_FALSE = frozenset(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"])
 _NULLS = frozenset(("~", "null", "Null", "NULL", ""))
 _INT_RE = re.compile(
     r"""[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*)\Z
@@ -67,7 +67,9 @@ def resolve_plain(value: str) -> str:
         return MERGE
     if _INT_RE.match(value):
         return INT
-    if _FLOAT_RE.match(value) and (any(ch.isdigit() for ch in value) or "inf" in value.lower() or "nan" in value.lower()):
+    if _FLOAT_RE.match(value) and (
+        any(ch.isdigit() for ch in value) or "inf" in value.lower() or "nan" in value.lower()
+    ):
         return FLOAT
     return STR
 
@@ -370,5 +372,21 @@ def _merge_into(data: dict[object, object], positions: dict[object, Entry], sour
                     positions[key] = nested[key]
 
 
-_KNOWN_TAGS = frozenset(("str", "int", "float", "bool", "null", "map", "seq", "merge", "value", "timestamp",
-                         "binary", "omap", "pairs", "set"))
+_KNOWN_TAGS = frozenset(
+    (
+        "str",
+        "int",
+        "float",
+        "bool",
+        "null",
+        "map",
+        "seq",
+        "merge",
+        "value",
+        "timestamp",
+        "binary",
+        "omap",
+        "pairs",
+        "set",
+    )
+)

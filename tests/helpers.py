@@ -46,7 +46,11 @@ def lint_sources(
     cwd: Path = ROOT,
 ) -> Report:
     request = LintRequest(
-        sources=sources, select=select, assume_complete=assume_complete, raise_errors=raise_errors, plugins=False,
+        sources=sources,
+        select=select,
+        assume_complete=assume_complete,
+        raise_errors=raise_errors,
+        plugins=False,
         cwd=cwd,
     )
     return run_lint(request, make_config(config), registry())

@@ -19,8 +19,13 @@ LOADER_ONLY = frozenset(("internal-error",))  # cannot be triggered by input tex
 
 
 def _fixture_files() -> list[Path]:
-    return sorted(p for p in FIXTURES.glob("*/*") if p.parent.name not in NON_RULE_DIRS
-                  and p.name.startswith(("fail-", "pass-")) and not p.name.endswith(".expect"))
+    return sorted(
+        p
+        for p in FIXTURES.glob("*/*")
+        if p.parent.name not in NON_RULE_DIRS
+        and p.name.startswith(("fail-", "pass-"))
+        and not p.name.endswith(".expect")
+    )
 
 
 @pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -28,8 +33,9 @@ def test_fixture(path: Path) -> None:
     rule_id = path.parent.name
     assert rule_id in registry().rules, f"fixture folder {rule_id} names no rule"
     select = [rule_id] if rule_id == "yaml-syntax" else [rule_id, "yaml-syntax"]
-    report = lint_sources([Source(path.relative_to(FIXTURES).as_posix(), path.read_bytes())],
-                          select=select, config=fixture_config(path))
+    report = lint_sources(
+        [Source(path.relative_to(FIXTURES).as_posix(), path.read_bytes())], select=select, config=fixture_config(path)
+    )
     syntax = [f for f in report.findings if f.rule_id == "yaml-syntax" and rule_id != "yaml-syntax"]
     assert not syntax, f"fixture is not valid YAML: {syntax}"
     got = Counter((f.rule_id, f.span.start.line) for f in report.findings if f.rule_id == rule_id)
@@ -59,11 +65,13 @@ def test_examples_execute(rule_id: str) -> None:
     if rule_id in LOADER_ONLY:
         return
     meta = registry().rules[rule_id].meta
-    failing = lint_sources([Source("example.yaml", meta.examples.fail.encode())], select=[rule_id],
-                           assume_complete=True)
+    failing = lint_sources(
+        [Source("example.yaml", meta.examples.fail.encode())], select=[rule_id], assume_complete=True
+    )
     assert any(f.rule_id == rule_id for f in failing.findings), "examples.fail does not trigger the rule"
-    passing = lint_sources([Source("example.yaml", meta.examples.pass_.encode())], select=[rule_id],
-                           assume_complete=True)
+    passing = lint_sources(
+        [Source("example.yaml", meta.examples.pass_.encode())], select=[rule_id], assume_complete=True
+    )
     assert not [f for f in passing.findings if f.rule_id == rule_id], "examples.pass triggers the rule"
 
 

@@ -26,12 +26,32 @@ DEPLOYMENT_KINDS = frozenset(("Deployment", *DEPLOYMENT_LIKE))
 REPLICATED_KINDS = frozenset(("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", *DEPLOYMENT_LIKE))
 CLUSTER_SCOPED_KINDS = frozenset(
     (
-        "Namespace", "ClusterRole", "ClusterRoleBinding", "StorageClass", "PersistentVolume", "PriorityClass",
-        "RuntimeClass", "IngressClass", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-        "ValidatingWebhookConfiguration", "GMSACredentialSpec", "Node", "CSIDriver", "CSINode",
-        "VolumeAttachment", "APIService", "CertificateSigningRequest", "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding", "GatewayClass", "ClusterIssuer", "PodSecurityPolicy",
-        "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus",
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "PersistentVolume",
+        "PriorityClass",
+        "RuntimeClass",
+        "IngressClass",
+        "CustomResourceDefinition",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "GMSACredentialSpec",
+        "Node",
+        "CSIDriver",
+        "CSINode",
+        "VolumeAttachment",
+        "APIService",
+        "CertificateSigningRequest",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "GatewayClass",
+        "ClusterIssuer",
+        "PodSecurityPolicy",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+        "ComponentStatus",
     )
 )
 
@@ -151,8 +171,7 @@ def pod_spec(doc: Document) -> Mapping[str, object]:
 
 # Fields that exist in both PodSecurityContext and SecurityContext and so fall back.
 INHERITED_SECURITY_FIELDS = frozenset(
-    ("runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile", "appArmorProfile",
-     "windowsOptions")
+    ("runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile", "appArmorProfile", "windowsOptions")
 )
 
 

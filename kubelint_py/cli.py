@@ -1,0 +1,380 @@
+"""The command line: the only module that touches argv, the environment, stdout/stderr and
+the exit code. `main(argv) -> int` so it can be tested without SystemExit."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from kubelint_py import version
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
+class KubelintError(click.ClickException):
+    """A problem the user must fix (bad config, unknown rule, unwritable output): exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"kubelint: error: {self.format_message()}", err=True)
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    """Repeatable options that also accept comma lists: `--select a,b --select c`."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _color_default(ctx_color: bool | None) -> bool:
+    if ctx_color is not None:
+        return ctx_color
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file in the same directory and a rename,
+    so a reader never sees half a report and a failure leaves nothing behind."""
+    directory = path.parent if str(path.parent) else Path()
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        Path(tmp_name).replace(path)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _check_writable(path: Path) -> None:
+    directory = path.parent if str(path.parent) else Path()
+    if not directory.is_dir():
+        raise KubelintError(f"cannot write {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise KubelintError(f"cannot write {path}: it is a directory")
+    if not os.access(directory, os.W_OK):
+        raise KubelintError(f"cannot write {path}: permission denied")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(version(), "--version", prog_name="kubelint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Offline static linter for Kubernetes manifests, Helm and Kustomize output, and
+    control-plane configuration."""
+
+
+@cli.command("lint")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    help="Output format; repeat with --output for several reports in one run. [default: text]",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report of the matching --format to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Lowest severity that makes the exit code 1. [default: warning]",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings exist (report-only adoption).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
+@click.option("--select", multiple=True, help="Only these rule ids or guidance documents (comma lists allowed).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or guidance documents.")
+@click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n).")
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    help="Load PATH for cross-object lookups only; its findings are not reported.",
+)
+@click.option(
+    "--assume-complete", is_flag=True, help="The input is self-contained: cross-object rules drop their guards."
+)
+@click.option("--include-suppressed", is_flag=True, help="Also show suppressed findings (text, SARIF).")
+@click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31.")
+@click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML).")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins.")
+@click.option("--stdin-filename", help="Path to report for input read from stdin.")
+@click.option("--sarif-category", default="manifests", show_default=True, help="SARIF automationDetails category.")
+@click.option(
+    "--sarif-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory SARIF URIs are relative to. [default: current directory]",
+)
+@click.option("--show-source", is_flag=True, help="Text: print the offending line with a caret.")
+@click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]")
+@click.option("--quiet", "-q", is_flag=True, help="Text: findings only, no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding.")
+@click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate.")
+def lint_command(
+    paths: tuple[str, ...],
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    config_path: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    namespace: str | None,
+    context_paths: tuple[str, ...],
+    assume_complete: bool,
+    include_suppressed: bool,
+    target_version: str | None,
+    rule_paths: tuple[str, ...],
+    no_plugins: bool,
+    stdin_filename: str | None,
+    sarif_category: str,
+    sarif_root: Path | None,
+    show_source: bool,
+    color: bool | None,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
+    """Lint manifests in PATHS (files, directories, quoted globs, or - for stdin)."""
+    from kubelint_py.config import ConfigError, load_config
+    from kubelint_py.discovery import DiscoveryError
+    from kubelint_py.model import Severity, exit_code
+    from kubelint_py.pipeline import LintRequest, run_lint
+    from kubelint_py.registry import RegistryError
+
+    formats = formats or ("text",)
+    if len(outputs) > len(formats):
+        raise click.UsageError("more --output than --format options: pair each --output with a --format")
+    for out in outputs:
+        _check_writable(out)
+    if target_version is not None and not _valid_version(target_version):
+        raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("no PATH given: name files or directories, or - to read stdin")
+        paths = ("-",)
+    cwd = Path.cwd()
+    try:
+        config = load_config(config_path, cwd, os.environ)
+    except ConfigError as exc:
+        raise KubelintError(str(exc)) from None
+    stdin_bytes = None
+    if "-" in paths:
+        stdin_bytes = _read_stdin()
+    request = LintRequest(
+        paths=paths,
+        context_paths=context_paths,
+        stdin=stdin_bytes,
+        stdin_name=stdin_filename or "<stdin>",
+        select=_split(select),
+        ignore=_split(ignore),
+        namespace=namespace,
+        assume_complete=assume_complete,
+        raise_errors=debug,
+        plugins=not no_plugins,
+        custom_rules=rule_paths,
+        target_version=target_version,
+        cwd=cwd,
+    )
+    try:
+        report = run_lint(request, config)
+    except (ConfigError, RegistryError, DiscoveryError) as exc:
+        raise KubelintError(str(exc)) from None
+    threshold_name = fail_on or config.fail_on
+    threshold = None if exit_zero or threshold_name == "never" else Severity.parse(threshold_name)
+    code = exit_code(report, threshold)
+    if not report.findings and not report.stats.get("documents") and not report.errors:
+        click.echo("kubelint: no Kubernetes objects found", err=True)
+        if report.stats.get("templatesSkipped"):
+            click.echo(
+                f"kubelint: skipped {report.stats['templatesSkipped']} unrendered Helm template file(s); "
+                "lint `helm template` output instead",
+                err=True,
+            )
+    _emit_reports(
+        report,
+        formats,
+        outputs,
+        code,
+        threshold,
+        sarif_root or cwd,
+        sarif_category,
+        _color_default(color),
+        show_source,
+        include_suppressed,
+        quiet,
+        verbose,
+        cwd,
+        stdin_bytes,
+        stdin_filename or "<stdin>",
+    )
+    raise SystemExit(code)
+
+
+def _valid_version(text: str) -> bool:
+    major, _, minor = text.partition(".")
+    return major == "1" and minor.isdigit()
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        return b""
+    try:
+        return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+    except (OSError, ValueError):
+        return b""
+
+
+def _emit_reports(
+    report: Any,
+    formats: Sequence[str],
+    outputs: Sequence[Path],
+    code: int,
+    threshold: Any,
+    sarif_root: Path,
+    sarif_category: str,
+    color: bool,
+    show_source: bool,
+    include_suppressed: bool,
+    quiet: bool,
+    verbose: bool,
+    cwd: Path,
+    stdin_bytes: bytes | None,
+    stdin_name: str,
+) -> None:
+    from kubelint_py.reporters import ReportOptions, render
+
+    line_reader = _LineReader(cwd, stdin_bytes, stdin_name)
+    for number, fmt in enumerate(formats):
+        target = outputs[number] if number < len(outputs) else None
+        options = ReportOptions(
+            fail_on=threshold,
+            exit_code=code,
+            color=color and target is None and fmt == "text",
+            show_source=show_source or (color and target is None and fmt == "text"),
+            include_suppressed=include_suppressed,
+            sarif_category=sarif_category,
+            sarif_root=sarif_root.absolute(),
+            tool_version=version(),
+            quiet=quiet,
+            read_line=line_reader,
+            verbose=verbose,
+        )
+        text = render(fmt, report, options)
+        if target is None:
+            click.echo(text, nl=not text.endswith("\n"))
+        else:
+            write_atomically(target, text)
+
+
+class _LineReader:
+    """Source lines for --show-source, read lazily and only for files with findings."""
+
+    def __init__(self, cwd: Path, stdin_bytes: bytes | None, stdin_name: str) -> None:
+        self._cwd = cwd
+        self._cache: dict[str, list[str]] = {}
+        if stdin_bytes is not None:
+            self._cache[stdin_name] = stdin_bytes.decode("utf-8", "replace").splitlines()
+
+    def __call__(self, file: str, line: int) -> str | None:
+        if file not in self._cache:
+            try:
+                self._cache[file] = (self._cwd / file).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                self._cache[file] = []
+        lines = self._cache[file]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--document", help="Only rules of this guidance document (slug).")
+@click.option("--all", "show_all", is_flag=True, help="Include opt-in rules that are off by default.")
+def rules_command(fmt: str, document: str | None, show_all: bool) -> None:
+    """List the rules: id, severity, guidance document, title."""
+    from kubelint_py.guidance import BY_SLUG
+    from kubelint_py.registry import build_registry
+    from kubelint_py.ruledoc import rules_json, rules_table_text
+
+    if document is not None and document not in BY_SLUG:
+        raise click.BadParameter(
+            f"unknown guidance document; one of: {', '.join(sorted(BY_SLUG))}", param_hint="--document"
+        )
+    registry = build_registry()
+    metas = [r.meta for r in registry.sorted() if document is None or r.meta.document == document]
+    if fmt == "json":
+        click.echo(rules_json(metas))
+    else:
+        click.echo(rules_table_text(metas), nl=False)
+
+
+@cli.command("explain")
+@click.argument("rule_id")
+def explain_command(rule_id: str) -> None:
+    """Explain a rule: what it checks, why, a failing and a fixed example, how to fix."""
+    import difflib
+
+    from kubelint_py.registry import build_registry
+    from kubelint_py.ruledoc import rule_text
+
+    registry = build_registry()
+    found = registry.rules.get(rule_id)
+    if found is None:
+        close = difflib.get_close_matches(rule_id, list(registry.rules), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see `kubelint rules`"
+        raise KubelintError(f"unknown rule {rule_id!r}{hint}")
+    click.echo(rule_text(found.meta), nl=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: returns the exit code instead of raising SystemExit."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="kubelint", standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("kubelint: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code != 1 else EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("kubelint: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_CLEAN
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"kubelint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        return EXIT_ERROR
+    return EXIT_CLEAN
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`kubelint ... | head`), stop Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
