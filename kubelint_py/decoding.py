@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import re
 from typing import NamedTuple
+
+
+# C0 controls other than tab, LF and CR are not allowed anywhere in YAML or JSON text.
+_CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Decoded(NamedTuple):
@@ -48,6 +53,10 @@ def decode(raw: bytes) -> Decoded:
         return Decoded(None, f"not valid {encoding.upper()} text (byte {exc.start + 1}, line {line})")
     if "\0" in text:
         return Decoded(None, "binary file (contains NUL characters)")
+    control = _CONTROL_RE.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        return Decoded(None, f"binary or corrupt file: control character U+{ord(control.group()):04X} at line {line}")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text, None)

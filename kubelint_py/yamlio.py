@@ -166,16 +166,20 @@ def _syntax_error(exc: YAMLError, line_offset: int, text: str = "") -> YamlSynta
     context = getattr(exc, "context_mark", None)
     if mark is not None and context is not None and text:
         # "unexpected end of stream" lands after the document: the opening is more useful
-        last_content = len(text.rstrip().split("\n")) - 1
-        if mark.line > last_content:
+        lines = text.rstrip().split("\n")
+        if mark.line > len(lines) - 1:
             mark = context
+        if mark.line > len(lines) - 1:  # both at the end: blame the last line with content
+            return YamlSyntaxError(_message(exc), Pos(len(lines) + line_offset, len(lines[-1])))
     pos = Pos(*_mark(mark, line_offset)) if mark is not None else Pos(1 + line_offset, 1)
+    return YamlSyntaxError(_message(exc), pos)
+
+
+def _message(exc: YAMLError) -> str:
     if isinstance(exc, MarkedYAMLError):
         parts = [p for p in (exc.context, exc.problem) if p]
-        message = ": ".join(parts) if parts else "invalid YAML"
-    else:
-        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-    return YamlSyntaxError(message, pos)
+        return ": ".join(parts) if parts else "invalid YAML"
+    return str(exc).splitlines()[0] if str(exc) else "invalid YAML"
 
 
 def _nesting_is_plausible(text: str, limits: Limits) -> bool:

@@ -1,0 +1,206 @@
+"""The loader: YAML 1.1 scalars, positions, limits, bad input. Never raises."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kubelint_py.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.model import DocType, Pos, Source
+from kubelint_py.yamlio import Limits, LimitExceeded, YamlSyntaxError, parse_document
+
+
+def load(text: str, name: str = "x.yaml") -> LoadResult:
+    result = LoadResult()
+    load_text(name, text, True, LoadOptions(), result)
+    return result
+
+
+def test_yaml_11_scalars_as_kubernetes_reads_them() -> None:
+    parsed = parse_document(
+        "a: yes\nb: 'yes'\nc: 0644\nd: 0o644\ne: 0x1F\nf: 1_000\ng: ~\nh: 1e3\ni: .inf\nj: on\nk: !!str 12\n"
+        "l: 2001-12-14\nm: 12.50\nn: Off\no: 0\np: -017\n"
+    )
+    assert parsed is not None
+    assert parsed.data == {
+        "a": True,
+        "b": "yes",
+        "c": 420,
+        "d": 420,
+        "e": 31,
+        "f": 1000,
+        "g": None,
+        "h": 1000.0,
+        "i": float("inf"),
+        "j": True,
+        "k": "12",
+        "l": "2001-12-14",
+        "m": 12.5,
+        "n": False,
+        "o": 0,
+        "p": -15,
+    }
+
+
+def test_keys_stay_text() -> None:
+    parsed = parse_document("y: 1\n80: http\nnull: x\n")
+    assert parsed is not None and parsed.data == {"y": 1, "80": "http", "null": "x"}
+
+
+def test_positions_are_one_based_and_exact() -> None:
+    text = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: app\n      image: nginx\n"
+    parsed = parse_document(text, line_offset=10)
+    assert parsed is not None
+    span = parsed.positions.lookup(("spec", "containers", 0, "image"))
+    assert span.start == Pos(16, 7) and span.end == Pos(16, 19)
+    assert parsed.positions.lookup(("spec", "containers", 0, "missing")).start == Pos(15, 7)
+    assert parsed.positions.lookup(("nowhere",)).start == Pos(11, 1)
+
+
+def test_unknown_tags_never_construct_objects() -> None:
+    parsed = parse_document(
+        "a: !!python/object/apply:os.system ['echo pwned']\nb: !!python/name:os.system x\nc: !foo {x: 1}\n"
+    )
+    assert parsed is not None
+    assert parsed.data == {"a": ["echo pwned"], "b": "x", "c": {"x": 1}}
+    assert {tag for tag, _ in parsed.tags} >= {"tag:yaml.org,2002:python/object/apply:os.system", "!foo"}
+
+
+def test_duplicate_keys_reported_with_both_lines() -> None:
+    result = load("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n")
+    dup = [p for p in result.problems if p.code == "yaml-duplicate-key"]
+    assert len(dup) == 1 and dup[0].span.start.line == 5 and dup[0].related[0].span.start.line == 4
+
+
+def test_broken_document_does_not_hide_neighbours() -> None:
+    text = (
+        "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\nbad: [\n---\napiVersion: v1\nkind: B\nmetadata: {name: b}\n"
+    )
+    result = load(text)
+    assert [d.kind for d in result.documents] == ["A", "B"]
+    assert [(p.code, p.span.start.line) for p in result.problems] == [("yaml-syntax", 5)]
+    assert result.documents[1].positions.lookup(("kind",)).start.line == 8
+
+
+def test_list_items_become_documents_with_positions() -> None:
+    text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n"
+    result = load(text)
+    assert [(d.kind, d.name) for d in result.documents] == [("Service", "s")]
+    assert result.documents[0].positions.lookup(("metadata", "name")).start == Pos(6, 14)
+
+
+def test_non_kubernetes_yaml_is_counted_not_reported() -> None:
+    result = load("on: [push]\njobs:\n  build: {runs-on: ubuntu-latest}\n")
+    assert not result.documents and not result.problems and result.unknown == 1
+
+
+def test_recognition_by_content() -> None:
+    docs = load(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\nspec:\n  containers:\n"
+        "  - command: [kube-apiserver, --anonymous-auth=false]\n---\n"
+        "data-dir: /var/lib/etcd\nlisten-client-urls: https://0.0.0.0:2379\n---\n"
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n"
+    ).documents
+    assert [d.doc_type for d in docs] == [DocType.APISERVER_STATIC_POD, DocType.ETCD_CONFIG, DocType.AUDIT_POLICY]
+
+
+def test_limits_become_problems_not_crashes() -> None:
+    try:
+        parse_document("[" * 100_000 + "]" * 100_000)
+    except LimitExceeded as exc:
+        assert "nesting" in exc.message
+    else:
+        raise AssertionError("deep nesting accepted")
+    laughs = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{n}: &{n} [{','.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    try:
+        parse_document(laughs, limits=Limits(max_nodes=50_000))
+    except LimitExceeded as exc:
+        assert "alias" in exc.message
+    else:
+        raise AssertionError("alias bomb accepted")
+
+
+def test_binary_and_encodings() -> None:
+    result = LoadResult()
+    load_source(Source("bin.yaml", b"\x00\x01\x02\xff"), LoadOptions(), result)
+    load_source(Source("u16.yaml", "apiVersion: v1\nkind: A\n".encode("utf-16")), LoadOptions(), result)
+    load_source(Source("crlf.yaml", b"apiVersion: v1\r\nkind: B\r\n"), LoadOptions(), result)
+    assert [p.code for p in result.problems] == ["input-unreadable"]
+    assert [d.kind for d in result.documents] == ["A", "B"]
+
+
+def test_unrendered_helm_templates_are_skipped() -> None:
+    result = LoadResult()
+    source = Source(
+        "chart/templates/deploy.yaml",
+        b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    load_source(source, LoadOptions(), result)
+    assert result.templates_skipped == 1 and not result.problems
+
+
+def test_syntax_error_position_points_at_the_problem() -> None:
+    try:
+        parse_document("a: 1\nb: [1, 2\nc: 3\n")
+    except YamlSyntaxError as exc:
+        assert exc.pos.line in (2, 3)
+    else:
+        raise AssertionError
+
+
+@given(st.text(max_size=300))
+def test_loader_never_raises_on_text(text: str) -> None:
+    load(text)
+
+
+@given(st.binary(max_size=300))
+def test_loader_never_raises_on_bytes(raw: bytes) -> None:
+    result = LoadResult()
+    load_source(Source("b.yaml", raw), LoadOptions(), result)
+
+
+_yaml_chars = st.sampled_from(list(string.ascii_letters + string.digits + " :-[]{},#&*!|>'\"\n\t?%@`"))
+
+
+@given(st.lists(_yaml_chars, max_size=200).map("".join))
+def test_loader_never_raises_on_yaml_shaped_text(text: str) -> None:
+    load(text)
+
+
+_scalars = st.one_of(st.integers(-(10**6), 10**6), st.booleans(), st.none(), st.text(string.ascii_letters, max_size=8))
+_trees = st.recursive(
+    _scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=6), children, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=6), _trees, min_size=1, max_size=5))
+def test_json_round_trip_and_positions_inside_span(tree: dict[str, object]) -> None:
+    import json
+
+    text = json.dumps(tree, indent=2)
+    parsed = parse_document(text)
+    assert parsed is not None and parsed.data == tree
+    last = text.count("\n") + 1
+
+    def paths(node: object, prefix: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+        out = [prefix]
+        if isinstance(node, dict):
+            for key, value in node.items():
+                out += paths(value, (*prefix, key))
+        elif isinstance(node, list):
+            for number, value in enumerate(node):
+                out += paths(value, (*prefix, number))
+        return out
+
+    for path in paths(tree, ()):
+        span = parsed.positions.lookup(path)
+        assert 1 <= span.start.line <= last and span.start.line <= span.end.line <= last
