@@ -4,7 +4,7 @@ indexes cross-object rules query. Indexes are built lazily, once per run."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from kubelint_py.k8s.selectors import LabelSelector, selector_from_map

@@ -6,7 +6,6 @@ import codecs
 import re
 from typing import NamedTuple
 
-
 # C0 controls other than tab, LF and CR are not allowed anywhere in YAML or JSON text.
 _CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
