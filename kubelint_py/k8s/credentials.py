@@ -1,0 +1,296 @@
+"""Credential detection shared by the secret-management rules (rule-catalog §0.6).
+
+Everything here reports *what kind* of credential was seen, never the matched text: callers
+turn a `CredentialHit` into a message with the kind and the field path only.
+
+Per-rule options (see `NAME_OPTIONS_SCHEMA` and `PATTERN_OPTIONS_SCHEMA`) extend or replace
+the built-in lists:
+
+* `sensitiveNames` replaces the name regexes, `extraSensitiveNames` adds to them;
+  `nonSensitiveSuffixes` / `extraNonSensitiveSuffixes` do the same for the exclusions.
+* `credentialPatterns` ({id: regex}) replaces the value patterns, `extraCredentialPatterns`
+  adds to them, `disabledCredentialPatterns` removes built-ins by id.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint_py.model import FieldPath
+
+# -- sensitive names ---------------------------------------------------------------------
+
+SENSITIVE_NAME_PATTERNS: tuple[str, ...] = (
+    r"PASSW(OR)?D",
+    r"PWD",
+    r"SECRET",
+    r"TOKEN",
+    r"API_?KEY",
+    r"PRIVATE_?KEY",
+    r"ACCESS_?KEY",
+    r"CLIENT_?SECRET",
+    r"CREDENTIAL",
+    r"AUTH_?KEY",
+)
+NON_SENSITIVE_SUFFIXES: tuple[str, ...] = (
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_ENABLED",
+    "_TTL",
+    "_TIMEOUT",
+    "_LENGTH",
+    "_HEADER",
+)
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[-.\s]+")
+
+
+def normalise_name(name: str) -> str:
+    """`dbPassword-file` -> `DB_PASSWORD_FILE`: camelCase, dashes and dots become `_`."""
+    return _SEPARATORS.sub("_", _CAMEL_BOUNDARY.sub("_", name)).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatcher:
+    """The §0.6 "sensitive name" test; names are normalised with `normalise_name`."""
+
+    pattern: re.Pattern[str] | None
+    suffixes: tuple[str, ...]
+
+    def matches(self, name: object) -> bool:
+        if not isinstance(name, str) or self.pattern is None:
+            return False
+        normal = normalise_name(name)
+        if any(normal.endswith(suffix) for suffix in self.suffixes):
+            return False
+        return self.pattern.search(normal) is not None
+
+
+def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    listed = [p for p in patterns if p]
+    if not listed:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in listed), re.IGNORECASE)
+
+
+def name_matcher(options: Mapping[str, Any] | None = None) -> NameMatcher:
+    """Build the sensitive-name matcher from per-rule options (defaults when absent)."""
+    opts = options or {}
+    names = opts.get("sensitiveNames")
+    patterns = list(SENSITIVE_NAME_PATTERNS if names is None else names) + list(opts.get("extraSensitiveNames") or ())
+    suffixes = opts.get("nonSensitiveSuffixes")
+    ends = list(NON_SENSITIVE_SUFFIXES if suffixes is None else suffixes)
+    ends += list(opts.get("extraNonSensitiveSuffixes") or ())
+    return NameMatcher(_compile_any(patterns), tuple(normalise_name(s) for s in ends if s))
+
+
+DEFAULT_NAME_MATCHER = name_matcher()
+
+NAME_OPTIONS_SCHEMA: Mapping[str, object] = {
+    "sensitiveNames": {
+        "type": "array",
+        "items": {"type": "string", "format": "regex"},
+        "description": "Regexes (case-insensitive, matched anywhere in the name after camelCase, `-` and `.` "
+        "become `_`) that make a name sensitive; replaces the built-in list.",
+    },
+    "extraSensitiveNames": {
+        "type": "array",
+        "items": {"type": "string", "format": "regex"},
+        "description": "Regexes added to the built-in sensitive-name list.",
+    },
+    "nonSensitiveSuffixes": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Name endings that are never sensitive (e.g. _FILE); replaces the built-in list.",
+    },
+    "extraNonSensitiveSuffixes": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Name endings added to the built-in exclusion list.",
+    },
+}
+
+# -- placeholders --------------------------------------------------------------------------
+
+PLACEHOLDER_WORDS = frozenset(("CHANGEME", "CHANGE_ME", "REPLACE_ME", "REPLACEME"))
+_PLACEHOLDER_RE = re.compile(
+    r"""^(?:
+        <[^<>]*>                      # <password>
+      | \$\{[^{}]*\}                  # ${DB_PASSWORD}
+      | \{\{.*\}\}                    # {{ .Values.password }}
+      | (?:\$\([A-Za-z_][A-Za-z0-9_.-]*\))+   # $(VAR) (Kubernetes dependent variable)
+    )$""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def is_placeholder(value: object) -> bool:
+    """Empty, `<...>`, `${...}`, `{{ ... }}`, `$(VAR)`, `CHANGEME` or `REPLACE_ME` (whole value)."""
+    if value is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return False
+    text = str(value).strip()
+    if not text:
+        return True
+    if text.upper() in PLACEHOLDER_WORDS:
+        return True
+    return _PLACEHOLDER_RE.match(text) is not None
+
+
+def is_var_reference(value: str) -> bool:
+    """Only `$(VAR)` references (the kubelet expands them from other env variables)."""
+    return bool(re.fullmatch(r"(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\))+", value.strip()))
+
+
+def decode_base64(value: object) -> str | None:
+    """A base64 `data` value decoded as UTF-8 text, or None when it is not."""
+    if not isinstance(value, str):
+        return None
+    try:
+        raw = base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def is_placeholder_secret_value(value: object) -> bool:
+    """A Secret `data` value is a placeholder when it, or its base64 decoding, is one."""
+    if is_placeholder(value):
+        return True
+    decoded = decode_base64(value)
+    return decoded is not None and is_placeholder(decoded)
+
+
+# -- credential value patterns --------------------------------------------------------------
+
+CREDENTIAL_PATTERNS: Mapping[str, tuple[str, str]] = {
+    # id: (kind shown to users, regex)
+    "pem-private-key": (
+        "PEM private key",
+        r"-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----",
+    ),
+    "aws-access-key-id": ("AWS access key id", r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
+    "github-token": ("GitHub token", r"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9])"),
+    # Real Slack tokens continue with a numeric team/user id; the bare prefix alone
+    # (documentation such as "xoxb-your-token") is not a credential.
+    "slack-token": ("Slack token", r"(?<![A-Za-z0-9])xox[bpars]-[0-9]{6,}-[0-9A-Za-z-]{6,}"),
+    "google-api-key": ("Google API key", r"(?<![0-9A-Za-z_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"),
+    "jwt": ("JSON Web Token", r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),
+    "url-credentials": (
+        "URL with inline credentials",
+        r"[A-Za-z][A-Za-z0-9+.-]*://(?P<user>[^\s:/@?#]*):(?P<password>[^\s/@?#]+)@[^\s/@]",
+    ),
+}
+
+PATTERN_OPTIONS_SCHEMA: Mapping[str, object] = {
+    "credentialPatterns": {
+        "type": "object",
+        "additionalProperties": {"type": "string", "format": "regex"},
+        "description": "Credential value patterns as {id: regex}; replaces the built-in set "
+        "(ids: " + ", ".join(CREDENTIAL_PATTERNS) + ").",
+    },
+    "extraCredentialPatterns": {
+        "type": "object",
+        "additionalProperties": {"type": "string", "format": "regex"},
+        "description": "Patterns {id: regex} added to the built-in set.",
+    },
+    "disabledCredentialPatterns": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Ids of built-in patterns to switch off.",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialHit:
+    pattern_id: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialScanner:
+    patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
+
+    def find(self, text: str) -> CredentialHit | None:
+        """The first credential pattern found in `text` (placeholders inside URLs excluded)."""
+        for pattern_id, kind, regex in self.patterns:
+            for match in regex.finditer(text):
+                if pattern_id == "url-credentials" and _url_password_is_placeholder(match):
+                    continue
+                return CredentialHit(pattern_id, kind)
+        return None
+
+    def scan(
+        self, data: object, path: FieldPath = (), *, skip: Iterable[FieldPath] = ()
+    ) -> Iterator[tuple[FieldPath, CredentialHit]]:
+        """Every string under `data` (mapping values and list items) that holds a credential."""
+        skipped = frozenset(skip)
+        stack: list[tuple[FieldPath, object]] = [(path, data)]
+        found: list[tuple[FieldPath, CredentialHit]] = []
+        while stack:
+            where, node = stack.pop()
+            if where in skipped:
+                continue
+            if isinstance(node, str):
+                hit = self.find(node)
+                if hit is not None:
+                    found.append((where, hit))
+            elif isinstance(node, Mapping):
+                stack.extend(((*where, str(k)), v) for k, v in node.items())
+            elif isinstance(node, list):
+                stack.extend(((*where, i), v) for i, v in enumerate(node))
+        found.sort(key=lambda item: [str(step) for step in item[0]])
+        yield from found
+
+
+def _url_password_is_placeholder(match: re.Match[str]) -> bool:
+    password = match.groupdict().get("password") or ""
+    return password.startswith("$") or is_placeholder(password) or set(password) <= {"*", "x", "X", "."}
+
+
+def credential_scanner(options: Mapping[str, Any] | None = None) -> CredentialScanner:
+    """Build the scanner from per-rule options (defaults when absent)."""
+    opts = options or {}
+    replaced = opts.get("credentialPatterns")
+    chosen: dict[str, tuple[str, str]] = (
+        dict(CREDENTIAL_PATTERNS) if replaced is None else {k: (_kind_of(k), v) for k, v in dict(replaced).items()}
+    )
+    for key, regex in dict(opts.get("extraCredentialPatterns") or {}).items():
+        chosen[key] = (_kind_of(key), regex)
+    for key in opts.get("disabledCredentialPatterns") or ():
+        chosen.pop(key, None)
+    compiled = tuple((key, kind, re.compile(regex)) for key, (kind, regex) in chosen.items())
+    return CredentialScanner(compiled)
+
+
+def _kind_of(pattern_id: str) -> str:
+    builtin = CREDENTIAL_PATTERNS.get(pattern_id)
+    return builtin[0] if builtin else f"credential ({pattern_id})"
+
+
+DEFAULT_SCANNER = credential_scanner()
+
+
+def describe_path(path: FieldPath) -> str:
+    """`spec.containers[0].env[2].value` for messages."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", step):
+            out += ("." if out else "") + step
+        else:
+            out += f'["{step}"]'
+    return out
