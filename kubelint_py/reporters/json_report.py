@@ -1,0 +1,110 @@
+"""`--format json`: the versioned report of integration.md (f), schema in schemas/report.schema.json.
+
+`file`, `level`, `helpUri` and `fingerprint` are computed by the same helpers as the SARIF
+output, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from kubelint_py.model import Finding, Report, RuleMeta, Severity
+from kubelint_py.reporters import (
+    ReportOptions,
+    display_file,
+    fingerprint_of,
+    help_uri_for,
+    region,
+    rules_by_id,
+    sarif_level,
+    severity_counts,
+    suppression_kind,
+)
+
+SCHEMA_VERSION = "1.0"
+
+
+def _finding_record(finding: Finding, metas: Mapping[str, RuleMeta], options: ReportOptions) -> dict[str, object]:
+    line, column, end_line, end_column = region(finding.span)
+    obj = finding.object
+    record: dict[str, object] = {
+        "ruleId": finding.rule_id,
+        "severity": finding.severity.label,
+        "level": sarif_level(finding.severity),
+        "guidance": finding.document,
+        "message": finding.message,
+        "file": display_file(finding.file, options),
+        "line": line,
+        "column": column,
+        "endLine": end_line,
+        "endColumn": end_column,
+        "object": None
+        if obj is None
+        else {
+            "apiVersion": finding.api_version,
+            "kind": obj.kind,
+            "namespace": obj.namespace,
+            "name": obj.name,
+            "documentIndex": finding.doc_index,
+        },
+        "path": finding.logical_path or ".".join(str(p) for p in finding.path),
+    }
+    if finding.rendered is not None:
+        record["rendered"] = {
+            "source": "helm" if finding.helm_source is not None else "kustomize",
+            "file": display_file(finding.rendered.file, options),
+            "line": finding.rendered.span.start.line,
+            "column": finding.rendered.span.start.column,
+            "approximate": finding.approximate,
+        }
+    record["related"] = [
+        {
+            "file": display_file(loc.file, options),
+            "line": loc.span.start.line,
+            "column": loc.span.start.column,
+            "message": loc.label,
+        }
+        for loc in finding.related
+    ]
+    meta = metas.get(finding.rule_id)
+    record["remediation"] = meta.remediation if meta is not None else ""
+    record["helpUri"] = help_uri_for(finding.rule_id, metas, options.help_base_uri)
+    record["fingerprint"] = fingerprint_of(finding)
+    if finding.suppressed_by is not None:
+        record["suppression"] = {"kind": suppression_kind(finding), "justification": finding.justification}
+    return record
+
+
+def _sort_key(record: Mapping[str, object]) -> tuple[str, int, int, str]:
+    line, column = record["line"], record["column"]
+    assert isinstance(line, int) and isinstance(column, int)
+    return (str(record["file"]), line, column, str(record["ruleId"]))
+
+
+def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
+    metas = rules_by_id(report)
+    active = sorted((_finding_record(f, metas, options) for f in report.active), key=_sort_key)
+    suppressed = sorted((_finding_record(f, metas, options) for f in report.suppressed), key=_sort_key)
+    counts = severity_counts(report.active)
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "tool": {"name": "kubelint", "version": options.tool_version},
+        "summary": {
+            "filesScanned": int(report.stats.get("files", len(report.files))),
+            "objectsScanned": int(report.stats.get("documents", 0)),
+            "findings": len(active),
+            "suppressed": len(suppressed),
+            "errors": len(report.errors),
+            "bySeverity": {s.label: counts[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
+            "failOn": options.fail_on.label if options.fail_on is not None else "never",
+            "exitCode": options.exit_code,
+        },
+        "findings": active,
+        "suppressed": suppressed,
+        "errors": [{"file": e.file, "message": e.message, "line": e.line} for e in report.errors],
+    }
+
+
+def render(report: Report, options: ReportOptions) -> str:
+    return json.dumps(report_data(report, options), indent=2, ensure_ascii=False) + "\n"

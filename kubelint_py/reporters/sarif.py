@@ -1,0 +1,302 @@
+"""SARIF 2.1.0 for GitHub code scanning (integration.md (a)), built with sarif-om objects.
+
+sarif-om has no serializer and `jschema_to_python.to_json()` drops every field equal to
+its default, including `Result.level == "warning"`: such a result would inherit its rule's
+default level and be misreported. `_to_data` walks the attrs fields itself, keeps `level`
+always, and drops only None and sarif-om's other "unset" defaults (-1 indexes, rank -1.0,
+kind "fail", language "en-US", the default newline sequences).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import attr
+import sarif_om as om
+
+from kubelint_py.model import Finding, Location, Report, RuleMeta, Severity
+from kubelint_py.reporters import (
+    INFORMATION_URI,
+    ReportOptions,
+    fingerprint_of,
+    help_uri_for,
+    problem_severity,
+    region,
+    repo_relative,
+    sarif_level,
+    security_severity,
+    sorted_findings,
+    suppression_kind,
+)
+from kubelint_py.ruledoc import rule_markdown, rule_text
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "kubelintFinding/v1"
+_ALWAYS_KEPT = frozenset({"level"})
+# Keys first in this order (the rest keep sarif-om's order), so the output reads naturally.
+_KEY_ORDER = {
+    key: i
+    for i, key in enumerate(
+        (
+            "$schema",
+            "version",
+            "name",
+            "id",
+            "ruleId",
+            "ruleIndex",
+            "kind",
+            "level",
+            "message",
+            "text",
+            "markdown",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+            "defaultConfiguration",
+            "locations",
+            "physicalLocation",
+            "artifactLocation",
+            "uri",
+            "uriBaseId",
+            "region",
+            "startLine",
+            "startColumn",
+            "endLine",
+            "endColumn",
+            "logicalLocations",
+            "fullyQualifiedName",
+        )
+    )
+}
+
+
+# -- serializer -------------------------------------------------------------------------
+def _to_data(value: Any) -> Any:
+    if attr.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            if item is None:
+                continue
+            if field.name not in _ALWAYS_KEPT and _is_default(field, item):
+                continue
+            out[field.metadata.get("schema_property_name", field.name)] = _to_data(item)
+        return dict(sorted(out.items(), key=lambda kv: _KEY_ORDER.get(kv[0], len(_KEY_ORDER))))
+    if isinstance(value, Mapping):
+        return {str(k): _to_data(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_to_data(v) for v in value]
+    return value
+
+
+def _is_default(field: Any, value: Any) -> bool:
+    default = field.default
+    if default is attr.NOTHING:
+        return False
+    if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+        default = default.factory()
+    return bool(type(value) is type(default) and value == default)
+
+
+# -- rules ------------------------------------------------------------------------------
+def _pascal(rule_id: str) -> str:
+    words = rule_id.replace("/", "-").replace("_", "-").split("-")
+    return "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def _tags(meta: RuleMeta) -> list[str]:
+    tags: list[str] = []
+    for tag in ("kubernetes", meta.category, meta.document):
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _rule_properties(meta: RuleMeta) -> dict[str, Any]:
+    props: dict[str, Any] = {"tags": _tags(meta), "precision": meta.precision}
+    sec = security_severity(meta)
+    if sec is not None:
+        props["security-severity"] = sec
+    problem = problem_severity(meta)
+    if problem is not None:
+        props["problem.severity"] = problem
+    return props
+
+
+def _descriptor(meta: RuleMeta, options: ReportOptions) -> Any:
+    return om.ReportingDescriptor(
+        id=meta.id,
+        name=_pascal(meta.id),
+        short_description=om.MultiformatMessageString(text=meta.title.strip()),
+        full_description=om.MultiformatMessageString(text=meta.rationale.strip()),
+        help=om.MultiformatMessageString(text=rule_text(meta), markdown=rule_markdown(meta)),
+        help_uri=help_uri_for(meta.id, {meta.id: meta}, options.help_base_uri),
+        default_configuration=om.ReportingConfiguration(level=sarif_level(meta.severity)),
+        properties=_rule_properties(meta),
+    )
+
+
+def _placeholder_descriptor(rule_id: str, severity: Severity, options: ReportOptions) -> Any:
+    """A finding whose rule is missing from report.rules must still be described."""
+    return om.ReportingDescriptor(
+        id=rule_id,
+        name=_pascal(rule_id),
+        short_description=om.MultiformatMessageString(text=rule_id),
+        full_description=om.MultiformatMessageString(text=f"kubelint rule {rule_id}."),
+        help_uri=help_uri_for(rule_id, {}, options.help_base_uri),
+        default_configuration=om.ReportingConfiguration(level=sarif_level(severity)),
+        properties={"tags": ["kubernetes"], "precision": "medium"},
+    )
+
+
+# -- locations --------------------------------------------------------------------------
+def _uri(rel: str) -> str:
+    return quote(rel, safe="/")
+
+
+def _physical(rel: str, span: Any) -> Any:
+    start_line, start_col, end_line, end_col = region(span)
+    return om.PhysicalLocation(
+        artifact_location=om.ArtifactLocation(uri=_uri(rel), uri_base_id=SRCROOT),
+        region=om.Region(start_line=start_line, start_column=start_col, end_line=end_line, end_column=end_col),
+    )
+
+
+def _fully_qualified(finding: Finding) -> str:
+    obj = finding.object
+    assert obj is not None
+    api_version = finding.api_version or (f"{obj.group}/?" if obj.group else "v1")
+    parts = [api_version, obj.kind, *([obj.namespace] if obj.namespace else []), obj.name]
+    return "/".join(parts)
+
+
+def _related(finding: Finding, options: ReportOptions) -> list[Any]:
+    extra: list[Location] = list(finding.related)
+    if finding.rendered is not None:
+        extra.append(Location(finding.rendered.file, finding.rendered.span, "rendered output"))
+    out = []
+    for number, loc in enumerate(extra, start=1):
+        rel = repo_relative(loc.file, options)
+        if rel is None:  # cannot be placed: keep it as text only
+            line = loc.span.start.line
+            out.append(om.Location(id=number, message=om.Message(text=f"{loc.label} ({loc.file}:{line})")))
+        else:
+            out.append(
+                om.Location(id=number, message=om.Message(text=loc.label), physical_location=_physical(rel, loc.span))
+            )
+    return out
+
+
+def _result(finding: Finding, rel: str, rule_index: int, options: ReportOptions) -> Any:
+    location = om.Location(physical_location=_physical(rel, finding.span))
+    if finding.object is not None:
+        location.logical_locations = [
+            om.LogicalLocation(
+                name=finding.object.name, kind="resource", fully_qualified_name=_fully_qualified(finding)
+            )
+        ]
+    result = om.Result(
+        rule_id=finding.rule_id,
+        rule_index=rule_index,
+        level=sarif_level(finding.severity),
+        message=om.Message(text=finding.message),
+        locations=[location],
+        partial_fingerprints={FINGERPRINT_KEY: fingerprint_of(finding)},
+    )
+    related = _related(finding, options)
+    if related:
+        result.related_locations = related
+    if finding.suppressed_by is not None:
+        kind = "external" if suppression_kind(finding) == "config" else "inSource"
+        result.suppressions = [om.Suppression(kind=kind, justification=finding.justification or None)]
+    return result
+
+
+def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
+    start = finding.span.start
+    where = "stdin" if finding.file.startswith("<") else "outside the SARIF root"
+    text = (
+        f"{finding.file}:{start.line}:{start.column}: {finding.rule_id}: {finding.message} "
+        f"(not reported as a result: the file is {where}; use --sarif-root or --stdin-filename)"
+    )
+    return om.Notification(
+        level=sarif_level(finding.severity),
+        message=om.Message(text=text),
+        associated_rule=om.ReportingDescriptorReference(id=finding.rule_id, index=rule_index),
+    )
+
+
+# -- the log ----------------------------------------------------------------------------
+def build_log(report: Report, options: ReportOptions) -> Any:
+    """The sarif-om `SarifLog` for `report`."""
+    shown = sorted_findings(report.findings if options.include_suppressed else report.active)
+    metas: dict[str, RuleMeta | None] = {f.rule_id: None for f in shown}
+    metas.update((meta.id, meta) for meta in report.rules)
+    rule_ids = sorted(metas)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    severity_of = {f.rule_id: f.severity for f in shown}
+    descriptors = []
+    for rule_id in rule_ids:
+        meta = metas[rule_id]
+        if meta is not None:
+            descriptors.append(_descriptor(meta, options))
+        else:
+            descriptors.append(_placeholder_descriptor(rule_id, severity_of[rule_id], options))
+
+    placed: list[tuple[tuple[str, int, int, str], Any]] = []
+    notifications: list[Any] = []
+    seen: set[tuple[str, str, str]] = set()
+    for finding in shown:
+        rel = repo_relative(finding.file, options)
+        if rel is None:
+            notifications.append(_outside_root_notification(finding, index[finding.rule_id]))
+            continue
+        key = (finding.rule_id, rel, fingerprint_of(finding))
+        if key in seen:  # the same alert twice would be folded by GitHub anyway
+            continue
+        seen.add(key)
+        start_line, start_col, _, _ = region(finding.span)
+        placed.append(
+            ((rel, start_line, start_col, finding.rule_id), _result(finding, rel, index[finding.rule_id], options))
+        )
+    placed.sort(key=lambda item: item[0])
+
+    for error in report.errors:
+        where = error.file or "kubelint"
+        if error.line is not None:
+            where += f":{error.line}"
+        notifications.append(om.Notification(level="error", message=om.Message(text=f"{where}: {error.message}")))
+
+    invocation = om.Invocation(execution_successful=options.exit_code != 2, exit_code=options.exit_code)
+    if notifications:
+        invocation.tool_execution_notifications = notifications
+    driver = om.ToolComponent(
+        name="kubelint",
+        version=options.tool_version,
+        semantic_version=options.tool_version,
+        information_uri=INFORMATION_URI,
+        rules=descriptors,
+    )
+    run = om.Run(
+        tool=om.Tool(driver=driver),
+        automation_details=om.RunAutomationDetails(id=f"kubelint/{options.sarif_category}/"),
+        column_kind="unicodeCodePoints",
+        invocations=[invocation],
+        results=[result for _, result in placed],
+    )
+    return om.SarifLog(schema_uri=SARIF_SCHEMA, version="2.1.0", runs=[run])
+
+
+def sarif_data(report: Report, options: ReportOptions) -> dict[str, Any]:
+    data: dict[str, Any] = _to_data(build_log(report, options))
+    # Conventional key order: $schema, version, runs.
+    return {"$schema": data["$schema"], "version": data["version"], "runs": data["runs"]}
+
+
+def render(report: Report, options: ReportOptions) -> str:
+    return json.dumps(sarif_data(report, options), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,118 @@
+"""Human output, in the style of ruff: `path:line:col: severity rule-id message`, then a summary."""
+
+from __future__ import annotations
+
+from kubelint_py.model import Finding, Report, Severity
+from kubelint_py.reporters import ReportOptions, plural, rules_by_id, severity_counts, shown_findings
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_SEVERITY_COLOR = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+_CARET = "\x1b[1;31m"
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.enabled and text else text
+
+
+def _header(finding: Finding, paint: _Paint) -> str:
+    start = finding.span.start
+    where = paint(finding.file, _BOLD) + f":{start.line}:{start.column}:"
+    severity = paint(finding.severity.label, _SEVERITY_COLOR[finding.severity])
+    rule = paint(finding.rule_id, _BOLD)
+    line = f"{where} {severity} {rule} {finding.message}"
+    if finding.suppressed_by is not None:
+        reason = f": {finding.justification}" if finding.justification else ""
+        line += " " + paint(f"[suppressed by {finding.suppressed_by}{reason}]", _DIM)
+    return line
+
+
+def _caret_line(source: str, start_col: int, end_col: int) -> str:
+    """Spaces (tabs kept, so the caret lines up) up to the start column, then carets."""
+    prefix = "".join(ch if ch == "\t" else " " for ch in source[: max(start_col - 1, 0)])
+    width = max(end_col - start_col, 1)
+    return prefix + "^" * width
+
+
+def _source_lines(finding: Finding, options: ReportOptions, paint: _Paint) -> list[str]:
+    start, end = finding.span.start, finding.span.end
+    source = options.read_line(finding.file, start.line)
+    if source is None:
+        return []
+    source = source.rstrip("\r\n")
+    if end.line == start.line and end.column > start.column:
+        end_col = end.column
+    else:  # multi-line or empty span: underline to the end of the first line's content
+        end_col = max(len(source.rstrip()) + 1, start.column + 1)
+    end_col = min(end_col, max(len(source) + 1, start.column + 1))
+    number = str(start.line)
+    gutter = " " * len(number)
+    return [
+        paint(f"{gutter} |", _DIM),
+        paint(f"{number} |", _DIM) + f" {source}",
+        paint(f"{gutter} |", _DIM) + " " + paint(_caret_line(source, start.column, end_col), _CARET),
+    ]
+
+
+def _details(finding: Finding, report: Report, paint: _Paint) -> list[str]:
+    out = []
+    for related in finding.related:
+        pos = related.span.start
+        out.append(f"  {paint('note', _BOLD)}: {related.label} at {related.file}:{pos.line}:{pos.column}")
+    if finding.rendered is not None:
+        pos = finding.rendered.span.start
+        approx = " (approximate template location)" if finding.approximate else ""
+        out.append(
+            f"  {paint('note', _BOLD)}: rendered output at {finding.rendered.file}:{pos.line}:{pos.column}{approx}"
+        )
+    meta = rules_by_id(report).get(finding.rule_id)
+    if meta is not None and meta.remediation.strip():
+        remediation = " ".join(meta.remediation.split())
+        out.append(f"  {paint('help', _BOLD)}: {remediation}")
+    return out
+
+
+def summary_line(report: Report) -> str:
+    counts = severity_counts(report.active)
+    total = sum(counts.values())
+    if total == 0:
+        return "No problems found"
+    parts = [plural(counts[Severity.ERROR], "error"), plural(counts[Severity.WARNING], "warning")]
+    parts = [p for p in parts if not p.startswith("0 ")]
+    if counts[Severity.INFO]:
+        parts.append(f"{counts[Severity.INFO]} info")
+    return f"Found {plural(total, 'problem')} ({', '.join(parts)})"
+
+
+def render(report: Report, options: ReportOptions) -> str:
+    paint = _Paint(options.color)
+    lines: list[str] = []
+    for finding in shown_findings(report, include_suppressed=options.include_suppressed):
+        lines.append(_header(finding, paint))
+        if options.show_source:
+            lines.extend(_source_lines(finding, options, paint))
+        if options.verbose:
+            lines.extend(_details(finding, report, paint))
+    if options.quiet:
+        return "".join(line + "\n" for line in lines)
+    if lines and (options.show_source or options.verbose):
+        lines.append("")
+    for error in report.errors:
+        where = error.file or "kubelint"
+        if error.line is not None:
+            where += f":{error.line}"
+        lines.append(f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {where}: {error.message}")
+    summary = summary_line(report)
+    lines.append(paint(summary, _BOLD) if report.active else summary)
+    suppressed = len(report.suppressed)
+    if suppressed:
+        hint = "" if options.include_suppressed else " (shown with --include-suppressed)"
+        lines.append(f"{plural(suppressed, 'finding')} suppressed{hint}")
+    if report.errors:
+        lines.append(f"{plural(len(report.errors), 'input')} could not be processed (listed above)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,285 @@
+"""Rule documentation from `RuleMeta`: the one source for docs/rules/, `kubelint explain`,
+`kubelint rules` and the SARIF rule help.
+
+Page layout follows ruff's rule pages: what it checks, why, example (fails), use instead
+(passes), how to fix, options, references.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import quote
+
+from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
+from kubelint_py.model import RuleMeta, Scope
+
+_DOC_ORDER = {g.slug: i for i, g in enumerate((*GUIDANCE, LOADER))}
+
+
+# -- small pieces -----------------------------------------------------------------------
+def guidance_title(slug: str) -> str:
+    guide = BY_SLUG.get(slug)
+    return guide.title if guide is not None else slug
+
+
+def scope_text(scope: Scope) -> str:
+    """`Deployment, Service; workload kinds; kubelet-config documents`, or `every document`."""
+    parts: list[str] = []
+    if scope.kinds:
+        parts.append(", ".join(sorted(scope.kinds)))
+    if scope.kind_groups:
+        parts.append(", ".join(f"{g} kinds" for g in sorted(scope.kind_groups)))
+    if scope.doc_types:
+        parts.append(", ".join(f"{d.value} documents" for d in sorted(scope.doc_types, key=lambda d: d.value)))
+    return "; ".join(parts) if parts else "every document"
+
+
+def page_name(rule_id: str) -> str:
+    """File name of a rule's generated page (a plugin id's `/` becomes `__`)."""
+    return quote(rule_id.replace("/", "__"), safe="") + ".md"
+
+
+def id_page_uri(rule_id: str, base: str) -> str:
+    """The generated page of a rule id under `base` (a directory URI)."""
+    prefix = base if base.endswith("/") else base + "/"
+    return prefix + page_name(rule_id)
+
+
+def help_uri(meta: RuleMeta, base: str) -> str:
+    """Built-in rules link to their generated page; other rules to their first http(s)
+    reference when they have one (we publish no page for them)."""
+    if meta.source != "builtin":
+        for ref in meta.references:
+            if ref.startswith(("https://", "http://")):
+                return ref
+    return id_page_uri(meta.id, base)
+
+
+def _reference_md(ref: str) -> str:
+    return f"<{ref}>" if ref.startswith(("https://", "http://")) else ref
+
+
+def _option_rows(schema: Mapping[str, object] | None) -> list[tuple[str, str, str, str]]:
+    """(name, type, default, description) for each documented option."""
+    if not schema:
+        return []
+    props = schema.get("properties")
+    if not isinstance(props, Mapping):
+        return []
+    rows = []
+    for name in sorted(props):
+        spec = props[name]
+        if not isinstance(spec, Mapping):
+            continue
+        kind = spec.get("type", "")
+        if isinstance(kind, list):
+            kind = " | ".join(str(k) for k in kind)
+        if "enum" in spec and isinstance(spec["enum"], list):
+            kind = " | ".join(json.dumps(v) for v in spec["enum"])
+        if kind == "array" and isinstance(spec.get("items"), Mapping):
+            items = spec["items"]
+            assert isinstance(items, Mapping)
+            kind = f"array of {items.get('type', 'any')}"
+        default = json.dumps(spec["default"], sort_keys=True) if "default" in spec else ""
+        description = str(spec.get("description", "")).strip()
+        rows.append((str(name), str(kind), default, description))
+    return rows
+
+
+def _fence(text: str) -> str:
+    body = text.rstrip("\n")
+    fence = "```"
+    while fence in body:
+        fence += "`"
+    return f"{fence}yaml\n{body}\n{fence}"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# -- one rule ---------------------------------------------------------------------------
+def rule_markdown(meta: RuleMeta) -> str:
+    """One rule page (also SARIF `help.markdown`). Self-contained: no relative links."""
+    enabled = "yes" if meta.default_enabled else "no (enable it in `.kubelint.yaml`)"
+    out = [
+        f"# {meta.id}",
+        "",
+        f"**{meta.title.strip()}**",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Severity | {meta.severity.label} |",
+        f"| Guidance | {_md_cell(guidance_title(meta.document))} (`{meta.document}`) |",
+        f"| Category | {meta.category} |",
+        f"| Applies to | {_md_cell(scope_text(meta.scope))} |",
+        f"| Enabled by default | {enabled} |",
+        "",
+        "## What it checks",
+        "",
+        f"{meta.title.strip()}. Applies to {scope_text(meta.scope)}"
+        + (" and looks at other objects in the same run." if meta.cross_object else "."),
+        "",
+        "## Why is this bad?",
+        "",
+        meta.rationale.strip(),
+        "",
+        "## Example",
+        "",
+        _fence(meta.examples.fail),
+        "",
+        "## Use instead",
+        "",
+        _fence(meta.examples.pass_),
+        "",
+        "## How to fix",
+        "",
+        meta.remediation.strip(),
+        "",
+        "## Options",
+        "",
+    ]
+    rows = _option_rows(meta.options_schema)
+    if rows:
+        out += [f"Set under `rules.options.{meta.id}` in `.kubelint.yaml`.", ""]
+        out += ["| Option | Type | Default | Description |", "|---|---|---|---|"]
+        out += [f"| `{n}` | {_md_cell(t)} | {f'`{d}`' if d else ''} | {_md_cell(desc)} |" for n, t, d, desc in rows]
+    else:
+        out.append("This rule has no options.")
+    out += ["", "## References", ""]
+    if meta.references:
+        out += [f"- {_reference_md(ref)}" for ref in meta.references]
+    else:
+        out.append("None.")
+    return "\n".join(out) + "\n"
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else "" for line in text.rstrip("\n").splitlines())
+
+
+def rule_text(meta: RuleMeta) -> str:
+    """The same content as `rule_markdown`, as plain text (`kubelint explain`, SARIF `help.text`)."""
+    out = [
+        f"{meta.id}: {meta.title.strip()}",
+        "",
+        f"Severity: {meta.severity.label}",
+        f"Guidance: {guidance_title(meta.document)} ({meta.document})",
+        f"Category: {meta.category}",
+        f"Applies to: {scope_text(meta.scope)}",
+        f"Enabled by default: {'yes' if meta.default_enabled else 'no'}",
+        "",
+        "Why is this bad?",
+        _indent(meta.rationale.strip()),
+        "",
+        "Example (fails):",
+        _indent(meta.examples.fail),
+        "",
+        "Use instead (passes):",
+        _indent(meta.examples.pass_),
+        "",
+        "How to fix:",
+        _indent(meta.remediation.strip()),
+    ]
+    rows = _option_rows(meta.options_schema)
+    if rows:
+        out += ["", f"Options (rules.options.{meta.id}):"]
+        for name, kind, default, description in rows:
+            detail = ", ".join(x for x in (kind, f"default {default}" if default else "") if x)
+            out.append(f"    {name} ({detail})" + (f": {description}" if description else ""))
+    if meta.references:
+        out += ["", "References:"]
+        out += [f"    - {ref}" for ref in meta.references]
+    return "\n".join(out) + "\n"
+
+
+# -- many rules -------------------------------------------------------------------------
+def _sorted(metas: Iterable[RuleMeta]) -> list[RuleMeta]:
+    return sorted(metas, key=lambda m: m.id)
+
+
+def rules_table_text(metas: Iterable[RuleMeta]) -> str:
+    """`kubelint rules`: id, severity, guidance document and title in aligned columns."""
+    rows = [("ID", "SEVERITY", "DOCUMENT", "TITLE")]
+    rows += [(m.id, m.severity.label, m.document, m.title.strip()) for m in _sorted(metas)]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def rule_record(meta: RuleMeta) -> dict[str, object]:
+    """Rule metadata as JSON-ready data with a fixed key order."""
+    return {
+        "id": meta.id,
+        "title": meta.title,
+        "document": meta.document,
+        "severity": meta.severity.label,
+        "category": meta.category,
+        "precision": meta.precision,
+        "securitySeverity": meta.security_severity,
+        "defaultEnabled": meta.default_enabled,
+        "crossObject": meta.cross_object,
+        "source": meta.source,
+        "scope": {
+            "kinds": sorted(meta.scope.kinds),
+            "kindGroups": sorted(meta.scope.kind_groups),
+            "docTypes": sorted(d.value for d in meta.scope.doc_types),
+        },
+        "rationale": meta.rationale,
+        "remediation": meta.remediation,
+        "examples": {"fail": meta.examples.fail, "pass": meta.examples.pass_},
+        "references": list(meta.references),
+        "optionsSchema": dict(meta.options_schema) if meta.options_schema is not None else None,
+    }
+
+
+def rules_json(metas: Iterable[RuleMeta]) -> str:
+    """`kubelint rules --format json`: a stable JSON list sorted by id."""
+    return json.dumps([rule_record(m) for m in _sorted(metas)], indent=2, ensure_ascii=False) + "\n"
+
+
+def _doc_key(slug: str) -> tuple[int, str]:
+    return (_DOC_ORDER.get(slug, len(_DOC_ORDER)), slug)
+
+
+def rules_index_markdown(metas: Iterable[RuleMeta]) -> str:
+    """docs/rules/README.md: every rule, grouped by guidance document in catalog order."""
+    by_doc: dict[str, list[RuleMeta]] = {}
+    for meta in _sorted(metas):
+        by_doc.setdefault(meta.document, []).append(meta)
+    out = [
+        "# kubelint rules",
+        "",
+        "Generated from the rules' metadata by `scripts/gen_rule_docs.py`; do not edit by hand.",
+        "",
+    ]
+    for slug in sorted(by_doc, key=_doc_key):
+        guide = BY_SLUG.get(slug)
+        out += [f"## {guide.title if guide else slug}", ""]
+        if guide is not None:
+            out += [guide.scope, ""]
+        out += ["| Rule | Severity | Title |", "|---|---|---|"]
+        out += [f"| [{m.id}]({page_name(m.id)}) | {m.severity.label} | {_md_cell(m.title)} |" for m in by_doc[slug]]
+        out.append("")
+    return "\n".join(out)
+
+
+def rule_doc_files(metas: Iterable[RuleMeta]) -> dict[str, str]:
+    """File name -> content of every generated page."""
+    metas = _sorted(metas)
+    files = {page_name(m.id): rule_markdown(m) for m in metas}
+    files["README.md"] = rules_index_markdown(metas)
+    return files
+
+
+def write_rule_docs(metas: Iterable[RuleMeta], out_dir: Path) -> list[Path]:
+    """Write docs/rules/<id>.md and docs/rules/README.md; return the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in rule_doc_files(metas).items():
+        path = out_dir / name
+        path.write_text(content, encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
