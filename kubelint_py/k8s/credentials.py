@@ -294,3 +294,8 @@ def describe_path(path: FieldPath) -> str:
         else:
             out += f'["{step}"]'
     return out
+
+
+def with_article(kind: str) -> str:
+    """`an AWS access key id`, `a GitHub token`."""
+    return ("an " if kind[:1].upper() in "AEIOU" else "a ") + kind
