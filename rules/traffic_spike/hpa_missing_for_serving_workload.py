@@ -1,0 +1,77 @@
+"""hpa-missing-for-serving-workload (rule-catalog §4)."""
+
+from collections.abc import Iterator
+
+from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
+from kubelint_py.k8s.workloads import is_deployment_like
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+
+_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: app, image: "shop/web:1.4.2"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+_PASS = (
+    _FAIL
+    + """\
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 30
+"""
+)
+
+
+@rule(
+    id="hpa-missing-for-serving-workload",
+    title="Serving workload has no autoscaler",
+    document="traffic-spike",
+    severity=Severity.INFO,
+    kind_groups=("workload",),
+    category="reliability",
+    cross_object=True,
+    rationale="""
+A Deployment or StatefulSet that receives traffic through a Service but has no
+HorizontalPodAutoscaler (or KEDA ScaledObject) keeps its fixed replica count during a spike:
+latency climbs and pods get OOM-killed or fail readiness until someone notices and scales by
+hand, which is minutes too late. The HPA must exist before the spike, because it needs
+metrics history and node capacity takes minutes to appear.
+""",
+    remediation="Add a HorizontalPodAutoscaler (or KEDA ScaledObject) whose `scaleTargetRef` names the workload.",
+    examples=(_FAIL, _PASS),
+    references=(
+        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
+        "https://keda.sh/docs/latest/reference/scaledobject-spec/",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.kind != "StatefulSet" and not is_deployment_like(doc):
+        return
+    services = serving_services(ctx.lint, doc)
+    if not services or scalers_targeting(ctx.lint, doc):
+        return
+    yield Violation(
+        f'serving workload (selected by Service "{services[0].name}") is not '
+        "the scaleTargetRef of any HorizontalPodAutoscaler or KEDA ScaledObject",
+        ("metadata", "name"),
+        related=tuple((svc, ("spec", "selector"), "Service selecting the workload") for svc in services[:3]),
+    )
