@@ -9,7 +9,7 @@ from tests.helpers import ROOT
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 
 def test_every_rule_folder_is_packaged() -> None:
