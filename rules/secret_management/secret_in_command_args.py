@@ -1,0 +1,127 @@
+"""secret-in-command-args (rule-catalog §6)."""
+
+import re
+from collections.abc import Iterator, Sequence
+
+from kubelint_py.k8s.credentials import is_placeholder, is_var_reference
+from kubelint_py.rule_api import (
+    ContainerScope,
+    Document,
+    FieldPath,
+    RuleContext,
+    Severity,
+    Violation,
+    containers,
+    rule,
+)
+
+_VALUE = r"""(\{\{.*?\}\}|"[^"]*"|'[^']*'|[^\s"']+)"""
+DEFAULT_FLAGS = ("password", "passwd", "token", "secret", "api-key", "apikey", "client-secret")
+
+_FAIL = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: db-migrate, namespace: prod}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: registry.example.com/migrate:5.0
+          args: ["--host=db.prod.svc", "--password=Tr0ub4dor-3"]
+"""
+_PASS = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: db-migrate, namespace: prod}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: registry.example.com/migrate:5.0
+          args: ["--host=db.prod.svc", "--password-file=/var/run/secrets/db/password"]
+"""
+
+
+def _value_is_reference(raw: str) -> bool:
+    value = raw.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    return not value or value.startswith("$") or is_var_reference(value) or is_placeholder(value)
+
+
+@rule(
+    id="secret-in-command-args",
+    title="Secret passed on the command line",
+    document="secret-management",
+    severity=Severity.WARNING,
+    kind_groups=("workload",),
+    rationale="""
+A password, token or API key given as a command-line flag value is stored in the pod spec (so
+everyone who can read the workload reads it), and at runtime it is visible to every process on
+the node through `ps` and `/proc/<pid>/cmdline`, which are not protected like environment or
+files. Flags are matched with one or two dashes, as `--flag=value`, as `--flag value` (the next
+element), and inside shell command strings; values that are only `$(VAR)` or `$VAR` references
+or placeholders are not reported.
+""",
+    remediation="Read the secret from a mounted file (for example `--password-file`).",
+    examples=(_FAIL, _PASS),
+    references=(
+        "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
+        "https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/",
+    ),
+    options_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "flags": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": list(DEFAULT_FLAGS),
+                "description": "Flag names (without dashes, case-insensitive) whose value is a secret.",
+            },
+            "extraFlags": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": [],
+                "description": "Flag names added to `flags`.",
+            },
+        },
+    },
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    names = [*ctx.options.get("flags", DEFAULT_FLAGS), *ctx.options.get("extraFlags", ())]
+    names = [n.strip().lstrip("-") for n in names if n.strip().lstrip("-")]
+    if not names:
+        return
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    whole = re.compile(rf"-{{1,2}}({alternatives})", re.IGNORECASE)
+    inline = re.compile(rf"(?<![\w-])-{{1,2}}({alternatives})(?:=|[ \t]+)" + _VALUE, re.IGNORECASE)
+    for container in containers(doc, ContainerScope.ALL):
+        items: list[tuple[FieldPath, str]] = []
+        for field in ("command", "args"):
+            sequence = container.get(field)
+            if isinstance(sequence, list):
+                items += [((*container.path, field, i), v) for i, v in enumerate(sequence) if isinstance(v, str)]
+        yield from _scan(container.describe(), items, whole, inline)
+
+
+def _scan(
+    who: str, items: Sequence[tuple[FieldPath, str]], whole: re.Pattern[str], inline: re.Pattern[str]
+) -> Iterator[Violation]:
+    for n, (path, item) in enumerate(items):
+        flag = whole.fullmatch(item.strip())
+        if flag is not None:
+            if n + 1 < len(items):
+                next_path, value = items[n + 1]
+                if not value.startswith("-") and not _value_is_reference(value):
+                    yield Violation(f'{who} passes a secret value to "{item.strip()}" on the command line', next_path)
+            continue
+        for match in inline.finditer(item):
+            if not match.group(2).startswith("-") and not _value_is_reference(match.group(2)):
+                dashes = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip("-"))]
+                yield Violation(f'{who} passes a secret value to "{dashes}{match.group(1)}" on the command line', path)
+                break
