@@ -29,7 +29,7 @@ _TEMPLATE_RE = re.compile(r"\{\{-?\s")
 @dataclass(frozen=True, slots=True)
 class LoadOptions:
     max_file_bytes: int = 20 * 1024 * 1024
-    max_documents: int = 10_000
+    max_documents: int = 50_000
     limits: Limits = field(default_factory=Limits)
 
 
