@@ -75,7 +75,8 @@ def test_hpa_effective_replicas() -> None:
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 5\n  template:\n"
             "    spec: {containers: [{name: a, image: x}]}\n---\n"
             "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
-            "metadata: {name: web}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 9}\n"
+            "metadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+            "  minReplicas: 2\n  maxReplicas: 9\n"
         )
     )
     assert ctx.effective_replicas(ctx.of_kind("Deployment")[0]) == 2
