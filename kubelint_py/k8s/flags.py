@@ -465,3 +465,65 @@ def path_is_under(path: str, directory: str) -> bool:
     """True when `path` equals `directory` or lies below it (string path semantics)."""
     p, d = path_parts(path), path_parts(directory)
     return bool(p) and len(p) >= len(d) and p[: len(d)] == d and (path.startswith("/") == directory.startswith("/"))
+
+
+class Mount(NamedTuple):
+    """A `volumeMounts[]` item of a container with the pod volume it names (None if undeclared)."""
+
+    mount_path: str
+    volume: Mapping[str, object] | None
+    path: FieldPath  # of the volumeMounts item
+
+    def volume_type(self) -> str | None:
+        """The volume source key (`hostPath`, `persistentVolumeClaim`, `emptyDir`, ...)."""
+        if self.volume is None:
+            return None
+        for key in self.volume:
+            if key != "name":
+                return str(key)
+        return None
+
+
+def container_mounts(doc: Document, container_path: FieldPath) -> list[Mount]:
+    volumes: dict[str, Mapping[str, object]] = {}
+    for item in doc.sequence("spec", "volumes"):
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str):
+            volumes[str(item["name"])] = item
+    found: list[Mount] = []
+    for number, item in enumerate(doc.sequence(*container_path, "volumeMounts")):
+        if not isinstance(item, Mapping):
+            continue
+        mount_path, name = item.get("mountPath"), item.get("name")
+        if isinstance(mount_path, str) and mount_path:
+            volume = volumes.get(name) if isinstance(name, str) else None
+            found.append(Mount(mount_path, volume, (*container_path, "volumeMounts", number)))
+    return found
+
+
+def mount_for(path: str, mounts: Sequence[Mount]) -> Mount | None:
+    """The most specific mount holding `path` (the one the container actually sees)."""
+    best: Mount | None = None
+    for mount in mounts:
+        if path_is_under(path, mount.mount_path) and (
+            best is None or len(path_parts(mount.mount_path)) > len(path_parts(best.mount_path))
+        ):
+            best = mount
+    return best
+
+
+def referrers(
+    target: Document, documents: Sequence[Document], program: str, flag: str
+) -> list[tuple[Document, FieldPath]]:
+    """Static pods of `program` whose `--flag` names `target`'s file (best path-suffix match)."""
+    found: list[tuple[Document, FieldPath]] = []
+    for doc in documents:
+        if doc is target or doc.kind != "Pod":
+            continue
+        flags = pod_flags(doc, program)
+        setting = flags.get(flag) if flags is not None else None
+        if setting is None or setting.is_empty():
+            continue
+        same_type = [d for d in documents if d.doc_type == target.doc_type]
+        if find_referenced(setting.text(), same_type) is target:
+            found.append((doc, setting.path))
+    return found
