@@ -1,0 +1,108 @@
+"""secret-volume-mode-too-open (rule-catalog §6)."""
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec_path, rule
+
+_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: prod}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/api:2.4.1
+          volumeMounts:
+            - {name: db, mountPath: /var/run/secrets/db, readOnly: true}
+      volumes:
+        - name: db
+          secret: {secretName: api-db, defaultMode: 0644}
+"""
+
+
+def _mode_problem(mode: object) -> str | None:
+    if isinstance(mode, bool) or not isinstance(mode, int):
+        return None
+    problems = []
+    if mode & 0o007:
+        problems.append("readable by every user (world bits)")
+    if mode & 0o020:
+        problems.append("writable by the group")
+    if not problems:
+        return None
+    return f"0{mode & 0o7777:o} (decimal {mode}): the files are " + " and ".join(problems)
+
+
+@rule(
+    id="secret-volume-mode-too-open",
+    title="Secret volume files readable by others",
+    document="secret-management",
+    severity=Severity.WARNING,
+    kind_groups=("workload",),
+    rationale="""
+The kubelet writes Secret volume files with the mode given by `defaultMode` or `items[].mode`.
+Any world permission bit lets every user inside the container (and a process running under
+another UID that shares the volume) read the credential, and group-write lets the fsGroup
+change it. Modes are read as Kubernetes reads them: YAML `0644` is octal, while a plain number
+is decimal, so JSON `420` is 0644 and YAML `400` (no leading zero) is 0620, a common mistake.
+""",
+    remediation="Set `defaultMode: 0400` (or `0440` with an fsGroup) on the Secret volume.",
+    examples=(_FAIL, _FAIL.replace("defaultMode: 0644", "defaultMode: 0400")),
+    references=(
+        "https://kubernetes.io/docs/concepts/configuration/secret/#secret-files-permissions",
+        "https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/volume/#projections",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    for i, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+        if not isinstance(volume, Mapping):
+            continue
+        name = volume.get("name")
+        label = f'volume "{name}"' if isinstance(name, str) else f"volume #{i}"
+        base: FieldPath = (*spec_path, "volumes", i)
+        secret = volume.get("secret")
+        if isinstance(secret, Mapping):
+            yield from _modes(f"Secret {label}", secret, (*base, "secret"), defaults=True)
+        projected = volume.get("projected")
+        if not isinstance(projected, Mapping):
+            continue
+        sources = projected.get("sources")
+        secret_sources = [
+            (j, s["secret"])
+            for j, s in enumerate(sources if isinstance(sources, list) else ())
+            if isinstance(s, Mapping) and isinstance(s.get("secret"), Mapping)
+        ]
+        if not secret_sources:
+            continue
+        problem = _mode_problem(projected.get("defaultMode"))
+        if problem is not None:
+            yield Violation(
+                f"projected {label} (with a Secret source) sets defaultMode {problem}",
+                (*base, "projected", "defaultMode"),
+            )
+        for j, source in secret_sources:
+            yield from _modes(
+                f"projected {label}", source, (*base, "projected", "sources", j, "secret"), defaults=False
+            )
+
+
+def _modes(label: str, source: Mapping[str, object], path: FieldPath, *, defaults: bool) -> Iterator[Violation]:
+    if defaults:
+        problem = _mode_problem(source.get("defaultMode"))
+        if problem is not None:
+            yield Violation(f"{label} sets defaultMode {problem}", (*path, "defaultMode"))
+    items = source.get("items")
+    for k, item in enumerate(items if isinstance(items, list) else ()):
+        if not isinstance(item, Mapping):
+            continue
+        problem = _mode_problem(item.get("mode"))
+        if problem is not None:
+            key = item.get("key")
+            yield Violation(f'{label} item "{key}" sets mode {problem}', (*path, "items", k, "mode"))
