@@ -219,11 +219,11 @@ def _result(finding: Finding, rel: str, rule_index: int, options: ReportOptions)
 
 def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
     start = finding.span.start
-    where = "stdin" if finding.file.startswith("<") else "outside the SARIF root"
-    text = (
-        f"{finding.file}:{start.line}:{start.column}: {finding.rule_id}: {finding.message} "
-        f"(not reported as a result: the file is {where}; use --sarif-root or --stdin-filename)"
-    )
+    if finding.file.startswith("<"):
+        why = "it was read from stdin; name it with --stdin-filename"
+    else:
+        why = "the file is outside the SARIF root; see --sarif-root"
+    text = f"{finding.file}:{start.line}:{start.column}: {finding.rule_id}: {finding.message} (not a result: {why})"
     return om.Notification(
         level=sarif_level(finding.severity),
         message=om.Message(text=text),
@@ -262,7 +262,10 @@ def build_log(report: Report, options: ReportOptions) -> Any:
         seen.add(key)
         start_line, start_col, _, _ = region(finding.span)
         placed.append(
-            ((rel, start_line, start_col, finding.rule_id), _result(finding, rel, index[finding.rule_id], options))
+            (
+                (_uri(rel), start_line, start_col, finding.rule_id),
+                _result(finding, rel, index[finding.rule_id], options),
+            )
         )
     placed.sort(key=lambda item: item[0])
 

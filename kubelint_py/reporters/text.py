@@ -20,12 +20,17 @@ class _Paint:
         return f"{code}{text}{_RESET}" if self.enabled and text else text
 
 
+def _one_line(text: str) -> str:
+    """Keep one finding per line: show embedded line breaks as escapes."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _header(finding: Finding, paint: _Paint) -> str:
     start = finding.span.start
     where = paint(finding.file, _BOLD) + f":{start.line}:{start.column}:"
     severity = paint(finding.severity.label, _SEVERITY_COLOR[finding.severity])
     rule = paint(finding.rule_id, _BOLD)
-    line = f"{where} {severity} {rule} {finding.message}"
+    line = f"{where} {severity} {rule} {_one_line(finding.message)}"
     if finding.suppressed_by is not None:
         reason = f": {finding.justification}" if finding.justification else ""
         line += " " + paint(f"[suppressed by {finding.suppressed_by}{reason}]", _DIM)
