@@ -17,8 +17,11 @@ from kubelint_py.k8s.ostarget import (
 
 
 def _affinity(*terms: object) -> dict[str, object]:
-    return {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-        "nodeSelectorTerms": list(terms)}}}}
+    return {
+        "affinity": {
+            "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": list(terms)}}
+        }
+    }
 
 
 def _term(*exprs: object) -> dict[str, object]:
@@ -66,10 +69,20 @@ def test_windows_targeted(spec: dict[str, object]) -> None:
         _affinity(_term(_expr("windows"))),  # values must be a list
         _affinity(_term(_expr([]))),
         _affinity("not a term"),
-        {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-            "nodeSelectorTerms": "windows"}}}},
-        {"affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
-            {"weight": 1, "preference": _term(_expr(["windows"]))}]}}},  # preferred is not required
+        {
+            "affinity": {
+                "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": "windows"}}
+            }
+        },
+        {
+            "affinity": {
+                "nodeAffinity": {
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        {"weight": 1, "preference": _term(_expr(["windows"]))}
+                    ]
+                }
+            }
+        },  # preferred is not required
     ],
 )
 def test_not_windows_targeted(spec: dict[str, object]) -> None:
@@ -91,7 +104,8 @@ def test_linux_pinned(spec: dict[str, object]) -> None:
 
 
 def test_wrong_types_are_absent() -> None:
-    for spec in (None, "spec", 3, []):
+    specs: tuple[object, ...] = (None, "spec", 3, [])
+    for spec in specs:
         assert not is_windows_targeted(spec)  # type: ignore[arg-type]
         assert not is_linux_pinned(spec)  # type: ignore[arg-type]
         assert os_declarations(spec) == OsDeclarations(None, None, None)  # type: ignore[arg-type]

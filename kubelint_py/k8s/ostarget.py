@@ -32,7 +32,10 @@ OS_LABELS = (OS_LABEL, LEGACY_OS_LABEL)
 OS_NAME_PATH = ("os", "name")
 NODE_SELECTOR_PATH = ("nodeSelector",)
 NODE_AFFINITY_TERMS_PATH = (
-    "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms",
+    "affinity",
+    "nodeAffinity",
+    "requiredDuringSchedulingIgnoredDuringExecution",
+    "nodeSelectorTerms",
 )
 
 
