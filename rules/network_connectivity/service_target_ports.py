@@ -1,0 +1,274 @@
+"""service-targetport-name-unresolved, service-targetport-number-undeclared and
+service-port-protocol-mismatch (rule-catalog §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubelint_py.k8s.ports import (
+    DeclaredPort,
+    ServicePort,
+    declared_ports,
+    find_named_port,
+    ports_named,
+    ports_numbered,
+    service_ports,
+)
+from kubelint_py.rule_api import (
+    Document,
+    FieldPath,
+    PodTemplate,
+    RuleContext,
+    Severity,
+    Violation,
+    quote,
+    rule,
+    selector_from_map,
+)
+
+_REFERENCES = (
+    "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",
+    "https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#is-the-pod-working",
+)
+
+
+def _selected(doc: Document, ctx: RuleContext) -> tuple[PodTemplate, ...]:
+    """Pod templates the Service selects (same namespace); none for ExternalName."""
+    if doc.value("spec", "type") == "ExternalName":
+        return ()
+    selector = selector_from_map(doc.value("spec", "selector"))
+    namespace = ctx.namespace_of(doc)
+    if selector is None or namespace is None:
+        return ()
+    return ctx.pod_templates_matching(selector, namespace)
+
+
+def _name(template: PodTemplate) -> str:
+    return f"{template.doc.kind} {template.namespace}/{template.doc.name}"
+
+
+_NAME_FAIL = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{name: web, containerPort: 8080}]
+"""
+
+
+@rule(
+    id="service-targetport-name-unresolved",
+    title="Service targetPort names a port the selected pods do not declare",
+    document="network-connectivity",
+    severity=Severity.ERROR,
+    kinds=("Service",),
+    category="networking",
+    cross_object=True,
+    rationale="""
+A named `targetPort` is resolved per pod by the EndpointSlice controller: it looks for a
+port with that `name` in `containers[]` and native sidecars, and only a port of the same
+protocol as the Service port counts. A pod where the name does not resolve is left out of
+the endpoints for that Service port, so traffic to it is refused even though the pods run
+and are Ready. Departure from the catalog text: because the controller compares the
+protocol too, a container port with the right name but another protocol (for example
+`dns` declared only as UDP behind a TCP Service port) is reported here, as the name does
+not resolve, rather than by `service-port-protocol-mismatch`.
+""",
+    remediation="Name the container port exactly as the `targetPort` (same protocol), or use the port number.",
+    examples=(_NAME_FAIL, _NAME_FAIL.replace("name: web, containerPort", "name: http, containerPort")),
+    references=_REFERENCES,
+)
+def check_name(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    templates = _selected(doc, ctx)
+    if not templates:
+        return
+    ports_by_template = [(t, declared_ports(t.doc)) for t in templates]
+    for service_port in service_ports(doc):
+        name = service_port.target
+        if not isinstance(name, str):
+            continue
+        lacking: list[tuple[PodTemplate, list[DeclaredPort]]] = []
+        for template, ports in ports_by_template:
+            if find_named_port(ports, name, service_port.protocol) is None:
+                lacking.append((template, ports_named(ports, name)))
+        if not lacking:
+            continue
+        template, same_name = lacking[0]
+        message = (
+            f"targetPort {quote(name)} ({service_port.protocol}) is not a container port name in {_name(template)}"
+        )
+        if len(lacking) > 1:
+            message += f" and {len(lacking) - 1} other selected workload(s)"
+        if same_name:
+            message += (
+                f"; its port {quote(name)} is {same_name[0].protocol}, and a named targetPort only matches"
+                " a port of the Service port's protocol"
+            )
+        elif name.isdigit():
+            message += "; a quoted number is a port name to Kubernetes (write it unquoted)"
+        related: list[tuple[Document, FieldPath, str]] = []
+        for other, named in lacking[:5]:
+            path = named[0].path if named else other.spec_path
+            related.append((other.doc, path, "selected pod template without that port name"))
+        yield Violation(message, service_port.target_path, tuple(related))
+
+
+_NUMBER_FAIL = """\
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8000}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:2.3
+          ports: [{containerPort: 8080}]
+"""
+
+
+@rule(
+    id="service-targetport-number-undeclared",
+    title="Service targetPort number is not declared by the selected pods",
+    document="network-connectivity",
+    severity=Severity.WARNING,
+    kinds=("Service",),
+    category="networking",
+    cross_object=True,
+    rationale="""
+A numeric `targetPort` (or, when absent, the Service `port` itself) is used as is:
+kube-proxy forwards to that number whether or not a container declares it, so the
+declaration is not required. But when every selected pod template lists its container
+ports and none of them is the target number, the Service almost certainly points at a port
+nothing listens on (often the Service `port` 80 defaulted as target for an app listening
+on 8080), and clients get connection refused. Templates that declare no ports at all are
+not judged.
+""",
+    remediation="Set `targetPort` to the port the application listens on, or declare that port in the container.",
+    examples=(_NUMBER_FAIL, _NUMBER_FAIL.replace("targetPort: 8000", "targetPort: 8080")),
+    references=_REFERENCES,
+)
+def check_number(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    templates = _selected(doc, ctx)
+    if not templates:
+        return
+    ports_by_template = [(t, declared_ports(t.doc)) for t in templates]
+    if not all(ports for _, ports in ports_by_template):
+        return
+    for service_port in service_ports(doc):
+        number = service_port.target
+        if not isinstance(number, int):
+            continue
+        if any(ports_numbered(ports, number) for _, ports in ports_by_template):
+            continue
+        template, ports = ports_by_template[0]
+        declared = ", ".join(sorted({str(p.number) for p in ports if p.number is not None})) or "none"
+        defaulted = (
+            "" if service_port.target_path[-1] == "targetPort" else " (targetPort unset, so it defaults to port)"
+        )
+        message = (
+            f"targetPort {number}{defaulted} is not declared by {_name(template)}"
+            f"{f' or {len(templates) - 1} other selected workload(s)' if len(templates) > 1 else ''}"
+            f" (declared: {declared})"
+        )
+        related = tuple((t.doc, ps[0].path, "declared container ports") for t, ps in ports_by_template[:5])
+        yield Violation(message, service_port.target_path, related)
+
+
+_PROTOCOL_FAIL = """\
+apiVersion: v1
+kind: Service
+metadata: {name: dns, namespace: infra}
+spec:
+  selector: {app: dns}
+  ports: [{name: dns, port: 53, targetPort: 5353}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dns, namespace: infra}
+spec:
+  selector: {matchLabels: {app: dns}}
+  template:
+    metadata: {labels: {app: dns}}
+    spec:
+      containers:
+        - name: dns
+          image: coredns/coredns:1.11.1
+          ports: [{containerPort: 5353, protocol: UDP}]
+"""
+
+
+def _protocol_path(service_port: ServicePort, doc: Document) -> FieldPath:
+    path = (*service_port.path, "protocol")
+    return path if doc.has(*path) else service_port.target_path
+
+
+@rule(
+    id="service-port-protocol-mismatch",
+    title="Service port protocol differs from the container port's",
+    document="network-connectivity",
+    severity=Severity.WARNING,
+    kinds=("Service",),
+    category="networking",
+    cross_object=True,
+    rationale="""
+kube-proxy programs forwarding for the Service port's protocol only (TCP when
+`protocol` is absent). When the container port the Service resolves to is declared with
+another protocol, for example a DNS server declaring only UDP behind a Service port that
+defaulted to TCP, the traffic reaches a port nothing listens on for that protocol and
+times out or is refused. Numeric targetPorts are compared with the container ports of
+that number; a named targetPort never resolves across protocols (the EndpointSlice
+controller requires the same protocol), so that case is reported by
+`service-targetport-name-unresolved` instead.
+""",
+    remediation=(
+        "Set the same `protocol` on the Service port and the container port (add a second port entry"
+        " for the other protocol if both are served)."
+    ),
+    examples=(_PROTOCOL_FAIL, _PROTOCOL_FAIL.replace("targetPort: 5353}", "targetPort: 5353, protocol: UDP}")),
+    references=(*_REFERENCES, "https://kubernetes.io/docs/reference/networking/service-protocols/"),
+)
+def check_protocol(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    templates = _selected(doc, ctx)
+    if not templates:
+        return
+    ports_by_template = [(t, declared_ports(t.doc)) for t in templates]
+    for service_port in service_ports(doc):
+        number = service_port.target
+        if not isinstance(number, int):
+            continue
+        for template, ports in ports_by_template:
+            same_number = ports_numbered(ports, number)
+            if not same_number or any(p.protocol == service_port.protocol for p in same_number):
+                continue
+            other = same_number[0]
+            yield Violation(
+                f"{service_port.describe()} targets {number}/{service_port.protocol}, but {other.container.describe()}"
+                f" of {_name(template)} declares {number} only as {other.protocol}",
+                _protocol_path(service_port, doc),
+                ((template.doc, other.path, f"container port declared as {other.protocol}"),),
+            )
+            break
