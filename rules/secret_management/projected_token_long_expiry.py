@@ -68,7 +68,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             seconds = token.get("expirationSeconds") if isinstance(token, Mapping) else None
             if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= limit:
                 continue
-            name = volume.get("name")
+            name = volume.get("name") if isinstance(volume, Mapping) else None
             yield Violation(
                 f'projected volume "{name}" requests a service-account token valid for {seconds} seconds '
                 f"({seconds / 3600:g} h), more than {limit}",
