@@ -250,6 +250,8 @@ def test_golden_edge_report(fmt: str) -> None:
     opts = options(verbose=True, include_suppressed=True, exit_code=2)
     suffix = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github.txt"}[fmt]
     check_golden(f"edge.{suffix}", render(fmt, edge_report(), opts))
+    if fmt == "json":
+        json_report(edge_report(), opts)  # the golden JSON is schema-valid too
 
 
 def test_golden_edge_report_text_with_source() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kubelint_py.model import Finding, Report, Severity
+from collections.abc import Mapping
+
+from kubelint_py.model import Finding, Report, RuleMeta, Severity
 from kubelint_py.reporters import ReportOptions, plural, rules_by_id, severity_counts, shown_findings
 
 _RESET = "\x1b[0m"
@@ -64,7 +66,7 @@ def _source_lines(finding: Finding, options: ReportOptions, paint: _Paint) -> li
     ]
 
 
-def _details(finding: Finding, report: Report, paint: _Paint) -> list[str]:
+def _details(finding: Finding, metas: Mapping[str, RuleMeta], paint: _Paint) -> list[str]:
     out = []
     for related in finding.related:
         pos = related.span.start
@@ -75,7 +77,7 @@ def _details(finding: Finding, report: Report, paint: _Paint) -> list[str]:
         out.append(
             f"  {paint('note', _BOLD)}: rendered output at {finding.rendered.file}:{pos.line}:{pos.column}{approx}"
         )
-    meta = rules_by_id(report).get(finding.rule_id)
+    meta = metas.get(finding.rule_id)
     if meta is not None and meta.remediation.strip():
         remediation = " ".join(meta.remediation.split())
         out.append(f"  {paint('help', _BOLD)}: {remediation}")
@@ -96,13 +98,14 @@ def summary_line(report: Report) -> str:
 
 def render(report: Report, options: ReportOptions) -> str:
     paint = _Paint(options.color)
+    metas = rules_by_id(report)
     lines: list[str] = []
     for finding in shown_findings(report, include_suppressed=options.include_suppressed):
         lines.append(_header(finding, paint))
         if options.show_source:
             lines.extend(_source_lines(finding, options, paint))
         if options.verbose:
-            lines.extend(_details(finding, report, paint))
+            lines.extend(_details(finding, metas, paint))
     if options.quiet:
         return "".join(line + "\n" for line in lines)
     if lines and (options.show_source or options.verbose):
