@@ -1,0 +1,91 @@
+"""pdb-blocks-all-disruptions (rule-catalog §4)."""
+
+from collections.abc import Iterator
+
+from kubelint_py.k8s.autoscaling import pdb_matched_templates, percent
+from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+
+_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: app, image: "shop/web:1.4.2"}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec:
+  minAvailable: 3
+  selector: {matchLabels: {app: web}}
+"""
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@rule(
+    id="pdb-blocks-all-disruptions",
+    title="PodDisruptionBudget allows no disruption",
+    document="traffic-spike",
+    severity=Severity.WARNING,
+    kinds=("PodDisruptionBudget",),
+    category="reliability",
+    cross_object=True,
+    rationale="""
+A PDB with `maxUnavailable: 0`, `minAvailable: 100%`, or a `minAvailable` count that is
+not below the number of pods it protects allows zero voluntary evictions. Node drains hang,
+node-pool upgrades stall and the cluster autoscaler cannot remove (or rebalance) nodes, so
+capacity planning around a traffic event gets stuck. The disruption controller compares
+`minAvailable` with the pods of all the workloads the PDB selects together, so the count
+case sums the effective replicas of the matched workloads (only evaluated when at least one
+matched workload is in the input).
+""",
+    remediation="Allow at least one disruption, e.g. `maxUnavailable: 1` (or `minAvailable` below the replica count).",
+    examples=(_FAIL, _FAIL.replace("minAvailable: 3", "maxUnavailable: 1")),
+    references=("https://kubernetes.io/docs/tasks/run-application/configure-pdb/",),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.group != "policy":
+        return
+    max_unavailable = doc.value("spec", "maxUnavailable")
+    if (_is_int(max_unavailable) and max_unavailable == 0) or percent(max_unavailable) == 0:
+        yield Violation(
+            f"maxUnavailable is {max_unavailable}: no pod may ever be evicted voluntarily",
+            ("spec", "maxUnavailable"),
+        )
+        return
+    min_available = doc.value("spec", "minAvailable")
+    pct = percent(min_available)
+    if pct is not None and pct >= 100:
+        yield Violation(
+            f'minAvailable is "{min_available}": no pod may ever be evicted voluntarily', ("spec", "minAvailable")
+        )
+        return
+    if not _is_int(min_available):
+        return
+    assert isinstance(min_available, int)
+    matched = [
+        d
+        for d in pdb_matched_templates(ctx.lint, doc)
+        if d.kind in REPLICATED_KINDS or d.kind == "Pod" or is_deployment_like(d)
+    ]
+    if not matched:
+        return
+    total = sum(ctx.lint.effective_replicas(d) for d in matched)
+    if min_available >= total:
+        names = ", ".join(f'{d.kind} "{d.name}"' for d in matched[:3])
+        yield Violation(
+            f"minAvailable {min_available} is not below the {total} replica(s) it protects ({names}): "
+            "no pod may be evicted voluntarily",
+            ("spec", "minAvailable"),
+            related=tuple((d, ("metadata", "name"), "workload selected by the PDB") for d in matched[:3]),
+        )
