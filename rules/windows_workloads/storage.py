@@ -1,0 +1,192 @@
+"""Volumes on Windows pods (rule-catalog §1).
+
+windows-unsupported-volume-feature, windows-file-mode-ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.k8s.ostarget import is_windows_targeted
+from kubelint_py.rule_api import (
+    ContainerScope,
+    Document,
+    FieldPath,
+    RuleContext,
+    Severity,
+    Violation,
+    containers,
+    pod_spec,
+    pod_spec_path,
+    quote,
+    rule,
+)
+
+DOC = "windows-workloads"
+STORAGE_DOCS = "https://kubernetes.io/docs/concepts/windows/intro/#storage"
+COMPAT_DOCS = "https://kubernetes.io/docs/concepts/windows/intro/#compatibility-v1-pod-spec-volumes"
+
+_PROPAGATION = ("HostToContainer", "Bidirectional")
+_MODE_VOLUME_TYPES = ("secret", "configMap", "downwardAPI")
+
+
+def _volumes(doc: Document) -> Iterator[tuple[FieldPath, Mapping[str, object]]]:
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    for number, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+        if isinstance(volume, Mapping):
+            yield (*spec_path, "volumes", number), volume
+
+
+def _volume_name(volume: Mapping[str, object], path: FieldPath) -> str:
+    name = volume.get("name")
+    return f"volume {quote(name)}" if isinstance(name, str) and name else f"volume #{path[-1]}"
+
+
+# -- windows-unsupported-volume-feature -----------------------------------------------------
+_VOLUME_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: iis, namespace: web}
+spec:
+  selector: {matchLabels: {app: iis}}
+  template:
+    metadata: {labels: {app: iis}}
+    spec:
+      os: {name: windows}
+      nodeSelector: {kubernetes.io/os: windows}
+      containers:
+        - name: iis
+          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+          volumeMounts:
+            - {name: cache, mountPath: 'C:\\cache'}
+      volumes:
+        - name: cache
+          emptyDir: {medium: Memory}
+"""
+
+
+@rule(
+    id="windows-unsupported-volume-feature",
+    title="Volume feature not supported on Windows",
+    document=DOC,
+    severity=Severity.ERROR,
+    kind_groups=("workload",),
+    category="portability",
+    rationale="""
+Windows nodes do not support memory-backed emptyDir (`medium: Memory`), mount propagation,
+raw block devices (`volumeDevices`) or in-tree NFS volumes, and Linux host paths such as
+`/var/log` do not exist on a Windows host. The kubelet fails the volume setup, so the pod
+stays in ContainerCreating with FailedMount events and never becomes ready.
+""",
+    remediation="Use disk-backed emptyDir, no mount propagation, filesystem PVCs and Windows paths (`C:\\...`).",
+    examples=(_VOLUME_FAIL, _VOLUME_FAIL.replace("emptyDir: {medium: Memory}", "emptyDir: {}")),
+    references=(STORAGE_DOCS, COMPAT_DOCS),
+)
+def check_unsupported_volume(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if not is_windows_targeted(pod_spec(doc)):
+        return
+    for path, volume in _volumes(doc):
+        label = _volume_name(volume, path)
+        empty_dir = volume.get("emptyDir")
+        if isinstance(empty_dir, Mapping) and empty_dir.get("medium") == "Memory":
+            yield Violation(
+                f"{label} is a memory-backed emptyDir (medium: Memory), which Windows does not support",
+                (*path, "emptyDir", "medium"),
+            )
+        if volume.get("nfs") is not None:
+            yield Violation(f"{label} is an NFS volume, which Windows nodes cannot mount", (*path, "nfs"))
+        host_path = volume.get("hostPath")
+        host = host_path.get("path") if isinstance(host_path, Mapping) else None
+        if isinstance(host, str) and host.startswith("/"):
+            yield Violation(
+                f"{label} is a hostPath with the Linux path {quote(host)}, which does not exist on a Windows host",
+                (*path, "hostPath", "path"),
+            )
+    for container in containers(doc, ContainerScope.ALL):
+        mounts = container.data.get("volumeMounts")
+        for number, mount in enumerate(mounts if isinstance(mounts, list) else ()):
+            if not isinstance(mount, Mapping):
+                continue
+            propagation = mount.get("mountPropagation")
+            if propagation in _PROPAGATION:
+                yield Violation(
+                    f"{container.describe()} mounts {quote(mount.get('name'))} with mountPropagation "
+                    f"{propagation}, which Windows does not support",
+                    (*container.path, "volumeMounts", number, "mountPropagation"),
+                )
+        devices = container.data.get("volumeDevices")
+        if isinstance(devices, list) and devices:
+            yield Violation(
+                f"{container.describe()} uses volumeDevices (raw block volumes), which Windows does not support",
+                (*container.path, "volumeDevices"),
+            )
+
+
+# -- windows-file-mode-ignored ------------------------------------------------------------------
+_MODE_FAIL = _VOLUME_FAIL.replace("emptyDir: {medium: Memory}", "secret: {secretName: iis-tls, defaultMode: 0400}")
+
+
+def _item_modes(items: object, base: FieldPath) -> Iterator[FieldPath]:
+    for number, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, Mapping) and item.get("mode") is not None:
+            yield (*base, number, "mode")
+
+
+@rule(
+    id="windows-file-mode-ignored",
+    title="POSIX file mode on a Windows volume",
+    document=DOC,
+    severity=Severity.INFO,
+    kind_groups=("workload",),
+    category="security",
+    rationale="""
+Windows has no POSIX permission bits: `defaultMode` and `items[].mode` of Secret, ConfigMap,
+projected and downward API volumes are not applied on Windows nodes. A mode such as 0400 that
+was meant to keep a key readable only by its owner gives no protection there; access is
+governed by the container's Windows identity and ACLs instead.
+""",
+    remediation="Drop the mode; restrict access with Windows ACLs and the container identity instead.",
+    examples=(_MODE_FAIL, _MODE_FAIL.replace(", defaultMode: 0400", "")),
+    references=(STORAGE_DOCS, "https://kubernetes.io/docs/concepts/configuration/secret/#secret-files-permissions"),
+)
+def check_file_mode(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if not is_windows_targeted(pod_spec(doc)):
+        return
+    for path, volume in _volumes(doc):
+        label = _volume_name(volume, path)
+        for kind in _MODE_VOLUME_TYPES:
+            source = volume.get(kind)
+            if not isinstance(source, Mapping):
+                continue
+            if source.get("defaultMode") is not None:
+                yield Violation(
+                    f"{label} ({kind}) sets defaultMode, which Windows does not apply", (*path, kind, "defaultMode")
+                )
+            for mode_path in _item_modes(source.get("items"), (*path, kind, "items")):
+                yield Violation(
+                    f"{label} ({kind}) sets a file mode on an item, which Windows does not apply", mode_path
+                )
+        projected = volume.get("projected")
+        if not isinstance(projected, Mapping):
+            continue
+        if projected.get("defaultMode") is not None:
+            yield Violation(
+                f"{label} (projected) sets defaultMode, which Windows does not apply",
+                (*path, "projected", "defaultMode"),
+            )
+        sources = projected.get("sources")
+        for number, projection in enumerate(sources if isinstance(sources, list) else ()):
+            if not isinstance(projection, Mapping):
+                continue
+            for kind in _MODE_VOLUME_TYPES:
+                source = projection.get(kind)
+                if not isinstance(source, Mapping):
+                    continue
+                base = (*path, "projected", "sources", number, kind, "items")
+                for mode_path in _item_modes(source.get("items"), base):
+                    yield Violation(
+                        f"{label} (projected {kind}) sets a file mode on an item, which Windows does not apply",
+                        mode_path,
+                    )
