@@ -1,0 +1,211 @@
+"""missing-referenced-object (rule-catalog §3; cross-object, guard per referenced kind)."""
+
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+from kubelint_py.k8s.workloads import is_namespaced
+from kubelint_py.rule_api import (
+    ContainerScope,
+    Document,
+    FieldPath,
+    RuleContext,
+    Severity,
+    Violation,
+    containers,
+    pod_spec_path,
+    quote,
+    rule,
+)
+
+EXEMPT_CONFIGMAPS = frozenset(("kube-root-ca.crt",))  # published into every namespace by the cluster
+
+
+class Reference(NamedTuple):
+    kind: str
+    name: str
+    path: FieldPath  # of the name field
+    where: str  # how the object refers to it, for the message
+
+
+def _name(holder: object, key: str = "name") -> str | None:
+    if not isinstance(holder, Mapping) or holder.get("optional") is True:
+        return None
+    name = holder.get(key)
+    return name if isinstance(name, str) and name else None
+
+
+def _container_refs(doc: Document) -> Iterator[Reference]:
+    for container in containers(doc, ContainerScope.ALL):
+        env = container.get("env")
+        for number, item in enumerate(env if isinstance(env, list) else ()):
+            if not isinstance(item, Mapping) or not isinstance(item.get("valueFrom"), Mapping):
+                continue
+            value_from = item["valueFrom"]
+            variable = item.get("name") if isinstance(item.get("name"), str) else f"#{number}"
+            for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+                name = _name(value_from.get(key))
+                if name is not None:
+                    yield Reference(
+                        kind,
+                        name,
+                        (*container.path, "env", number, "valueFrom", key, "name"),
+                        f"{container.describe()} env {variable}",
+                    )
+        env_from = container.get("envFrom")
+        for number, item in enumerate(env_from if isinstance(env_from, list) else ()):
+            if not isinstance(item, Mapping):
+                continue
+            for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                name = _name(item.get(key))
+                if name is not None:
+                    yield Reference(
+                        kind, name, (*container.path, "envFrom", number, key, "name"), f"{container.describe()} envFrom"
+                    )
+
+
+def _volume_refs(spec_path: FieldPath, spec: Mapping[str, object]) -> Iterator[Reference]:
+    volumes = spec.get("volumes")
+    for number, volume in enumerate(volumes if isinstance(volumes, list) else ()):
+        if not isinstance(volume, Mapping):
+            continue
+        path = (*spec_path, "volumes", number)
+        label = f"volume {quote(volume['name'])}" if isinstance(volume.get("name"), str) else f"volume #{number}"
+        name = _name(volume.get("configMap"))
+        if name is not None:
+            yield Reference("ConfigMap", name, (*path, "configMap", "name"), label)
+        name = _name(volume.get("secret"), "secretName")
+        if name is not None:
+            yield Reference("Secret", name, (*path, "secret", "secretName"), label)
+        claim = volume.get("persistentVolumeClaim")
+        if isinstance(claim, Mapping) and isinstance(claim.get("claimName"), str) and claim["claimName"]:
+            yield Reference(
+                "PersistentVolumeClaim", claim["claimName"], (*path, "persistentVolumeClaim", "claimName"), label
+            )
+        projected = volume.get("projected")
+        sources = projected.get("sources") if isinstance(projected, Mapping) else None
+        for index, source in enumerate(sources if isinstance(sources, list) else ()):
+            if not isinstance(source, Mapping):
+                continue
+            for key, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                name = _name(source.get(key))
+                if name is not None:
+                    yield Reference(
+                        kind, name, (*path, "projected", "sources", index, key, "name"), f"projected {label}"
+                    )
+
+
+def _pod_refs(doc: Document) -> Iterator[Reference]:
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    spec = doc.mapping(*spec_path)
+    yield from _container_refs(doc)
+    yield from _volume_refs(spec_path, spec)
+    pull = spec.get("imagePullSecrets")
+    for number, item in enumerate(pull if isinstance(pull, list) else ()):
+        name = _name(item)
+        if name is not None:
+            yield Reference("Secret", name, (*spec_path, "imagePullSecrets", number, "name"), "imagePullSecrets")
+    for key in ("serviceAccountName", "serviceAccount"):  # serviceAccountName wins over the deprecated field
+        account = spec.get(key)
+        if isinstance(account, str) and account:
+            if account != "default":
+                yield Reference("ServiceAccount", account, (*spec_path, key), key)
+            break
+    priority = spec.get("priorityClassName")
+    if isinstance(priority, str) and priority and not priority.startswith("system-"):
+        yield Reference("PriorityClass", priority, (*spec_path, "priorityClassName"), "priorityClassName")
+    runtime = spec.get("runtimeClassName")
+    if isinstance(runtime, str) and runtime:
+        yield Reference("RuntimeClass", runtime, (*spec_path, "runtimeClassName"), "runtimeClassName")
+
+
+def references(doc: Document) -> Iterator[Reference]:
+    if doc.kind == "PersistentVolumeClaim":
+        storage_class = doc.value("spec", "storageClassName")
+        if isinstance(storage_class, str) and storage_class:
+            yield Reference("StorageClass", storage_class, ("spec", "storageClassName"), "storageClassName")
+        return
+    yield from _pod_refs(doc)
+    if doc.kind == "StatefulSet":
+        for number, template in enumerate(doc.sequence("spec", "volumeClaimTemplates")):
+            spec = template.get("spec") if isinstance(template, Mapping) else None
+            storage_class = spec.get("storageClassName") if isinstance(spec, Mapping) else None
+            if isinstance(storage_class, str) and storage_class:
+                yield Reference(
+                    "StorageClass",
+                    storage_class,
+                    ("spec", "volumeClaimTemplates", number, "spec", "storageClassName"),
+                    f"volumeClaimTemplates[{number}]",
+                )
+
+
+_FAIL = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-settings, namespace: prod}
+data: {LOG_LEVEL: info}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: prod}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          envFrom:
+            - configMapRef: {name: web-config}
+"""
+
+
+@rule(
+    id="missing-referenced-object",
+    title="Workload references an object the bundle does not contain",
+    document="cluster-migration",
+    severity=Severity.WARNING,
+    category="reliability",
+    kind_groups=("workload",),
+    kinds=("PersistentVolumeClaim", "StatefulSet"),
+    cross_object=True,
+    rationale="""
+A bundle that is not self-contained works in the source cluster only because the referenced
+object happens to exist there. In the target cluster the pod stays in `CreateContainerConfigError`
+(missing ConfigMap/Secret in `env`/`envFrom`), `ContainerCreating` (missing volume source or
+claim) or `ImagePullBackOff` (missing pull secret); a missing ServiceAccount, PriorityClass or
+RuntimeClass makes the API server reject the pods, so the controller never creates any; a claim
+naming a missing StorageClass stays `Pending`. For each referenced kind the rule is evaluated
+only when the input contains at least one object of that kind (or with `--assume-complete`).
+References marked `optional: true`, the ConfigMap `kube-root-ca.crt` that the cluster publishes
+in every namespace, the `default` ServiceAccount and the built-in `system-*` PriorityClasses are
+exempt.
+""",
+    remediation="Add the missing object to the bundle, or fix the reference (or mark it `optional: true`).",
+    examples=(_FAIL, _FAIL.replace("{name: web-config}", "{name: web-settings}")),
+    references=(
+        "https://kubernetes.io/docs/concepts/configuration/configmap/#configmaps-and-pods",
+        "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets",
+        "https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    namespace = ctx.namespace_of(doc)
+    guards: dict[str, bool] = {}
+    for ref in references(doc):
+        if ref.kind == "ConfigMap" and ref.name in EXEMPT_CONFIGMAPS:
+            continue
+        if ref.kind not in guards:
+            guards[ref.kind] = ctx.guard(ref.kind)
+        if not guards[ref.kind]:
+            continue
+        scoped = is_namespaced(ref.kind)
+        if ctx.get(ref.kind, namespace if scoped else None, ref.name) is not None:
+            continue
+        where = f" in namespace {namespace}" if scoped and namespace else ""
+        yield Violation(
+            f"{ref.where} references {ref.kind} {quote(ref.name)}, which the input does not contain{where}",
+            ref.path,
+        )
