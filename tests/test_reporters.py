@@ -588,3 +588,19 @@ def test_github_clean_run_prints_nothing() -> None:
 def test_repo_relative(file: str, root: str, cwd: str | None, expected: str | None) -> None:
     opts = options(sarif_root=Path(root), cwd=Path(cwd) if cwd else None)
     assert repo_relative(file, opts) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "caret"),
+    [((1, 3), (1, 3), "  | " + "  ^"), ((1, 3), (3, 1), "  | " + "  ^^^^^^^^"), ((1, 1), (1, 40), "  | " + "^" * 10)],
+)
+def test_text_caret_for_empty_multiline_and_overlong_spans(
+    start: tuple[int, int], end: tuple[int, int], caret: str
+) -> None:
+    item = finding("a-rule", "x: y", line=start[0], column=start[1], end=end)
+    out = render(
+        "text",
+        Report(findings=(item,), rules=(), files=()),
+        options(show_source=True, read_line=lambda f, n: "key: value"),
+    )
+    assert caret in out.splitlines()

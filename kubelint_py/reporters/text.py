@@ -54,8 +54,10 @@ def _source_lines(finding: Finding, options: ReportOptions, paint: _Paint) -> li
     source = source.rstrip("\r\n")
     if end.line == start.line and end.column > start.column:
         end_col = end.column
-    else:  # multi-line or empty span: underline to the end of the first line's content
+    elif end.line > start.line:  # multi-line span: underline to the end of the first line's content
         end_col = max(len(source.rstrip()) + 1, start.column + 1)
+    else:  # empty span: one caret
+        end_col = start.column + 1
     end_col = min(end_col, max(len(source) + 1, start.column + 1))
     number = str(start.line)
     gutter = " " * len(number)
