@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kubelint_py.model import Report, Severity, Source
+from kubelint_py.model import Location, Pos, Report, Severity, Source, Span
 from kubelint_py.reporters import ReportOptions, render
 from kubelint_py.reporters.sarif import _to_data
 from tests.helpers import SHARED, lint_sources
@@ -375,3 +375,19 @@ def test_serializer_drops_unset_defaults_but_keeps_level() -> None:
     config = _to_data(om.ReportingConfiguration(level="warning"))
     assert config == {"level": "warning"}
     assert _to_data(om.Region(start_line=1)) == {"startLine": 1}
+
+
+def test_rendered_position_on_stdin_is_kept_as_text(tmp_path: Path) -> None:
+    item = finding(
+        "a-rule",
+        "Deployment prod/web: approximate location",
+        file="charts/web/templates/deploy.yaml",
+        helm_source="web/templates/deploy.yaml",
+        rendered=Location("<stdin>", Span(Pos(120, 7), Pos(120, 12)), "rendered output"),
+        approximate=True,
+    )
+    write_tree(tmp_path, {"charts/web/templates/deploy.yaml": "x\n" * 5})
+    report = Report(findings=(item,), rules=(meta("a-rule"),), files=())
+    data = sarif_checked(report, options(sarif_root=tmp_path), tmp_path / "h.sarif", tmp_path)
+    related = run_of(data)["results"][0]["relatedLocations"]
+    assert related == [{"id": 1, "message": {"text": "rendered output (<stdin>:120)"}}]
