@@ -1,0 +1,203 @@
+"""hostnetwork-dns-policy, probe-port-unresolved and container-port-duplicate (rule-catalog §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubelint_py.k8s.ports import DeclaredPort, container_ports, probe_ports
+from kubelint_py.rule_api import (
+    ContainerScope,
+    Document,
+    RuleContext,
+    Severity,
+    Violation,
+    containers,
+    pod_spec,
+    pod_spec_path,
+    quote,
+    rule,
+)
+
+_HOSTNET_FAIL = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: node-agent}}
+  template:
+    metadata: {labels: {app: node-agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: agent, image: "registry.example.com/node-agent:1.4"}]
+"""
+
+
+@rule(
+    id="hostnetwork-dns-policy",
+    title="Host-network pod cannot resolve cluster Service names",
+    document="network-connectivity",
+    severity=Severity.WARNING,
+    kind_groups=("workload",),
+    category="networking",
+    rationale="""
+With `hostNetwork: true` the kubelet does not apply `dnsPolicy: ClusterFirst` (the
+default): the pod gets the node's `/etc/resolv.conf`, so names such as
+`api.shop.svc.cluster.local` do not resolve and connections to cluster Services fail with
+"unknown host" although the same image works in a normal pod. Only
+`dnsPolicy: ClusterFirstWithHostNet` sends a host-network pod's lookups to CoreDNS.
+""",
+    remediation="Set `dnsPolicy: ClusterFirstWithHostNet` on host-network pods that talk to cluster Services.",
+    examples=(
+        _HOSTNET_FAIL,
+        _HOSTNET_FAIL.replace("hostNetwork: true", "hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet"),
+    ),
+    references=("https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy",),
+)
+def check_hostnetwork_dns(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    spec = pod_spec(doc)
+    spec_path = pod_spec_path(doc)
+    if spec.get("hostNetwork") is not True or spec_path is None:
+        return
+    policy = spec.get("dnsPolicy")
+    if policy is None:
+        yield Violation(
+            "hostNetwork: true without dnsPolicy, so the default ClusterFirst falls back to the node's resolver",
+            (*spec_path, "hostNetwork"),
+        )
+    elif policy == "ClusterFirst":
+        yield Violation(
+            "hostNetwork: true with dnsPolicy: ClusterFirst, which the kubelet turns into the node's resolver",
+            (*spec_path, "dnsPolicy"),
+        )
+
+
+_PROBE_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe:
+            httpGet: {path: /healthz, port: web}
+"""
+
+
+@rule(
+    id="probe-port-unresolved",
+    title="Probe uses a port name the container does not declare",
+    document="network-connectivity",
+    severity=Severity.ERROR,
+    kind_groups=("workload",),
+    category="reliability",
+    rationale="""
+The kubelet resolves a named probe port against the `ports[].name` of the probed
+container only (not other containers of the pod). When the name is missing the probe
+fails on every attempt: a readiness probe keeps the pod out of the Service endpoints
+forever, a liveness or startup probe restarts the container in a loop. Probes of regular
+containers and native sidecars are checked. A quoted number (`port: "8080"`) is a name to
+the API server, which rejects it, and is reported too. `grpc.port` is an integer field:
+the catalog only reports an undeclared name there, but the API server rejects any name in
+`grpc.port`, so every string value is reported.
+""",
+    remediation="Use a port name declared in the same container's `ports`, or the port number.",
+    examples=(_PROBE_FAIL, _PROBE_FAIL.replace("port: web}", "port: http}")),
+    references=(
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port",
+    ),
+)
+def check_probe_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    for container in containers(doc, ContainerScope.C_SIDECARS):
+        names = {port.name for port in container_ports(container) if port.name is not None}
+        for probe in probe_ports(container):
+            value = probe.value
+            if not isinstance(value, str):
+                continue
+            field = f"{container.describe()} {probe.probe} {probe.handler}.port {quote(value)}"
+            if probe.handler == "grpc":
+                message = f"{field} is a name, but grpc.port takes a number only (the API server rejects a name)"
+            elif value in names:
+                continue
+            elif value.isdigit():
+                message = f"{field} is a quoted number, which is a port name to the API server (it is rejected)"
+            else:
+                declared = ", ".join(sorted(names)) or "none"
+                message = f"{field} is not a port name of this container (declared names: {declared})"
+            yield Violation(message, probe.path)
+
+
+_DUP_FAIL = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      ports: [{name: http, containerPort: 8080}]
+    - name: proxy
+      image: envoyproxy/envoy:v1.30.1
+      ports: [{name: http, containerPort: 8443}]
+"""
+
+
+def _port_label(port: DeclaredPort) -> str:
+    return f"{port.number if port.number is not None else '?'}/{port.protocol}"
+
+
+@rule(
+    id="container-port-duplicate",
+    title="Duplicate container port number or port name",
+    document="network-connectivity",
+    severity=Severity.ERROR,
+    kind_groups=("workload",),
+    category="correctness",
+    rationale="""
+Named ports are resolved by name across the whole pod: a Service `targetPort`, a
+NetworkPolicy port or a probe naming a port that two containers declare resolves to the
+first one found, so traffic silently goes to the wrong container. The API server rejects
+a port name repeated within one container, and two entries with the same
+`containerPort` and protocol in one container are at best redundant and at worst hide an
+edit that was meant for another port (strategic-merge patches key ports by number and
+protocol, so one of them is lost on `kubectl apply`). Containers and init containers
+(including sidecars) are checked.
+""",
+    remediation="Give every port a unique number/protocol within its container and a unique name within the pod.",
+    examples=(_DUP_FAIL, _DUP_FAIL.replace("{name: http, containerPort: 8443}", "{name: https, containerPort: 8443}")),
+    references=(
+        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",
+    ),
+)
+def check_duplicate_ports(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    names: dict[str, DeclaredPort] = {}
+    for container in containers(doc, ContainerScope.C_I):
+        numbers: dict[tuple[int, str], DeclaredPort] = {}
+        for port in container_ports(container):
+            if port.number is not None:
+                first = numbers.setdefault((port.number, port.protocol), port)
+                if first is not port:
+                    yield Violation(
+                        f"{container.describe()} declares containerPort {_port_label(port)} twice"
+                        f" (ports #{first.position + 1} and #{port.position + 1})",
+                        (*port.path, "containerPort"),
+                    )
+            if port.name is not None:
+                first_named = names.setdefault(port.name, port)
+                if first_named is not port:
+                    where = (
+                        "the same container"
+                        if first_named.container.path == container.path
+                        else first_named.container.describe()
+                    )
+                    yield Violation(
+                        f"port name {quote(port.name)} of {container.describe()} ({_port_label(port)}) is already"
+                        f" used by {where} ({_port_label(first_named)}); named-port lookups take the first",
+                        (*port.path, "name"),
+                    )
