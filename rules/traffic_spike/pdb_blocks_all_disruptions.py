@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import pdb_matched_templates, percent
 from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
 _FAIL = """\
 apiVersion: apps/v1
@@ -59,7 +59,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     max_unavailable = doc.value("spec", "maxUnavailable")
     if (_is_int(max_unavailable) and max_unavailable == 0) or percent(max_unavailable) == 0:
         yield Violation(
-            f"maxUnavailable is {max_unavailable}: no pod may ever be evicted voluntarily",
+            f"maxUnavailable is {quote(max_unavailable)}: no pod may ever be evicted voluntarily",
             ("spec", "maxUnavailable"),
         )
         return
@@ -67,7 +67,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     pct = percent(min_available)
     if pct is not None and pct >= 100:
         yield Violation(
-            f'minAvailable is "{min_available}": no pod may ever be evicted voluntarily', ("spec", "minAvailable")
+            f"minAvailable is {quote(min_available)}: no pod may ever be evicted voluntarily", ("spec", "minAvailable")
         )
         return
     if not _is_int(min_available):
