@@ -12,7 +12,7 @@ import math
 import re
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -34,18 +34,20 @@ __all__ = [
     "pdbs_covering",
     "percent",
     "pod_requests",
+    "run_cached",
     "scalers_targeting",
     "target_key",
 ]
 
 T = TypeVar("T")
-_CACHE: weakref.WeakKeyDictionary[LintContext, dict[str, object]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[LintContext, dict[Hashable, object]] = weakref.WeakKeyDictionary()
 _PERCENT = re.compile(r"^([0-9]+)%$")
 
 TargetKey = tuple[str, str, str]  # (namespace, kind, name)
 
 
-def _cached(lint: LintContext, key: str, build: Callable[[], T]) -> T:
+def run_cached(lint: LintContext, key: Hashable, build: Callable[[], T]) -> T:
+    """`build()` once per run (per LintContext) and key; later calls return the same value."""
     store = _CACHE.setdefault(lint, {})
     if key not in store:
         store[key] = build()
@@ -92,7 +94,7 @@ def _index(
 
 def hpas_targeting(lint: LintContext, doc: Document) -> list[Document]:
     """HorizontalPodAutoscalers (any autoscaling/* version) whose scaleTargetRef names `doc`."""
-    index = _cached(
+    index = run_cached(
         lint, "hpa", lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None)
     )
     return list(index.get(target_key(lint, doc), ()))
@@ -100,7 +102,7 @@ def hpas_targeting(lint: LintContext, doc: Document) -> list[Document]:
 
 def scaled_objects_targeting(lint: LintContext, doc: Document) -> list[Document]:
     """KEDA ScaledObjects (keda.sh) whose scaleTargetRef names `doc` (kind defaults to Deployment)."""
-    index = _cached(
+    index = run_cached(
         lint,
         "keda",
         lambda: _index(lint, "ScaledObject", is_keda_scaled_object, ("spec", "scaleTargetRef"), "Deployment"),
@@ -114,7 +116,7 @@ def scalers_targeting(lint: LintContext, doc: Document) -> list[Document]:
 
 
 def hpas_by_target(lint: LintContext, key: TargetKey) -> list[Document]:
-    index = _cached(
+    index = run_cached(
         lint, "hpa", lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None)
     )
     return list(index.get(key, ()))
@@ -122,7 +124,7 @@ def hpas_by_target(lint: LintContext, key: TargetKey) -> list[Document]:
 
 def template_of(lint: LintContext, doc: Document) -> PodTemplate | None:
     """The indexed pod-template record of a workload document (one dict lookup)."""
-    index = _cached(lint, "templates", lambda: {id(t.doc): t for t in lint.workloads()})
+    index = run_cached(lint, "templates", lambda: {id(t.doc): t for t in lint.workloads()})
     return index.get(id(doc))
 
 
@@ -221,7 +223,7 @@ def _pdb_coverage(lint: LintContext) -> dict[int, list[Document]]:
 
 def pdbs_covering(lint: LintContext, doc: Document) -> list[Document]:
     """PodDisruptionBudgets in the workload's namespace whose selector matches its pod template labels."""
-    return list(_cached(lint, "pdb", lambda: _pdb_coverage(lint)).get(id(doc), ()))
+    return list(run_cached(lint, "pdb", lambda: _pdb_coverage(lint)).get(id(doc), ()))
 
 
 def pdb_matched_templates(lint: LintContext, pdb: Document) -> list[Document]:

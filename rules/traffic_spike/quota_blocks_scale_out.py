@@ -1,0 +1,146 @@
+"""quota-blocks-scale-out (rule-catalog §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import NamedTuple
+
+from kubelint_py.k8s.autoscaling import hpas_targeting, pod_requests, run_cached
+from kubelint_py.k8s.quantity import format_quantity, quantity_from_manifest
+from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like, replicas
+from kubelint_py.rule_api import Document, LintContext, RuleContext, Severity, Violation, rule
+
+# quota key -> what it limits
+_KEYS = {"requests.cpu": "cpu", "cpu": "cpu", "requests.memory": "memory", "memory": "memory", "pods": "pods"}
+
+_FAIL = """\
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: shop}
+spec:
+  hard: {requests.cpu: "8", requests.memory: 16Gi, pods: "50"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: "shop/web:1.4.2"
+          resources:
+            requests: {cpu: 500m, memory: 512Mi}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 30
+"""
+
+
+class _Demand(NamedTuple):
+    totals: dict[str, Fraction]
+    contributors: list[tuple[Fraction, Document, int]]  # (cpu share, workload, max replicas)
+
+
+def _max_replicas(lint: LintContext, doc: Document) -> int:
+    found = [
+        value
+        for hpa in hpas_targeting(lint, doc)
+        if isinstance(value := hpa.value("spec", "maxReplicas"), int) and not isinstance(value, bool)
+    ]
+    return max(found) if found else replicas(doc)
+
+
+def _demand(lint: LintContext, namespace: str) -> _Demand:
+    """Σ over the namespace's replicated workloads of per-pod requests × max replicas (once per namespace)."""
+    return run_cached(lint, ("quota-blocks-scale-out", namespace), lambda: _compute(lint, namespace))
+
+
+def _compute(lint: LintContext, namespace: str) -> _Demand:
+    totals = {"cpu": Fraction(0), "memory": Fraction(0), "pods": Fraction(0)}
+    contributors: list[tuple[Fraction, Document, int]] = []
+    for template in lint.pod_templates(namespace):
+        doc = template.doc
+        if doc.kind not in REPLICATED_KINDS and not is_deployment_like(doc):
+            continue
+        count = _max_replicas(lint, doc)
+        if count <= 0:
+            continue
+        cpu = pod_requests(doc, "cpu") * count
+        totals["cpu"] += cpu
+        totals["memory"] += pod_requests(doc, "memory") * count
+        totals["pods"] += count
+        contributors.append((cpu, doc, count))
+    contributors.sort(key=lambda item: item[0], reverse=True)
+    return _Demand(totals, contributors)
+
+
+def _show(resource: str, value: Fraction) -> str:
+    if resource == "memory" and value.denominator == 1:
+        for unit, size in (("Gi", 2**30), ("Mi", 2**20)):
+            if value >= size and value % size == 0:
+                return f"{value // size}{unit}"
+    if resource == "cpu":
+        return f"{float(value):g}"
+    return format_quantity(value)
+
+
+@rule(
+    id="quota-blocks-scale-out",
+    title="ResourceQuota is too small for the workloads at max replicas",
+    document="traffic-spike",
+    severity=Severity.WARNING,
+    kinds=("ResourceQuota",),
+    category="reliability",
+    cross_object=True,
+    rationale="""
+A ResourceQuota is enforced at pod creation. When the namespace's workloads at their
+maximum replica count (HPA `maxReplicas`, else `spec.replicas`) request more CPU, memory or
+pods than the quota's `spec.hard` allows, the HPA raises the replica count during a spike
+but the ReplicaSet controller gets `exceeded quota` errors and the new pods are never
+created: the autoscaler appears to work while capacity stays flat. Per-pod requests are
+counted as the quota does: containers plus native sidecars, or the largest init container
+(plus the sidecars started before it) if larger; a missing request defaults to the limit.
+Quotas restricted by `scopes`/`scopeSelector` are skipped (they count only some pods).
+""",
+    remediation="Raise the quota, or lower `maxReplicas`/requests so the namespace fits at peak.",
+    examples=(_FAIL, _FAIL.replace('requests.cpu: "8"', 'requests.cpu: "16"')),
+    references=(
+        "https://kubernetes.io/docs/concepts/policy/resource-quotas/",
+        "https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#resource-sharing-within-containers",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.api_version != "v1":
+        return
+    if doc.value("spec", "scopes") or doc.value("spec", "scopeSelector"):
+        return
+    hard = doc.mapping("spec", "hard")
+    if not hard:
+        return
+    demand = _demand(ctx.lint, ctx.namespace_of(doc) or "default")
+    for key, raw in hard.items():
+        resource = _KEYS.get(str(key))
+        if resource is None:
+            continue
+        limit = quantity_from_manifest(raw)
+        needed = demand.totals[resource]
+        if limit is None or needed <= limit:
+            continue
+        top = ", ".join(f'{d.kind} "{d.name}" ×{n}' for _, d, n in demand.contributors[:3])
+        yield Violation(
+            f"{key}: the namespace's workloads need {_show(resource, needed)} at max replicas ({top}), "
+            f"but the quota allows {_show(resource, limit)}; scale-out will fail with `exceeded quota`",
+            ("spec", "hard", str(key)),
+            related=tuple(
+                (d, ("metadata", "name"), "workload counted at max replicas") for _, d, _ in demand.contributors[:3]
+            ),
+        )
