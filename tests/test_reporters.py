@@ -199,6 +199,15 @@ def edge_report() -> Report:
             approximate=True,
         ),
         finding("alpha-rule", "Deployment prod/web: outside", file="/elsewhere/x.yaml", line=1, column=1),
+        finding(
+            "beta-rule",
+            "Deployment prod/web: exempted by the config file",
+            severity=Severity.WARNING,
+            line=5,
+            logical_path="spec.replicas",
+            suppressed_by="config:exemptions[0]",
+            justification="batch job, one replica is fine",
+        ),
         finding("alpha-rule", "Deployment prod/web: from stdin", file="<stdin>", line=2, column=1),
         finding(
             "delta-rule",
