@@ -175,3 +175,120 @@ def _config_of(text: str) -> dict[str, Any]:
     first = text.splitlines()[0] if text else ""
     match = re.match(r"^#\s*fixture-config:\s*(\{.*\})\s*$", first)
     return json.loads(match.group(1)) if match else {}
+
+
+# -- api-replacement-unavailable (pending) ------------------------------------------------
+# The rule lives in rules/cluster_migration/_api_replacement.py, which the registry skips
+# (leading underscore): at the default target (the newest release in the table) every recorded
+# replacement is served, so its fail example can only fire with a `targetVersion`, and
+# tests/test_rule_fixtures.py::test_examples_execute runs examples without configuration.
+# Until that runner honours an example's `# fixture-config:` line, the rule and its fixture
+# cases are exercised here.
+
+_PENDING_CASES: dict[str, str] = {
+    "fail-target-1.18.yaml": """\
+# fixture-config: {"targetVersion": "1.18"}
+# networking.k8s.io/v1 Ingress is served from 1.19 only
+apiVersion: extensions/v1beta1  # expect: api-replacement-unavailable
+kind: Ingress
+metadata: {name: web, namespace: prod}
+spec:
+  backend: {serviceName: web, servicePort: 80}
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: networking.k8s.io/v1beta1  # expect: api-replacement-unavailable
+    kind: Ingress
+    metadata: {name: api, namespace: prod}
+""",
+    "fail-target-1.21.yaml": """\
+# fixture-config: {"targetVersion": "1.21"}
+# autoscaling/v2 is served from 1.23 only
+apiVersion: autoscaling/v2beta1  # expect: api-replacement-unavailable
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  maxReplicas: 3
+""",
+    "pass-target-1.21.yaml": """\
+# fixture-config: {"targetVersion": "1.21"}
+# the replacement (networking.k8s.io/v1, from 1.19) is served by 1.21
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: web}
+---
+# no "replacement available in" recorded: never reported
+apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+---
+apiVersion: scheduling.k8s.io/v1alpha1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+# removed without a replacement
+apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata: {name: restricted}
+""",
+    "pass-default-target.yaml": """\
+# at the default target (the newest release in the table) every replacement is served
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: web}
+---
+apiVersion: resource.k8s.io/v1alpha3
+kind: DeviceClass
+metadata: {name: gpu}
+""",
+}
+
+
+def _pending_registry() -> Any:
+    import importlib
+
+    from kubelint_py.registry import build_registry
+
+    module = importlib.import_module("kubelint_py.builtin_rules.cluster_migration._api_replacement")
+    registry = build_registry(plugins=False)
+    if "api-replacement-unavailable" not in registry.rules:
+        registry.add(module.check_unavailable, "pending")
+    return registry
+
+
+def _lint_pending(text: str, config: dict[str, Any]) -> list[int]:
+    from kubelint_py.model import Source
+    from kubelint_py.pipeline import LintRequest, run_lint
+    from tests.helpers import make_config
+
+    request = LintRequest(
+        sources=[Source("case.yaml", text.encode())],
+        select=["api-replacement-unavailable"],
+        plugins=False,
+        raise_errors=True,
+        cwd=ROOT,
+    )
+    report = run_lint(request, make_config(config), _pending_registry())
+    return sorted(f.span.start.line for f in report.findings if f.rule_id == "api-replacement-unavailable")
+
+
+@pytest.mark.parametrize("name", sorted(_PENDING_CASES))
+def test_api_replacement_unavailable_cases(name: str) -> None:
+    text = _PENDING_CASES[name]
+    expected = sorted(
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "# expect: api-replacement-unavailable" in line
+    )
+    assert (expected != []) is name.startswith("fail-")
+    assert _lint_pending(text, _config_of(text)) == expected
+
+
+def test_api_replacement_unavailable_examples() -> None:
+    rule = _pending_registry().rules["api-replacement-unavailable"]
+    fail, pass_ = rule.meta.examples.fail, rule.meta.examples.pass_
+    assert _lint_pending(fail, _config_of(fail)), "examples.fail does not trigger the rule"
+    assert not _lint_pending(pass_, _config_of(pass_)), "examples.pass triggers the rule"
+    assert not _lint_pending(fail, {}), "at the default target every replacement is served"
