@@ -68,11 +68,19 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     if not ctx.guard("CustomResourceDefinition"):
         return
+    same_group = []
     for crd in ctx.of_kind("CustomResourceDefinition"):
-        if crd.value("spec", "group") == group and crd.value("spec", "names", "kind") == doc.kind:
+        if crd.value("spec", "group") != group:
+            continue
+        if crd.value("spec", "names", "kind") == doc.kind:
             return
+        same_group.append(crd)
+    related = tuple(
+        (crd, ("spec", "names", "kind"), f"CRD {crd.name} declares another kind of {group}") for crd in same_group[:3]
+    )
     yield Violation(
         f"kind {doc.kind} of API group {group} is defined by no CustomResourceDefinition in the input; "
         "the target cluster rejects it until the CRD is installed",
         ("kind",),
+        related,
     )
