@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from kubelint_py.model import Document, FieldPath
+from kubelint_py.model import DocType, Document, FieldPath
 
 FLAG = "flag"
 ENV = "env"
@@ -321,7 +321,16 @@ _CLIENT_TLS_KEYS = (
     "allowed-cn",
     "allowed-hostname",
 )
-_PEER_TLS_FLAGS = {f"peer-{key}": key for key in _CLIENT_TLS_KEYS if not key.startswith("client-")}
+_PEER_TLS_FLAGS = {
+    "peer-cert-file": "cert-file",
+    "peer-key-file": "key-file",
+    "peer-client-cert-auth": "client-cert-auth",
+    "peer-trusted-ca-file": "trusted-ca-file",
+    "peer-auto-tls": "auto-tls",
+    "peer-crl-file": "crl-file",
+    "peer-cert-allowed-cn": "allowed-cn",
+    "peer-cert-allowed-hostname": "allowed-hostname",
+}
 CLIENT_TLS = "client-transport-security"
 PEER_TLS = "peer-transport-security"
 
@@ -527,3 +536,21 @@ def referrers(
         if find_referenced(setting.text(), same_type) is target:
             found.append((doc, setting.path))
     return found
+
+
+def etcd_settings_of(doc: Document) -> EtcdSettings | None:
+    """What the §7.1 etcd rules read for `doc`: an etcd config file as is, or an etcd static
+    pod's flags and ETCD_* env. None for a pod started with `--config-file` (etcd ignores its
+    other flags and variables then: the config document is checked itself, or
+    etcd-config-file-not-provided reports it missing) and for anything else."""
+    if doc.doc_type is DocType.ETCD_CONFIG:
+        return EtcdSettings(doc, None)
+    flags = pod_flags(doc, "etcd")
+    if flags is None or config_file_of(flags) is not None:
+        return None
+    return EtcdSettings(doc, flags)
+
+
+def normalize_path(path: str) -> str:
+    parts = path_parts(path)
+    return ("/" if path.startswith("/") else "") + "/".join(parts)
