@@ -276,6 +276,7 @@ def _emit_reports(
             quiet=quiet,
             read_line=line_reader,
             verbose=verbose,
+            cwd=cwd,
         )
         text = render(fmt, report, options)
         if target is None:
@@ -320,7 +321,7 @@ def rules_command(fmt: str, document: str | None, show_all: bool) -> None:
     registry = build_registry()
     metas = [r.meta for r in registry.sorted() if document is None or r.meta.document == document]
     if fmt == "json":
-        click.echo(rules_json(metas))
+        click.echo(rules_json(metas), nl=False)
     else:
         click.echo(rules_table_text(metas), nl=False)
 

@@ -161,7 +161,10 @@ class Engine:
         related: tuple[Location, ...] = (),
         helm_source: str | None = None,
         doc: Document | None = None,
+        identity: str = "",
     ) -> None:
+        """A finding of a built-in input rule. `identity` names the problem without line
+        numbers (document index, key, rule) so its fingerprint survives edits above it."""
         active = self.loader_rules.get(rule_id)
         if active is None:
             return
@@ -178,7 +181,7 @@ class Engine:
                 doc_index=doc.index if doc is not None else 0,
                 related=related,
                 helm_source=helm_source,
-                fingerprint=fingerprint(rule_id, file, "", "", "", f"{span.start.line}", message),
+                fingerprint=fingerprint(rule_id, file, "", "", "", identity or message, ""),
             ),
             doc,
         )
@@ -197,21 +200,26 @@ class Engine:
             span,
             f"rule {active.rule.id} failed{where}: {type(exc).__name__}: {exc}; other rules still ran",
             doc=doc,
+            identity=f"#{doc.index if doc is not None else ''}/{active.rule.id}",
         )
 
     def run(self, lint: LintContext, problems: Iterable[LoadProblem]) -> list[Finding]:
         for problem in problems:
             self._loader_finding(
-                problem.code, problem.file, problem.span, problem.message, problem.related, problem.helm_source
+                problem.code,
+                problem.file,
+                problem.span,
+                problem.message,
+                problem.related,
+                problem.helm_source,
+                identity=f"#{problem.doc_index}/{problem.detail}",
             )
         dispatch = Dispatch(self.rules)
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
-        ran_on: dict[int, set[str]] = defaultdict(set)
         for doc in lint.documents:
             if not doc.is_target:
                 continue
             for active in dispatch.rules_for(doc):
-                ran_on[id(doc)].add(active.rule.id)
                 check = active.rule.check
                 assert check is not None
                 try:
@@ -253,7 +261,11 @@ class Engine:
                     message = f"annotation {key} suppresses nothing; remove it"
                 path = ("metadata", "annotations", key)
                 self._loader_finding(
-                    "unused-suppression", doc.file, doc.positions.lookup(path), f"{doc.display()}: {message}", doc=None
+                    "unused-suppression",
+                    doc.file,
+                    doc.positions.lookup(path),
+                    f"{doc.display()}: {message}",
+                    identity=f"#{doc.index}/{key}",
                 )
             for directive in self.suppressor.unused_directives(doc):
                 if (doc.file, directive.comment_line) in fired:
@@ -269,7 +281,13 @@ class Engine:
                     else f"suppression of {', '.join(sorted(directive.rule_ids))} matches no finding; remove it"
                 )
                 line = directive.comment_line
-                self._loader_finding("unused-suppression", doc.file, Span(Pos(line, 1), Pos(line, 2)), message)
+                self._loader_finding(
+                    "unused-suppression",
+                    doc.file,
+                    Span(Pos(line, 1), Pos(line, 2)),
+                    message,
+                    identity=f"#{doc.index}/{','.join(sorted(directive.rule_ids))}/{directive.reason}",
+                )
 
 
 def finalize(findings: Iterable[Finding]) -> list[Finding]:

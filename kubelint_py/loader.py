@@ -101,12 +101,16 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
             if "{{" in chunk.text:
                 hint = " (this looks like an unrendered Helm template: lint `helm template` output instead)"
             result.problems.append(
-                LoadProblem(display, _point(exc.pos), "yaml-syntax", exc.message + hint, chunk.helm_source)
+                LoadProblem(
+                    display, _point(exc.pos), "yaml-syntax", exc.message + hint, chunk.helm_source, doc_index=index
+                )
             )
             index += 1
             continue
         except LimitExceeded as exc:
-            result.problems.append(LoadProblem(display, _point(exc.pos), "input-too-large", exc.message))
+            result.problems.append(
+                LoadProblem(display, _point(exc.pos), "input-too-large", exc.message, doc_index=index)
+            )
             index += 1
             continue
         if parsed is None:
@@ -126,6 +130,8 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
                             "first definition",
                         ),
                     ),
+                    doc_index=index,
+                    detail=dup.key,
                 )
             )
         _add_documents(display, chunk, parsed, index, is_target, result)

@@ -199,6 +199,8 @@ class LoadProblem(NamedTuple):
     message: str
     helm_source: str | None = None
     related: tuple[Location, ...] = ()
+    doc_index: int = 0
+    detail: str = ""  # what distinguishes two problems of one document (a duplicate key's name)
 
 
 class Violation(NamedTuple):

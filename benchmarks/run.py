@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Time kubelint against the parse-only floor on the shared benchmark corpus.
+
+    python benchmarks/run.py [--docs 10000] [--runs 5] [--jobs-args "..."] [--small]
+
+Builds the corpus with ../shared/bench/make_corpus.py (deterministic), then runs, in
+alternation, the floor (`parse_floor.py pyyaml-load`, PyYAML's C loader, no positions), the
+position-keeping C compose + walk floor, and `kubelint lint CORPUS` as whole processes,
+several times; prints medians with min-max, peak RSS and the ratios to the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT.parent / "shared" / "bench"
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (KiB) of this child alone (os.wait4), exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+def measure(name: str, cmd: list[str], cwd: Path, runs: int, results: dict[str, list[float]],
+            rss: dict[str, int]) -> None:
+    wall, peak, _ = timed(cmd, cwd)
+    results.setdefault(name, []).append(wall)
+    rss[name] = max(rss.get(name, 0), peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kubelint-bench")
+    parser.add_argument("--kubelint", default=str(Path(sys.executable).parent / "kubelint"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    corpus = args.workdir / f"corpus-{args.docs}"
+    subprocess.run([sys.executable, str(BENCH / "make_corpus.py"), "--docs", str(args.docs), "--out", str(corpus)],
+                   check=True, stdout=subprocess.DEVNULL)
+    small = next(iter(sorted(corpus.rglob("*.yaml"))))
+    python = sys.executable
+    floor = [python, str(BENCH / "parse_floor.py")]
+    commands = {
+        "floor pyyaml-load": [*floor, "pyyaml-load", str(corpus)],
+        "floor ruamel-compose-c-walk": [*floor, "ruamel-compose-c-walk", str(corpus)],
+        "kubelint lint": [args.kubelint, "lint", str(corpus), "--format", "json", "--output", os.devnull],
+    }
+    small_dir = args.workdir / "small"
+    small_dir.mkdir(exist_ok=True)
+    (small_dir / small.name).write_bytes(small.read_bytes())
+    small_commands = {
+        "small: floor pyyaml-load": [*floor, "pyyaml-load", str(small_dir)],
+        "small: kubelint lint": [args.kubelint, "lint", str(small_dir / small.name)],
+    }
+    results: dict[str, list[float]] = {}
+    rss: dict[str, int] = {}
+    for _ in range(args.runs):  # alternate, so machine noise hits every command alike
+        for name, cmd in {**commands, **small_commands}.items():
+            measure(name, cmd, args.workdir, args.runs, results, rss)
+    base = statistics.median(results["floor pyyaml-load"])
+    small_base = statistics.median(results["small: floor pyyaml-load"])
+    print(f"corpus: {args.docs} documents in {corpus}; {args.runs} runs each, alternating")
+    for name, walls in results.items():
+        med = statistics.median(walls)
+        ref = small_base if name.startswith("small") else base
+        print(f"{name:32s} median {med:7.3f}s  min {min(walls):7.3f}s  max {max(walls):7.3f}s  "
+              f"ratio {med / ref:5.2f}x  peak RSS {rss[name] / 1024:7.1f} MiB")
+    lint = statistics.median(results["kubelint lint"])
+    print(f"kubelint: {args.docs / lint:,.0f} documents/second")
+
+
+if __name__ == "__main__":
+    main()
