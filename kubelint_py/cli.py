@@ -112,6 +112,7 @@ def cli() -> None:
 )
 @click.option("--include-suppressed", is_flag=True, help="Also show suppressed findings (text, SARIF).")
 @click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31.")
+@click.option("--target-provider", help="Cloud provider the manifests go to (aws, gcp, azure): its annotations pass.")
 @click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML).")
 @click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins.")
 @click.option("--stdin-filename", help="Path to report for input read from stdin.")
@@ -140,6 +141,7 @@ def lint_command(
     assume_complete: bool,
     include_suppressed: bool,
     target_version: str | None,
+    target_provider: str | None,
     rule_paths: tuple[str, ...],
     no_plugins: bool,
     stdin_filename: str | None,
@@ -190,6 +192,7 @@ def lint_command(
         plugins=not no_plugins,
         custom_rules=rule_paths,
         target_version=target_version,
+        settings={"targetProvider": target_provider} if target_provider else {},
         cwd=cwd,
     )
     try:

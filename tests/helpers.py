@@ -84,6 +84,11 @@ def fixture_config(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return {}
+    return text_config(text)
+
+
+def text_config(text: str) -> dict[str, Any]:
+    """The `# fixture-config: {json}` comment among the first lines of a fixture or example."""
     for line in text.splitlines()[:20]:
         match = _CONFIG_RE.match(line.strip())
         if match:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.model import Source
-from tests.helpers import FIXTURES, NON_RULE_DIRS, expectations, fixture_config, lint_sources, registry
+from tests.helpers import FIXTURES, NON_RULE_DIRS, expectations, fixture_config, lint_sources, registry, text_config
 
 LOADER_ONLY = frozenset(("internal-error",))  # cannot be triggered by input text
 
@@ -66,11 +66,17 @@ def test_examples_execute(rule_id: str) -> None:
         return
     meta = registry().rules[rule_id].meta
     failing = lint_sources(
-        [Source("example.yaml", meta.examples.fail.encode())], select=[rule_id], assume_complete=True
+        [Source("example.yaml", meta.examples.fail.encode())],
+        select=[rule_id],
+        assume_complete=True,
+        config=text_config(meta.examples.fail),
     )
     assert any(f.rule_id == rule_id for f in failing.findings), "examples.fail does not trigger the rule"
     passing = lint_sources(
-        [Source("example.yaml", meta.examples.pass_.encode())], select=[rule_id], assume_complete=True
+        [Source("example.yaml", meta.examples.pass_.encode())],
+        select=[rule_id],
+        assume_complete=True,
+        config=text_config(meta.examples.pass_),
     )
     assert not [f for f in passing.findings if f.rule_id == rule_id], "examples.pass triggers the rule"
 
