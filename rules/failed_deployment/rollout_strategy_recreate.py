@@ -1,0 +1,63 @@
+"""rollout-strategy-recreate (rule-catalog §5)."""
+
+from collections.abc import Iterator
+
+from kubelint_py.k8s.autoscaling import serving_services
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+
+_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  strategy: {type: Recreate}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: app, image: "shop/web:1.4.2"}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+@rule(
+    id="rollout-strategy-recreate",
+    title="Serving Deployment uses the Recreate strategy",
+    document="failed-deployment",
+    severity=Severity.WARNING,
+    kinds=("Deployment", "DeploymentConfig"),
+    category="reliability",
+    cross_object=True,
+    rationale="""
+`strategy.type: Recreate` deletes every old pod before creating any new one. For a
+workload behind a Service that is a full outage on every rollout, and on every rollback
+too: when the new version is broken there is no old pod left serving while you recover,
+and rolling back is another outage. (OpenShift DeploymentConfigs use the same field.)
+""",
+    remediation=(
+        "Use `strategy.type: RollingUpdate` "
+        "(keep Recreate only for workloads that cannot run two versions, and say so)."
+    ),
+    examples=(_FAIL, _FAIL.replace("{type: Recreate}", "{type: RollingUpdate}")),
+    references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy",),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.kind == "DeploymentConfig" and doc.group != "apps.openshift.io":
+        return
+    if doc.value("spec", "strategy", "type") != "Recreate":
+        return
+    services = serving_services(ctx.lint, doc)
+    if services:
+        yield Violation(
+            f'strategy.type is Recreate while Service "{services[0].name}" sends traffic to it: every rollout '
+            "and rollback is a full outage",
+            ("spec", "strategy", "type"),
+            related=tuple((svc, ("spec", "selector"), "Service selecting the workload") for svc in services[:3]),
+        )
