@@ -1,0 +1,59 @@
+"""rollout-min-ready-seconds-zero (rule-catalog §5)."""
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.k8s.workloads import is_deployment_like
+from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
+
+_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: "shop/web:1.4.2"
+          readinessProbe:
+            httpGet: {path: /ready, port: 8080}
+"""
+
+
+@rule(
+    id="rollout-min-ready-seconds-zero",
+    title="Rollout counts pods available the instant they are Ready",
+    document="failed-deployment",
+    severity=Severity.INFO,
+    kind_groups=("workload",),
+    category="reliability",
+    rationale="""
+With `minReadySeconds` 0 a new pod counts as available the moment its readiness probe first
+passes. A version that passes readiness and then crashes or starts failing a few seconds
+later (a bad config path, a memory leak under load) is treated as healthy, so the rollout
+moves on and replaces the next old pods. A short `minReadySeconds` makes such versions
+stall the rollout while old pods keep serving.
+""",
+    remediation=(
+        "Set `spec.minReadySeconds` (e.g. 10–30 s) so versions that crash after becoming ready stall the rollout."
+    ),
+    examples=(_FAIL, _FAIL.replace("spec:\n  selector", "spec:\n  minReadySeconds: 15\n  selector")),
+    references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds",),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.kind not in ("StatefulSet", "DaemonSet") and not is_deployment_like(doc):
+        return
+    value = doc.value("spec", "minReadySeconds")
+    if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and value == 0):
+        return
+    scope = ContainerScope.C_SIDECARS
+    probed = [c for c in containers(doc, scope) if isinstance(c.data.get("readinessProbe"), Mapping)]
+    if probed:
+        shown = "0" if value is not None else "not set (0)"
+        yield Violation(
+            f"minReadySeconds is {shown} although {probed[0].describe()} has a readinessProbe: pods that crash "
+            "right after becoming ready do not stall the rollout",
+            ("spec", "minReadySeconds"),
+        )
