@@ -1,0 +1,70 @@
+"""ingress-catch-all-host (rule-catalog §8)."""
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
+
+INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
+
+_FAIL = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: prod}
+spec:
+  ingressClassName: nginx
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: shop, port: {number: 80}}}
+"""
+_PASS = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: prod}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: shop, port: {number: 80}}}
+"""
+
+
+@rule(
+    id="ingress-catch-all-host",
+    title="Ingress answers for any host name",
+    document="securing-ingress",
+    severity=Severity.INFO,
+    kinds=("Ingress",),
+    rationale="""
+A rule without `host`, a wildcard host or a `defaultBackend` makes the backend answer for any
+name (or bare IP) that reaches the controller: scanners hitting the load balancer's IP, DNS
+names pointed at it by others, and Host-header attacks all land on the application, which may
+build links, password-reset mails or cache keys from an attacker-chosen Host.
+""",
+    remediation="Use explicit host names; keep the controller's default backend a static 404.",
+    examples=(_FAIL, _PASS),
+    references=(
+        "https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards",
+        "https://kubernetes.io/docs/concepts/services-networking/ingress/#default-backend",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.group not in INGRESS_GROUPS:
+        return
+    for key in ("defaultBackend", "backend"):
+        if isinstance(doc.value("spec", key), Mapping):
+            yield Violation(f"spec.{key} answers for every host name and IP that reaches the controller", ("spec", key))
+    for i, entry in enumerate(doc.sequence("spec", "rules")):
+        if not isinstance(entry, Mapping):
+            continue
+        host = entry.get("host")
+        if not isinstance(host, str) or not host:
+            yield Violation(f"rule #{i} has no host: it answers for any host name", ("spec", "rules", i))
+        elif host.startswith("*"):
+            yield Violation(f"rule #{i} uses the wildcard host {quote(host)}", ("spec", "rules", i, "host"))
