@@ -42,6 +42,10 @@ def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodT
     return list(found.values())
 
 
+def _policies(policies: list[Document]) -> str:
+    return f"NetworkPolic{'y' if len(policies) == 1 else 'ies'} {_names(policies)}"
+
+
 def _names(policies: list[Document], limit: int = 3) -> str:
     names = [p.name or "?" for p in policies[:limit]]
     return ", ".join(names) + (f" and {len(policies) - limit} more" if len(policies) > limit else "")
@@ -121,8 +125,8 @@ def check_egress_dns(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
         yield (
             template.doc,
             Violation(
-                f"pods are selected by egress NetworkPolicy {_names(policies)} and no egress rule allows DNS"
-                " (port 53 UDP/TCP), so name resolution times out",
+                f"egress of these pods is restricted by {_policies(policies)} and no egress rule allows DNS"
+                " (port 53 UDP/TCP), so every name lookup times out",
                 template.labels_path,
                 related,
             ),
@@ -236,8 +240,8 @@ def check_ingress_ports(ctx: RuleContext) -> Iterator[tuple[Document, Violation]
             yield (
                 template.doc,
                 Violation(
-                    f"ingress NetworkPolicy {_names(policies)} allows only ports {listed}, not the Service"
-                    f" target port(s) {targets}, so traffic through the Service is dropped",
+                    f"ingress to these pods is restricted by {_policies(policies)}, allowing only ports"
+                    f" {listed}, not the Service target port(s) {targets}, so traffic through the Service is dropped",
                     template.labels_path,
                     tuple(related),
                 ),
