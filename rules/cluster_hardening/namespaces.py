@@ -1,0 +1,234 @@
+"""Namespace hardening (rule-catalog §9.2, §9.3): namespace-pod-security-not-enforced,
+namespace-without-default-deny."""
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.rule_api import (
+    Document,
+    FieldPath,
+    RuleContext,
+    Severity,
+    Violation,
+    is_workload,
+    quote,
+    rule,
+    run_rule,
+)
+
+# -- namespace-pod-security-not-enforced ----------------------------------------------
+
+_ENFORCE = "pod-security.kubernetes.io/enforce"
+_SYSTEM_NAMESPACES = frozenset(("kube-system", "kube-public", "kube-node-lease"))
+
+_PSA_FAIL = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+  labels:
+    pod-security.kubernetes.io/warn: restricted
+"""
+
+_PSA_PASS = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+"""
+
+
+@rule(
+    id="namespace-pod-security-not-enforced",
+    title="Namespace does not enforce a Pod Security Standard",
+    document="cluster-hardening",
+    severity=Severity.WARNING,
+    kinds=("Namespace",),
+    rationale="""
+Pod Security Admission only rejects pods that break the Baseline or Restricted standard in
+namespaces labelled `pod-security.kubernetes.io/enforce`; the `warn` and `audit` labels only
+report. Without the label (and with the level `privileged`) anyone who may create pods in the
+namespace can start privileged, host-namespace or hostPath pods, which is node access. The
+Kubernetes system namespaces (`kube-system`, `kube-public`, `kube-node-lease`) are skipped.
+""",
+    remediation="Label the namespace `pod-security.kubernetes.io/enforce: restricted` (or `baseline` as a first step).",
+    examples=(_PSA_FAIL, _PSA_PASS),
+    references=(
+        "https://kubernetes.io/docs/concepts/security/pod-security-admission/",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/",
+        "CIS Kubernetes Benchmark 5.2.1",
+    ),
+)
+def check_pod_security_label(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.name in _SYSTEM_NAMESPACES:
+        return
+    labels = doc.value("metadata", "labels")
+    if not isinstance(labels, Mapping) or labels.get(_ENFORCE) is None:
+        where: FieldPath = ("metadata", "labels") if isinstance(labels, Mapping) else ("metadata",)
+        yield Violation(f"no {_ENFORCE} label: Pod Security Admission does not reject any pod here", where)
+        return
+    value = labels[_ENFORCE]
+    path = ("metadata", "labels", _ENFORCE)
+    if value == "privileged":
+        yield Violation(f'{_ENFORCE}: "privileged" enforces nothing', path)
+    elif not isinstance(value, str):
+        yield Violation(f"{_ENFORCE} is {quote(value)}, not a level name (restricted, baseline)", path)
+
+
+# -- namespace-without-default-deny ---------------------------------------------------
+
+_NP_GROUP = "networking.k8s.io"
+
+
+def is_default_deny_ingress(policy: Document) -> bool:
+    """Empty podSelector, effective policyTypes containing Ingress, and no ingress rules.
+
+    An absent `policyTypes` means `[Ingress]` (plus `Egress` when egress rules exist), as the
+    API server defaults it; an absent `podSelector` is the empty selector.
+    """
+    spec = policy.value("spec")
+    if not isinstance(spec, Mapping):
+        return False
+    selector = spec.get("podSelector")
+    if selector is not None:
+        if not isinstance(selector, Mapping):
+            return False
+        if any(selector.get(key) for key in ("matchLabels", "matchExpressions")):
+            return False
+    types = spec.get("policyTypes")
+    if types is None:
+        has_ingress = True
+    elif isinstance(types, list):
+        has_ingress = "Ingress" in types
+    else:
+        return False
+    ingress = spec.get("ingress")
+    return has_ingress and (ingress is None or ingress == [])
+
+
+_DENY_FAIL = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: gateway}}}]
+"""
+
+_DENY_PASS = (
+    _DENY_FAIL
+    + """\
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-ingress, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+"""
+)
+
+
+def _network_policies(ctx: RuleContext) -> list[Document]:
+    return [doc for doc in ctx.of_kind("NetworkPolicy") if doc.group == _NP_GROUP]
+
+
+@run_rule(
+    id="namespace-without-default-deny",
+    title="Namespace has no default-deny ingress NetworkPolicy",
+    document="cluster-hardening",
+    severity=Severity.WARNING,
+    category="networking",
+    cross_object=True,
+    rationale="""
+Pods accept traffic from every other pod of the cluster until a NetworkPolicy selects them, so
+in a namespace without a default-deny policy every new workload starts out reachable from any
+compromised pod anywhere. A policy with an empty `podSelector`, `policyTypes` containing
+`Ingress` and no `ingress` rules selects every pod of the namespace and allows nothing, so
+each flow must then be allowed explicitly. An absent `policyTypes` counts as `[Ingress]`, as
+the API server defaults it. Every namespace declared in the input or holding a workload of the
+input is checked. The finding is reported on the Namespace object when the input declares it,
+otherwise on the first workload of that namespace. Guard: the rule runs only when the input
+holds at least one NetworkPolicy (`networking.k8s.io`), or with `--assume-complete`, since
+policies are often kept apart from the workloads.
+""",
+    remediation=(
+        "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]`, "
+        "then allow the needed flows explicitly."
+    ),
+    examples=(_DENY_FAIL, _DENY_PASS),
+    references=(
+        "https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic",
+        "CIS Kubernetes Benchmark 5.3.2",
+    ),
+)
+def check_default_deny(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
+    policies = _network_policies(ctx)
+    if not policies and not ctx.assume_complete:
+        return
+    protected: set[str] = set()
+    by_namespace: dict[str, list[Document]] = {}
+    for policy in policies:
+        namespace = ctx.namespace_of(policy) or ""
+        by_namespace.setdefault(namespace, []).append(policy)
+        if is_default_deny_ingress(policy):
+            protected.add(namespace)
+    # Where to report: a Namespace object reported on (target) first, else the first target workload.
+    declared: dict[str, Document] = {}
+    workloads: dict[str, Document] = {}
+    order: list[str] = []
+    for doc in ctx.lint.documents:
+        if doc.kind == "Namespace" and doc.group == "" and doc.name:
+            namespace, table = doc.name, declared
+        elif doc.kind != "PodTemplate" and is_workload(doc):
+            namespace, table = ctx.namespace_of(doc) or "", workloads
+        else:
+            continue
+        if namespace not in declared and namespace not in workloads:
+            order.append(namespace)
+        if namespace not in table or (doc.is_target and not table[namespace].is_target):
+            table[namespace] = doc
+    for namespace in order:
+        if namespace in protected:
+            continue
+        others = by_namespace.get(namespace, [])
+        if len(others) == 1:
+            detail = "its only NetworkPolicy does not select every pod with policyTypes [Ingress] and no ingress rules"
+        elif others:
+            detail = (
+                f"none of its {len(others)} NetworkPolicies selects every pod with policyTypes [Ingress] "
+                f"and no ingress rules"
+            )
+        else:
+            detail = "it has no NetworkPolicy at all"
+        related = tuple(
+            (p, ("spec", "podSelector"), "NetworkPolicy of this namespace, not a default-deny") for p in others[:5]
+        )
+        target = declared.get(namespace)
+        if target is not None and (target.is_target or namespace not in workloads):
+            yield (
+                target,
+                Violation(
+                    f'namespace "{namespace}" has no default-deny ingress NetworkPolicy ({detail})',
+                    ("metadata", "name"),
+                    related=related,
+                ),
+            )
+            continue
+        workload = workloads[namespace]
+        path: FieldPath = ("metadata", "namespace") if workload.namespace else ("metadata",)
+        yield (
+            workload,
+            Violation(
+                f'namespace "{namespace}" of this workload has no default-deny ingress NetworkPolicy ({detail})',
+                path,
+                related=related,
+            ),
+        )
