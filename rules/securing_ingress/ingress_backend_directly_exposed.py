@@ -1,0 +1,103 @@
+"""ingress-backend-directly-exposed (rule-catalog §8)."""
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.k8s.nginx import ingress_backends
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, quote, rule
+
+INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+EXPOSED = frozenset(("LoadBalancer", "NodePort"))
+
+_FAIL = """\
+apiVersion: v1
+kind: Service
+metadata: {name: shop, namespace: prod}
+spec:
+  type: LoadBalancer
+  selector: {app: shop}
+  ports:
+    - {port: 80, targetPort: 8080}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: prod}
+spec:
+  ingressClassName: nginx
+  tls:
+    - {hosts: [shop.example.com], secretName: shop-tls}
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: shop, port: {number: 80}}}
+"""
+
+
+def route_backends(doc: Document, namespace: str | None) -> Iterator[tuple[str, str | None, FieldPath]]:
+    """Service backendRefs of a Gateway API route: (name, namespace, path of the name)."""
+    for i, entry in enumerate(doc.sequence("spec", "rules")):
+        refs = entry.get("backendRefs") if isinstance(entry, Mapping) else None
+        for j, ref in enumerate(refs if isinstance(refs, list) else ()):
+            if not isinstance(ref, Mapping) or not isinstance(ref.get("name"), str):
+                continue
+            if ref.get("group", "") not in ("", None) or ref.get("kind", "Service") != "Service":
+                continue
+            ref_ns = ref.get("namespace")
+            yield (
+                str(ref["name"]),
+                ref_ns if isinstance(ref_ns, str) else namespace,
+                ("spec", "rules", i, "backendRefs", j, "name"),
+            )
+
+
+@rule(
+    id="ingress-backend-directly-exposed",
+    title="Ingress backend is also exposed directly",
+    document="securing-ingress",
+    severity=Severity.WARNING,
+    kinds=("Service",),
+    cross_object=True,
+    rationale="""
+When the Service an Ingress (or a Gateway API route) sends traffic to is itself a LoadBalancer
+or NodePort, clients can skip the ingress layer and reach the pods directly, bypassing its TLS,
+WAF, authentication, IP allow-lists and rate limits. The finding is on the Service and points
+at the Ingress or route that uses it; Services that no Ingress or route of the input uses are
+not reported by this rule.
+""",
+    remediation="Make the backend Service `type: ClusterIP`.",
+    examples=(_FAIL, _FAIL.replace("type: LoadBalancer", "type: ClusterIP")),
+    references=(
+        "https://kubernetes.io/docs/concepts/services-networking/ingress/",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    kind = doc.value("spec", "type")
+    if doc.api_version != "v1" or kind not in EXPOSED or not doc.name:
+        return
+    namespace = ctx.namespace_of(doc)
+    users: list[tuple[Document, FieldPath]] = []
+    for ingress in ctx.of_kind("Ingress"):
+        if ingress.group in INGRESS_GROUPS and ctx.namespace_of(ingress) == namespace:
+            users += [(ingress, path) for name, path in ingress_backends(ingress) if name == doc.name]
+    for route in ctx.of_kind(*ROUTE_KINDS):
+        if route.group == GATEWAY_GROUP:
+            users += [
+                (route, path)
+                for name, ns, path in route_backends(route, ctx.namespace_of(route))
+                if name == doc.name and ns == namespace
+            ]
+    if not users:
+        return
+    first = users[0][0]
+    yield Violation(
+        f"is type {kind} and also the backend of {first.kind} {quote(first.name)}"
+        + (f" and {len(users) - 1} more route(s)" if len(users) > 1 else "")
+        + ": clients can bypass the ingress",
+        ("spec", "type"),
+        related=tuple((other, path, f"{other.kind} {other.name} routes here") for other, path in users[:10]),
+    )
