@@ -134,3 +134,53 @@ def test_typical_mistakes_while_fixing_are_caught() -> None:
         ("service-selector-other-namespace", _line("  selector:", 2, moved)),
         ("ingress-backend-unresolved", _line("                name: web", text=moved)),
     }
+
+
+def _big_namespace(n: int) -> str:
+    """n Deployments and n Services in one namespace (half the Services match nothing),
+    policies selecting one workload each, and one default-deny policy selecting all."""
+    parts: list[str] = []
+    for i in range(n):
+        parts.append(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}, namespace: big}}\nspec:\n"
+            f"  template:\n    metadata: {{labels: {{app: a{i}, tier: web}}}}\n    spec:\n      containers:\n"
+            f"        - name: c\n          image: nginx\n          ports: [{{name: http, containerPort: 8080}}]\n"
+        )
+        selector = f"a{i}" if i % 2 else f"missing{i}"
+        parts.append(
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: big}}\n"
+            f"spec:\n  selector: {{app: {selector}}}\n  ports: [{{port: 80, targetPort: http}}]\n"
+        )
+        if i % 10 == 0:
+            parts.append(
+                f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: np{i}, namespace: big}}\n"
+                f"spec:\n  podSelector: {{matchLabels: {{app: a{i}}}}}\n  ingress: [{{ports: [{{port: 9999}}]}}]\n"
+            )
+    parts.append(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: big}\n"
+        "spec:\n  podSelector: {}\n  policyTypes: [Egress]\n"
+    )
+    return "---\n".join(parts)
+
+
+def test_selector_matching_stays_linear_in_one_big_namespace(monkeypatch: Any) -> None:
+    """Cross-object rules use the indexed queries: doubling the objects of one namespace
+    doubles the label-selector evaluations instead of squaring them."""
+    from kubelint_py.k8s.selectors import LabelSelector
+
+    original = LabelSelector.matches
+    calls = [0]
+
+    def counting(self: LabelSelector, labels: Mapping[str, object]) -> bool:
+        calls[0] += 1
+        return original(self, labels)
+
+    monkeypatch.setattr(LabelSelector, "matches", counting)
+    counts: list[int] = []
+    for n in (200, 400):
+        calls[0] = 0
+        report = lint_sources([Source("big.yaml", _big_namespace(n).encode())], select=_pack_ids())
+        assert sum(f.rule_id == "service-selector-no-match" for f in report.findings) == n // 2
+        assert sum(f.rule_id == "networkpolicy-egress-blocks-dns" for f in report.findings) == n
+        counts.append(calls[0])
+    assert counts[1] <= 2.5 * counts[0], counts
