@@ -14,15 +14,12 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
-from kubelint_py.k8s.selectors import selector_from_label_selector
+from kubelint_py.k8s.selectors import LabelSelector, selector_from_label_selector
 from kubelint_py.k8s.workloads import ContainerKind, ContainerScope, containers, pod_spec_path
 from kubelint_py.model import Document, FieldPath, get_path
-
-if TYPE_CHECKING:
-    from kubelint_py.context import LintContext, PodTemplate
 
 __all__ = [
     "ResourceMetric",
@@ -40,13 +37,36 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-_CACHE: weakref.WeakKeyDictionary[LintContext, dict[Hashable, object]] = weakref.WeakKeyDictionary()
+
+
+class HasDoc(Protocol):
+    @property
+    def doc(self) -> Document: ...
+
+
+TT = TypeVar("TT", bound=HasDoc)
+
+
+class LintLike(Protocol[TT]):
+    """What these helpers need of kubelint_py.context.LintContext (k8s helpers stay pure:
+    they do not import the context module)."""
+
+    def of_kind(self, *kinds: str) -> list[Document]: ...
+    def namespace_of(self, doc: Document) -> str | None: ...
+    def pod_templates_matching(self, selector: LabelSelector | None, namespace: str | None) -> tuple[TT, ...]: ...
+    def workloads(self) -> list[TT]: ...
+    def is_serving(self, template: TT) -> bool: ...
+    def services_selecting(self, template: TT) -> list[Document]: ...
+
+
+AnyLint = LintLike[Any]
+_CACHE: weakref.WeakKeyDictionary[Any, dict[Hashable, object]] = weakref.WeakKeyDictionary()
 _PERCENT = re.compile(r"^([0-9]+)%$")
 
 TargetKey = tuple[str, str, str]  # (namespace, kind, name)
 
 
-def run_cached(lint: LintContext, key: Hashable, build: Callable[[], T]) -> T:
+def run_cached(lint: AnyLint, key: Hashable, build: Callable[[], T]) -> T:
     """`build()` once per run (per LintContext) and key; later calls return the same value."""
     store = _CACHE.setdefault(lint, {})
     if key not in store:
@@ -66,11 +86,11 @@ def is_vpa(doc: Document) -> bool:
     return doc.kind == "VerticalPodAutoscaler" and doc.group == "autoscaling.k8s.io"
 
 
-def target_key(lint: LintContext, doc: Document) -> TargetKey:
+def target_key(lint: AnyLint, doc: Document) -> TargetKey:
     return (lint.namespace_of(doc) or "", doc.kind, doc.name)
 
 
-def _ref_key(lint: LintContext, owner: Document, ref: object, default_kind: str | None) -> TargetKey | None:
+def _ref_key(lint: AnyLint, owner: Document, ref: object, default_kind: str | None) -> TargetKey | None:
     if not isinstance(ref, Mapping):
         return None
     kind = ref.get("kind", default_kind) if default_kind else ref.get("kind")
@@ -81,7 +101,7 @@ def _ref_key(lint: LintContext, owner: Document, ref: object, default_kind: str 
 
 
 def _index(
-    lint: LintContext, kind: str, test: Callable[[Document], bool], path: FieldPath, default_kind: str | None
+    lint: AnyLint, kind: str, test: Callable[[Document], bool], path: FieldPath, default_kind: str | None
 ) -> dict[TargetKey, list[Document]]:
     index: dict[TargetKey, list[Document]] = defaultdict(list)
     for doc in lint.of_kind(kind):
@@ -92,7 +112,7 @@ def _index(
     return dict(index)
 
 
-def hpas_targeting(lint: LintContext, doc: Document) -> list[Document]:
+def hpas_targeting(lint: AnyLint, doc: Document) -> list[Document]:
     """HorizontalPodAutoscalers (any autoscaling/* version) whose scaleTargetRef names `doc`."""
     index = run_cached(
         lint, "hpa", lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None)
@@ -100,7 +120,7 @@ def hpas_targeting(lint: LintContext, doc: Document) -> list[Document]:
     return list(index.get(target_key(lint, doc), ()))
 
 
-def scaled_objects_targeting(lint: LintContext, doc: Document) -> list[Document]:
+def scaled_objects_targeting(lint: AnyLint, doc: Document) -> list[Document]:
     """KEDA ScaledObjects (keda.sh) whose scaleTargetRef names `doc` (kind defaults to Deployment)."""
     index = run_cached(
         lint,
@@ -110,25 +130,25 @@ def scaled_objects_targeting(lint: LintContext, doc: Document) -> list[Document]
     return list(index.get(target_key(lint, doc), ()))
 
 
-def scalers_targeting(lint: LintContext, doc: Document) -> list[Document]:
+def scalers_targeting(lint: AnyLint, doc: Document) -> list[Document]:
     """HPAs and KEDA ScaledObjects that scale `doc`."""
     return hpas_targeting(lint, doc) + scaled_objects_targeting(lint, doc)
 
 
-def hpas_by_target(lint: LintContext, key: TargetKey) -> list[Document]:
+def hpas_by_target(lint: AnyLint, key: TargetKey) -> list[Document]:
     index = run_cached(
         lint, "hpa", lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None)
     )
     return list(index.get(key, ()))
 
 
-def template_of(lint: LintContext, doc: Document) -> PodTemplate | None:
+def template_of(lint: LintLike[TT], doc: Document) -> TT | None:
     """The indexed pod-template record of a workload document (one dict lookup)."""
-    index = run_cached(lint, "templates", lambda: {id(t.doc): t for t in lint.workloads()})
+    index: dict[int, TT] = run_cached(lint, "templates", lambda: {id(t.doc): t for t in lint.workloads()})
     return index.get(id(doc))
 
 
-def serving_services(lint: LintContext, doc: Document) -> list[Document]:
+def serving_services(lint: LintLike[TT], doc: Document) -> list[Document]:
     """The Services (type not ExternalName, same namespace) that make `doc` a serving
     workload (rule-catalog §0.3); empty when it is not one."""
     template = template_of(lint, doc)
@@ -207,7 +227,7 @@ def pdb_selector_matches_all_when_empty(doc: Document) -> bool:
     return doc.api_version != "policy/v1beta1"
 
 
-def _pdb_coverage(lint: LintContext) -> dict[int, list[Document]]:
+def _pdb_coverage(lint: AnyLint) -> dict[int, list[Document]]:
     covered: dict[int, list[Document]] = defaultdict(list)
     for pdb in lint.of_kind("PodDisruptionBudget"):
         if pdb.group != "policy":
@@ -221,12 +241,12 @@ def _pdb_coverage(lint: LintContext) -> dict[int, list[Document]]:
     return dict(covered)
 
 
-def pdbs_covering(lint: LintContext, doc: Document) -> list[Document]:
+def pdbs_covering(lint: AnyLint, doc: Document) -> list[Document]:
     """PodDisruptionBudgets in the workload's namespace whose selector matches its pod template labels."""
     return list(run_cached(lint, "pdb", lambda: _pdb_coverage(lint)).get(id(doc), ()))
 
 
-def pdb_matched_templates(lint: LintContext, pdb: Document) -> list[Document]:
+def pdb_matched_templates(lint: AnyLint, pdb: Document) -> list[Document]:
     raw = pdb.value("spec", "selector")
     if raw == {} and not pdb_selector_matches_all_when_empty(pdb):
         return []
