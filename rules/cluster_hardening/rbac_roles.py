@@ -193,10 +193,14 @@ mounted Secrets; `nodes/proxy` reaches the kubelet API (exec into any pod on the
 on `serviceaccounts/token` mints tokens for any ServiceAccount; CSR approval together with
 `approve` on signers issues client certificates for any identity; and writing webhook
 configurations lets a subject read or rewrite every object sent to the API server. Matching
-follows RBAC: each path is tied to its API group (`*` matches every group), `*` in verbs matches
-every verb and `*` in resources every resource and subresource. Roles named `system:...` are
-Kubernetes' own and are not reported. The finding is placed on the first rule involved; the
-message lists every matched grant.
+follows the RBAC authorizer: each path is tied to its API group (core `""` for pods, nodes,
+serviceaccounts, users and groups; `authentication.k8s.io` for `userextras/<key>`, where the API
+server checks impersonation of extra fields), `*` in apiGroups matches every group, `*` in verbs
+every verb, `*` in resources every resource and subresource, and `*/<subresource>` (for example
+`*/exec`) that subresource of every resource; `pods` does not grant `pods/exec`. The two CSR
+approval grants may sit in different rules of the role. Roles named `system:...` are Kubernetes'
+own and are not reported. The finding is placed on the first rule involved (the others are
+related locations); the message lists every matched grant.
 """,
     remediation="Remove the grant, or confine it to a break-glass role bound only when needed.",
     examples=(_ESCALATION_FAIL, _ESCALATION_PASS),
