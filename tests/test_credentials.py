@@ -211,3 +211,26 @@ def test_samples_found_in_any_surrounding(pattern_id: str, before: str, after: s
 )
 def test_excluded_suffixes_always_win(stem: str, suffix: str) -> None:
     assert not DEFAULT_NAME_MATCHER.matches(stem + "_PASSWORD" + suffix)
+
+
+def test_empty_replacement_switches_everything_off() -> None:
+    assert credential_scanner({"credentialPatterns": {}}).find(SAMPLES["aws-access-key-id"]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 100_000,
+        "a" * 50_000 + "://" + "b" * 50_000,
+        "x://" * 25_000,
+        ("eyJ" + "a" * 50) * 2000,
+        "xoxb-" + "1" * 100_000,
+        "AKIA" * 25_000,
+    ],
+)
+def test_scanner_is_linear_on_hostile_input(text: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    DEFAULT_SCANNER.find(text)
+    assert time.perf_counter() - start < 2.0

@@ -80,9 +80,15 @@ def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in listed), re.IGNORECASE)
 
 
+NAME_OPTION_KEYS = ("sensitiveNames", "extraSensitiveNames", "nonSensitiveSuffixes", "extraNonSensitiveSuffixes")
+PATTERN_OPTION_KEYS = ("credentialPatterns", "extraCredentialPatterns", "disabledCredentialPatterns")
+
+
 def name_matcher(options: Mapping[str, Any] | None = None) -> NameMatcher:
     """Build the sensitive-name matcher from per-rule options (defaults when absent)."""
     opts = options or {}
+    if not any(opts.get(k) is not None for k in NAME_OPTION_KEYS) and "DEFAULT_NAME_MATCHER" in globals():
+        return DEFAULT_NAME_MATCHER
     names = opts.get("sensitiveNames")
     patterns = list(SENSITIVE_NAME_PATTERNS if names is None else names) + list(opts.get("extraSensitiveNames") or ())
     suffixes = opts.get("nonSensitiveSuffixes")
@@ -189,7 +195,7 @@ CREDENTIAL_PATTERNS: Mapping[str, tuple[str, str]] = {
     "jwt": ("JSON Web Token", r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),
     "url-credentials": (
         "URL with inline credentials",
-        r"[A-Za-z][A-Za-z0-9+.-]*://(?P<user>[^\s:/@?#]*):(?P<password>[^\s/@?#]+)@[^\s/@]",
+        r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://(?P<user>[^\s:/@?#]*):(?P<password>[^\s/@?#]+)@[^\s/@]",
     ),
 }
 
@@ -263,6 +269,8 @@ def _url_password_is_placeholder(match: re.Match[str]) -> bool:
 def credential_scanner(options: Mapping[str, Any] | None = None) -> CredentialScanner:
     """Build the scanner from per-rule options (defaults when absent)."""
     opts = options or {}
+    if not any(opts.get(k) is not None for k in PATTERN_OPTION_KEYS) and "DEFAULT_SCANNER" in globals():
+        return DEFAULT_SCANNER
     replaced = opts.get("credentialPatterns")
     chosen: dict[str, tuple[str, str]] = (
         dict(CREDENTIAL_PATTERNS) if replaced is None else {k: (_kind_of(k), v) for k, v in dict(replaced).items()}
