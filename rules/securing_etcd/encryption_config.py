@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from kubelint_py.k8s.encryption import (
     KEY_PROVIDERS,
+    Key,
     covers_secrets,
     decoded_length,
     effective_entry,
@@ -201,6 +202,12 @@ def check_kms_v1(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
                 yield Violation(f"kms provider{label} uses KMS v1 (deprecated, disabled by default since v1.29)", where)
 
 
+def _key_anchor(key: Key) -> FieldPath:
+    """Where a key finding points: the key's `name` (its list item when unnamed), never the
+    `secret` line, so `--show-source` cannot print key material for block-style YAML."""
+    return (*key.path, "name") if key.name is not None else key.path
+
+
 def _key_label(provider_type: str, name: str | None, number: int) -> str:
     return f'{provider_type} key "{name}"' if name else f"{provider_type} key #{number}"
 
@@ -233,21 +240,24 @@ def check_key_invalid(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             if not found:
                 yield Violation(f"{provider.type} provider has no keys", provider.path)
                 continue
-            seen: set[str] = set()
+            names = [key.name for key in found if key.name is not None]
+            duplicates = sorted({name for name in names if names.count(name) > 1})
+            if duplicates:
+                listed = ", ".join(f'"{name}"' for name in duplicates)
+                yield Violation(
+                    f"{provider.type} provider defines key name {listed} more than once",
+                    (*provider.path, provider.type, "keys"),
+                )
             for number, key in enumerate(found):
                 label = _key_label(provider.type, key.name, number)
-                if key.name is not None:
-                    if key.name in seen:
-                        yield Violation(f"{label} is defined twice in one provider", (*key.path, "name"))
-                    seen.add(key.name)
                 if is_placeholder(key.secret):
                     continue
                 length = decoded_length(key.secret)
                 if length is None:
-                    yield Violation(f"{label} is not valid base64", (*key.path, "secret"))
+                    yield Violation(f"{label} is not valid base64", _key_anchor(key))
                 elif length not in lengths:
                     allowed = ", ".join(str(n) for n in lengths)
-                    yield Violation(f"{label} decodes to {length} bytes (must be {allowed})", (*key.path, "secret"))
+                    yield Violation(f"{label} decodes to {length} bytes (must be {allowed})", _key_anchor(key))
 
 
 @rule(
@@ -280,7 +290,7 @@ def check_key_short(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
                 if length in (16, 24):
                     yield Violation(
                         f"{_key_label(provider.type, key.name, number)} is {length} bytes (AES-{length * 8}); use 32",
-                        (*key.path, "secret"),
+                        _key_anchor(key),
                     )
 
 
@@ -312,5 +322,5 @@ def check_inline(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
                 if isinstance(secret, str) and secret.strip() and not is_placeholder(secret):
                     yield Violation(
                         f"{_key_label(provider.type, key.name, number)} holds real key material (value not shown)",
-                        (*key.path, "secret"),
+                        _key_anchor(key),
                     )
