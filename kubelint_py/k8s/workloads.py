@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from kubelint_py.model import Document, FieldPath, get_path
 
@@ -58,6 +58,15 @@ CLUSTER_SCOPED_KINDS = frozenset(
 
 def pod_spec_path(doc: Document) -> FieldPath | None:
     """Where the pod spec of a workload is, or None if `doc` carries no pod template."""
+    memo = doc.memo
+    if "pod_spec_path" in memo:
+        return cast("FieldPath | None", memo["pod_spec_path"])
+    found = _pod_spec_path(doc)
+    memo["pod_spec_path"] = found
+    return found
+
+
+def _pod_spec_path(doc: Document) -> FieldPath | None:
     path = POD_SPEC_PATHS.get(doc.kind)
     if path is not None:
         if doc.kind == "Pod" and doc.api_version != "v1":
@@ -136,6 +145,17 @@ class ContainerRef(NamedTuple):
 
 
 def containers(doc: Document, scope: ContainerScope = ContainerScope.ALL) -> Iterator[ContainerRef]:
+    """The containers of a workload in `scope`, with their paths (computed once per document)."""
+    key = "containers:" + scope.value
+    cached = doc.memo.get(key)
+    if isinstance(cached, tuple):
+        return iter(cast("tuple[ContainerRef, ...]", cached))
+    found = tuple(_containers(doc, scope))
+    doc.memo[key] = found
+    return iter(found)
+
+
+def _containers(doc: Document, scope: ContainerScope) -> Iterator[ContainerRef]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
