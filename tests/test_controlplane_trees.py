@@ -182,3 +182,16 @@ def test_show_source_does_not_print_block_style_keys() -> None:
     text = render("text", report, options)
     assert "encryption-key-material-inline" in text
     assert _KEY not in text and _KEY[:-4] not in text
+
+
+def test_encryption_config_finding_points_back_to_the_flag() -> None:
+    enc = (TREES / "hardened" / "enc" / "encryption-config.yaml").read_text()
+    weakened = enc.replace("    providers:\n", "    providers:\n      - identity: {}\n", 1)
+    report = lint_sources(
+        _sources(TREES / "hardened", replace={"encryption-config.yaml": weakened}), select=["encryption-identity-first"]
+    )
+    (finding,) = report.findings
+    assert finding.file.endswith("hardened/enc/encryption-config.yaml") and finding.span.start.line == 8
+    (related,) = finding.related
+    assert related.file.endswith("hardened/manifests/kube-apiserver.yaml")
+    assert "encryption-provider-config" in related.label
