@@ -47,8 +47,9 @@ def _resolve(value: object, total: int, round_up: bool) -> int | None:
 Ready. When it resolves to the whole replica count (or `100%` on a DaemonSet) the "rolling"
 update deletes every healthy pod at once: a broken version is a full outage instead of a
 stalled rollout, and there is nothing left serving during the rollback. Percentages are
-resolved as the controller does (maxUnavailable rounded down, maxSurge up, and
-maxUnavailable raised to 1 when both resolve to 0).
+resolved as the controller does (maxUnavailable rounded down, maxSurge up, defaults 25 %,
+and maxUnavailable raised to 1 when both resolve to 0, so a single replica with
+`maxSurge: 0` loses its only pod on every rollout).
 """,
     remediation="Bound `maxUnavailable` (e.g. 25 % or 1) and let `maxSurge` provide the extra capacity.",
     examples=(_FAIL, _FAIL.replace("{maxUnavailable: 4, maxSurge: 0}", "{maxUnavailable: 1, maxSurge: 1}")),
@@ -72,8 +73,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.value("spec", "strategy", "type") not in (None, "RollingUpdate"):
         return
     raw = doc.value("spec", "strategy", "rollingUpdate", "maxUnavailable")
-    if raw is None:
-        return
+    defaulted = raw is None
+    if defaulted:
+        raw = "25%"  # the API default
     replicas = ctx.lint.effective_replicas(doc)
     if replicas < 1:
         return
@@ -85,8 +87,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if unavailable == 0 and surge == 0:
         unavailable = 1
     if unavailable >= replicas:
+        shown = f"{quote(raw)} (the default)" if defaulted else quote(raw)
         yield Violation(
-            f"strategy.rollingUpdate.maxUnavailable {quote(raw)} resolves to {unavailable} of {replicas} replica(s): "
+            f"strategy.rollingUpdate.maxUnavailable {shown} resolves to {unavailable} of {replicas} replica(s): "
             "a rollout may take every pod down at once",
             ("spec", "strategy", "rollingUpdate", "maxUnavailable"),
         )
