@@ -238,3 +238,13 @@ def test_pod_flags_picks_component_container() -> None:
     flags = pod_flags(pod, "etcd")
     assert flags is not None and flags.container_path == ("spec", "containers", 1)
     assert pod_flags(pod, "kube-apiserver") is None
+
+
+def test_etcd_single_dash_flags() -> None:
+    container = {"command": ["etcd", "-cert-file=/a.crt", "-key-file", "/a.key", "-", "--auto-tls"]}
+    flags = container_flags("etcd", (), container)
+    assert flags.text("cert-file") == "/a.crt"
+    assert flags.text("key-file") == "/a.key"
+    assert flags.as_bool("auto-tls") is True
+    apiserver = container_flags("kube-apiserver", (), {"command": ["kube-apiserver", "-v=2"]})
+    assert apiserver.get("v") is None

@@ -9,7 +9,9 @@ Flags are read from `command[1:]` followed by `args[]` of the container whose pr
 The last occurrence of a flag wins. List flags are split on commas and trimmed
 (`Setting.items()`).
 
-Real-behaviour refinement: kube-apiserver (spf13/pflag) and etcd (Go `flag`) never let a
+Real-behaviour refinement: etcd (Go `flag`) also accepts a single dash (`-cert-file=...`).
+
+kube-apiserver (spf13/pflag) and etcd (Go `flag`) never let a
 *boolean* flag consume the next element: `--anonymous-auth false` sets the flag to true
 and leaves a stray argument `false` (kube-apiserver then refuses to start). Boolean flags
 known here therefore only take a value through `--flag=value`; the stray element is kept
@@ -260,11 +262,20 @@ def container_flags(program: str, container_path: FieldPath, container: Mapping[
             argv.extend((item, (*container_path, "args", n)) for n, item in enumerate(args))
     elif isinstance(args, list):
         argv.extend((item, (*container_path, "args", n)) for n, item in enumerate(args) if n > 0)
+    if program == "etcd":
+        # Go's flag package (etcd) accepts `-flag` as well as `--flag`.
+        argv = [(_double_dash(item), path) for item, path in argv]
     flags, stray = parse_argv(argv, BOOL_FLAGS.get(program, frozenset()))
     env: dict[str, Setting] = {}
     if program == "etcd":
         env = etcd_env(container_path, container)
     return Flags(program, container_path, flags, env, stray, anchor)
+
+
+def _double_dash(item: object) -> object:
+    if isinstance(item, str) and len(item) > 1 and item.startswith("-") and not item.startswith("--"):
+        return "-" + item
+    return item
 
 
 def pod_flags(doc: Document, program: str) -> Flags | None:
