@@ -141,6 +141,7 @@ class Engine:
             logical_path=logical,
             related=related,
             helm_source=doc.helm_source,
+            sensitive=active.rule.meta.sensitive,
             fingerprint=fingerprint(active.rule.id, doc.file, doc.group, doc.kind, doc.namespace or "", name, logical),
         )
 

@@ -245,6 +245,7 @@ class Finding:
     suppressed_by: str | None = None
     justification: str = ""
     fingerprint: str = ""
+    sensitive: bool = False  # the source line may hold a secret: never print it
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.span.start.line, self.span.start.column, self.rule_id, self.message)
@@ -268,6 +269,8 @@ class RuleMeta:
     precision: str = "high"
     cross_object: bool = False
     source: str = "builtin"
+    # findings point at credentials: reporters never print the offending source line
+    sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

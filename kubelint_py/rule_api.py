@@ -102,6 +102,7 @@ def _meta(
     security_severity: str | None = None,
     precision: str = "high",
     cross_object: bool = False,
+    sensitive: bool = False,
 ) -> RuleMeta:
     return RuleMeta(
         id=id,
@@ -119,6 +120,7 @@ def _meta(
         security_severity=security_severity,
         precision=precision,
         cross_object=cross_object,
+        sensitive=sensitive,
     )
 
 

@@ -155,11 +155,6 @@ def test_rendered_reports_never_carry_a_secret(report: Report, fmt: str, verbose
     assert not _leaks(text), _leaks(text)
 
 
-@pytest.mark.xfail(
-    reason="--show-source prints the offending manifest line, which holds the secret; the text reporter "
-    "would need to mask the source line of credential findings (core change requested)",
-    strict=False,
-)
 def test_show_source_does_not_echo_secrets(report: Report) -> None:
     lines = MANIFESTS.splitlines()
     options = ReportOptions(

@@ -104,7 +104,7 @@ def render(report: Report, options: ReportOptions) -> str:
     lines: list[str] = []
     for finding in shown_findings(report, include_suppressed=options.include_suppressed):
         lines.append(_header(finding, paint))
-        if options.show_source:
+        if options.show_source and not finding.sensitive:
             lines.extend(_source_lines(finding, options, paint))
         if options.verbose:
             lines.extend(_details(finding, metas, paint))

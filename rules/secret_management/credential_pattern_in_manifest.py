@@ -34,6 +34,7 @@ data:
     id="credential-pattern-in-manifest",
     title="Credential value in a manifest",
     document="secret-management",
+    sensitive=True,
     severity=Severity.ERROR,
     security_severity="8.5",
     rationale="""

@@ -57,6 +57,7 @@ def _value_is_reference(raw: str) -> bool:
     id="secret-in-command-args",
     title="Secret passed on the command line",
     document="secret-management",
+    sensitive=True,
     severity=Severity.WARNING,
     kind_groups=("workload",),
     rationale="""

@@ -27,6 +27,7 @@ data:
     id="secret-key-in-configmap",
     title="ConfigMap key holds a secret",
     document="secret-management",
+    sensitive=True,
     severity=Severity.WARNING,
     kinds=("ConfigMap",),
     rationale="""

@@ -48,6 +48,7 @@ spec:
     id="secret-literal-in-env",
     title="Secret written as a literal environment variable",
     document="secret-management",
+    sensitive=True,
     severity=Severity.ERROR,
     kind_groups=("workload",),
     rationale="""

@@ -29,6 +29,7 @@ spec:
     id="secret-plaintext-in-source",
     title="Secret with real values committed in plain text",
     document="secret-management",
+    sensitive=True,
     severity=Severity.WARNING,
     kinds=("Secret",),
     rationale="""
