@@ -216,6 +216,7 @@ def _key_label(provider_type: str, name: str | None, number: int) -> str:
     id="encryption-key-invalid",
     title="Encryption key is invalid",
     document="securing-etcd",
+    sensitive=True,
     severity=Severity.ERROR,
     doc_types=SCOPE,
     category="correctness",
@@ -264,6 +265,7 @@ def check_key_invalid(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     id="encryption-key-short",
     title="AES encryption key shorter than 32 bytes",
     document="securing-etcd",
+    sensitive=True,
     severity=Severity.WARNING,
     doc_types=SCOPE,
     rationale="""
@@ -298,6 +300,7 @@ def check_key_short(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     id="encryption-key-material-inline",
     title="Encryption key material is stored in the file",
     document="securing-etcd",
+    sensitive=True,
     severity=Severity.WARNING,
     doc_types=SCOPE,
     rationale="""
