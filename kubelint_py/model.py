@@ -246,6 +246,8 @@ class Finding:
     justification: str = ""
     fingerprint: str = ""
     sensitive: bool = False  # the source line may hold a secret: never print it
+    # set only when a baseline was applied: "new" (not in it) or "unchanged" (recorded in it)
+    baseline_state: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.span.start.line, self.span.start.column, self.rule_id, self.message)
