@@ -17,6 +17,7 @@ from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Report, Source, ToolError
 from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
+from kubelint_py.rendered import map_rendered
 from kubelint_py.rule_api import Rule
 from kubelint_py.suppress import Suppressor
 from kubelint_py.yamlio import Limits
@@ -39,6 +40,7 @@ class LintRequest:
     settings: Mapping[str, Any] = field(default_factory=dict)
     target_version: str | None = None
     cwd: Path = field(default_factory=Path.cwd)
+    chart_root: Path | None = None  # --chart-root: the chart (or kustomization) rendered output came from
 
 
 def _load_options(config: Config) -> LoadOptions:
@@ -152,6 +154,13 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
             )
         )
     findings = engine.run(lint, result.problems)
+    findings = map_rendered(
+        findings,
+        result.documents,
+        {s.display: s.raw for s in targets if s.raw is not None},
+        chart_root=request.chart_root,
+        cwd=request.cwd,
+    )
     errors = list(registry.errors)
     errors += [ToolError(s.display, s.error) for s in targets if s.error is not None]
     target_files = tuple(sorted({s.display for s in targets if s.raw is not None}))

@@ -34,12 +34,15 @@ ALLOWED: dict[str, set[str]] = {
         "engine",
         "loader",
         "registry",
+        "rendered",
         "rule_api",
         "suppress",
         "yamlio",
     },
     "ruledoc": {"model", "guidance"},
     "reporters": {"model", "ruledoc", "guidance", "reporters"},
+    "rendered": {"model", "engine"},
+    "renderers": {"model"},
 }
 THIRD_PARTY_HOME = {"click": {"cli"}, "ruamel": {"yamlio", "autofix"}, "sarif_om": {"reporters"}}
 

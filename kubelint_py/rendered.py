@@ -1,0 +1,658 @@
+"""Point findings in rendered output (`helm template`, `kustomize build`) at the files people edit.
+
+A pure post-processing step over the engine's findings (integration.md (a), "Helm `# Source:`
+mapping"). For a document that came from a Helm stream (`# Source: <chart>/templates/x.yaml`)
+or carries kustomize's `config.kubernetes.io/origin` annotation, the finding's primary location
+becomes the source file and the exact rendered position moves to `Finding.rendered`.
+
+Rendered line numbers do not exist in a template, so the line is found by structure: the key
+at the rendered position, together with the chain of keys (and named list items) above it, is
+looked up in the source file's indentation outline. Only a single best candidate whose
+innermost parent matches counts as an honest match; otherwise the finding points at line 1,
+is marked `approximate` and says "approximate location" in its message. The fingerprint is
+recomputed with the source path, so it survives value changes and re-rendering.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kubelint_py.engine import finalize, fingerprint
+from kubelint_py.model import Document, Finding, Location, Pos, Span
+
+ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
+# Catalog §0.6: kustomize generators append `-` and a 10-character hash to generated names.
+HASH_SUFFIX_RE = re.compile(r"-[a-z0-9]{10}$")
+_HASH_IN_ITEM_RE = re.compile(r"(\[name=[^\]]*?)-[a-z0-9]{10}\]")
+_CHART_NAME_RE = re.compile(r"""^name:\s*["']?([^"'#\s]+)["']?\s*(?:#.*)?$""", re.MULTILINE)
+_KEY_RE = re.compile(r"""^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'\[\]{}|>&*!%@`,][^#]*?)\s*:(?=\s|$)""")
+_GENERATOR_KEYS = {"ConfigMapGenerator": "configMapGenerator", "SecretGenerator": "secretGenerator"}
+_DATA_KEYS = frozenset(("data", "stringData", "binaryData"))
+_SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"))
+_SEARCH_DEPTH = 4
+_SEARCH_DIRS = 2000
+APPROXIMATE = "approximate location"
+
+
+# -- an indentation outline of YAML (or Go-template YAML) text ------------------------------
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A mapping key or a list item on one line. `column` is 1-based: the key's column, or for
+    an item the column of its content after the dash."""
+
+    line: int
+    column: int
+    key: str | None  # None: a list item
+    value: str  # the text after `key:` (or after `- ` for an item), comment removed
+    parent: int  # index of the parent node, -1 at the document root
+    doc: int  # document number within the text (split at `---`)
+    indent: int  # 0-based column where the token starts (the dash for items)
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def _strip_comment(text: str) -> str:
+    if text.startswith("#"):
+        return ""
+    cut = text.find(" #")
+    return (text[:cut] if cut >= 0 else text).strip()
+
+
+def outline(text: str) -> list[Node]:
+    """Keys and list items of `text` with their parents, by indentation. Template action lines
+    (`{{- if ... }}`), comments and block-scalar contents are skipped."""
+    nodes: list[Node] = []
+    stack: list[int] = []
+    block_indent: int | None = None
+    doc = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                continue
+            block_indent = None
+        if line.startswith(("---", "...")) and (len(line) == 3 or line[3] in " \t"):
+            doc += 1
+            stack.clear()
+            continue
+        if not stripped or stripped.startswith(("#", "{{")):
+            continue
+        pos = indent
+        while line.startswith("-", pos) and (pos + 1 == len(line) or line[pos + 1] in " \t"):
+            item_col = pos
+            pos += 1
+            while pos < len(line) and line[pos] in " \t":
+                pos += 1
+            while stack and (
+                nodes[stack[-1]].indent > item_col
+                or (nodes[stack[-1]].indent == item_col and not _opens_collection(nodes[stack[-1]]))
+            ):
+                stack.pop()
+            nodes.append(
+                Node(
+                    number,
+                    pos + 1,
+                    None,
+                    _unquote(_strip_comment(line[pos:])),
+                    stack[-1] if stack else -1,
+                    doc,
+                    item_col,
+                )
+            )
+            stack.append(len(nodes) - 1)
+        match = _KEY_RE.match(line[pos:])
+        if match is None:
+            continue
+        value = _strip_comment(line[pos + match.end() :].strip())
+        while stack and nodes[stack[-1]].indent >= pos:
+            stack.pop()
+        key = _unquote(match.group(1).strip())
+        nodes.append(Node(number, pos + 1, key, value, stack[-1] if stack else -1, doc, pos))
+        stack.append(len(nodes) - 1)
+        if value[:1] in ("|", ">"):
+            block_indent = pos
+    return nodes
+
+
+def _opens_collection(node: Node) -> bool:
+    """A key whose value is on the following lines (`containers:` then `- name: ...`)."""
+    return node.key is not None and node.value == ""
+
+
+class Outline:
+    """An outline plus the lookups the matcher needs."""
+
+    def __init__(self, text: str) -> None:
+        self.nodes = outline(text)
+        self.by_line: dict[int, list[int]] = {}
+        self.children: dict[int, list[int]] = {}
+        for index, node in enumerate(self.nodes):
+            self.by_line.setdefault(node.line, []).append(index)
+            self.children.setdefault(node.parent, []).append(index)
+
+    def node_at(self, line: int, column: int) -> int | None:
+        """The node a rendered span starts at: the key or item at `column` on `line`."""
+        here = self.by_line.get(line)
+        if not here:
+            return None
+        exact = [i for i in here if self.nodes[i].column == column]
+        if exact:
+            keyed = [i for i in exact if self.nodes[i].key is not None]
+            return (keyed or exact)[0]
+        before = [i for i in here if self.nodes[i].column <= column and self.nodes[i].key is not None]
+        return before[-1] if before else here[0]
+
+    def item_name(self, index: int) -> str | None:
+        """The literal `name:` of a list item, None when absent or templated."""
+        for child in self.children.get(index, ()):
+            node = self.nodes[child]
+            if node.key == "name":
+                return None if "{{" in node.value or not node.value else node.value
+        return None
+
+    def chain(self, index: int) -> list[tuple[str | None, str | None]]:
+        """Ancestors, nearest first: (key, None) for keys, (None, item name) for list items."""
+        steps: list[tuple[str | None, str | None]] = []
+        parent = self.nodes[index].parent
+        while parent >= 0:
+            node = self.nodes[parent]
+            steps.append((node.key, None) if node.key is not None else (None, self.item_name(parent)))
+            parent = node.parent
+        return steps
+
+    def root_value(self, doc: int, key: str) -> str | None:
+        for index in self.children.get(-1, ()):
+            node = self.nodes[index]
+            if node.doc == doc and node.key == key:
+                return node.value
+        return None
+
+    def metadata_name(self, doc: int) -> str | None:
+        for index in self.children.get(-1, ()):
+            node = self.nodes[index]
+            if node.doc == doc and node.key == "metadata":
+                for child in self.children.get(index, ()):
+                    if self.nodes[child].key == "name":
+                        return self.nodes[child].value
+        return None
+
+    def docs(self) -> list[int]:
+        return sorted({node.doc for node in self.nodes})
+
+
+def _norm_value(value: str) -> str:
+    return _unquote(value.strip()).lower()
+
+
+def _score(
+    rendered_chain: Sequence[tuple[str | None, str | None]], source_chain: Sequence[tuple[str | None, str | None]]
+) -> int | None:
+    """How well two ancestor chains agree from the innermost outward; None = different place."""
+    score = 0
+    for (r_key, r_name), (s_key, s_name) in zip(rendered_chain, source_chain, strict=False):
+        if r_key is not None or s_key is not None:
+            if r_key != s_key:
+                break
+            score += 2
+            continue
+        if r_name is not None and s_name is not None:
+            if HASH_SUFFIX_RE.sub("", r_name) != s_name and r_name != s_name:
+                return None  # another named list item (another container): not this one
+            score += 3
+    else:
+        if len(rendered_chain) == len(source_chain):
+            score += 1
+    return score
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    line: int
+    column: int
+    end_column: int
+
+
+def find_line(rendered: Outline, target: int, source: Outline, docs: Iterable[int] | None = None) -> Match | None:
+    """The single source line that corresponds to rendered node `target`, or None."""
+    node = rendered.nodes[target]
+    chain = rendered.chain(target)
+    allowed = set(docs) if docs is not None else None
+    best: list[tuple[int, int]] = []
+    for index, candidate in enumerate(source.nodes):
+        if allowed is not None and candidate.doc not in allowed:
+            continue
+        if node.key is not None:
+            if candidate.key != node.key:
+                continue
+        elif (
+            candidate.key is not None
+            or "{{" in candidate.value
+            or _norm_value(candidate.value) != _norm_value(node.value)
+        ):
+            continue
+        source_chain = source.chain(index)
+        score = _score(chain, source_chain)
+        if score is None:
+            continue
+        if chain and score < 2:
+            continue  # the innermost parent (or the list item and its key) must agree
+        if not chain and source_chain:
+            continue
+        if (
+            node.key is not None
+            and candidate.value
+            and "{{" not in candidate.value
+            and _norm_value(candidate.value) == _norm_value(node.value)
+        ):
+            score += 1
+        best.append((score, index))
+    if not best:
+        return None
+    top = max(score for score, _ in best)
+    winners = [index for score, index in best if score == top]
+    if len(winners) != 1:
+        return None
+    found = source.nodes[winners[0]]
+    width = len(found.key) if found.key is not None else max(len(found.value), 1)
+    return Match(found.line, found.column, found.column + width)
+
+
+# -- the mapper ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Target:
+    path: Path  # absolute source file
+    span: Span
+    approximate: bool
+    note: str = ""
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        rel = os.path.relpath(path, cwd)
+        return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
+
+
+def _line_one() -> Span:
+    return Span(Pos(1, 1), Pos(1, 2))
+
+
+def chart_name(chart_dir: Path) -> str | None:
+    """`name:` of `chart_dir/Chart.yaml` (read with a regex: it is a flat top-level key)."""
+    try:
+        text = (chart_dir / "Chart.yaml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _CHART_NAME_RE.search(text)
+    return match.group(1) if match else None
+
+
+def parse_origin(text: str) -> dict[str, str]:
+    """The flat fields of a `config.kubernetes.io/origin` annotation (a small YAML mapping)."""
+    fields: dict[str, str] = {}
+    section = ""
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = re.match(r"^(\s*)([A-Za-z]+):\s*(.*?)\s*$", line)
+        if match is None:
+            continue
+        indent, key, value = match.groups()
+        if not indent:
+            section = key if not value else ""
+            if value:
+                fields[key] = _unquote(value)
+        elif section:
+            fields[f"{section}.{key}"] = _unquote(value)
+    return fields
+
+
+class _Mapper:
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        texts: Mapping[str, bytes | str],
+        chart_root: Path | None,
+        cwd: Path,
+    ) -> None:
+        self.cwd = cwd.absolute()
+        self.chart_root = (self.cwd / chart_root) if chart_root is not None else None
+        self.texts = texts
+        self.by_file: dict[str, list[Document]] = {}
+        for doc in documents:
+            self.by_file.setdefault(doc.file, []).append(doc)
+        self._outlines: dict[str, Outline | None] = {}
+        self._sources: dict[Path, Outline | None] = {}
+        self._charts: dict[str, Path | None] = {}
+        self._found_charts: list[Path] | None = None
+
+    # -- inputs
+    def rendered_outline(self, file: str) -> Outline | None:
+        if file not in self._outlines:
+            raw = self.texts.get(file)
+            if raw is None:
+                self._outlines[file] = None
+            else:
+                text = raw.decode("utf-8-sig", "replace") if isinstance(raw, bytes) else raw
+                self._outlines[file] = Outline(text)
+        return self._outlines[file]
+
+    def source_outline(self, path: Path) -> Outline | None:
+        if path not in self._sources:
+            try:
+                self._sources[path] = Outline(path.read_text(encoding="utf-8-sig", errors="replace"))
+            except OSError:
+                self._sources[path] = None
+        return self._sources[path]
+
+    def document_for(self, file: str, line: int, finding: Finding | None = None) -> Document | None:
+        docs = self.by_file.get(file, ())
+        if finding is not None and finding.object is not None:
+            for doc in docs:
+                if doc.index == finding.doc_index and doc.ref == finding.object:
+                    return doc
+        containing = [d for d in docs if d.span.start.line <= line <= max(d.span.end.line, d.span.start.line)]
+        if containing:
+            return min(containing, key=lambda d: d.span.end.line - d.span.start.line)
+        return None
+
+    # -- Helm
+    def chart_dir(self, name: str) -> Path | None:
+        if name not in self._charts:
+            self._charts[name] = self._find_chart(name)
+        return self._charts[name]
+
+    def _find_chart(self, name: str) -> Path | None:
+        root = self.chart_root
+        if root is not None:
+            declared = chart_name(root)
+            if declared is None or declared == name:
+                return root
+        if chart_name(self.cwd) == name:
+            return self.cwd
+        for candidate in self._all_charts():
+            if chart_name(candidate) == name:
+                return candidate
+        return None
+
+    def _all_charts(self) -> list[Path]:
+        """Directories holding a Chart.yaml under the cwd, shallowest first (bounded walk)."""
+        if self._found_charts is not None:
+            return self._found_charts
+        found: list[tuple[int, str, Path]] = []
+        queue: list[tuple[Path, int]] = [(self.cwd, 0)]
+        visited = 0
+        while queue and visited < _SEARCH_DIRS:
+            directory, depth = queue.pop(0)
+            visited += 1
+            try:
+                entries = sorted(directory.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name == "Chart.yaml" and directory != self.cwd:
+                    found.append((depth, directory.as_posix(), directory))
+                elif depth < _SEARCH_DEPTH and entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
+                    try:
+                        if entry.is_dir() and not entry.is_symlink():
+                            queue.append((entry, depth + 1))
+                    except OSError:
+                        continue
+        self._found_charts = [path for _, _, path in sorted(found)]
+        return self._found_charts
+
+    def helm_target(self, helm_source: str, rendered: Outline | None, span: Span) -> _Target | None:
+        chart, _, rest = helm_source.partition("/")
+        parts = Path(rest).parts
+        if not chart or not rest or ".." in parts or Path(rest).is_absolute():
+            return None
+        chart_dir = self.chart_dir(chart)
+        if chart_dir is None:
+            return None
+        template = chart_dir / rest
+        if not template.is_file():
+            if not (chart_dir / "Chart.yaml").is_file():
+                return None
+            note = f"{APPROXIMATE}: template {helm_source} is not on disk (a packaged dependency?)"
+            return _Target(chart_dir / "Chart.yaml", _line_one(), True, note)
+        return self.structural(template, rendered, span, name_filter=False)
+
+    # -- kustomize
+    def origin_of(self, doc: Document | None) -> dict[str, str] | None:
+        if doc is None:
+            return None
+        text = doc.annotations().get(ORIGIN_ANNOTATION)
+        return parse_origin(text) if isinstance(text, str) else None
+
+    def kustomize_target(self, origin: Mapping[str, str], rendered: Outline | None, span: Span) -> _Target | None:
+        if origin.get("repo"):
+            return None  # a remote base: nothing on disk to point at
+        base = self.chart_root if self.chart_root is not None else self.cwd
+        if origin.get("path"):
+            source = (base / origin["path"]).resolve()
+            if not source.is_file():
+                return None
+            return self.structural(source, rendered, span, name_filter=True)
+        configured_in = origin.get("configuredIn")
+        generator = _GENERATOR_KEYS.get(origin.get("configuredBy.kind", ""))
+        if not configured_in or generator is None:
+            return None
+        kustomization = (base / configured_in).resolve()
+        if not kustomization.is_file():
+            return None
+        return self.generator_target(kustomization, generator, origin.get("configuredBy.name"), rendered, span)
+
+    def generator_target(
+        self, path: Path, generator: str, name: str | None, rendered: Outline | None, span: Span
+    ) -> _Target:
+        source = self.source_outline(path)
+        approximate = _Target(path, _line_one(), True, f"{APPROXIMATE}: generator entry not found in {path.name}")
+        if source is None or rendered is None:
+            return approximate
+        target = rendered.node_at(span.start.line, span.start.column)
+        if target is None:
+            return approximate
+        doc = rendered.nodes[target].doc
+        generated = HASH_SUFFIX_RE.sub("", rendered.metadata_name(doc) or "")
+        entries: list[tuple[int, str]] = []  # (index of the item's `name:` node, name)
+        for index, node in enumerate(source.nodes):
+            if node.key != "name" or node.parent < 0:
+                continue
+            item = source.nodes[node.parent]
+            if item.key is not None or item.parent < 0 or source.nodes[item.parent].key != generator:
+                continue
+            entries.append((index, node.value))
+        if name:
+            chosen = [e for e in entries if e[1] == name]
+        else:
+            chosen = [e for e in entries if e[1] == generated] or [e for e in entries if e[1] and e[1] in generated]
+            if len(chosen) > 1:
+                longest = max(len(e[1]) for e in chosen)
+                chosen = [e for e in chosen if len(e[1]) == longest]
+        if len(chosen) != 1:
+            return approximate
+        name_node = source.nodes[chosen[0][0]]
+        entry_span = Span(Pos(name_node.line, name_node.column), Pos(name_node.line, name_node.column + 4))
+        chain = rendered.chain(target)
+        keys = [key for key, _ in reversed(chain) if key is not None]
+        node = rendered.nodes[target]
+        data_key = None
+        if keys and keys[0] in _DATA_KEYS and node.key is not None:
+            data_key = node.key if len(keys) == 1 else None
+        elif node.key in _DATA_KEYS:
+            return _Target(path, entry_span, False)
+        if data_key is None:
+            if keys and keys[0] in _DATA_KEYS:
+                return _Target(path, entry_span, True, f"{APPROXIMATE}: the generator in {path.name}")
+            return _Target(path, entry_span, False)
+        found = self._generator_key_line(path, name_node, data_key)
+        if found is not None:
+            return _Target(path, found, False)
+        note = f"{APPROXIMATE}: key {data_key} comes from a file or env source of this generator"
+        return _Target(path, entry_span, True, note)
+
+    def _generator_key_line(self, path: Path, name_node: Node, key: str) -> Span | None:
+        """The line inside the generator entry that defines `key` (`KEY=value` literal or a file)."""
+        try:
+            lines = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+        except OSError:
+            return None
+        item_indent = name_node.column - 3
+        pattern = re.compile(rf"(?<![\w.-]){re.escape(key)}(?==|\s*$|\s*[,\]])")
+        hits: list[Span] = []
+        for number in range(name_node.line, len(lines) + 1):
+            line = lines[number - 1]
+            stripped = line.strip()
+            indent = len(line) - len(line.lstrip(" "))
+            if number > name_node.line and stripped and indent <= item_indent:
+                break
+            for match in pattern.finditer(line):
+                hits.append(Span(Pos(number, match.start() + 1), Pos(number, match.end() + 1)))
+        return hits[0] if len(hits) == 1 else None
+
+    # -- structure search in one source file
+    def structural(self, path: Path, rendered: Outline | None, span: Span, *, name_filter: bool) -> _Target:
+        rel = _display(path, self.cwd)
+        source = self.source_outline(path)
+        if source is None or rendered is None:
+            return _Target(path, _line_one(), True, f"{APPROXIMATE}: no matching line found in {rel}")
+        target = rendered.node_at(span.start.line, span.start.column)
+        if target is None:
+            return _Target(path, _line_one(), True, f"{APPROXIMATE}: no matching line found in {rel}")
+        doc = rendered.nodes[target].doc
+        docs = self._candidate_docs(rendered, doc, source, name_filter)
+        match = find_line(rendered, target, source, docs)
+        if match is None:
+            node = rendered.nodes[target]
+            what = f"`{node.key}`" if node.key is not None else f"list item `{node.value}`"
+            note = f"{APPROXIMATE}: {what} not found unambiguously in {rel}"
+            enclosing = self._enclosing(rendered, target, source, docs)
+            if enclosing is not None:
+                note += f"; it is rendered inside `{enclosing[0]}` at line {enclosing[1]}"
+            return _Target(path, _line_one(), True, note)
+        return _Target(path, Span(Pos(match.line, match.column), Pos(match.line, match.end_column)), False)
+
+    def _enclosing(
+        self, rendered: Outline, target: int, source: Outline, docs: list[int] | None
+    ) -> tuple[str, int] | None:
+        """The nearest ancestor key of `target` that the source file has unambiguously (a hint
+        such as `securityContext: {{ toYaml .Values.securityContext }}`), never the location."""
+        parent = rendered.nodes[target].parent
+        while parent >= 0:
+            node = rendered.nodes[parent]
+            if node.key is not None:
+                match = find_line(rendered, parent, source, docs)
+                if match is not None:
+                    return node.key, match.line
+            parent = node.parent
+        return None
+
+    def _candidate_docs(self, rendered: Outline, doc: int, source: Outline, name_filter: bool) -> list[int] | None:
+        """Documents of a multi-document source file that can have produced rendered document `doc`."""
+        docs = source.docs()
+        if len(docs) <= 1:
+            return None
+        kind = rendered.root_value(doc, "kind")
+        chosen = [d for d in docs if _compatible(source.root_value(d, "kind"), kind)]
+        if name_filter and len(chosen) > 1:
+            name = HASH_SUFFIX_RE.sub("", rendered.metadata_name(doc) or "")
+            named = [d for d in chosen if (source.metadata_name(d) or "\0") in name]
+            chosen = named or chosen
+        return chosen
+
+    # -- one finding
+    def locate(self, file: str, span: Span, doc: Document | None, helm_source: str | None) -> _Target | None:
+        rendered = self.rendered_outline(file)
+        source = helm_source or (doc.helm_source if doc is not None else None)
+        if source:
+            return self.helm_target(source, rendered, span)
+        origin = self.origin_of(doc)
+        if origin:
+            return self.kustomize_target(origin, rendered, span)
+        return None
+
+    def map(self, finding: Finding) -> Finding:
+        doc = self.document_for(finding.file, finding.span.start.line, finding)
+        target = self.locate(finding.file, finding.span, doc, finding.helm_source)
+        related = tuple(self.map_related(loc) for loc in finding.related)
+        if target is None:
+            return replace(finding, related=related) if related != finding.related else finding
+        new_file = _display(target.path, self.cwd)
+        message = finding.message
+        if target.note:
+            message = f"{message} ({target.note})"
+        obj = finding.object
+        kustomized = doc is not None and finding.helm_source is None and doc.helm_source is None
+        if obj is not None:
+            name = obj.name or f"#{finding.doc_index}"
+            if kustomized:
+                name = HASH_SUFFIX_RE.sub("", name)
+            logical = _HASH_IN_ITEM_RE.sub(r"\1]", finding.logical_path) if kustomized else finding.logical_path
+            print_ = fingerprint(finding.rule_id, new_file, obj.group, obj.kind, obj.namespace or "", name, logical)
+        else:
+            identity = re.sub(r"\d+", "#", finding.message)
+            print_ = fingerprint(finding.rule_id, new_file, "", "", "", identity, finding.logical_path)
+        return replace(
+            finding,
+            file=new_file,
+            span=target.span,
+            message=message,
+            related=related,
+            rendered=Location(finding.file, finding.span, "rendered output"),
+            approximate=target.approximate,
+            fingerprint=print_,
+        )
+
+    def map_related(self, loc: Location) -> Location:
+        """Evidence in the same rendered stream moves to its source line when that is exact."""
+        if loc.file not in self.by_file:
+            return loc
+        doc = self.document_for(loc.file, loc.span.start.line)
+        target = self.locate(loc.file, loc.span, doc, None)
+        if target is None or target.approximate:
+            return loc
+        return Location(_display(target.path, self.cwd), target.span, loc.label)
+
+
+def _compatible(source_kind: str | None, rendered_kind: str | None) -> bool:
+    if source_kind is None or rendered_kind is None or "{{" in source_kind:
+        return True
+    return _unquote(source_kind) == rendered_kind
+
+
+def needs_mapping(findings: Sequence[Finding], documents: Sequence[Document]) -> bool:
+    if any(f.helm_source for f in findings):
+        return True
+    return any(isinstance(d.annotations().get(ORIGIN_ANNOTATION), str) for d in documents if d.is_target)
+
+
+def map_rendered(
+    findings: Sequence[Finding],
+    documents: Sequence[Document],
+    texts: Mapping[str, bytes | str] | None = None,
+    *,
+    chart_root: Path | None = None,
+    cwd: Path,
+) -> list[Finding]:
+    """Findings with Helm/kustomize documents moved to their source files (see module doc).
+
+    `texts` holds the rendered streams by file name (the loader's `Source.display`); without a
+    stream's text its findings still move to the right file, at line 1 marked approximate.
+    `chart_root` is the chart directory (`--chart-root`) or, for kustomize output, the
+    kustomization directory the origin paths are relative to; both default to detection from `cwd`.
+    """
+    if not findings or not needs_mapping(findings, documents):
+        return list(findings)
+    mapper = _Mapper(documents, texts or {}, chart_root, cwd)
+    return finalize(mapper.map(finding) for finding in findings)
