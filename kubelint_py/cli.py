@@ -127,6 +127,18 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text: findings only, no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding.")
 @click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report and fail only on findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record today's findings in this baseline file (fixed entries are dropped).",
+)
 def lint_command(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -152,6 +164,8 @@ def lint_command(
     quiet: bool,
     verbose: bool,
     debug: bool,
+    baseline_path: Path | None,
+    write_baseline_path: Path | None,
 ) -> None:
     """Lint manifests in PATHS (files, directories, quoted globs, or - for stdin)."""
     from kubelint_py.config import ConfigError, load_config
@@ -165,6 +179,8 @@ def lint_command(
         raise click.UsageError("more --output than --format options: pair each --output with a --format")
     for out in outputs:
         _check_writable(out)
+    if write_baseline_path is not None:
+        _check_writable(write_baseline_path)
     if target_version is not None and not _valid_version(target_version):
         raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
     if not paths:
@@ -199,6 +215,8 @@ def lint_command(
         report = run_lint(request, config)
     except (ConfigError, RegistryError, DiscoveryError) as exc:
         raise KubelintError(str(exc)) from None
+    if baseline_path is not None or write_baseline_path is not None:
+        report = _apply_baseline(report, baseline_path, write_baseline_path)
     threshold_name = fail_on or config.fail_on
     threshold = None if exit_zero or threshold_name == "never" else Severity.parse(threshold_name)
     code = exit_code(report, threshold)
@@ -228,6 +246,31 @@ def lint_command(
         stdin_filename or "<stdin>",
     )
     raise SystemExit(code)
+
+
+def _apply_baseline(report: Any, read: Path | None, write: Path | None) -> Any:
+    """--baseline / --write-baseline (kubelint_py/baseline.py holds the logic)."""
+    from kubelint_py import baseline
+
+    previous = None
+    if read is not None:
+        try:
+            previous = baseline.loads(read.read_text(encoding="utf-8"), str(read))
+        except FileNotFoundError:
+            raise KubelintError(f"{read}: baseline file not found (create it with --write-baseline {read})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KubelintError(f"{read}: cannot read the baseline ({exc})") from None
+        except baseline.BaselineError as exc:
+            raise KubelintError(str(exc)) from None
+    if write is None:
+        assert previous is not None
+        return baseline.apply(report, previous).report
+    fixed = len(baseline.apply(report, previous).fixed) if previous is not None else 0
+    recorded = baseline.from_report(report, previous)
+    write_atomically(write, baseline.dumps(recorded))
+    dropped = f", dropped {fixed} fixed" if fixed else ""
+    click.echo(f"kubelint: wrote {len(recorded.entries)} finding(s) to baseline {write}{dropped}", err=True)
+    return baseline.apply(report, recorded).report
 
 
 def _valid_version(text: str) -> bool:

@@ -73,6 +73,8 @@ def _finding_record(finding: Finding, metas: Mapping[str, RuleMeta], options: Re
     record["fingerprint"] = fingerprint_of(finding)
     if finding.suppressed_by is not None:
         record["suppression"] = {"kind": suppression_kind(finding), "justification": finding.justification}
+    if finding.baseline_state is not None:  # only when --baseline was applied
+        record["baselineState"] = finding.baseline_state
     return record
 
 
@@ -99,6 +101,12 @@ def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
             "bySeverity": {s.label: counts[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
             "failOn": options.fail_on.label if options.fail_on is not None else "never",
             "exitCode": options.exit_code,
+            # only when --baseline was applied: findings it hides, entries nothing matches any more
+            **{
+                key: int(report.stats[stat])
+                for key, stat in (("baselined", "baselineHidden"), ("baselineFixed", "baselineFixed"))
+                if stat in report.stats
+            },
         },
         "findings": active,
         "suppressed": suppressed,

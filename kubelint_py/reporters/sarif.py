@@ -211,8 +211,10 @@ def _result(finding: Finding, rel: str, rule_index: int, options: ReportOptions)
     related = _related(finding, options)
     if related:
         result.related_locations = related
+    if finding.baseline_state is not None:  # only when --baseline was applied
+        result.baseline_state = finding.baseline_state
     if finding.suppressed_by is not None:
-        kind = "external" if suppression_kind(finding) == "config" else "inSource"
+        kind = "inSource" if suppression_kind(finding) in ("annotation", "inline") else "external"
         result.suppressions = [om.Suppression(kind=kind, justification=finding.justification or None)]
     return result
 
@@ -234,7 +236,12 @@ def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
 # -- the log ----------------------------------------------------------------------------
 def build_log(report: Report, options: ReportOptions) -> Any:
     """The sarif-om `SarifLog` for `report`."""
-    shown = sorted_findings(report.findings if options.include_suppressed else report.active)
+    # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
+    shown = sorted_findings(
+        f
+        for f in report.findings
+        if options.include_suppressed or f.suppressed_by is None or f.baseline_state == "unchanged"
+    )
     metas: dict[str, RuleMeta | None] = {f.rule_id: None for f in shown}
     metas.update((meta.id, meta) for meta in report.rules)
     rule_ids = sorted(metas)

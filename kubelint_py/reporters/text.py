@@ -119,10 +119,14 @@ def render(report: Report, options: ReportOptions) -> str:
         lines.append(f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {where}: {error.message}")
     summary = summary_line(report)
     lines.append(paint(summary, _BOLD) if report.active else summary)
-    suppressed = len(report.suppressed)
+    suppressed = sum(1 for f in report.suppressed if f.baseline_state != "unchanged")
     if suppressed:
         hint = "" if options.include_suppressed else " (shown with --include-suppressed)"
         lines.append(f"{plural(suppressed, 'finding')} suppressed{hint}")
+    if "baselineHidden" in report.stats:  # a baseline was applied (kubelint_py/baseline.py)
+        hidden, fixed = report.stats["baselineHidden"], report.stats.get("baselineFixed", 0)
+        drop = " (drop them with --write-baseline)" if fixed else ""
+        lines.append(f"{plural(hidden, 'baselined finding')} hidden, {fixed} fixed{drop}")
     if report.errors:
         lines.append(f"{plural(len(report.errors), 'input')} could not be processed (listed above)")
     return "\n".join(lines) + "\n"
