@@ -41,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "ruledoc": {"model", "guidance"},
     "reporters": {"model", "ruledoc", "guidance", "reporters"},
+    "baseline": {"model", "reporters"},
     "rendered": {"model", "engine"},
     "renderers": {"model"},
 }
