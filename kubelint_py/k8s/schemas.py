@@ -1,0 +1,813 @@
+"""Schema validation of Kubernetes objects (rule-catalog §3.2), with Kubernetes' own semantics.
+
+Schemas of built-in kinds come from the strict JSON schemas of the `kubernetes-validate`
+distribution (the `schemas` extra: ``pip install 'kubelint-py[schemas]'``); they are read
+from the installed package, never fetched. Custom resources are validated against the
+`openAPIV3Schema` of their CRD.
+
+Rather than hand the schemas to a generic JSON-schema engine, each schema is compiled into a
+small tree of `Node` objects once and walked together with the manifest. That is what lets
+the checks follow what the API server really does:
+
+* `null` is "not set" (the API server drops it, CRD pruning too), so it only matters for
+  required fields;
+* `IntOrString` (and `x-kubernetes-int-or-string`) takes an integer or a string, a quantity
+  is checked with the API server's own grammar (`kubelint_py.k8s.quantity`);
+* maps with free keys (labels, annotations, ConfigMap data, resource lists) are open, fixed
+  objects are closed, CRD subtrees marked `x-kubernetes-preserve-unknown-fields` are open;
+* YAML 1.1 scalars arrive already decoded (`yes` is a boolean), as kubectl sends them;
+  integral floats (`3.0`) are integers, because they reach the API server as JSON `3`;
+* one problem gives one issue, at the deepest node at fault: a value of the wrong type is
+  not descended into; a missing required field is reported on the object that lacks it
+  (the issue's path names the missing key so that two missing fields stay two issues).
+
+Nothing here keeps module-level mutable state besides `functools.lru_cache` over pure
+functions of immutable inputs (the installed package's files). Compiled validators live in a
+`SchemaRun` that callers keep per lint run.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import importlib.metadata
+import importlib.util
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from kubelint_py.k8s.quantity import quantity_from_manifest
+
+__all__ = [
+    "INSTALL_HINT",
+    "Issue",
+    "Node",
+    "SchemaPack",
+    "SchemaRun",
+    "compile_crd_schema",
+    "did_you_mean",
+    "edit_distance",
+    "format_path",
+    "schema_pack",
+    "schema_run",
+    "validate",
+]
+
+Release = tuple[int, int]
+Path_ = tuple[str | int, ...]
+
+PACKAGE = "kubernetes_validate"
+DISTRIBUTION = "kubernetes-validate"
+INSTALL_HINT = "pip install 'kubelint-py[schemas]'"
+_RELEASE_DIR_RE = re.compile(r"^v(\d+)\.(\d+)\.0-local-strict$")
+_RELEASE_RE = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.\d+)?\s*$")
+_INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+_QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_STORE_ATTR = "_kubelint_schema_runs"
+_ROOT_IDENTITY = (("apiVersion",), ("kind",))
+_PROTOCOLS = ("TCP", "UDP", "SCTP")
+_SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+_ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+_PROFILE_TYPES = ("RuntimeDefault", "Unconfined", "Localhost")
+# The strict schemas carry no value enums, so the closed sets the API server validates for the
+# most used fields are listed here: (definition, property) -> allowed values (for a list, of its
+# items). An empty string is always accepted (it means "unset", and the API server defaults it).
+_ENUMS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType(
+    {
+        ("io.k8s.api.core.v1.Container", "imagePullPolicy"): ("Always", "IfNotPresent", "Never"),
+        ("io.k8s.api.core.v1.Container", "terminationMessagePolicy"): ("File", "FallbackToLogsOnError"),
+        ("io.k8s.api.core.v1.EphemeralContainer", "imagePullPolicy"): ("Always", "IfNotPresent", "Never"),
+        ("io.k8s.api.core.v1.EphemeralContainer", "terminationMessagePolicy"): ("File", "FallbackToLogsOnError"),
+        ("io.k8s.api.core.v1.ContainerPort", "protocol"): _PROTOCOLS,
+        ("io.k8s.api.core.v1.ServicePort", "protocol"): _PROTOCOLS,
+        ("io.k8s.api.networking.v1.NetworkPolicyPort", "protocol"): _PROTOCOLS,
+        ("io.k8s.api.core.v1.PodSpec", "restartPolicy"): ("Always", "OnFailure", "Never"),
+        ("io.k8s.api.core.v1.PodSpec", "dnsPolicy"): ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"),
+        ("io.k8s.api.core.v1.PodSpec", "preemptionPolicy"): ("PreemptLowerPriority", "Never"),
+        ("io.k8s.api.core.v1.HTTPGetAction", "scheme"): ("HTTP", "HTTPS"),
+        ("io.k8s.api.core.v1.ServiceSpec", "type"): ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"),
+        ("io.k8s.api.core.v1.ServiceSpec", "sessionAffinity"): ("ClientIP", "None"),
+        ("io.k8s.api.core.v1.ServiceSpec", "externalTrafficPolicy"): ("Cluster", "Local"),
+        ("io.k8s.api.core.v1.ServiceSpec", "internalTrafficPolicy"): ("Cluster", "Local"),
+        ("io.k8s.api.core.v1.ServiceSpec", "ipFamilyPolicy"): ("SingleStack", "PreferDualStack", "RequireDualStack"),
+        ("io.k8s.api.core.v1.ServiceSpec", "ipFamilies"): ("IPv4", "IPv6"),
+        ("io.k8s.api.core.v1.Toleration", "operator"): ("Exists", "Equal"),
+        ("io.k8s.api.core.v1.Toleration", "effect"): ("NoSchedule", "PreferNoSchedule", "NoExecute"),
+        ("io.k8s.api.core.v1.NodeSelectorRequirement", "operator"): (*_SELECTOR_OPERATORS, "Gt", "Lt"),
+        ("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", "operator"): _SELECTOR_OPERATORS,
+        ("io.k8s.api.core.v1.PersistentVolumeClaimSpec", "accessModes"): _ACCESS_MODES,
+        ("io.k8s.api.core.v1.PersistentVolumeClaimSpec", "volumeMode"): ("Filesystem", "Block"),
+        ("io.k8s.api.core.v1.PersistentVolumeSpec", "accessModes"): _ACCESS_MODES,
+        ("io.k8s.api.core.v1.PersistentVolumeSpec", "volumeMode"): ("Filesystem", "Block"),
+        ("io.k8s.api.core.v1.PersistentVolumeSpec", "persistentVolumeReclaimPolicy"): ("Retain", "Delete", "Recycle"),
+        ("io.k8s.api.storage.v1.StorageClass", "reclaimPolicy"): ("Retain", "Delete"),
+        ("io.k8s.api.storage.v1.StorageClass", "volumeBindingMode"): ("Immediate", "WaitForFirstConsumer"),
+        ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType"): ("Exact", "Prefix", "ImplementationSpecific"),
+        ("io.k8s.api.networking.v1.NetworkPolicySpec", "policyTypes"): ("Ingress", "Egress"),
+        ("io.k8s.api.apps.v1.DeploymentStrategy", "type"): ("Recreate", "RollingUpdate"),
+        ("io.k8s.api.apps.v1.StatefulSetUpdateStrategy", "type"): ("RollingUpdate", "OnDelete"),
+        ("io.k8s.api.apps.v1.DaemonSetUpdateStrategy", "type"): ("RollingUpdate", "OnDelete"),
+        ("io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy"): ("OrderedReady", "Parallel"),
+        ("io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy"): ("Allow", "Forbid", "Replace"),
+        ("io.k8s.api.batch.v1.JobSpec", "completionMode"): ("NonIndexed", "Indexed"),
+        ("io.k8s.api.core.v1.SeccompProfile", "type"): _PROFILE_TYPES,
+        ("io.k8s.api.core.v1.AppArmorProfile", "type"): _PROFILE_TYPES,
+        ("io.k8s.api.core.v1.PodSecurityContext", "fsGroupChangePolicy"): ("OnRootMismatch", "Always"),
+        ("io.k8s.api.core.v1.SecurityContext", "procMount"): ("Default", "Unmasked"),
+        ("io.k8s.api.core.v1.TopologySpreadConstraint", "whenUnsatisfiable"): ("DoNotSchedule", "ScheduleAnyway"),
+        ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "unhealthyPodEvictionPolicy"): (
+            "IfHealthyBudget",
+            "AlwaysAllow",
+        ),
+        ("io.k8s.api.autoscaling.v2.MetricTarget", "type"): ("AverageValue", "Utilization", "Value"),
+        ("io.k8s.api.autoscaling.v2.HPAScalingRules", "selectPolicy"): ("Max", "Min", "Disabled"),
+        ("io.k8s.api.autoscaling.v2.HPAScalingPolicy", "type"): ("Pods", "Percent"),
+    }
+)
+_TYPE_WORDS = {
+    "object": "a map",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean (true or false)",
+}
+
+
+# -- the installed schema package ----------------------------------------------------------
+
+
+class SchemaPack(NamedTuple):
+    """Where the installed strict schemas are, and which releases they cover."""
+
+    root: Path
+    version: str
+    releases: tuple[Release, ...]
+
+    def directory(self, release: Release) -> Path:
+        return self.root / f"v{release[0]}.{release[1]}.0-local-strict"
+
+    def span(self) -> str:
+        return f"v{self.releases[0][0]}.{self.releases[0][1]}–v{self.releases[-1][0]}.{self.releases[-1][1]}"
+
+
+@lru_cache(maxsize=1)
+def schema_pack() -> SchemaPack | None:
+    """The installed `kubernetes-validate` schemas, or None when the extra is not installed.
+
+    Located without importing the package (its import pulls in jsonschema and PyYAML)."""
+    try:
+        spec = importlib.util.find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        root = Path(location) / "kubernetes-json-schema"
+        if not root.is_dir():
+            continue
+        releases: list[Release] = []
+        for child in root.iterdir():
+            match = _RELEASE_DIR_RE.match(child.name)
+            if match and (child / "_definitions.json").is_file():
+                releases.append((int(match.group(1)), int(match.group(2))))
+        if releases:
+            try:
+                version = importlib.metadata.version(DISTRIBUTION)
+            except importlib.metadata.PackageNotFoundError:
+                version = "unknown"
+            return SchemaPack(root, version, tuple(sorted(releases)))
+    return None
+
+
+def parse_target(setting: object) -> Release | None:
+    """The Kubernetes release named by `targetVersion` (`1.29`, `v1.29.3`, or a component list
+    `k8s=v1.29,cert-manager=v1.6.0`); None when absent or not understood."""
+    if not isinstance(setting, str):
+        return None
+    for part in setting.split(","):
+        component, sep, value = part.partition("=")
+        if not sep:
+            value, component = component, "k8s"
+        if component.strip().lower() in ("k8s", "kubernetes"):
+            match = _RELEASE_RE.match(value)
+            if match:
+                return int(match.group(1)), int(match.group(2))
+    return None
+
+
+def release_text(release: Release) -> str:
+    return f"v{release[0]}.{release[1]}"
+
+
+@lru_cache(maxsize=4)
+def _definitions(directory: str) -> Mapping[str, Any]:
+    """The `$defs` of one release (read-only by contract)."""
+    with (Path(directory) / "_definitions.json").open(encoding="utf-8") as handle:
+        raw = json.load(handle)
+    defs = raw.get("$defs", raw.get("definitions", {}))
+    return defs if isinstance(defs, Mapping) else {}
+
+
+@lru_cache(maxsize=4)
+def _gvk_index(directory: str) -> Mapping[tuple[str, str], str]:
+    """`(apiVersion, kind)` -> definition name, for every kind the release serves."""
+    index: dict[tuple[str, str], str] = {}
+    for name, schema in _definitions(directory).items():
+        for gvk in schema.get("x-kubernetes-group-version-kind", ()) if isinstance(schema, Mapping) else ():
+            group, version, kind = gvk.get("group", ""), gvk.get("version", ""), gvk.get("kind", "")
+            api_version = f"{group}/{version}" if group else version
+            index.setdefault((api_version, kind), name)
+    return index
+
+
+@lru_cache(maxsize=2)
+def builtin_groups(pack: SchemaPack | None) -> frozenset[str]:
+    """API groups served by any release of the installed pack (plus the retired `extensions`)."""
+    groups = {"", "extensions"}
+    if pack is not None:
+        for release in pack.releases:
+            for api_version, _kind in _gvk_index(str(pack.directory(release))):
+                groups.add(api_version.rpartition("/")[0])
+    return frozenset(groups)
+
+
+# -- compiled schema nodes -----------------------------------------------------------------
+
+
+class Node:
+    """One compiled schema. `additional`: a Node (map values), True (open), False (closed)."""
+
+    __slots__ = (
+        "additional",
+        "all_of",
+        "any_of",
+        "embedded",
+        "enum",
+        "fmt",
+        "items",
+        "limits",
+        "not_",
+        "one_of",
+        "pattern",
+        "props",
+        "required",
+        "special",
+        "title",
+        "types",
+    )
+
+    def __init__(self) -> None:
+        self.types: frozenset[str] | None = None
+        self.props: dict[str, Node] = {}
+        self.required: tuple[str, ...] = ()
+        self.additional: Node | bool = True
+        self.items: Node | None = None
+        self.enum: tuple[object, ...] | None = None
+        self.special: str | None = None  # "int-or-string" | "quantity"
+        self.fmt: str | None = None
+        self.embedded = False
+        self.title: str | None = None
+        self.limits: dict[str, float] = {}
+        self.pattern: re.Pattern[str] | None = None
+        self.all_of: tuple[Node, ...] = ()
+        self.any_of: tuple[Node, ...] = ()
+        self.one_of: tuple[Node, ...] = ()
+        self.not_: Node | None = None
+
+
+_LIMIT_KEYS = ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+
+
+def _types_of(schema: Mapping[str, Any]) -> frozenset[str] | None:
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return frozenset((declared,)) if declared else None
+    if isinstance(declared, list):
+        kept = frozenset(t for t in declared if isinstance(t, str) and t != "null")
+        return kept or None
+    return None
+
+
+class _BuiltinCompiler:
+    """Compiles the definitions of one release, each once (recursion through placeholders)."""
+
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self.defs = defs
+        self.named: dict[str, Node] = {}
+
+    def ref(self, ref: str) -> Node:
+        name = ref.rsplit("/", 1)[-1]
+        node = self.named.get(name)
+        if node is not None:
+            return node
+        node = Node()
+        self.named[name] = node
+        schema = self.defs.get(name)
+        if name == _INT_OR_STRING:
+            node.special = "int-or-string"
+        elif name == _QUANTITY:
+            node.special = "quantity"
+        elif isinstance(schema, Mapping):
+            self.fill(node, schema)
+            for prop, child in node.props.items():
+                values = _ENUMS.get((name, prop))
+                inline = not isinstance(schema["properties"][prop].get("$ref"), str)
+                if values is not None and inline:
+                    (child.items if child.items is not None else child).enum = values
+        node.title = name.rsplit(".", 1)[-1]
+        return node
+
+    def compile(self, schema: object) -> Node:
+        if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+            return self.ref(schema["$ref"])
+        node = Node()
+        if isinstance(schema, Mapping):
+            self.fill(node, schema)
+        return node
+
+    def fill(self, node: Node, schema: Mapping[str, Any]) -> None:
+        node.types = _types_of(schema)
+        if schema.get("format") in ("int32", "int64", "byte"):
+            node.fmt = schema["format"]
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum:
+            node.enum = tuple(v for v in enum if v is not None)
+        props = schema.get("properties")
+        if isinstance(props, Mapping):
+            node.props = {str(k): self.compile(v) for k, v in props.items()}
+        required = schema.get("required")
+        if isinstance(required, list):
+            node.required = tuple(str(r) for r in required)
+        additional = schema.get("additionalProperties")
+        if isinstance(additional, Mapping):
+            node.additional = self.compile(additional)
+        elif additional is False:
+            node.additional = False
+        if "items" in schema:
+            node.items = self.compile(schema["items"])
+
+
+class SchemaRun:
+    """Compiled validators of one lint run: one per `(release, apiVersion, kind)`, built once."""
+
+    def __init__(self, pack: SchemaPack | None, target: Release | None) -> None:
+        self.pack = pack
+        self.requested = target
+        self.release: Release | None = None
+        if pack is not None:
+            if target is None:
+                self.release = pack.releases[-1]
+            elif target in pack.releases:
+                self.release = target
+        self._compiler: _BuiltinCompiler | None = None
+        self._roots: dict[tuple[str, str], Node | None] = {}
+        self.issues: dict[int, list[Issue]] = {}
+        self.crd_nodes: dict[tuple[int, str], Node] = {}
+        self.crd_index: dict[tuple[str, str], list[Any]] | None = None
+        self._served_as: dict[str, list[str]] | None = None
+
+    def check(self, key: int, api_version: str, kind: str, data: object) -> list[Issue]:
+        """Issues of one document against the release's schema, computed once per document."""
+        found = self.issues.get(key)
+        if found is None:
+            node = self.root(api_version, kind)
+            found = validate(node, data) if node is not None else []
+            self.issues[key] = found
+        return found
+
+    def served_as(self, kind: str) -> list[str]:
+        """The apiVersions under which the release serves `kind`."""
+        if self._served_as is None:
+            index: dict[str, list[str]] = {}
+            for api_version, served_kind in sorted(self.kinds()):
+                index.setdefault(served_kind, []).append(api_version)
+            self._served_as = index
+        return self._served_as.get(kind, [])
+
+    @property
+    def directory(self) -> str | None:
+        if self.pack is None or self.release is None:
+            return None
+        return str(self.pack.directory(self.release))
+
+    def has_kind(self, api_version: str, kind: str) -> bool:
+        directory = self.directory
+        return directory is not None and (api_version, kind) in _gvk_index(directory)
+
+    def kinds(self) -> Mapping[tuple[str, str], str]:
+        directory = self.directory
+        return _gvk_index(directory) if directory is not None else {}
+
+    def root(self, api_version: str, kind: str) -> Node | None:
+        key = (api_version, kind)
+        if key in self._roots:
+            return self._roots[key]
+        directory = self.directory
+        node: Node | None = None
+        if directory is not None:
+            name = _gvk_index(directory).get(key)
+            if name is not None:
+                if self._compiler is None:
+                    self._compiler = _BuiltinCompiler(_definitions(directory))
+                node = self._compiler.ref(name)
+        self._roots[key] = node
+        return node
+
+
+# -- CRD schemas ---------------------------------------------------------------------------
+
+
+def compile_crd_schema(schema: Mapping[str, Any]) -> Node:
+    """A CRD version's `openAPIV3Schema` (structural schema rules: objects without properties
+    are closed unless `x-kubernetes-preserve-unknown-fields`; `nullable`; int-or-string)."""
+    root = _crd_node(schema, structural=True)
+    # apiVersion, kind and metadata are always allowed at the root and handled by the server.
+    for key in ("apiVersion", "kind", "metadata"):
+        root.props.setdefault(key, Node())
+    root.types = frozenset(("object",))
+    return root
+
+
+def _crd_node(schema: object, *, structural: bool) -> Node:
+    node = Node()
+    if not isinstance(schema, Mapping):
+        return node
+    if schema.get("x-kubernetes-int-or-string") is True:
+        node.special = "int-or-string"
+        return node
+    node.types = _types_of(schema)
+    preserve = schema.get("x-kubernetes-preserve-unknown-fields") is True
+    fmt = schema.get("format")
+    if fmt in ("int32", "int64", "byte"):
+        node.fmt = fmt
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        node.enum = tuple(enum)
+    for key in _LIMIT_KEYS:
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            node.limits[key] = float(value)
+    if schema.get("exclusiveMinimum") is True and "minimum" in node.limits:
+        node.limits["exclusiveMinimum"] = node.limits.pop("minimum")
+    if schema.get("exclusiveMaximum") is True and "maximum" in node.limits:
+        node.limits["exclusiveMaximum"] = node.limits.pop("maximum")
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            node.pattern = re.compile(pattern)
+        except re.error:
+            node.pattern = None
+    props = schema.get("properties")
+    if isinstance(props, Mapping):
+        node.props = {str(k): _crd_node(v, structural=structural) for k, v in props.items()}
+    required = schema.get("required")
+    if isinstance(required, list):
+        node.required = tuple(str(r) for r in required)
+    additional = schema.get("additionalProperties")
+    if isinstance(additional, Mapping):
+        node.additional = _crd_node(additional, structural=structural)
+    else:
+        # structural schema: a field the schema does not declare is pruned, and rejected
+        # under strict field validation (kubectl's default since 1.27); value-validation
+        # branches (allOf, anyOf, oneOf, not) never make a field unknown
+        node.additional = additional is True or preserve or not structural
+    if schema.get("x-kubernetes-embedded-resource") is True:
+        node.embedded = True
+        for key in ("apiVersion", "kind", "metadata"):
+            node.props.setdefault(key, Node())
+    if "items" in schema:
+        node.items = _crd_node(schema["items"], structural=structural)
+    for key, attr in (("allOf", "all_of"), ("anyOf", "any_of"), ("oneOf", "one_of")):
+        subs = schema.get(key)
+        if isinstance(subs, list):
+            setattr(node, attr, tuple(_crd_node(s, structural=False) for s in subs))
+    if isinstance(schema.get("not"), Mapping):
+        node.not_ = _crd_node(schema["not"], structural=False)
+    return node
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+class Issue(NamedTuple):
+    """One problem: `unknown` fields are schema-unknown-field, the rest schema-violation."""
+
+    unknown: bool
+    path: Path_
+    message: str
+    hint: str = ""  # for unknown fields: the did-you-mean suggestion, said after the context
+
+    def text(self, context: str = "") -> str:
+        """The message, with `context` (e.g. " in Kubernetes v1.31") before the suggestion."""
+        return f"{self.message}{context}{self.hint}" if self.unknown else self.message
+
+
+def validate(node: Node, data: object) -> list[Issue]:
+    """Every problem of `data` against `node`. The root's `apiVersion` and `kind` are not
+    checked against the schema's enums (the caller chose the schema from them)."""
+    out: list[Issue] = []
+    _walk(node, data, (), out)
+    return out
+
+
+def schema_run(holder: object, target_setting: object) -> SchemaRun:
+    """The `SchemaRun` of one lint run, kept on `holder` (the run's LintContext) so that every
+    schema rule of the run shares the compiled validators and the per-document results."""
+    store: dict[str, SchemaRun] | None = getattr(holder, _STORE_ATTR, None)
+    if store is None:
+        store = {}
+        setattr(holder, _STORE_ATTR, store)
+    key = repr(target_setting)
+    run = store.get(key)
+    if run is None:
+        run = SchemaRun(schema_pack(), parse_target(target_setting))
+        store[key] = run
+    return run
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if math.isfinite(value) and value == int(value) else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "unknown"
+
+
+def _type_ok(types: frozenset[str], value: object, actual: str) -> bool:
+    if actual in types:
+        return True
+    return actual == "integer" and "number" in types
+
+
+def describe(value: object) -> str:
+    """A manifest value in words: `the string "three"`, `the number 3`, `a map`."""
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        return f"the number {_number_text(value)}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return "the string " + json.dumps(shown, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+def _number_text(value: float) -> str:
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def _expected(types: frozenset[str]) -> str:
+    words = [_TYPE_WORDS.get(t, t) for t in sorted(types)]
+    return " or ".join(words)
+
+
+def format_path(path: Path_) -> str:
+    """`spec.template.spec.containers[0].image` (list items by index, as kubectl reports)."""
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        else:
+            text = str(step)
+            if re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$-]*", text):
+                parts.append(("." if parts else "") + text)
+            else:
+                parts.append("[" + json.dumps(text) + "]")
+    return "".join(parts) or "(root)"
+
+
+def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
+    if value is None:
+        return
+    special = node.special
+    if special is not None:
+        _check_special(special, value, path, out)
+        return
+    actual = _json_type(value)
+    types = node.types
+    if types is not None and not _type_ok(types, value, actual):
+        hint = ""
+        if "string" in types and actual in ("integer", "number", "boolean"):
+            hint = "; quote it"
+        out.append(
+            Issue(False, path, f"`{format_path(path)}` must be {_expected(types)}, found {describe(value)}{hint}")
+        )
+        return
+    if node.enum is not None and value not in node.enum and value != "" and path not in _ROOT_IDENTITY:
+        allowed = ", ".join(str(v) for v in node.enum[:12]) + (", ..." if len(node.enum) > 12 else "")
+        suggestion = ""
+        if isinstance(value, str):
+            close = did_you_mean(value, [v for v in node.enum if isinstance(v, str)])
+            suggestion = f" (did you mean {close}?)" if close else ""
+        out.append(
+            Issue(False, path, f"`{format_path(path)}` must be one of {allowed}; found {describe(value)}{suggestion}")
+        )
+        return
+    if node.fmt is not None and not _check_format(node.fmt, value, path, out):
+        return
+    if (node.limits or node.pattern is not None) and not _check_limits(node, value, path, out):
+        return
+    if isinstance(value, Mapping):
+        _walk_object(node, value, path, out)
+    elif isinstance(value, list) and node.items is not None:
+        items = node.items
+        for index, item in enumerate(value):
+            _walk(items, item, (*path, index), out)
+    if node.all_of or node.any_of or node.one_of or node.not_ is not None:
+        _check_combinators(node, value, path, out)
+
+
+def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list[Issue]) -> None:
+    props = node.props
+    additional = node.additional
+    suggested: set[str] = set()
+    for key, child in value.items():
+        name = key if isinstance(key, str) else _key_text(key)
+        sub = props.get(name)
+        if sub is not None:
+            _walk(sub, child, (*path, key), out)
+        elif isinstance(additional, Node):
+            _walk(additional, child, (*path, key), out)
+        elif additional is False:
+            where = f" of {node.title}" if node.title else ""
+            close = did_you_mean(name, props)
+            suggestion = ""
+            if close:
+                suggested.add(close)
+                suggestion = f" (did you mean `{close}`?)"
+            out.append(Issue(True, (*path, key), f"`{format_path((*path, key))}` is not a field{where}", suggestion))
+    for required in node.required:
+        # a misspelt required field is one problem, reported once as the unknown field
+        if value.get(required) is None and required not in suggested:
+            shown = format_path(path)
+            out.append(Issue(False, (*path, required), f"`{shown}` is missing the required field `{required}`"))
+
+
+def _key_text(key: object) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+def _check_special(special: str, value: object, path: Path_, out: list[Issue]) -> None:
+    if special == "int-or-string":
+        actual = _json_type(value)
+        if actual not in ("integer", "string"):
+            out.append(
+                Issue(False, path, f"`{format_path(path)}` must be an integer or a string, found {describe(value)}")
+            )
+        return
+    if quantity_from_manifest(value) is None:
+        out.append(
+            Issue(
+                False,
+                path,
+                f"`{format_path(path)}` must be a quantity such as 500m, 2, 128Mi or 1G, found {describe(value)}",
+            )
+        )
+
+
+def _check_format(fmt: str, value: object, path: Path_, out: list[Issue]) -> bool:
+    if fmt in _INT_RANGES and isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = _INT_RANGES[fmt]
+        if not low <= value <= high:
+            out.append(Issue(False, path, f"`{format_path(path)}` must fit in an {fmt}, found {describe(value)}"))
+            return False
+    elif fmt == "byte" and isinstance(value, str):
+        try:
+            base64.b64decode("".join(value.split()), validate=True)
+        except (binascii.Error, ValueError):
+            # never echo the value: this is typically Secret data
+            out.append(
+                Issue(
+                    False,
+                    path,
+                    f"`{format_path(path)}` is not valid base64 (values under `data` are base64-encoded; "
+                    "put plain text under `stringData`)",
+                )
+            )
+            return False
+    return True
+
+
+def _check_limits(node: Node, value: object, path: Path_, out: list[Issue]) -> bool:
+    limits = node.limits
+    shown = format_path(path)
+    problem: str | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in limits and value < limits["minimum"]:
+            problem = f"must be at least {_number_text(limits['minimum'])}"
+        elif "exclusiveMinimum" in limits and value <= limits["exclusiveMinimum"]:
+            problem = f"must be greater than {_number_text(limits['exclusiveMinimum'])}"
+        elif "maximum" in limits and value > limits["maximum"]:
+            problem = f"must be at most {_number_text(limits['maximum'])}"
+        elif "exclusiveMaximum" in limits and value >= limits["exclusiveMaximum"]:
+            problem = f"must be less than {_number_text(limits['exclusiveMaximum'])}"
+    elif isinstance(value, str):
+        if "minLength" in limits and len(value) < limits["minLength"]:
+            problem = f"must be at least {_number_text(limits['minLength'])} characters long"
+        elif "maxLength" in limits and len(value) > limits["maxLength"]:
+            problem = f"must be at most {_number_text(limits['maxLength'])} characters long"
+        elif node.pattern is not None and node.pattern.search(value) is None:
+            problem = f"must match the pattern {node.pattern.pattern}"
+    elif isinstance(value, list):
+        if "minItems" in limits and len(value) < limits["minItems"]:
+            problem = f"must have at least {_number_text(limits['minItems'])} items"
+        elif "maxItems" in limits and len(value) > limits["maxItems"]:
+            problem = f"must have at most {_number_text(limits['maxItems'])} items"
+    elif isinstance(value, Mapping):
+        if "minProperties" in limits and len(value) < limits["minProperties"]:
+            problem = f"must have at least {_number_text(limits['minProperties'])} entries"
+        elif "maxProperties" in limits and len(value) > limits["maxProperties"]:
+            problem = f"must have at most {_number_text(limits['maxProperties'])} entries"
+    if problem is None:
+        return True
+    found = f"{len(value)}" if isinstance(value, (list, Mapping)) else describe(value)
+    out.append(Issue(False, path, f"`{shown}` {problem}, found {found}"))
+    return False
+
+
+def _passes(node: Node, value: object) -> bool:
+    scratch: list[Issue] = []
+    _walk(node, value, (), scratch)
+    return not scratch
+
+
+def _check_combinators(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
+    shown = format_path(path)
+    for sub in node.all_of:
+        if not _passes(sub, value):
+            out.append(Issue(False, path, f"`{shown}` does not satisfy every constraint of the schema (allOf)"))
+            return
+    if node.any_of and not any(_passes(sub, value) for sub in node.any_of):
+        out.append(Issue(False, path, f"`{shown}` matches none of the allowed forms (anyOf)"))
+        return
+    if node.one_of and sum(1 for sub in node.one_of if _passes(sub, value)) != 1:
+        out.append(Issue(False, path, f"`{shown}` must match exactly one of the allowed forms (oneOf)"))
+        return
+    if node.not_ is not None and _passes(node.not_, value):
+        out.append(Issue(False, path, f"`{shown}` matches a form the schema forbids (not)"))
+
+
+# -- suggestions ---------------------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (a transposition costs 1); `limit + 1` when larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        best = current[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[len(b)], limit + 1)
+
+
+def did_you_mean(name: str, candidates: Sequence[str] | Mapping[str, object] | Iterator[str]) -> str | None:
+    """The candidate within edit distance 2 of `name` (case-insensitive match first, then the
+    closest; ties go to the alphabetically first). Names of 1–2 characters need distance 1."""
+    options = sorted(str(c) for c in candidates)
+    lowered = name.lower()
+    for option in options:
+        if option.lower() == lowered and option != name:
+            return option
+    limit = 1 if len(name) <= 3 else 2
+    best: tuple[int, str] | None = None
+    for option in options:
+        if option == name:
+            continue
+        distance = edit_distance(name, option, limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, option)
+    return best[1] if best else None
