@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -74,100 +75,138 @@ def cli() -> None:
     control-plane configuration."""
 
 
+_LINT_OPTIONS = (
+    click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        type=click.Choice(["text", "json", "sarif", "github"]),
+        help="Output format; repeat with --output for several reports in one run. [default: text]",
+    ),
+    click.option(
+        "--output",
+        "outputs",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the report of the matching --format to FILE (atomically) instead of stdout.",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON_CHOICES),
+        default=None,
+        help="Lowest severity that makes the exit code 1. [default: warning]",
+    ),
+    click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings exist (report-only adoption)."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use."),
+    click.option("--select", multiple=True, help="Only these rule ids or guidance documents (comma lists allowed)."),
+    click.option("--ignore", multiple=True, help="Skip these rule ids or guidance documents."),
+    click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n)."),
+    click.option(
+        "--context",
+        "context_paths",
+        multiple=True,
+        help="Load PATH for cross-object lookups only; its findings are not reported.",
+    ),
+    click.option(
+        "--assume-complete", is_flag=True, help="The input is self-contained: cross-object rules drop their guards."
+    ),
+    click.option("--include-suppressed", is_flag=True, help="Also show suppressed findings (text, SARIF)."),
+    click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31."),
+    click.option(
+        "--target-provider", help="Cloud provider the manifests go to (aws, gcp, azure): its annotations pass."
+    ),
+    click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML)."),
+    click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins."),
+    click.option("--stdin-filename", help="Path to report for input read from stdin."),
+    click.option("--sarif-category", default="manifests", show_default=True, help="SARIF automationDetails category."),
+    click.option(
+        "--sarif-root",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Directory SARIF URIs are relative to. [default: current directory]",
+    ),
+    click.option("--show-source", is_flag=True, help="Text: print the offending line with a caret."),
+    click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]"),
+    click.option("--quiet", "-q", is_flag=True, help="Text: findings only, no summary."),
+    click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding."),
+    click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate."),
+    click.option(
+        "--baseline",
+        "baseline_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Report and fail only on findings not recorded in this baseline file.",
+    ),
+    click.option(
+        "--write-baseline",
+        "write_baseline_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Record today's findings in this baseline file (fixed entries are dropped).",
+    ),
+)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lint_options(function: F) -> F:
+    """The options `lint`, `helm` and `kustomize` share: one list, so they never drift apart."""
+    for option in reversed(_LINT_OPTIONS):
+        function = option(function)
+    return function
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One lint run: PATHS, or a rendered stream and the chart/kustomization it maps back to."""
+
+    paths: tuple[str, ...] = ()
+    sources: tuple[Any, ...] = ()
+    chart_root: Path | None = None
+
+
 @cli.command("lint")
 @click.argument("paths", nargs=-1)
+@lint_options
 @click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["text", "json", "sarif", "github"]),
-    help="Output format; repeat with --output for several reports in one run. [default: text]",
+    "--chart-root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Chart directory `helm template` output came from (findings point at its templates), "
+    "or the kustomization directory of `kustomize build` output. [default: detected]",
 )
-@click.option(
-    "--output",
-    "outputs",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report of the matching --format to FILE (atomically) instead of stdout.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Lowest severity that makes the exit code 1. [default: warning]",
-)
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings exist (report-only adoption).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
-@click.option("--select", multiple=True, help="Only these rule ids or guidance documents (comma lists allowed).")
-@click.option("--ignore", multiple=True, help="Skip these rule ids or guidance documents.")
-@click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n).")
-@click.option(
-    "--context",
-    "context_paths",
-    multiple=True,
-    help="Load PATH for cross-object lookups only; its findings are not reported.",
-)
-@click.option(
-    "--assume-complete", is_flag=True, help="The input is self-contained: cross-object rules drop their guards."
-)
-@click.option("--include-suppressed", is_flag=True, help="Also show suppressed findings (text, SARIF).")
-@click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31.")
-@click.option("--target-provider", help="Cloud provider the manifests go to (aws, gcp, azure): its annotations pass.")
-@click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML).")
-@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins.")
-@click.option("--stdin-filename", help="Path to report for input read from stdin.")
-@click.option("--sarif-category", default="manifests", show_default=True, help="SARIF automationDetails category.")
-@click.option(
-    "--sarif-root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory SARIF URIs are relative to. [default: current directory]",
-)
-@click.option("--show-source", is_flag=True, help="Text: print the offending line with a caret.")
-@click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]")
-@click.option("--quiet", "-q", is_flag=True, help="Text: findings only, no summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding.")
-@click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate.")
-@click.option(
-    "--baseline",
-    "baseline_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Report and fail only on findings not recorded in this baseline file.",
-)
-@click.option(
-    "--write-baseline",
-    "write_baseline_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Record today's findings in this baseline file (fixed entries are dropped).",
-)
-def lint_command(
-    paths: tuple[str, ...],
-    formats: tuple[str, ...],
-    outputs: tuple[Path, ...],
-    fail_on: str | None,
-    exit_zero: bool,
-    config_path: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    namespace: str | None,
-    context_paths: tuple[str, ...],
-    assume_complete: bool,
-    include_suppressed: bool,
-    target_version: str | None,
-    target_provider: str | None,
-    rule_paths: tuple[str, ...],
-    no_plugins: bool,
-    stdin_filename: str | None,
-    sarif_category: str,
-    sarif_root: Path | None,
-    show_source: bool,
-    color: bool | None,
-    quiet: bool,
-    verbose: bool,
-    debug: bool,
-    baseline_path: Path | None,
-    write_baseline_path: Path | None,
-) -> None:
+def lint_command(paths: tuple[str, ...], chart_root: Path | None, **options: Any) -> None:
     """Lint manifests in PATHS (files, directories, quoted globs, or - for stdin)."""
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("no PATH given: name files or directories, or - to read stdin")
+        paths = ("-",)
+    _lint_and_exit(options, [_Input(paths=paths, chart_root=chart_root)])
+
+
+def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_category: str = "manifests") -> None:
+    """Lint each input (paths, or one rendered chart or kustomization), merge, report, exit."""
+    formats = options["formats"]
+    outputs = options["outputs"]
+    fail_on = options["fail_on"]
+    exit_zero = options["exit_zero"]
+    config_path = options["config_path"]
+    select = options["select"]
+    ignore = options["ignore"]
+    namespace = options["namespace"]
+    context_paths = options["context_paths"]
+    assume_complete = options["assume_complete"]
+    include_suppressed = options["include_suppressed"]
+    target_version = options["target_version"]
+    target_provider = options["target_provider"]
+    rule_paths = options["rule_paths"]
+    no_plugins = options["no_plugins"]
+    stdin_filename = options["stdin_filename"]
+    sarif_root = options["sarif_root"]
+    show_source = options["show_source"]
+    color = options["color"]
+    quiet = options["quiet"]
+    verbose = options["verbose"]
+    debug = options["debug"]
+    baseline_path = options["baseline_path"]
+    write_baseline_path = options["write_baseline_path"]
     from kubelint_py.config import ConfigError, load_config
     from kubelint_py.discovery import DiscoveryError
     from kubelint_py.model import Severity, exit_code
@@ -183,38 +222,39 @@ def lint_command(
         _check_writable(write_baseline_path)
     if target_version is not None and not _valid_version(target_version):
         raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
-    if not paths:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise click.UsageError("no PATH given: name files or directories, or - to read stdin")
-        paths = ("-",)
     cwd = Path.cwd()
     try:
         config = load_config(config_path, cwd, os.environ)
     except ConfigError as exc:
         raise KubelintError(str(exc)) from None
     stdin_bytes = None
-    if "-" in paths:
+    if any("-" in item.paths for item in inputs):
         stdin_bytes = _read_stdin()
-    request = LintRequest(
-        paths=paths,
-        context_paths=context_paths,
-        stdin=stdin_bytes,
-        stdin_name=stdin_filename or "<stdin>",
-        select=_split(select),
-        ignore=_split(ignore),
-        namespace=namespace,
-        assume_complete=assume_complete,
-        raise_errors=debug,
-        plugins=not no_plugins,
-        custom_rules=rule_paths,
-        target_version=target_version,
-        settings={"targetProvider": target_provider} if target_provider else {},
-        cwd=cwd,
-    )
-    try:
-        report = run_lint(request, config)
-    except (ConfigError, RegistryError, DiscoveryError) as exc:
-        raise KubelintError(str(exc)) from None
+    reports = []
+    for item in inputs:
+        request = LintRequest(
+            paths=item.paths,
+            sources=item.sources,
+            chart_root=item.chart_root,
+            context_paths=context_paths,
+            stdin=stdin_bytes,
+            stdin_name=stdin_filename or "<stdin>",
+            select=_split(select),
+            ignore=_split(ignore),
+            namespace=namespace,
+            assume_complete=assume_complete,
+            raise_errors=debug,
+            plugins=not no_plugins,
+            custom_rules=rule_paths,
+            target_version=target_version,
+            settings={"targetProvider": target_provider} if target_provider else {},
+            cwd=cwd,
+        )
+        try:
+            reports.append(run_lint(request, config))
+        except (ConfigError, RegistryError, DiscoveryError) as exc:
+            raise KubelintError(str(exc)) from None
+    report = _merge_reports(reports)
     if baseline_path is not None or write_baseline_path is not None:
         report = _apply_baseline(report, baseline_path, write_baseline_path)
     threshold_name = fail_on or config.fail_on
@@ -235,7 +275,7 @@ def lint_command(
         code,
         threshold,
         sarif_root or cwd,
-        sarif_category,
+        _sarif_category(options, default_category),
         _color_default(color),
         show_source,
         include_suppressed,
@@ -246,6 +286,104 @@ def lint_command(
         stdin_filename or "<stdin>",
     )
     raise SystemExit(code)
+
+
+def _sarif_category(options: dict[str, Any], default_category: str) -> str:
+    """--sarif-category when given, else the command's own (`helm-<chart>` for charts)."""
+    context = click.get_current_context(silent=True)
+    source = context.get_parameter_source("sarif_category") if context is not None else None
+    if source is None or source is click.core.ParameterSource.DEFAULT:
+        return default_category
+    return str(options["sarif_category"])
+
+
+def _merge_reports(reports: Sequence[Any]) -> Any:
+    """One report from several runs (one per rendered chart or kustomization)."""
+    from kubelint_py.model import Finding, Report
+
+    if len(reports) == 1:
+        return reports[0]
+    stats: dict[str, int] = {}
+    for report in reports:
+        for key, value in report.stats.items():
+            stats[key] = stats.get(key, 0) + value if key != "rules" else value
+    return Report(
+        findings=tuple(sorted((f for r in reports for f in r.findings), key=Finding.sort_key)),
+        rules=reports[0].rules,
+        files=tuple(sorted({file for r in reports for file in r.files})),
+        errors=tuple(e for r in reports for e in r.errors),
+        stats=stats,
+    )
+
+
+@cli.command("helm")
+@click.argument("targets", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--values",
+    "values_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Values file for helm template (repeatable).",
+)
+@click.option("--set", "set_values", multiple=True, help="KEY=VALUE for helm template --set (repeatable).")
+@click.option("--release", help="Release name for helm template. [default: release-name]")
+@lint_options
+def helm_command(
+    targets: tuple[Path, ...],
+    values_files: tuple[str, ...],
+    set_values: tuple[str, ...],
+    release: str | None,
+    **options: Any,
+) -> None:
+    """Render charts with `helm template` and lint the output; findings point at the templates.
+
+    TARGETS are chart directories or files inside charts (as pre-commit passes them); each
+    chart (nearest Chart.yaml) is rendered once. --namespace is also the release namespace.
+    """
+    from kubelint_py.model import Source
+    from kubelint_py.rendered import chart_name
+    from kubelint_py.renderers import RendererMissing, RenderError, charts_for, helm_template
+
+    charts, not_charts = charts_for(targets)
+    if not_charts:
+        raise KubelintError(f"{not_charts[0]}: no Helm chart there (no Chart.yaml in it or above it)")
+    if not charts:
+        click.echo("kubelint: none of the given files belongs to a Helm chart", err=True)
+        raise SystemExit(EXIT_CLEAN)
+    cwd = Path.cwd()
+    inputs = []
+    for chart in charts:
+        try:
+            rendered = helm_template(
+                chart, values=values_files, sets=set_values, release=release, namespace=options["namespace"], cwd=cwd
+            )
+        except (RendererMissing, RenderError) as exc:
+            raise KubelintError(str(exc)) from None
+        inputs.append(_Input(sources=(Source(rendered.label, rendered.text.encode("utf-8")),), chart_root=chart))
+    category = f"helm-{chart_name(charts[0]) or charts[0].resolve().name}" if len(charts) == 1 else "helm"
+    _lint_and_exit(options, inputs, category)
+
+
+@cli.command("kustomize")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@lint_options
+def kustomize_command(directories: tuple[Path, ...], **options: Any) -> None:
+    """Build DIRECTORIES with `kustomize build` (or `kubectl kustomize`) and lint the output;
+    findings point at the resource files through origin annotations (your files are not changed)."""
+    from kubelint_py.model import Source
+    from kubelint_py.renderers import RendererMissing, RenderError, kustomize_build
+
+    cwd = Path.cwd()
+    inputs = []
+    for directory in directories:
+        try:
+            rendered = kustomize_build(directory, cwd=cwd)
+        except (RendererMissing, RenderError) as exc:
+            raise KubelintError(str(exc)) from None
+        inputs.append(_Input(sources=(Source(rendered.label, rendered.text.encode("utf-8")),), chart_root=directory))
+    category = f"kustomize-{directories[0].resolve().name}" if len(directories) == 1 else "kustomize"
+    _lint_and_exit(options, inputs, category)
 
 
 def _apply_baseline(report: Any, read: Path | None, write: Path | None) -> Any:

@@ -1,0 +1,222 @@
+"""Run `helm template` and `kustomize build` for `kubelint helm` / `kubelint kustomize`.
+
+Every call is an argument list (never a shell) with a time limit. Nothing here touches the
+user's files: kustomize origin annotations are switched on by building a temporary
+kustomization that only lists the user's directory as a resource.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 180.0
+_ORIGIN_RE = re.compile(r"^(\s*)config\.kubernetes\.io/origin:\s*\|[-+]?\s*$")
+_ORIGIN_FIELD_RE = re.compile(r"^(\s+)(path|configuredIn):(\s*)(\S.*?)\s*$")
+_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+class RendererMissing(Exception):
+    """The rendering tool is not on PATH; the message says how to do without it."""
+
+
+class RenderError(Exception):
+    """The tool ran and failed (template error, missing dependency, time limit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    text: str
+    label: str  # how the stream is named in reports, e.g. `<helm template charts/web>`
+    root: Path  # the chart or kustomization directory the output maps back to
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        rel = path.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+    return rel or "."
+
+
+def find_chart_root(path: Path) -> Path | None:
+    """The nearest directory at or above `path` holding a Chart.yaml."""
+    current = path if path.is_dir() else path.parent
+    for candidate in (current, *current.parents):
+        if (candidate / "Chart.yaml").is_file():
+            return candidate
+    return None
+
+
+def charts_for(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Chart directories for `paths` (chart dirs or files inside charts, as pre-commit passes
+    them), each once and in first-seen order; plus the directories given that are no chart.
+    Files outside any chart are dropped silently: the hook's file pattern also matches
+    `values*.yaml` files that belong to no chart."""
+    charts: list[Path] = []
+    not_charts: list[Path] = []
+    for path in paths:
+        root = find_chart_root(path)
+        if root is None:
+            if path.is_dir() or not path.exists():
+                not_charts.append(path)
+            continue
+        # A file inside a subchart (charts/<sub>/...) belongs to the release of the parent.
+        parent = root
+        while parent.parent.name == "charts" and (parent.parent.parent / "Chart.yaml").is_file():
+            parent = parent.parent.parent
+        resolved = parent.resolve()
+        if resolved not in {c.resolve() for c in charts}:
+            charts.append(parent)
+    return charts, not_charts
+
+
+def _tail(text: str, lines: int = 3) -> str:
+    kept = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return "; ".join(kept[-lines:]) or "no error output"
+
+
+def _run(args: Sequence[str], cwd: Path | None, timeout: float, what: str) -> str:
+    try:
+        done = subprocess.run(
+            list(args),
+            cwd=cwd,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"{what} did not finish within {timeout:g} s") from None
+    except OSError as exc:
+        raise RenderError(f"{what} could not be started: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace")
+        raise RenderError(f"{what} failed (exit {done.returncode}): {_tail(stderr)}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+# -- Helm ---------------------------------------------------------------------------------
+def helm_command(
+    chart: Path,
+    *,
+    values: Sequence[str] = (),
+    sets: Sequence[str] = (),
+    release: str | None = None,
+    namespace: str | None = None,
+    helm: str = "helm",
+) -> list[str]:
+    args = [helm, "template", release or "release-name", str(chart)]
+    for value_file in values:
+        args += ["--values", value_file]
+    for assignment in sets:
+        args += ["--set", assignment]
+    if namespace:
+        args += ["--namespace", namespace]
+    return args
+
+
+def helm_missing_message(chart: str = "CHART_DIR") -> str:
+    return (
+        "helm is not on PATH; install Helm, or render the chart yourself and pipe it in: "
+        f"helm template RELEASE {chart} | kubelint lint - --chart-root {chart}"
+    )
+
+
+def helm_template(
+    chart: Path,
+    *,
+    values: Sequence[str] = (),
+    sets: Sequence[str] = (),
+    release: str | None = None,
+    namespace: str | None = None,
+    cwd: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Rendered:
+    helm = shutil.which("helm")
+    shown = _display(chart, cwd)
+    if helm is None:
+        raise RendererMissing(helm_missing_message(shown))
+    args = helm_command(chart, values=values, sets=sets, release=release, namespace=namespace, helm=helm)
+    text = _run(args, cwd, timeout, f"helm template {shown}")
+    return Rendered(text, f"<helm template {shown}>", chart)
+
+
+# -- kustomize ----------------------------------------------------------------------------
+def kustomize_tool() -> list[str] | None:
+    """`kustomize build` when kustomize is installed, else `kubectl kustomize`."""
+    kustomize = shutil.which("kustomize")
+    if kustomize is not None:
+        return [kustomize, "build"]
+    kubectl = shutil.which("kubectl")
+    if kubectl is not None:
+        return [kubectl, "kustomize"]
+    return None
+
+
+def kustomize_missing_message(directory: str = "DIR") -> str:
+    return (
+        "neither kustomize nor kubectl is on PATH; install one, or build yourself and pipe it in: "
+        f"kubectl kustomize {directory} | kubelint lint - --chart-root {directory}"
+    )
+
+
+def is_kustomization(directory: Path) -> bool:
+    return any((directory / name).is_file() for name in _KUSTOMIZATION_FILES)
+
+
+def wrapper_kustomization(target: Path, wrapper_dir: Path) -> str:
+    """A kustomization that adds origin annotations to everything `target` builds."""
+    rel = Path(os.path.relpath(target.resolve(), wrapper_dir.resolve())).as_posix()
+    return (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+        "kind: Kustomization\n"
+        f"resources:\n  - {rel}\n"
+        "buildMetadata:\n  - originAnnotations\n"
+    )
+
+
+def rebase_origins(text: str, built_from: Path, target: Path) -> str:
+    """Origin paths are written relative to the kustomization that was built (the temporary
+    wrapper); rewrite them relative to the user's kustomization directory, line for line."""
+    out: list[str] = []
+    block: int | None = None
+    for line in text.split("\n"):
+        if block is not None:
+            indent = len(line) - len(line.lstrip(" "))
+            if line.strip() and indent <= block:
+                block = None
+        if block is not None:
+            match = _ORIGIN_FIELD_RE.match(line)
+            if match is not None and "://" not in match.group(4):
+                absolute = os.path.normpath(built_from / match.group(4))
+                rel = Path(os.path.relpath(absolute, target)).as_posix()
+                line = f"{match.group(1)}{match.group(2)}:{match.group(3) or ' '}{rel}"
+        else:
+            found = _ORIGIN_RE.match(line)
+            if found is not None:
+                block = len(found.group(1))
+        out.append(line)
+    return "\n".join(out)
+
+
+def kustomize_build(directory: Path, *, cwd: Path, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+    shown = _display(directory, cwd)
+    tool = kustomize_tool()
+    if tool is None:
+        raise RendererMissing(kustomize_missing_message(shown))
+    if not is_kustomization(directory):
+        raise RenderError(f"{shown}: no kustomization.yaml in this directory")
+    target = directory.resolve()
+    with tempfile.TemporaryDirectory(prefix="kubelint-kustomize-") as tmp:
+        wrapper = Path(tmp)
+        (wrapper / "kustomization.yaml").write_text(wrapper_kustomization(target, wrapper), encoding="utf-8")
+        text = _run([*tool, str(wrapper)], None, timeout, f"{Path(tool[0]).name} {tool[1]} {shown}")
+        text = rebase_origins(text, wrapper.resolve(), target)
+    return Rendered(text, f"<kustomize build {shown}>", directory)
