@@ -11,6 +11,7 @@ from typing import Any
 from kubelint_py.context import LintContext
 from kubelint_py.k8s.workloads import is_workload
 from kubelint_py.model import (
+    DocType,
     Document,
     FieldPath,
     Finding,
@@ -72,7 +73,10 @@ class Dispatch:
         if doc.doc_type in OBJECT_DOC_TYPES:
             chosen += self._any_object
             chosen += self._by_kind.get(doc.kind, ())
-            if workload:
+            # Control-plane static pods (kube-apiserver, etcd, ...) are laid out by kubeadm and
+            # judged by the control-plane rules; workload hygiene rules (probes, limits, host
+            # namespaces they need) would only be noise on them. Kind-scoped Pod rules still apply.
+            if workload and doc.doc_type is DocType.K8S_OBJECT:
                 chosen += self._workload
         chosen += self._by_doc_type.get(doc.doc_type.value, ())
         seen: set[str] = set()

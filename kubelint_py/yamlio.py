@@ -21,7 +21,7 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.tag import Tag
 
 from kubelint_py.model import Pos, Span
@@ -258,31 +258,31 @@ class _Walker:
         self.tags: list[tuple[str, Pos]] = []
 
     def walk(self, node: Any, depth: int) -> tuple[object, Children]:
-        key = id(node)
-        seen = self.memo.get(key)
+        kind = type(node)
+        if kind is ScalarNode:
+            self._charge(1, node)
+            tag = node.ctag.suffix
+            if tag not in _KNOWN_FULL_TAGS:
+                self.tags.append((tag, Pos(*_mark(node.start_mark, self.offset))))
+            return self._scalar(node), None
+        # The C composer returns the anchored node itself for every alias (it does not set
+        # `anchor`), so collections are remembered by identity: an alias shares the converted
+        # value but is charged its full size, so "billion laughs" hits the node limit.
+        seen = self.memo.get(id(node))
         if seen is not None:
-            # an alias: share the converted value, but charge its full size so that
-            # "billion laughs" documents hit the node limit instead of exploding later
             self._charge(seen[2], node)
             return seen[0], seen[1]
         before = self.nodes
+        self._charge(1, node)
         if depth > self.limits.max_depth:
             raise LimitExceeded(
                 f"nesting deeper than {self.limits.max_depth} levels", Pos(*_mark(node.start_mark, self.offset))
             )
-        self._charge(1, node)
+        result = self._mapping(node, depth) if kind is MappingNode else self._sequence(node, depth)
         tag = node.ctag.suffix
-        result: tuple[object, Children]
-        if isinstance(node, MappingNode):
-            result = self._mapping(node, depth)
-        elif isinstance(node, SequenceNode):
-            result = self._sequence(node, depth)
-        else:
-            result = (self._scalar(node), None)
-        if not tag.startswith(_TAG) or tag[len(_TAG) :] not in _KNOWN_TAGS:
+        if tag not in _KNOWN_FULL_TAGS:
             self.tags.append((tag, Pos(*_mark(node.start_mark, self.offset))))
-        if node.anchor is not None or isinstance(node, MappingNode | SequenceNode):
-            self.memo[key] = (result[0], result[1], self.nodes - before)
+        self.memo[id(node)] = (result[0], result[1], self.nodes - before)
         return result
 
     def _charge(self, count: int, node: Any) -> None:
@@ -295,12 +295,13 @@ class _Walker:
 
     def _scalar(self, node: Any) -> object:
         value: str = node.value
-        if len(value) > self.limits.max_scalar:
-            raise LimitExceeded(
-                f"scalar longer than {self.limits.max_scalar:,} characters", Pos(*_mark(node.start_mark, self.offset))
-            )
         tag = node.ctag.suffix
         if tag == STR:
+            if len(value) > self.limits.max_scalar:
+                raise LimitExceeded(
+                    f"scalar longer than {self.limits.max_scalar:,} characters",
+                    Pos(*_mark(node.start_mark, self.offset)),
+                )
             return value
         try:
             if tag == INT:
@@ -317,42 +318,51 @@ class _Walker:
                 return to_float(value)
         except ValueError:
             return value
+        if len(value) > self.limits.max_scalar:
+            raise LimitExceeded(
+                f"scalar longer than {self.limits.max_scalar:,} characters", Pos(*_mark(node.start_mark, self.offset))
+            )
         return value
-
-    def _entry(self, key_node: Any, value_node: Any, child: Children) -> Entry:
-        off = self.offset
-        ks, ke = key_node.start_mark, key_node.end_mark
-        vs, ve = value_node.start_mark, value_node.end_mark
-        return (
-            ks.line + 1 + off,
-            ks.column + 1,
-            ke.line + 1 + off,
-            ke.column + 1,
-            vs.line + 1 + off,
-            vs.column + 1,
-            ve.line + 1 + off,
-            ve.column + 1,
-            child,
-        )
 
     def _mapping(self, node: Any, depth: int) -> tuple[object, Children]:
         data: dict[object, object] = {}
         positions: dict[object, Entry] = {}
         merged: list[tuple[object, Children]] = []
+        off = self.offset + 1
+        walk = self.walk
+        scalar = self._scalar
+        inner = depth + 1
         for key_node, value_node in node.value:
-            if key_node.ctag.suffix == MERGE:
-                merged.append(self.walk(value_node, depth + 1))
-                continue
-            # keys stay text: JSON (and so the API server) only has string keys
-            key: object = key_node.value if isinstance(key_node, ScalarNode) else str(self.walk(key_node, depth + 1)[0])
-            value, child = self.walk(value_node, depth + 1)
+            if type(key_node) is ScalarNode:
+                if key_node.ctag is _MERGE_TAG or key_node.ctag.suffix == MERGE:
+                    merged.append(walk(value_node, inner))
+                    continue
+                # keys stay text: JSON (and so the API server) only has string keys
+                key: object = key_node.value
+                self.nodes += 1
+            else:
+                key = str(walk(key_node, inner)[0])
+            if type(value_node) is ScalarNode:
+                self.nodes += 1
+                value: object = scalar(value_node)
+                child: Children = None
+                if value_node.ctag.suffix not in _KNOWN_FULL_TAGS:
+                    self.tags.append((value_node.ctag.suffix, Pos(*_mark(value_node.start_mark, self.offset))))
+            else:
+                value, child = walk(value_node, inner)
             if key in positions:
                 old = positions[key]
                 self.duplicates.append(
                     Duplicate(str(key), Pos(old[0], old[1]), Pos(*_mark(key_node.start_mark, self.offset)))
                 )
             data[key] = value
-            positions[key] = self._entry(key_node, value_node, child)
+            ks, ke, vs, ve = key_node.start_mark, key_node.end_mark, value_node.start_mark, value_node.end_mark
+            positions[key] = (
+                ks.line + off, ks.column + 1, ke.line + off, ke.column + 1,
+                vs.line + off, vs.column + 1, ve.line + off, ve.column + 1, child,
+            )  # fmt: skip
+        if self.nodes > self.limits.max_nodes:
+            self._charge(0, node)
         for source, source_children in merged:
             _merge_into(data, positions, source, source_children)
         return data, positions
@@ -360,10 +370,15 @@ class _Walker:
     def _sequence(self, node: Any, depth: int) -> tuple[object, Children]:
         items: list[object] = []
         positions: list[Entry] = []
+        off = self.offset + 1
+        walk = self.walk
+        inner = depth + 1
         for item in node.value:
-            value, child = self.walk(item, depth + 1)
+            value, child = walk(item, inner)
             items.append(value)
-            positions.append(self._entry(item, item, child))
+            vs, ve = item.start_mark, item.end_mark
+            vl, vc = vs.line + off, vs.column + 1
+            positions.append((vl, vc, vl, vc, vl, vc, ve.line + off, ve.column + 1, child))
         return items, positions
 
 
@@ -382,7 +397,7 @@ def _merge_into(data: dict[object, object], positions: dict[object, Entry], sour
                     positions[key] = nested[key]
 
 
-_KNOWN_TAGS = frozenset(
+_KNOWN_TAG_NAMES = frozenset(
     (
         "str",
         "int",
@@ -400,3 +415,5 @@ _KNOWN_TAGS = frozenset(
         "set",
     )
 )
+_KNOWN_FULL_TAGS = frozenset(_TAG + name for name in _KNOWN_TAG_NAMES)
+_MERGE_TAG = _TAG_OBJECTS[MERGE]
