@@ -65,10 +65,12 @@ def rule_options(rule: Rule, config: Config) -> dict[str, Any]:
         if given:
             raise ConfigError(f"{config.path or 'configuration'}: rules.options.{rule.id}: this rule takes no options")
         return {}
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
+    error = None
+    if given:  # defaults need no validation: keeps jsonschema out of a plain run's start-up
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import best_match
 
-    error = best_match(Draft202012Validator(schema).iter_errors(given))
+        error = best_match(Draft202012Validator(schema).iter_errors(given))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path)
         suffix = f".{where}" if where else ""
