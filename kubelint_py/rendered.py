@@ -534,8 +534,7 @@ class _Mapper:
         docs = self._candidate_docs(rendered, doc, source, name_filter)
         match = find_line(rendered, target, source, docs)
         if match is None:
-            node = rendered.nodes[target]
-            what = f"`{node.key}`" if node.key is not None else f"list item `{node.value}`"
+            what = _describe(rendered, target)
             note = f"{APPROXIMATE}: {what} not found unambiguously in {rel}"
             enclosing = self._enclosing(rendered, target, source, docs)
             if enclosing is not None:
@@ -623,6 +622,17 @@ class _Mapper:
         if target is None or target.approximate:
             return loc
         return Location(_display(target.path, self.cwd), target.span, loc.label)
+
+
+def _describe(rendered: Outline, target: int) -> str:
+    """`privileged`, or `the list item named log-shipper` when the span is an item's first key."""
+    node = rendered.nodes[target]
+    parent = rendered.nodes[node.parent] if node.parent >= 0 else None
+    if parent is not None and parent.key is None and parent.line == node.line:
+        name = rendered.item_name(node.parent)
+        if name is not None:
+            return f"the list item named `{name}`"
+    return f"`{node.key}`" if node.key is not None else f"list item `{node.value}`"
 
 
 def _compatible(source_kind: str | None, rendered_kind: str | None) -> bool:

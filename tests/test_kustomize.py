@@ -1,0 +1,214 @@
+"""Kustomize: `kubelint kustomize DIR` builds real overlays and points findings at the resource
+files through `config.kubernetes.io/origin` annotations (issue 6).
+
+fixtures/kustomize/base holds a Deployment, a Service and a configMapGenerator;
+fixtures/kustomize/overlays/prod adds a namespace, a name prefix, an image tag, two patches and
+a second configMapGenerator. The tests render them with the installed kubectl (or kustomize).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint_py.cli import cli
+from kubelint_py.model import Source
+from kubelint_py.rendered import parse_origin
+from kubelint_py.renderers import kustomize_build, kustomize_tool, rebase_origins
+from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources
+
+KUSTOMIZE = FIXTURES / "kustomize"
+OVERLAY_REL = "fixtures/kustomize/overlays/prod"
+BASE_REL = "fixtures/kustomize/base"
+SELECT = "privileged-container,mutable-image-tag,readiness-probe-missing,secret-key-in-configmap"
+
+needs_kustomize = pytest.mark.skipif(
+    kustomize_tool() is None, reason="neither kubectl nor kustomize is installed (apt-get install kubernetes-client)"
+)
+
+# (file, line, column, rule, approximate)
+EXPECTED = [
+    # the log-shipper sidecar comes from a patch; the origin names base/deployment.yaml
+    (f"{BASE_REL}/deployment.yaml", 1, 1, "readiness-probe-missing", True),
+    # the :latest tag is set by the overlay's `images:`; the image key itself is in the base
+    (f"{BASE_REL}/deployment.yaml", 11, 11, "mutable-image-tag", False),
+    (f"{BASE_REL}/deployment.yaml", 19, 13, "privileged-container", False),
+    # a generated ConfigMap (hash-suffixed name): the literal in the overlay's generator
+    (f"{OVERLAY_REL}/kustomization.yaml", 17, 9, "secret-key-in-configmap", False),
+]
+
+
+def run(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _load_checker() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_sarif", SHARED / "tools" / "check_sarif.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("KUBELINT_CONFIG", raising=False)
+    return ROOT
+
+
+@needs_kustomize
+def test_text_points_at_resource_files(at_root: Path) -> None:
+    before = _digest(KUSTOMIZE)
+    code, out, _ = run(["kustomize", OVERLAY_REL, "--select", SELECT, "--no-plugins", "--quiet"])
+    assert _digest(KUSTOMIZE) == before, "kubelint kustomize changed the user's files"
+    assert code == 1
+    found = re.findall(r"^(\S+):(\d+):(\d+): \w+ ([a-z-]+) (.*)$", out, re.M)
+    assert [(f, int(line), int(col), rule) for f, line, col, rule, _ in found] == [e[:4] for e in EXPECTED]
+    messages = {rule: message for _, _, _, rule, message in found}
+    assert "approximate location: the list item named `log-shipper` not found" in messages["readiness-probe-missing"]
+    assert "approximate" not in messages["privileged-container"]
+
+
+@needs_kustomize
+def test_json_marks_kustomize_origin(at_root: Path) -> None:
+    code, out, _ = run(["kustomize", OVERLAY_REL, "--select", SELECT, "--no-plugins", "--format", "json"])
+    assert code == 1
+    report = json.loads(out)
+    got = [(f["file"], f["line"], f["column"], f["ruleId"], f["rendered"]["approximate"]) for f in report["findings"]]
+    assert got == EXPECTED
+    for finding in report["findings"]:
+        assert finding["rendered"]["source"] == "kustomize"
+        assert finding["rendered"]["file"] == f"<kustomize build {OVERLAY_REL}>"
+    generated = next(f for f in report["findings"] if f["ruleId"] == "secret-key-in-configmap")
+    assert re.fullmatch(r"prod-checkout-db-[a-z0-9]{10}", generated["object"]["name"])
+    assert generated["object"]["namespace"] == "shop-prod"
+
+
+@needs_kustomize
+def test_sarif_passes_the_checker(at_root: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "kustomize.sarif"
+    code, _, _ = run(
+        ["kustomize", OVERLAY_REL, "--select", SELECT, "--no-plugins", "--format", "sarif", "--output", str(out_file)]
+    )
+    assert code == 1
+    checked = _load_checker().check_file(str(out_file), repo_root=str(ROOT))
+    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    sarif = json.loads(out_file.read_text())
+    assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/kustomize-prod/"
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert sorted(uris) == sorted(e[0] for e in EXPECTED)
+
+
+@needs_kustomize
+def test_generated_names_keep_their_fingerprint(at_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new generator value gives a new hash suffix; the alert must not move."""
+    tree = tmp_path / "tree"
+    shutil.copytree(KUSTOMIZE, tree)
+    monkeypatch.chdir(tmp_path)
+    first = json.loads(
+        run(["kustomize", "tree/overlays/prod", "--select", SELECT, "--no-plugins", "--format", "json"])[1]
+    )
+    kustomization = tree / "overlays" / "prod" / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace("change-me-in-vault", "rotated-2026-11"))
+    second = json.loads(
+        run(["kustomize", "tree/overlays/prod", "--select", SELECT, "--no-plugins", "--format", "json"])[1]
+    )
+    names = [
+        next(f["object"]["name"] for f in report["findings"] if f["ruleId"] == "secret-key-in-configmap")
+        for report in (first, second)
+    ]
+    assert names[0] != names[1]  # kustomize re-hashed the generated ConfigMap
+    assert {f["fingerprint"] for f in first["findings"]} == {f["fingerprint"] for f in second["findings"]}
+
+
+@needs_kustomize
+def test_base_alone_maps_generator_and_resources(at_root: Path) -> None:
+    code, out, _ = run(["kustomize", BASE_REL, "--select", "privileged-container", "--no-plugins", "--quiet"])
+    assert code == 1
+    assert f"{BASE_REL}/deployment.yaml:19:13: error privileged-container Deployment checkout:" in out
+
+
+@needs_kustomize
+def test_piped_build_with_origin_annotations_maps_with_chart_root(at_root: Path) -> None:
+    rendered = kustomize_build(ROOT / OVERLAY_REL, cwd=ROOT)
+    assert "configuredIn: kustomization.yaml" in rendered.text
+    assert "path: ../../base/deployment.yaml" in rendered.text
+    code, out, _ = run(
+        ["lint", "-", "--chart-root", OVERLAY_REL, "--select", SELECT, "--no-plugins", "--quiet"], stdin=rendered.text
+    )
+    assert code == 1
+    assert f"{BASE_REL}/deployment.yaml:19:13: error privileged-container" in out
+    assert f"{OVERLAY_REL}/kustomization.yaml:17:9: warning secret-key-in-configmap" in out
+
+
+def test_missing_tools_exit_2_with_one_line_hint(
+    at_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code, out, err = run(["kustomize", OVERLAY_REL])
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert "neither kustomize nor kubectl is on PATH" in lines[0]
+    assert f"kubectl kustomize {OVERLAY_REL} | kubelint lint - --chart-root {OVERLAY_REL}" in lines[0]
+
+
+@needs_kustomize
+def test_directory_without_kustomization_is_an_error(at_root: Path) -> None:
+    code, _, err = run(["kustomize", "fixtures/kustomize"])
+    assert code == 2
+    assert "no kustomization.yaml" in err
+
+
+def test_origin_rebasing_and_parsing(tmp_path: Path) -> None:
+    wrapper = tmp_path / "wrap"
+    target = tmp_path / "repo" / "overlays" / "prod"
+    text = (
+        "metadata:\n  annotations:\n    config.kubernetes.io/origin: |\n"
+        "      path: ../repo/base/deployment.yaml\n  name: web\nspec:\n  path: ../keep\n"
+    )
+    rebased = rebase_origins(text, wrapper, target)
+    assert "      path: ../../base/deployment.yaml\n" in rebased
+    assert "  path: ../keep\n" in rebased  # outside the annotation: untouched
+    assert len(rebased.split("\n")) == len(text.split("\n"))
+    origin = parse_origin(
+        "configuredIn: kustomization.yaml\nconfiguredBy:\n  apiVersion: builtin\n  kind: SecretGenerator\n"
+    )
+    assert origin == {
+        "configuredIn": "kustomization.yaml",
+        "configuredBy.apiVersion": "builtin",
+        "configuredBy.kind": "SecretGenerator",
+    }
+
+
+def test_remote_origin_stays_on_the_rendered_stream(tmp_path: Path) -> None:
+    stream = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    config.kubernetes.io/origin: |\n"
+        "      path: pod.yaml\n      repo: https://example.com/org/repo\n      ref: v1\n"
+        "spec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    securityContext:\n      privileged: true\n"
+    )
+    report = lint_sources([Source("<stdin>", stream.encode())], select=["privileged-container"], cwd=tmp_path)
+    (finding,) = report.findings
+    assert finding.file == "<stdin>" and finding.rendered is None
