@@ -32,6 +32,7 @@ _CHART_NAME_RE = re.compile(r"""^name:\s*["']?([^"'#\s]+)["']?\s*(?:#.*)?$""", r
 _KEY_RE = re.compile(r"""^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'\[\]{}|>&*!%@`,][^#]*?)\s*:(?=\s|$)""")
 _GENERATOR_KEYS = {"ConfigMapGenerator": "configMapGenerator", "SecretGenerator": "secretGenerator"}
 _DATA_KEYS = frozenset(("data", "stringData", "binaryData"))
+_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"))
 _SEARCH_DEPTH = 4
 _SEARCH_DIRS = 2000
@@ -152,6 +153,18 @@ class Outline:
         before = [i for i in here if self.nodes[i].column <= column and self.nodes[i].key is not None]
         return before[-1] if before else here[0]
 
+    def anchor(self, index: int) -> int:
+        """A span on a list item's first key stands for the whole item: use its `name:` key,
+        the line people know the item by (kustomize sorts `image:` before `name:`)."""
+        node = self.nodes[index]
+        parent = self.nodes[node.parent] if node.parent >= 0 else None
+        if parent is None or parent.key is not None or parent.line != node.line:
+            return index
+        for child in self.children.get(node.parent, ()):
+            if self.nodes[child].key == "name":
+                return child
+        return index
+
     def item_name(self, index: int) -> str | None:
         """The literal `name:` of a list item, None when absent or templated."""
         for child in self.children.get(index, ()):
@@ -220,6 +233,7 @@ class Match:
     line: int
     column: int
     end_column: int
+    differs: bool = False  # the source line holds another literal value than the rendered one
 
 
 def find_line(rendered: Outline, target: int, source: Outline, docs: Iterable[int] | None = None) -> Match | None:
@@ -264,7 +278,8 @@ def find_line(rendered: Outline, target: int, source: Outline, docs: Iterable[in
         return None
     found = source.nodes[winners[0]]
     width = len(found.key) if found.key is not None else max(len(found.value), 1)
-    return Match(found.line, found.column, found.column + width)
+    differs = bool(found.value) and "{{" not in found.value and _norm_value(found.value) != _norm_value(node.value)
+    return Match(found.line, found.column, found.column + width, differs)
 
 
 # -- the mapper ------------------------------------------------------------------------------
@@ -274,6 +289,7 @@ class _Target:
     span: Span
     approximate: bool
     note: str = ""
+    differs: bool = False
 
 
 def _display(path: Path, cwd: Path) -> str:
@@ -336,6 +352,7 @@ class _Mapper:
         self._sources: dict[Path, Outline | None] = {}
         self._charts: dict[str, Path | None] = {}
         self._found_charts: list[Path] | None = None
+        self._patches: dict[Path, list[Path]] = {}
 
     # -- inputs
     def rendered_outline(self, file: str) -> Outline | None:
@@ -443,7 +460,13 @@ class _Mapper:
             source = (base / origin["path"]).resolve()
             if not source.is_file():
                 return None
-            return self.structural(source, rendered, span, name_filter=True)
+            found = self.structural(source, rendered, span, name_filter=True)
+            if found.approximate or found.differs:
+                # A sidecar added or a value changed by an overlay patch: the patch is the file to edit.
+                patched = self.from_patches(base, rendered, span)
+                if patched is not None and (found.approximate or not patched.differs):
+                    return patched
+            return found
         configured_in = origin.get("configuredIn")
         generator = _GENERATOR_KEYS.get(origin.get("configuredBy.kind", ""))
         if not configured_in or generator is None:
@@ -452,6 +475,70 @@ class _Mapper:
         if not kustomization.is_file():
             return None
         return self.generator_target(kustomization, generator, origin.get("configuredBy.name"), rendered, span)
+
+    def from_patches(self, base: Path, rendered: Outline | None, span: Span) -> _Target | None:
+        """The one strategic-merge patch of the build that has the rendered key for this object."""
+        if rendered is None:
+            return None
+        target = rendered.node_at(span.start.line, span.start.column)
+        if target is None:
+            return None
+        target = rendered.anchor(target)
+        doc = rendered.nodes[target].doc
+        kind = rendered.root_value(doc, "kind")
+        name = HASH_SUFFIX_RE.sub("", rendered.metadata_name(doc) or "")
+        hits: list[_Target] = []
+        for path in self.patch_files(base):
+            source = self.source_outline(path)
+            if source is None:
+                continue
+            docs = [
+                d
+                for d in source.docs()
+                if kind is not None
+                and source.root_value(d, "kind") == kind
+                and _same_object(source.metadata_name(d), name)
+            ]
+            match = find_line(rendered, target, source, docs) if docs else None
+            if match is not None:
+                where = Span(Pos(match.line, match.column), Pos(match.line, match.end_column))
+                hits.append(_Target(path, where, False, differs=match.differs))
+        if len(hits) > 1:
+            hits = [hit for hit in hits if not hit.differs]
+        return hits[0] if len(hits) == 1 else None
+
+    def patch_files(self, base: Path) -> list[Path]:
+        """Patch files named by the kustomization in `base` and the local bases it builds on."""
+        if base in self._patches:
+            return self._patches[base]
+        found: list[Path] = []
+        seen: set[Path] = set()
+        pending = [base.resolve()]
+        while pending and len(seen) < 50:
+            directory = pending.pop(0)
+            if directory in seen:
+                continue
+            seen.add(directory)
+            kustomization = next((directory / n for n in _KUSTOMIZATION_FILES if (directory / n).is_file()), None)
+            if kustomization is None:
+                continue
+            outline_ = self.source_outline(kustomization)
+            if outline_ is None:
+                continue
+            for index, node in enumerate(outline_.nodes):
+                if node.key is not None or node.parent < 0:
+                    continue
+                section = outline_.nodes[node.parent].key
+                if section in ("resources", "bases", "components") and node.value and ":" not in node.value:
+                    pending.append((directory / node.value).resolve())
+                elif section == "patchesStrategicMerge" and node.value and ":" not in node.value:
+                    found.append((directory / node.value).resolve())
+                elif section == "patches":
+                    for child in outline_.children.get(index, ()):
+                        if outline_.nodes[child].key == "path" and outline_.nodes[child].value:
+                            found.append((directory / outline_.nodes[child].value).resolve())
+        self._patches[base] = [path for path in found if path.is_file()]
+        return self._patches[base]
 
     def generator_target(
         self, path: Path, generator: str, name: str | None, rendered: Outline | None, span: Span
@@ -530,6 +617,7 @@ class _Mapper:
         target = rendered.node_at(span.start.line, span.start.column)
         if target is None:
             return _Target(path, _line_one(), True, f"{APPROXIMATE}: no matching line found in {rel}")
+        target = rendered.anchor(target)
         doc = rendered.nodes[target].doc
         docs = self._candidate_docs(rendered, doc, source, name_filter)
         match = find_line(rendered, target, source, docs)
@@ -540,7 +628,8 @@ class _Mapper:
             if enclosing is not None:
                 note += f"; it is rendered inside `{enclosing[0]}` at line {enclosing[1]}"
             return _Target(path, _line_one(), True, note)
-        return _Target(path, Span(Pos(match.line, match.column), Pos(match.line, match.end_column)), False)
+        span = Span(Pos(match.line, match.column), Pos(match.line, match.end_column))
+        return _Target(path, span, False, differs=match.differs)
 
     def _enclosing(
         self, rendered: Outline, target: int, source: Outline, docs: list[int] | None
@@ -628,11 +717,20 @@ def _describe(rendered: Outline, target: int) -> str:
     """`privileged`, or `the list item named log-shipper` when the span is an item's first key."""
     node = rendered.nodes[target]
     parent = rendered.nodes[node.parent] if node.parent >= 0 else None
-    if parent is not None and parent.key is None and parent.line == node.line:
+    if parent is not None and parent.key is None and (parent.line == node.line or node.key == "name"):
         name = rendered.item_name(node.parent)
         if name is not None:
             return f"the list item named `{name}`"
     return f"`{node.key}`" if node.key is not None else f"list item `{node.value}`"
+
+
+def _same_object(declared: str | None, rendered: str) -> bool:
+    """Whether a patch's `metadata.name` names the rendered object (kustomize adds prefixes
+    and suffixes joined with `-`)."""
+    if not declared or "{{" in declared:
+        return False
+    declared = _unquote(declared)
+    return rendered == declared or f"-{rendered}-".find(f"-{declared}-") >= 0
 
 
 def _compatible(source_kind: str | None, rendered_kind: str | None) -> bool:
