@@ -34,7 +34,7 @@ _GENERATOR_KEYS = {"ConfigMapGenerator": "configMapGenerator", "SecretGenerator"
 _DATA_KEYS = frozenset(("data", "stringData", "binaryData"))
 _KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"))
-_SEARCH_DEPTH = 4
+_SEARCH_DEPTH = 3  # charts/web, deploy/helm/web, k8s/charts/web
 _SEARCH_DIRS = 2000
 APPROXIMATE = "approximate location"
 
@@ -671,6 +671,13 @@ class _Mapper:
         return None
 
     def map(self, finding: Finding) -> Finding:
+        """`finding` moved to its source file; unchanged when that cannot be done safely."""
+        try:
+            return self._map(finding)
+        except (OSError, ValueError, RecursionError):  # odd paths (NUL bytes, other drives), unreadable files
+            return finding
+
+    def _map(self, finding: Finding) -> Finding:
         doc = self.document_for(finding.file, finding.span.start.line, finding)
         target = self.locate(finding.file, finding.span, doc, finding.helm_source)
         related = tuple(self.map_related(loc) for loc in finding.related)
