@@ -528,6 +528,84 @@ def explain_command(rule_id: str) -> None:
     click.echo(rule_text(found.meta), nl=False)
 
 
+@cli.command("fix")
+@click.argument("paths", nargs=-1)
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes and change nothing.")
+@click.option("--select", multiple=True, help="Only fix findings of these rule ids or guidance documents.")
+@click.option("--ignore", multiple=True, help="Do not fix findings of these rule ids or guidance documents.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
+@click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n).")
+@click.option("--context", "context_paths", multiple=True, help="Load PATH for cross-object lookups only.")
+@click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31.")
+@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins.")
+def fix_command(
+    paths: tuple[str, ...],
+    show_diff: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    namespace: str | None,
+    context_paths: tuple[str, ...],
+    target_version: str | None,
+    no_plugins: bool,
+) -> None:
+    """Apply safe, unambiguous fixes to manifests in PATHS (files or directories; default .),
+    keeping comments, key order, quoting and indentation. Exit 1 with --diff when there is
+    something to fix."""
+    from kubelint_py.autofix import plan_fixes, write_fixes
+    from kubelint_py.config import ConfigError, load_config
+    from kubelint_py.discovery import DiscoveryError
+    from kubelint_py.pipeline import LintRequest
+    from kubelint_py.registry import RegistryError
+
+    if "-" in paths:
+        raise click.UsageError("kubelint fix rewrites files: it cannot fix stdin")
+    if target_version is not None and not _valid_version(target_version):
+        raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
+    cwd = Path.cwd()
+    try:
+        config = load_config(config_path, cwd, os.environ)
+        request = LintRequest(
+            paths=paths or (".",),
+            context_paths=context_paths,
+            select=_split(select),
+            ignore=_split(ignore),
+            namespace=namespace,
+            plugins=not no_plugins,
+            target_version=target_version,
+            cwd=cwd,
+        )
+        result = plan_fixes(request, config)
+    except (ConfigError, RegistryError, DiscoveryError) as exc:
+        raise KubelintError(str(exc)) from None
+    for file, why in result.skipped_files:
+        click.echo(f"{file}: not rewritten: {why}", err=True)
+    for outcome in result.not_applied:
+        where = f"{outcome.finding.file}:{outcome.finding.span.start.line}:{outcome.finding.span.start.column}"
+        click.echo(f"{where}: not fixed {outcome.finding.rule_id}: {outcome.reason}", err=True)
+    changed = [f for f in result.files if f.changed]
+    applied = result.applied
+    if show_diff:
+        for file_fix in changed:
+            click.echo(file_fix.diff(), nl=False)
+        summary = f"{len(applied)} fix(es) available in {len(changed)} file(s); nothing was changed"
+        click.echo(f"kubelint: {summary}", err=True)
+        raise SystemExit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+    try:
+        write_fixes(result, cwd)
+    except OSError as exc:
+        raise KubelintError(f"cannot rewrite {exc.filename}: {(exc.strerror or str(exc)).lower()}") from None
+    for outcome in applied:
+        start = outcome.finding.span.start
+        caution = f" (note: {outcome.spec.caution})" if outcome.spec.caution else ""
+        click.echo(
+            f"{outcome.finding.file}:{start.line}:{start.column}: fixed {outcome.finding.rule_id}: "
+            f"{outcome.spec.summary}{caution}"
+        )
+    click.echo(f"Fixed {len(applied)} finding(s) in {len(changed)} file(s)")
+    raise SystemExit(EXIT_CLEAN)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising SystemExit."""
     args = list(sys.argv[1:] if argv is None else argv)

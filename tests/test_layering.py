@@ -42,6 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     "ruledoc": {"model", "guidance"},
     "reporters": {"model", "ruledoc", "guidance", "reporters"},
     "baseline": {"model", "reporters"},
+    "fixes": set(),
+    "autofix": {"model", "config", "fixes", "loader", "pipeline", "registry", "streams"},
     "rendered": {"model", "engine"},
     "renderers": {"model"},
 }
