@@ -357,13 +357,15 @@ class _BuiltinCompiler:
 class SchemaRun:
     """Compiled validators of one lint run: one per `(release, apiVersion, kind)`, built once."""
 
-    def __init__(self, pack: SchemaPack | None, target: Release | None) -> None:
+    def __init__(self, pack: SchemaPack | None, target: Release | None, default: Release | None = None) -> None:
+        """`target`: the release asked for (None: `default` when the pack covers it, else the
+        newest release of the pack). A target the pack does not cover leaves `release` None."""
         self.pack = pack
         self.requested = target
         self.release: Release | None = None
         if pack is not None:
             if target is None:
-                self.release = pack.releases[-1]
+                self.release = default if default in pack.releases else pack.releases[-1]
             elif target in pack.releases:
                 self.release = target
         self._compiler: _BuiltinCompiler | None = None
@@ -517,9 +519,10 @@ def validate(node: Node, data: object) -> list[Issue]:
     return out
 
 
-def schema_run(holder: object, target_setting: object) -> SchemaRun:
+def schema_run(holder: object, target_setting: object, default: Release | None = None) -> SchemaRun:
     """The `SchemaRun` of one lint run, kept on `holder` (the run's LintContext) so that every
-    schema rule of the run shares the compiled validators and the per-document results."""
+    schema rule of the run shares the compiled validators and the per-document results.
+    `default` is the release meant when no target is set (the migration rules' default)."""
     store: dict[str, SchemaRun] | None = getattr(holder, _STORE_ATTR, None)
     if store is None:
         store = {}
@@ -527,7 +530,7 @@ def schema_run(holder: object, target_setting: object) -> SchemaRun:
     key = repr(target_setting)
     run = store.get(key)
     if run is None:
-        run = SchemaRun(schema_pack(), parse_target(target_setting))
+        run = SchemaRun(schema_pack(), parse_target(target_setting), default)
         store[key] = run
     return run
 

@@ -2,7 +2,8 @@
 schema-violation, custom-resource-schema-violation, schema-kind-unknown.
 
 Built-in kinds are validated against the strict JSON schemas of the `kubernetes-validate`
-distribution for `--target-version` (default: the newest release it carries). It is an
+distribution for `--target-version` (default: the same release as the other migration rules,
+the newest of table 3.1, or the newest the package carries when it lacks that one). It is an
 optional extra (`pip install 'kubelint-py[schemas]'`) because it weighs ~110 MB installed;
 without it, schema-kind-unknown says so once per run (an info finding on the first built-in
 object) and the built-in checks are skipped. Custom resources need no extra: they are
@@ -13,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from kubelint_py.k8s import schemas
 from kubelint_py.k8s.apiversions import lookup as deprecated_api
-from kubelint_py.k8s.apiversions import target_release
+from kubelint_py.k8s.apiversions import newest_release, target_release
 from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Violation, rule, run_rule
 
 _DOCUMENT = "cluster-migration"
@@ -34,13 +35,16 @@ _CRD_REFS = (
     "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/",
 )
 _ENABLE = (
-    "The built-in schemas come from the `schemas` extra (`pip install 'kubelint-py[schemas]'`, the "
-    "kubernetes-validate package); without it this rule is skipped and schema-kind-unknown says so once."
+    "The release is `--target-version`; without it, the release the other migration rules assume "
+    "(the newest in table 3.1). The built-in schemas come from the `schemas` extra "
+    "(`pip install 'kubelint-py[schemas]'`, the kubernetes-validate package); without it this rule is "
+    "skipped and schema-kind-unknown says so once."
 )
 
 
 def _run(ctx: RuleContext) -> schemas.SchemaRun:
-    return schemas.schema_run(ctx.lint, ctx.settings.get("targetVersion"))
+    # without --target-version, the same release as the other migration rules (§3.1's newest)
+    return schemas.schema_run(ctx.lint, ctx.settings.get("targetVersion"), newest_release())
 
 
 def _in_release(run: schemas.SchemaRun) -> str:
@@ -354,8 +358,8 @@ def check_kind_unknown(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]
         if run.has_kind(doc.api_version, doc.kind):
             continue
         entry = deprecated_api(doc.api_version, doc.kind)
-        if entry is not None and entry.is_removed_at(removal_target):
-            continue  # removed-api-version reports it
+        if entry is not None and (entry.is_removed_at(removal_target) or entry.is_deprecated_at(removal_target)):
+            continue  # removed-api-version or deprecated-api-version reports it
         message, path = _kind_message(doc, run)
         yield doc, Violation(message, path)
 
