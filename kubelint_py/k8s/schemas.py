@@ -698,17 +698,13 @@ def _check_format(fmt: str, value: object, path: Path_, out: list[Issue]) -> boo
             return False
     elif fmt == "byte" and isinstance(value, str):
         try:
-            base64.b64decode("".join(value.split()), validate=True)
+            # Go's decoder skips line breaks (block scalars), nothing else
+            base64.b64decode(value.replace("\r", "").replace("\n", ""), validate=True)
         except (binascii.Error, ValueError):
             # never echo the value: this is typically Secret data
-            out.append(
-                Issue(
-                    False,
-                    path,
-                    f"`{format_path(path)}` is not valid base64 (values under `data` are base64-encoded; "
-                    "put plain text under `stringData`)",
-                )
-            )
+            hint = "; a Secret takes plain text under `stringData`" if len(path) == 2 and path[0] == "data" else ""
+            message = f"`{format_path(path)}` is not valid base64 (it holds base64-encoded bytes{hint})"
+            out.append(Issue(False, path, message))
             return False
     return True
 
