@@ -440,3 +440,32 @@ def test_unrendered_templates_are_skipped_with_a_hint(at_root: Path) -> None:
     assert code == 0
     assert "yaml-syntax" not in out
     assert "skipped 4 unrendered Helm template file(s)" in err
+
+
+PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+
+
+@pytest.mark.skipif(not Path(PRE_COMMIT).exists() or os.name == "nt", reason="pre-commit is not installed")
+def test_kubelint_helm_hook_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pre-commit try-repo` runs the kubelint-helm hook on a repository holding a chart."""
+    import subprocess
+
+    log = _fake_helm(tmp_path, monkeypatch)
+    repo = tmp_path / "repo"
+    shutil.copytree(CHART, repo / "charts" / "web")
+    (repo / "ci.yml").write_text("on: [push]\n")
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "PRE_COMMIT_COLOR": "never"}
+    result = subprocess.run(
+        [PRE_COMMIT, "try-repo", str(ROOT), "kubelint-helm", "--all-files", "--verbose"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "charts/web/templates/deployment.yaml:21:11: error mutable-image-tag" in result.stdout
+    assert [json.loads(line) for line in log.read_text().splitlines()] == [["template", "release-name", "charts/web"]]
