@@ -212,10 +212,14 @@ def _score(
 ) -> int | None:
     """How well two ancestor chains agree from the innermost outward; None = different place."""
     score = 0
+    keyed = False
     for (r_key, r_name), (s_key, s_name) in zip(rendered_chain, source_chain, strict=False):
         if r_key is not None or s_key is not None:
             if r_key != s_key:
+                if not keyed:
+                    return None  # the nearest enclosing key differs: another place in the object
                 break
+            keyed = True
             score += 2
             continue
         if r_name is not None and s_name is not None:

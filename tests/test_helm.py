@@ -469,3 +469,9 @@ def test_kubelint_helm_hook_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.returncode == 1, result.stdout + result.stderr
     assert "charts/web/templates/deployment.yaml:21:11: error mutable-image-tag" in result.stdout
     assert [json.loads(line) for line in log.read_text().splitlines()] == [["template", "release-name", "charts/web"]]
+
+
+def test_matcher_needs_the_enclosing_key_not_only_the_item_name() -> None:
+    rendered = "spec:\n  containers:\n  - name: web\n    image: x\n"
+    source = "spec:\n  initContainers:\n    - name: web\n      image: {{ .init }}\n"
+    assert _match(rendered, 4, 5, source) is None
