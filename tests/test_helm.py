@@ -475,3 +475,20 @@ def test_matcher_needs_the_enclosing_key_not_only_the_item_name() -> None:
     rendered = "spec:\n  containers:\n  - name: web\n    image: x\n"
     source = "spec:\n  initContainers:\n    - name: web\n      image: {{ .init }}\n"
     assert _match(rendered, 4, 5, source) is None
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in helm is a POSIX script")
+def test_helm_failure_exits_2(at_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "helm"
+    script.write_text(
+        f"#!{sys.executable}\nimport sys\n"
+        "sys.stderr.write('Error: parse error at (web/templates/deployment.yaml:21): unexpected EOF\\n')\n"
+        "sys.exit(1)\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    code, out, err = run(["helm", CHART_REL])
+    assert code == 2 and out == ""
+    assert f"helm template {CHART_REL} failed (exit 1): Error: parse error at (web/templates/deployment.yaml:21)" in err
