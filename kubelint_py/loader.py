@@ -20,8 +20,8 @@ from kubelint_py.model import (
 )
 from kubelint_py.positions import PositionIndex, shifted
 from kubelint_py.recognize import recognize
-from kubelint_py.streams import Chunk, split_documents
-from kubelint_py.yamlio import LimitExceeded, Limits, ParsedYaml, YamlSyntaxError, parse_document
+from kubelint_py.streams import Chunk, iter_documents
+from kubelint_py.yamlio import AliasBudget, LimitExceeded, Limits, ParsedYaml, YamlSyntaxError, parse_document
 
 _TEMPLATE_RE = re.compile(r"\{\{-?\s")
 
@@ -31,6 +31,7 @@ class LoadOptions:
     max_file_bytes: int = 20 * 1024 * 1024
     max_documents: int = 50_000
     limits: Limits = field(default_factory=Limits)
+    max_alias_nodes: int = 1_000_000  # alias-expanded nodes in the whole run
 
 
 @dataclass(slots=True)
@@ -41,6 +42,7 @@ class LoadResult:
     templates_skipped: int = 0
     skipped_files: list[str] = field(default_factory=list)
     bad_directives: list[tuple[str, int]] = field(default_factory=list)
+    alias_budget: AliasBudget | None = None
 
 
 def looks_like_unrendered_template(display: str, text: str) -> bool:
@@ -81,7 +83,9 @@ def load_source(source: Source, options: LoadOptions, result: LoadResult) -> Non
 
 def load_text(display: str, text: str, is_target: bool, options: LoadOptions, result: LoadResult) -> None:
     index = 0
-    for chunk in split_documents(text):
+    if result.alias_budget is None:
+        result.alias_budget = AliasBudget(options.max_alias_nodes)
+    for chunk in iter_documents(text):
         if index >= options.max_documents:
             result.problems.append(
                 LoadProblem(
@@ -95,7 +99,9 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
         for line in chunk.bad_directives:
             result.bad_directives.append((display, line))
         try:
-            parsed = parse_document(chunk.text, line_offset=chunk.first_line - 1, limits=options.limits)
+            parsed = parse_document(
+                chunk.text, line_offset=chunk.first_line - 1, limits=options.limits, budget=result.alias_budget
+            )
         except YamlSyntaxError as exc:
             hint = ""
             if "{{" in chunk.text:

@@ -8,6 +8,7 @@ gives one finding while its neighbours are still linted.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kubelint_py.model import Directive
@@ -25,35 +26,48 @@ class Chunk:
     bad_directives: tuple[int, ...] = ()
 
 
-def _is_marker(line: str) -> bool:
-    if line.startswith("---"):
-        return len(line) == 3 or line[3] in " \t\r"
-    if line.startswith("..."):
-        return len(line) == 3 or line[3] in " \t\r"
-    return False
+# `---` or `...` at column 0, alone or followed by a space/tab/CR (a `---` may carry content)
+_MARKER_RE = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.M)
+
+
+def iter_documents(text: str) -> Iterator[Chunk]:
+    """Chunks in order, one at a time; a chunk starts at a `---` line (kept, it may carry
+    content). Lazy, so a file of a million tiny documents costs memory for one at a time."""
+    has_kubelint = "kubelint:" in text
+    has_source = "Source:" in text
+    start = 0  # offset of the current chunk's first character
+    start_line = 0  # its 0-based line number
+    for match in _MARKER_RE.finditer(text):
+        marker = match.start()
+        if marker <= start:
+            continue
+        marker_line = start_line + text.count("\n", start, marker)
+        chunk = _make_chunk(text[start : marker - 1].split("\n"), start_line, has_kubelint, has_source)
+        if chunk is not None:
+            yield chunk
+        if text.startswith("---", marker):
+            start, start_line = marker, marker_line
+        else:
+            newline = text.find("\n", marker)
+            if newline < 0:
+                return
+            start, start_line = newline + 1, marker_line + 1
+    chunk = _make_chunk(text[start:].split("\n"), start_line, has_kubelint, has_source)
+    if chunk is not None:
+        yield chunk
 
 
 def split_documents(text: str) -> list[Chunk]:
-    """Chunks in order; a chunk starts at a `---` line (kept, it may carry content)."""
-    lines = text.split("\n")
-    chunks: list[Chunk] = []
-    start = 0
-    has_kubelint = "kubelint:" in text
-    has_source = "Source:" in text
-    for number, line in enumerate(lines):
-        if number > start and _is_marker(line):
-            chunks.append(_make_chunk(lines, start, number, has_kubelint, has_source))
-            start = number if line.startswith("---") else number + 1
-    if start < len(lines):
-        chunks.append(_make_chunk(lines, start, len(lines), has_kubelint, has_source))
-    return [c for c in chunks if c.text.strip(" \t\r\n-.")]
+    """All chunks of `text` (see `iter_documents`)."""
+    return list(iter_documents(text))
 
 
-def _make_chunk(lines: list[str], start: int, end: int, has_kubelint: bool, has_source: bool) -> Chunk:
-    body = lines[start:end]
+def _make_chunk(body: list[str], start: int, has_kubelint: bool, has_source: bool) -> Chunk | None:
     if body and body[0].startswith("..."):
         body = ["", *body[1:]]
     text = "\n".join(body)
+    if not text.strip(" \t\r\n-."):
+        return None
     helm_source = _helm_source(body) if has_source else None
     directives: tuple[Directive, ...] = ()
     bad: tuple[int, ...] = ()

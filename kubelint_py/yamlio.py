@@ -163,6 +163,29 @@ class Limits:
     max_scalar: int = 5_000_000
 
 
+class AliasBudget:
+    """Alias-expanded nodes still allowed in this run, shared by all documents: per-document
+    checks alone let many small documents each expand 100-fold."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, total: int) -> None:
+        self.remaining = total
+
+
+# go-yaml (which kubectl and the API server use) rejects "excessive aliasing": more than 99%
+# of a document's nodes from alias expansion, falling to 10% for documents of 4M nodes.
+_ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
+
+
+def _allowed_alias_ratio(decoded: int) -> float:
+    if decoded <= _ALIAS_RATIO_LOW:
+        return 0.99
+    if decoded >= _ALIAS_RATIO_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (decoded - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
+
+
 def _mark(mark: Any, line_offset: int) -> tuple[int, int]:
     return mark.line + 1 + line_offset, mark.column + 1
 
@@ -217,8 +240,11 @@ def _check_depth(text: str, limits: Limits, line_offset: int) -> None:
         parser.dispose()
 
 
-def parse_document(text: str, *, line_offset: int = 0, limits: Limits = Limits()) -> ParsedYaml | None:
-    """Parse one YAML document. None for an empty document.
+def parse_document(
+    text: str, *, line_offset: int = 0, limits: Limits = Limits(), budget: AliasBudget | None = None
+) -> ParsedYaml | None:
+    """Parse one YAML document. None for an empty document. `budget` (shared by the documents
+    of a run) is charged the document's alias-expanded nodes when it parses.
 
     Raises YamlSyntaxError or LimitExceeded; never anything else for any input text.
     """
@@ -235,7 +261,7 @@ def parse_document(text: str, *, line_offset: int = 0, limits: Limits = Limits()
         parser.dispose()
     if node is None:
         return None
-    walker = _Walker(line_offset, limits)
+    walker = _Walker(line_offset, limits, budget.remaining if budget is not None else None)
     try:
         data, children = walker.walk(node, 0)
     except RecursionError:
@@ -243,16 +269,20 @@ def parse_document(text: str, *, line_offset: int = 0, limits: Limits = Limits()
     sl, sc = _mark(node.start_mark, line_offset)
     el, ec = _mark(node.end_mark, line_offset)
     index = PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), children)
+    if budget is not None:
+        budget.remaining -= walker.aliased
     return ParsedYaml(data, index, tuple(walker.duplicates), tuple(walker.tags))
 
 
 class _Walker:
-    __slots__ = ("duplicates", "limits", "memo", "nodes", "offset", "tags")
+    __slots__ = ("alias_room", "aliased", "duplicates", "limits", "memo", "nodes", "offset", "tags")
 
-    def __init__(self, line_offset: int, limits: Limits) -> None:
+    def __init__(self, line_offset: int, limits: Limits, alias_room: int | None = None) -> None:
         self.offset = line_offset
         self.limits = limits
         self.nodes = 0
+        self.aliased = 0
+        self.alias_room = alias_room
         self.memo: dict[int, tuple[object, Children, int]] = {}
         self.duplicates: list[Duplicate] = []
         self.tags: list[tuple[str, Pos]] = []
@@ -270,7 +300,7 @@ class _Walker:
         # value but is charged its full size, so "billion laughs" hits the node limit.
         seen = self.memo.get(id(node))
         if seen is not None:
-            self._charge(seen[2], node)
+            self._charge_alias(seen[2], node)
             return seen[0], seen[1]
         before = self.nodes
         self._charge(1, node)
@@ -290,6 +320,22 @@ class _Walker:
         if self.nodes > self.limits.max_nodes:
             raise LimitExceeded(
                 f"more than {self.limits.max_nodes:,} nodes after alias expansion",
+                Pos(*_mark(node.start_mark, self.offset)),
+            )
+
+    def _charge_alias(self, count: int, node: Any) -> None:
+        self.aliased += count
+        self._charge(count, node)
+        aliased, decoded = self.aliased, self.nodes
+        if aliased > 100 and decoded > 1000 and aliased / decoded > _allowed_alias_ratio(decoded):
+            raise LimitExceeded(
+                f"excessive aliasing: aliases make up {aliased:,} of the document's {decoded:,} nodes "
+                "(kubectl rejects such documents too)",
+                Pos(*_mark(node.start_mark, self.offset)),
+            )
+        if self.alias_room is not None and aliased > self.alias_room:
+            raise LimitExceeded(
+                "aliases in this run expand to more nodes than the limit allows; this document is not linted",
                 Pos(*_mark(node.start_mark, self.offset)),
             )
 
