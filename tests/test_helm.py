@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubelint_py.cli import cli
 from kubelint_py.model import Source
@@ -492,3 +494,38 @@ def test_helm_failure_exits_2(at_root: Path, tmp_path: Path, monkeypatch: pytest
     code, out, err = run(["helm", CHART_REL])
     assert code == 2 and out == ""
     assert f"helm template {CHART_REL} failed (exit 1): Error: parse error at (web/templates/deployment.yaml:21)" in err
+
+
+_FRAGMENTS = [
+    "spec:",
+    "  containers:",
+    "  - name: a",
+    "  - name: b",
+    "    - name: c",
+    "    image: x",
+    "      image: {{ .Values.image }}",
+    "    securityContext:",
+    "      privileged: true",
+    "  {{- if .Values.x }}",
+    "  {{- end }}",
+    "data:",
+    "  key: |",
+    "    inner: text",
+    "---",
+    "# a comment",
+    "- bare",
+    "  - NET_ADMIN",
+    '  "quoted.key/x": "v"',
+    "  url: http://example.com/a:b",
+    "",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=25))
+def test_matcher_finds_each_line_in_its_own_text_or_nothing(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    outline_ = Outline(text)
+    for index, node in enumerate(outline_.nodes):
+        found = find_line(outline_, index, outline_)
+        assert found is None or found.line == node.line
