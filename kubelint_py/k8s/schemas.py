@@ -535,6 +535,11 @@ def schema_run(holder: object, target_setting: object, default: Release | None =
     return run
 
 
+_FAST_TYPES: Mapping[type, str] = MappingProxyType(
+    {str: "string", int: "integer", bool: "boolean", dict: "object", list: "array"}
+)
+
+
 def _json_type(value: object) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -606,9 +611,9 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
     if special is not None:
         _check_special(special, value, path, out)
         return
-    actual = _json_type(value)
+    actual = _FAST_TYPES.get(type(value)) or _json_type(value)
     types = node.types
-    if types is not None and not _type_ok(types, value, actual):
+    if types is not None and actual not in types and not _type_ok(types, value, actual):
         hint = ""
         if "string" in types and actual in ("integer", "number", "boolean"):
             hint = "; quote it"
@@ -630,11 +635,12 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
         return
     if (node.limits or node.pattern is not None) and not _check_limits(node, value, path, out):
         return
-    if isinstance(value, Mapping):
-        _walk_object(node, value, path, out)
-    elif isinstance(value, list) and node.items is not None:
+    if actual == "object":
+        _walk_object(node, value, path, out)  # type: ignore[arg-type]
+    elif actual == "array" and node.items is not None:
         items = node.items
-        for index, item in enumerate(value):
+        sequence: list[object] = value  # type: ignore[assignment]
+        for index, item in enumerate(sequence):
             _walk(items, item, (*path, index), out)
     if node.all_of or node.any_of or node.one_of or node.not_ is not None:
         _check_combinators(node, value, path, out)
@@ -643,7 +649,7 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
 def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list[Issue]) -> None:
     props = node.props
     additional = node.additional
-    suggested: set[str] = set()
+    suggested: set[str] | None = None
     for key, child in value.items():
         name = key if isinstance(key, str) else _key_text(key)
         sub = props.get(name)
@@ -656,12 +662,12 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
             close = did_you_mean(name, props)
             suggestion = ""
             if close:
-                suggested.add(close)
+                suggested = {close} if suggested is None else suggested | {close}
                 suggestion = f" (did you mean `{close}`?)"
             out.append(Issue(True, (*path, key), f"`{format_path((*path, key))}` is not a field{where}", suggestion))
     for required in node.required:
         # a misspelt required field is one problem, reported once as the unknown field
-        if value.get(required) is None and required not in suggested:
+        if value.get(required) is None and (suggested is None or required not in suggested):
             shown = format_path(path)
             out.append(Issue(False, (*path, required), f"`{shown}` is missing the required field `{required}`"))
 
