@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Regenerate docs/rules/ (one page per rule + README.md index) from the rules' metadata.
+"""Regenerate docs/rules/ (one page per rule + README.md index) and docs/guidance/ (one page
+per guidance document + README.md index) from the rules' metadata.
 
     python scripts/gen_rule_docs.py            # rewrite docs/rules/, drop pages of removed rules
     python scripts/gen_rule_docs.py --check    # exit 1 if docs/rules/ is out of date (CI)
     python scripts/gen_rule_docs.py --only ID  # (re)write only these rules' pages and the index of
                                                # the pages present; for partial updates
+    python scripts/gen_rule_docs.py --out DIR      # rule pages in DIR, guidance pages in DIR/../guidance
 
 tests/test_ruledoc.py regenerates into a temporary directory and compares with the committed
 copy, so docs cannot drift from the metadata.
@@ -22,7 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 from kubelint_py.model import RuleMeta  # noqa: E402
 from kubelint_py.registry import build_registry  # noqa: E402
-from kubelint_py.ruledoc import page_name, rule_doc_files, write_rule_docs  # noqa: E402
+from kubelint_py.ruledoc import (  # noqa: E402
+    GUIDANCE_DIR,
+    guidance_doc_files,
+    page_name,
+    rule_doc_files,
+    write_guidance_docs,
+    write_rule_docs,
+)
 
 DOCS = ROOT / "docs" / "rules"
 
@@ -49,10 +58,15 @@ def stale_pages(out_dir: Path, metas: Sequence[RuleMeta]) -> list[Path]:
     return sorted(p for p in out_dir.glob("*.md") if p.name not in wanted) if out_dir.is_dir() else []
 
 
+def guidance_dir(out_dir: Path) -> Path:
+    return out_dir.parent / GUIDANCE_DIR
+
+
 def check(out_dir: Path, metas: Sequence[RuleMeta]) -> list[str]:
     problems = []
-    for name, content in rule_doc_files(metas).items():
-        path = out_dir / name
+    expected = [(out_dir / name, content) for name, content in rule_doc_files(metas).items()]
+    expected += [(guidance_dir(out_dir) / name, content) for name, content in guidance_doc_files(metas).items()]
+    for path, content in expected:
         if not path.exists():
             problems.append(f"{path}: missing")
         elif path.read_bytes().decode("utf-8") != content:
@@ -73,11 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in problems:
             print(problem)
         if problems:
-            print("docs/rules is out of date: run python scripts/gen_rule_docs.py", file=sys.stderr)
+            print("docs/rules or docs/guidance is out of date: run python scripts/gen_rule_docs.py", file=sys.stderr)
         return 1 if problems else 0
     for path in stale_pages(args.out, metas):
         path.unlink()
-    written = write_rule_docs(metas, args.out)
+    written = write_rule_docs(metas, args.out) + write_guidance_docs(metas, guidance_dir(args.out))
     print(f"wrote {len(written)} files to {args.out}")
     return 0
 
