@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -350,8 +351,15 @@ class _Mapper:
         self.chart_root = (self.cwd / chart_root) if chart_root is not None else None
         self.texts = texts
         self.by_file: dict[str, list[Document]] = {}
+        self.by_index: dict[tuple[str, int], list[Document]] = {}
         for doc in documents:
             self.by_file.setdefault(doc.file, []).append(doc)
+            self.by_index.setdefault((doc.file, doc.index), []).append(doc)
+        self.starts: dict[str, tuple[list[int], list[Document]]] = {}
+        for file, docs in self.by_file.items():
+            ordered = sorted(docs, key=lambda d: d.span.start.line)
+            self.starts[file] = ([d.span.start.line for d in ordered], ordered)
+        self._shown: dict[Path, str] = {}
         self._outlines: dict[str, Outline | None] = {}
         self._sources: dict[Path, Outline | None] = {}
         self._charts: dict[str, Path | None] = {}
@@ -378,15 +386,21 @@ class _Mapper:
         return self._sources[path]
 
     def document_for(self, file: str, line: int, finding: Finding | None = None) -> Document | None:
-        docs = self.by_file.get(file, ())
         if finding is not None and finding.object is not None:
-            for doc in docs:
-                if doc.index == finding.doc_index and doc.ref == finding.object:
+            for doc in self.by_index.get((file, finding.doc_index), ()):
+                if doc.ref == finding.object:
                     return doc
-        containing = [d for d in docs if d.span.start.line <= line <= max(d.span.end.line, d.span.start.line)]
-        if containing:
-            return min(containing, key=lambda d: d.span.end.line - d.span.start.line)
+        starts, ordered = self.starts.get(file, ([], []))
+        position = bisect_right(starts, line) - 1
+        for doc in ordered[max(position - 1, 0) : position + 1][::-1]:
+            if doc.span.start.line <= line <= max(doc.span.end.line, doc.span.start.line):
+                return doc
         return None
+
+    def shown(self, path: Path) -> str:
+        if path not in self._shown:
+            self._shown[path] = _display(path, self.cwd)
+        return self._shown[path]
 
     # -- Helm
     def chart_dir(self, name: str) -> Path | None:
@@ -614,7 +628,7 @@ class _Mapper:
 
     # -- structure search in one source file
     def structural(self, path: Path, rendered: Outline | None, span: Span, *, name_filter: bool) -> _Target:
-        rel = _display(path, self.cwd)
+        rel = self.shown(path)
         source = self.source_outline(path)
         if source is None or rendered is None:
             return _Target(path, _line_one(), True, f"{APPROXIMATE}: no matching line found in {rel}")
@@ -687,7 +701,7 @@ class _Mapper:
         related = tuple(self.map_related(loc) for loc in finding.related)
         if target is None:
             return replace(finding, related=related) if related != finding.related else finding
-        new_file = _display(target.path, self.cwd)
+        new_file = self.shown(target.path)
         message = finding.message
         if target.note:
             message = f"{message} ({target.note})"
@@ -721,7 +735,7 @@ class _Mapper:
         target = self.locate(loc.file, loc.span, doc, None)
         if target is None or target.approximate:
             return loc
-        return Location(_display(target.path, self.cwd), target.span, loc.label)
+        return Location(self.shown(target.path), target.span, loc.label)
 
 
 def _describe(rendered: Outline, target: int) -> str:
