@@ -529,3 +529,36 @@ def test_matcher_finds_each_line_in_its_own_text_or_nothing(lines: list[str]) ->
     for index, node in enumerate(outline_.nodes):
         found = find_line(outline_, index, outline_)
         assert found is None or found.line == node.line
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the stand-in helm is a POSIX script")
+def test_several_charts_render_once_each_into_one_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n    - name: c\n"
+    for name in ("alpha", "beta"):
+        (tmp_path / name / "templates").mkdir(parents=True)
+        (tmp_path / name / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n")
+        (tmp_path / name / "templates" / "pod.yaml").write_text(pod + "      image: busybox\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "helm"
+    script.write_text(
+        f"#!{sys.executable}\nimport re, sys\n"
+        "name = re.search(r'^name: (\\S+)', open(sys.argv[3] + '/Chart.yaml').read(), re.M).group(1)\n"
+        "print('---\\n# Source: %s/templates/pod.yaml' % name)\n"
+        "print('apiVersion: v1\\nkind: Pod\\nmetadata:\\n  name: %s\\nspec:\\n  containers:\\n"
+        "    - name: c\\n      image: busybox' % name)\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.chdir(tmp_path)
+    out_file = tmp_path / "out.sarif"
+    args = ["helm", "alpha/templates/pod.yaml", "beta/Chart.yaml", "alpha/Chart.yaml"]
+    args += ["--select", "mutable-image-tag", "--no-plugins"]
+    code, out, _ = run([*args, "--quiet"])
+    assert run([*args, "--format", "sarif", "--output", str(out_file)])[0] == 1
+    assert code == 1
+    assert "alpha/templates/pod.yaml:8:7: error mutable-image-tag Pod alpha:" in out
+    assert "beta/templates/pod.yaml:8:7: error mutable-image-tag Pod beta:" in out
+    sarif = json.loads(out_file.read_text())
+    assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/helm/"
+    assert len(sarif["runs"][0]["results"]) == 2
