@@ -21,6 +21,22 @@ the checks follow what the API server really does:
   not descended into; a missing required field is reported on the object that lacks it
   (the issue's path names the missing key so that two missing fields stay two issues).
 
+Why this source: `kubernetes-validate` (maintained, one release per Kubernetes minor) ships the
+strict (`additionalProperties: false`) JSON schemas of every release from 1.25 on, as package data
+with light dependencies, so it installs from PyPI like anything else and is never fetched at run
+time; at ~22 MB (wheel) / ~110 MB (installed) it is an extra, not a default dependency. The
+kubeconform/kubeval schema repositories are not packages (vendoring them means hundreds of MB or
+a download at run time); the `kubernetes` client library has models but no validation schema;
+jsonschema, fastjsonschema and jsonschema-rs are validators, not schema sources. Only
+`_definitions.json` of the `-local-strict` directory of each release is read. It carries no value
+enums, so `_ENUMS` lists the closed value sets of the most used fields.
+
+Why not a generic validator: on the 10,000-document benchmark corpus this walker validates
+everything in ~0.5–0.6 s of CPU; `jsonschema` (pure Python, as kubernetes-validate uses it) needs
+~8 s, and the compiled `jsonschema-rs` ~0.35 s including compilation, but neither knows quantities,
+Secret base64, the enums or "one finding at the deepest node", and their errors would have to be
+translated back into positions and plain messages.
+
 Nothing here keeps module-level mutable state besides `functools.lru_cache` over pure
 functions of immutable inputs (the installed package's files). Compiled validators live in a
 `SchemaRun` that callers keep per lint run.
