@@ -606,6 +606,25 @@ def fix_command(
     raise SystemExit(EXIT_CLEAN)
 
 
+@cli.command("init")
+@click.argument("path", default=".kubelint.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init_command(path: Path, force: bool) -> None:
+    """Write a commented starter configuration (every key, its default and what it does) to
+    PATH [default: .kubelint.yaml]."""
+    import stat
+
+    from kubelint_py.init_config import starter_config
+
+    if (path.exists() or path.is_symlink()) and not force:
+        raise KubelintError(f"{path} already exists; use --force to overwrite it")
+    _check_writable(path)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644  # a config is read by others
+    write_atomically(path, starter_config())
+    path.chmod(mode)
+    click.echo(f"kubelint: wrote {path}; edit it, then run `kubelint lint`", err=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising SystemExit."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -44,6 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "baseline": {"model", "reporters"},
     "fixes": set(),
     "guidance_docs": set(),
+    "init_config": {"model", "config", "loader", "k8s"},
     "autofix": {"model", "config", "fixes", "loader", "pipeline", "registry", "streams"},
     "rendered": {"model", "engine"},
     "renderers": {"model"},
