@@ -604,8 +604,35 @@ class _Mapper:
         found = self._generator_key_line(path, name_node, data_key)
         if found is not None:
             return _Target(path, found, False)
+        env_hit = self._env_file_line(path, source, chosen[0][0], data_key)
+        if env_hit is not None:
+            return env_hit
         note = f"{APPROXIMATE}: key {data_key} comes from a file or env source of this generator"
         return _Target(path, entry_span, True, note)
+
+    def _env_file_line(self, path: Path, source: Outline, name_index: int, key: str) -> _Target | None:
+        """`KEY=value` in one of the generator's `envs:` files."""
+        item = source.nodes[name_index].parent
+        hits: list[_Target] = []
+        for child in source.children.get(item, ()):
+            if source.nodes[child].key not in ("envs", "env"):
+                continue
+            values = [source.nodes[c].value for c in source.children.get(child, ())]
+            inline = source.nodes[child].value
+            if inline and not inline.startswith("["):
+                values.append(inline)
+            for value in values:
+                env_file = (path.parent / _unquote(value)).resolve()
+                try:
+                    lines = env_file.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+                except OSError:
+                    continue
+                for number, line in enumerate(lines, start=1):
+                    stripped = line.lstrip()
+                    if stripped.startswith(f"{key}="):
+                        column = len(line) - len(stripped) + 1
+                        hits.append(_Target(env_file, Span(Pos(number, column), Pos(number, column + len(key))), False))
+        return hits[0] if len(hits) == 1 else None
 
     def _generator_key_line(self, path: Path, name_node: Node, key: str) -> Span | None:
         """The line inside the generator entry that defines `key` (`KEY=value` literal or a file)."""

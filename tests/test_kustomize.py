@@ -39,6 +39,8 @@ EXPECTED = [
     # the :latest tag is set by the overlay's `images:`; the image key itself is in the base
     (f"{BASE_REL}/deployment.yaml", 11, 11, "mutable-image-tag", False),
     (f"{BASE_REL}/deployment.yaml", 19, 13, "privileged-container", False),
+    # a generated ConfigMap from an env file: the KEY= line in that file
+    (f"{OVERLAY_REL}/flags.env", 3, 1, "secret-key-in-configmap", False),
     # a generated ConfigMap (hash-suffixed name): the literal in the overlay's generator
     (f"{OVERLAY_REL}/kustomization.yaml", 17, 9, "secret-key-in-configmap", False),
     # the log-shipper sidecar is not in the origin file (base): the overlay patch that adds it
@@ -99,7 +101,7 @@ def test_json_marks_kustomize_origin(at_root: Path) -> None:
     for finding in report["findings"]:
         assert finding["rendered"]["source"] == "kustomize"
         assert finding["rendered"]["file"] == f"<kustomize build {OVERLAY_REL}>"
-    generated = next(f for f in report["findings"] if f["ruleId"] == "secret-key-in-configmap")
+    generated = next(f for f in report["findings"] if "DB_PASSWORD" in f["message"])
     assert re.fullmatch(r"prod-checkout-db-[a-z0-9]{10}", generated["object"]["name"])
     assert generated["object"]["namespace"] == "shop-prod"
 
@@ -134,7 +136,7 @@ def test_generated_names_keep_their_fingerprint(at_root: Path, tmp_path: Path, m
         run(["kustomize", "tree/overlays/prod", "--select", SELECT, "--no-plugins", "--format", "json"])[1]
     )
     names = [
-        next(f["object"]["name"] for f in report["findings"] if f["ruleId"] == "secret-key-in-configmap")
+        next(f["object"]["name"] for f in report["findings"] if "DB_PASSWORD" in f["message"])
         for report in (first, second)
     ]
     assert names[0] != names[1]  # kustomize re-hashed the generated ConfigMap
