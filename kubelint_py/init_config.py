@@ -28,6 +28,7 @@ _NONE = object()
 
 # Keys the schema does not describe yet (tests/test_init.py keeps this list exact).
 FALLBACK_DESCRIPTIONS: Mapping[str, str] = {
+    "rules": "Which rules run, at which severity, with which options.",
     "exemptions[].rules": "Rule ids this exemption applies to (all rules when absent).",
     "exemptions[].paths": "File path globs, gitignore syntax.",
     "exemptions[].namespaces": "Namespaces of the objects.",
