@@ -442,10 +442,12 @@ class SchemaRun:
 # -- CRD schemas ---------------------------------------------------------------------------
 
 
-def compile_crd_schema(schema: Mapping[str, Any]) -> Node:
+def compile_crd_schema(schema: Mapping[str, Any], *, preserve_unknown: bool = False) -> Node:
     """A CRD version's `openAPIV3Schema` (structural schema rules: objects without properties
-    are closed unless `x-kubernetes-preserve-unknown-fields`; `nullable`; int-or-string)."""
-    root = _crd_node(schema, structural=True)
+    are closed unless `x-kubernetes-preserve-unknown-fields`; `nullable`; int-or-string).
+    `preserve_unknown`: the CRD keeps unknown fields everywhere (`spec.preserveUnknownFields:
+    true`, the default of apiextensions.k8s.io/v1beta1 CRDs)."""
+    root = _crd_node(schema, structural=not preserve_unknown)
     # apiVersion, kind and metadata are always allowed at the root and handled by the server.
     for key in ("apiVersion", "kind", "metadata"):
         root.props.setdefault(key, Node())

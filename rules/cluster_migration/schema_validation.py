@@ -223,6 +223,14 @@ def _version_schema(crd: Document, version: str) -> tuple[object, tuple[str | in
     return None
 
 
+def _preserves_unknown(crd: Document) -> bool:
+    """apiextensions.k8s.io/v1beta1 CRDs keep unknown fields unless preserveUnknownFields is false."""
+    flag = crd.value("spec", "preserveUnknownFields")
+    if isinstance(flag, bool):
+        return flag
+    return crd.api_version == "apiextensions.k8s.io/v1beta1"
+
+
 @rule(
     id="custom-resource-schema-violation",
     title="Custom resource violates the schema of its CRD",
@@ -236,8 +244,9 @@ CRD version it names: a wrong type, a missing required field or a value outside 
 enum, bounds or pattern is rejected, and a field the schema does not declare is pruned (and
 rejected under strict field validation, kubectl's default since 1.27) unless the subtree sets
 `x-kubernetes-preserve-unknown-fields`. `x-kubernetes-int-or-string`, `nullable` and
-`x-kubernetes-embedded-resource` are honoured; `null` on a non-nullable field is pruned as the
-API server does, so it only matters for required fields. The rule runs only when the CRD of
+`x-kubernetes-embedded-resource` are honoured, and so is `spec.preserveUnknownFields` (true by
+default in legacy apiextensions.k8s.io/v1beta1 CRDs, which then keep unknown fields); `null` on
+a non-nullable field is pruned as the API server does, so it only matters for required fields. The rule runs only when the CRD of
 the resource's group and kind is in the input (custom-resource-without-crd covers the other
 case). Beyond the catalog, an apiVersion whose version the CRD declares but does not serve
 (`served: false`), or does not declare at all, is reported too: the API server answers `no
@@ -275,7 +284,7 @@ def check_custom_resource(doc: Document, ctx: RuleContext) -> Iterator[Violation
     key = (id(crd), version)
     node = run.crd_nodes.get(key)
     if node is None:
-        node = schemas.compile_crd_schema(schema)
+        node = schemas.compile_crd_schema(schema, preserve_unknown=_preserves_unknown(crd))
         run.crd_nodes[key] = node
     related = ((crd, schema_path, f"schema of {doc.kind} {version} in CRD {crd.name}"),)
     for issue in schemas.validate(node, doc.data):
