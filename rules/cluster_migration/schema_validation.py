@@ -245,12 +245,12 @@ enum, bounds or pattern is rejected, and a field the schema does not declare is 
 rejected under strict field validation, kubectl's default since 1.27) unless the subtree sets
 `x-kubernetes-preserve-unknown-fields`. `x-kubernetes-int-or-string`, `nullable` and
 `x-kubernetes-embedded-resource` are honoured, and so is `spec.preserveUnknownFields` (true by
-default in legacy apiextensions.k8s.io/v1beta1 CRDs, which then keep unknown fields); `null` on
-a non-nullable field is pruned as the API server does, so it only matters for required fields. The rule runs only when the CRD of
-the resource's group and kind is in the input (custom-resource-without-crd covers the other
-case). Beyond the catalog, an apiVersion whose version the CRD declares but does not serve
-(`served: false`), or does not declare at all, is reported too: the API server answers `no
-matches for kind` and the object cannot be created.
+default in legacy apiextensions.k8s.io/v1beta1 CRDs, which then keep unknown fields). `null` on
+a non-nullable field is pruned as the API server does, so it only matters for required fields.
+The rule runs only when the CRD of the resource's group and kind is in the input
+(custom-resource-without-crd covers the other case). Beyond the catalog, an apiVersion whose
+version the CRD declares but does not serve (`served: false`), or does not declare at all, is
+reported too: the API server answers `no matches for kind` and the object cannot be created.
 """,
     remediation="Fix the resource to match its CRD version's schema (or fix the CRD), and use a served version.",
     examples=(_CRD.replace('schedule: "0 2 * * *"', "retentionDays: 0"), _CRD),
