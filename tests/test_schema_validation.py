@@ -182,3 +182,9 @@ def test_wrong_types_are_not_descended_into() -> None:
     assert node is not None
     issues = schemas.validate(node, {"apiVersion": "v1", "kind": "Pod", "spec": [{"containers": "x"}]})
     assert [(i.path, i.unknown) for i in issues] == [(("spec",), False)]
+
+
+def test_non_string_keys_do_not_break_findings() -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {1.5: 2, true: 4}\n"
+    report = lint_text(text, select=[*IDS, "internal-error"])
+    assert [(f.rule_id, f.span.start.line) for f in report.findings] == [("schema-violation", 5)] * 2

@@ -222,7 +222,7 @@ def release_text(release: Release) -> str:
     return f"v{release[0]}.{release[1]}"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _definitions(directory: str) -> Mapping[str, Any]:
     """The `$defs` of one release (read-only by contract)."""
     with (Path(directory) / "_definitions.json").open(encoding="utf-8") as handle:
@@ -669,7 +669,11 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
     additional = node.additional
     suggested: set[str] | None = None
     for key, child in value.items():
-        name = key if isinstance(key, str) else _key_text(key)
+        if isinstance(key, str):
+            name = key
+        else:  # YAML allows any scalar key; paths keep ints (positions know them), the rest as text
+            name = _key_text(key)
+            key = key if isinstance(key, int) else name
         sub = props.get(name)
         if sub is not None:
             _walk(sub, child, (*path, key), out)
