@@ -102,6 +102,8 @@ def _scalar(value: object, style: str | None = None) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
+    if style == "json":  # a .json manifest: every string double-quoted
+        return json.dumps(text, ensure_ascii=False)
     if style == "'":
         return "'" + text.replace("'", "''") + "'"
     if style == '"':
@@ -113,7 +115,8 @@ def _scalar(value: object, style: str | None = None) -> str:
 
 def _flow(value: object, style: str | None = None) -> str:
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_scalar(k)}: {_flow(v, style)}" for k, v in value.items()) + "}"
+        key_style = "json" if style == "json" else None
+        return "{" + ", ".join(f"{_scalar(k, key_style)}: {_flow(v, style)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_flow(v, style) for v in value) + "]"
     return _scalar(value, style)
@@ -214,9 +217,10 @@ def _indent_step(root: Node) -> int:
 class _Splice:
     """Text edits of one document (offsets relative to the document's text)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, json_style: bool = False) -> None:
         self.text = text
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.style = "json" if json_style else None  # how new keys and strings are written
 
     def replace(self, start: int, end: int, new: str) -> str:
         if start == end and start > 0 and self.text[start - 1] == ":":
@@ -236,6 +240,14 @@ class _Splice:
         return self.text[:at] + block + self.text[at:]
 
 
+def _flow_separator(splice: _Splice, collection: Node, last: Node) -> str:
+    """`, ` in a one-line flow collection; a new line lined up with the last entry otherwise."""
+    if last.start_mark.line == collection.start_mark.line:
+        return ", "
+    column: int = last.start_mark.column
+    return "," + splice.newline + " " * column
+
+
 def _set_missing(splice: _Splice, root: Node, parent: Node, tail: Path_, value: object) -> str:
     if not all(isinstance(step, str) for step in tail):
         raise FixError("a list item on the way to the field does not exist")
@@ -245,10 +257,11 @@ def _set_missing(splice: _Splice, root: Node, parent: Node, tail: Path_, value: 
         what = "empty" if _is_null(parent) else "not a mapping"
         raise FixError(f"the field's parent is {what}")
     if parent.flow_style:
-        text = f"{_scalar(key)}: {_flow(nested)}"
+        text = f"{_scalar(key, splice.style)}: {_flow(nested, splice.style)}"
         if parent.value:
+            last_key = parent.value[-1][0]
             at = _content_end(parent.value[-1][1]).index
-            return splice.text[:at] + ", " + text + splice.text[at:]
+            return splice.text[:at] + _flow_separator(splice, parent, last_key) + text + splice.text[at:]
         at = parent.end_mark.index - 1
         if splice.text[at : at + 1] != "}":
             raise FixError("cannot place the key in this flow mapping")
@@ -263,12 +276,12 @@ def _append(splice: _Splice, seq: SequenceNode, item: object) -> str:
     scalars = [n for n in seq.value if isinstance(n, ScalarNode)]
     if any(str(n.value).upper() == str(item).upper() for n in scalars):
         raise FixError(f"the list already holds {item}")
-    style = scalars[0].style if scalars and scalars[0].style in ("'", '"') else None
+    style = scalars[0].style if scalars and scalars[0].style in ("'", '"') else splice.style
     rendered = _scalar(item, style)
     if seq.flow_style:
         if seq.value:
             at = _content_end(seq.value[-1]).index
-            return splice.text[:at] + ", " + rendered + splice.text[at:]
+            return splice.text[:at] + _flow_separator(splice, seq, seq.value[-1]) + rendered + splice.text[at:]
         at = seq.end_mark.index - 1
         if splice.text[at : at + 1] != "]":
             raise FixError("cannot place the item in this flow list")
@@ -307,14 +320,15 @@ def _nest_any(path: Path_, op: Op, value: object) -> object:
     return _nest([str(s) for s in path], leaf)
 
 
-def apply_edit(text: str, path: Path_, edit: Edit, kind: str) -> str:
-    """`text` (one YAML document) with `edit` applied at `path`; FixError when not safe."""
+def apply_edit(text: str, path: Path_, edit: Edit, kind: str, *, json_style: bool = False) -> str:
+    """`text` (one YAML document) with `edit` applied at `path`; FixError when not safe.
+    `json_style`: the document is JSON, so what is added is written as JSON."""
     try:
         root = _compose(text)
         before = _load(text)
     except YAMLError as exc:
         raise FixError(f"the round-trip parser rejects the document ({type(exc).__name__})") from None
-    splice = _Splice(text)
+    splice = _Splice(text, json_style)
     chain = _walk(root, path)
     found = len(chain) - 1 == len(path)
     node = chain[-1]
@@ -331,24 +345,24 @@ def apply_edit(text: str, path: Path_, edit: Edit, kind: str) -> str:
         if replacement is None:
             raise FixError(f"{node.value} {kind} has no same-schema replacement; convert it by hand")
         value, op = replacement, Op.SET
-        new = splice.replace(node.start_mark.index, node.end_mark.index, _scalar(value, node.style))
+        new = splice.replace(node.start_mark.index, node.end_mark.index, _scalar(value, node.style or splice.style))
     elif op is Op.SET:
         if found and not _is_null(node):
             if edit.only_missing:
                 raise FixError("the field is already set")
             if not isinstance(node, ScalarNode):
                 raise FixError("the field holds a mapping or list; it is not overwritten")
-            style = node.style if isinstance(value, str) else None
+            style = node.style if isinstance(value, str) and node.style else splice.style
             new = splice.replace(node.start_mark.index, node.end_mark.index, _flow(value, style))
         elif found:  # present but null
-            new = splice.replace(node.start_mark.index, node.end_mark.index, _flow(value))
+            new = splice.replace(node.start_mark.index, node.end_mark.index, _flow(value, splice.style))
         else:
             new = _set_missing(splice, root, node, path[len(chain) - 1 :], value)
     else:  # APPEND
         if found and isinstance(node, SequenceNode):
             new = _append(splice, node, value)
         elif found and _is_null(node):
-            new = splice.replace(node.start_mark.index, node.end_mark.index, _flow([value]))
+            new = splice.replace(node.start_mark.index, node.end_mark.index, _flow([value], splice.style))
         elif found:
             raise FixError("the field is not a list")
         else:
@@ -418,7 +432,8 @@ def _apply(text: str, target: _Target) -> str:
     start = _chunk_offsets(text, chunks)[target.chunk]
     body = chunks[target.chunk].text
     end = start + len(body)
-    return text[:start] + apply_edit(body, target.path, target.edit, target.kind) + text[end:]
+    json_style = target.finding.file.lower().endswith(".json")
+    return text[:start] + apply_edit(body, target.path, target.edit, target.kind, json_style=json_style) + text[end:]
 
 
 Linter = Callable[[str, str], dict[str, Finding]]
@@ -478,6 +493,32 @@ def _fix_file(file: str, text: str, findings: Sequence[Finding], lint: Linter) -
     return result
 
 
+class _Siblings:
+    """The other linted files of a file's directory, read once, as context-only sources."""
+
+    def __init__(self, cwd: Path, files: Sequence[str]) -> None:
+        self.cwd = cwd
+        self.by_dir: dict[str, list[str]] = {}
+        for file in files:
+            self.by_dir.setdefault(str(Path(file).parent), []).append(file)
+        self.cache: dict[str, Source] = {}
+
+    def of(self, file: str) -> list[Source]:
+        out = []
+        for other in self.by_dir.get(str(Path(file).parent), []):
+            if other == file:
+                continue
+            if other not in self.cache:
+                try:
+                    raw: bytes | None = (self.cwd / other).read_bytes()
+                except OSError:
+                    raw = None
+                self.cache[other] = Source(other, raw, is_target=False)
+            if self.cache[other].raw is not None:
+                out.append(self.cache[other])
+        return out
+
+
 def plan_fixes(request: LintRequest, config: Config, registry: Registry | None = None) -> FixResult:
     """Lint, then compute the fixed text of every file with fixable findings (nothing is written)."""
     registry = registry or build_registry(custom=[*config.custom_rules, *request.custom_rules], plugins=request.plugins)
@@ -487,13 +528,14 @@ def plan_fixes(request: LintRequest, config: Config, registry: Registry | None =
     for finding in sorted(report.active, key=Finding.sort_key):
         if fix_for(finding.rule_id) is not None:
             by_file.setdefault(finding.file, []).append(finding)
-    context = [*request.paths, *request.context_paths]
+    siblings = _Siblings(request.cwd, report.files)
 
     def lint(file: str, text: str) -> dict[str, Finding]:
-        single = replace(
-            request, paths=(), stdin=None, sources=[Source(file, text.encode("utf-8"))], context_paths=context
-        )
-        return {f.fingerprint: f for f in run_lint(single, config, registry).active}
+        """The file alone, with the files of its directory (and --context) for cross-object rules:
+        the whole run would make every check cost as much as linting the repository."""
+        sources = [Source(file, text.encode("utf-8")), *siblings.of(file)]
+        single = replace(request, paths=(), stdin=None, sources=sources)
+        return {f.fingerprint: f for f in run_lint(single, config, registry).active if f.file == file}
 
     for file, findings in sorted(by_file.items()):
         if file.startswith("<"):

@@ -8,6 +8,7 @@ exactly the expected lines (so the rest of the file is byte-identical).
 from __future__ import annotations
 
 import difflib
+import json
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -397,3 +398,36 @@ def test_cli_diff_changes_nothing_then_fix_rewrites(repo: Path, capsys: pytest.C
 def test_cli_fix_refuses_stdin(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fix", "-"]) == 2
     assert "cannot fix stdin" in capsys.readouterr().err
+
+
+def test_json_manifests_stay_json(tmp_path: Path) -> None:
+    text = """\
+{
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "metadata": {"name": "p", "namespace": "prod"},
+  "spec": {
+    "containers": [
+      {"name": "app", "image": "nginx:1.27", "securityContext": {"runAsUser": 1000}}
+    ]
+  }
+}
+"""
+    select = ["privilege-escalation-allowed", "service-account-token-automount"]
+    result = _fix(tmp_path, "pod.json", text, select)
+    fixed = result.files[0].fixed
+    assert len(result.applied) == 2
+    data = json.loads(fixed)
+    assert data["spec"]["automountServiceAccountToken"] is False
+    assert data["spec"]["containers"][0]["securityContext"]["allowPrivilegeEscalation"] is False
+    removed, added = _diff_lines(text, fixed)
+    assert removed == [
+        '      {"name": "app", "image": "nginx:1.27", "securityContext": {"runAsUser": 1000}}',
+        "    ]",
+    ]
+    assert added == [
+        '      {"name": "app", "image": "nginx:1.27", "securityContext": {"runAsUser": 1000, '
+        '"allowPrivilegeEscalation": false}}',
+        "    ],",
+        '    "automountServiceAccountToken": false',
+    ]
