@@ -188,3 +188,14 @@ def test_non_string_keys_do_not_break_findings() -> None:
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {1.5: 2, true: 4}\n"
     report = lint_text(text, select=[*IDS, "internal-error"])
     assert [(f.rule_id, f.span.start.line) for f in report.findings] == [("schema-violation", 5)] * 2
+
+
+def test_crd_null_is_pruned_unless_nullable() -> None:
+    node = _crd_node(
+        {
+            "type": "object",
+            "required": ["a", "b"],
+            "properties": {"a": {"type": "string", "nullable": True}, "b": {"type": "string"}},
+        }
+    )
+    assert _messages(node, {"a": None, "b": None}) == ["`spec` is missing the required field `b`"]

@@ -270,6 +270,7 @@ class Node:
         "items",
         "limits",
         "not_",
+        "nullable",
         "one_of",
         "pattern",
         "props",
@@ -296,6 +297,7 @@ class Node:
         self.any_of: tuple[Node, ...] = ()
         self.one_of: tuple[Node, ...] = ()
         self.not_: Node | None = None
+        self.nullable = False  # CRDs: an explicit null is a value (kept, and satisfies `required`)
 
 
 _LIMIT_KEYS = ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
@@ -463,6 +465,7 @@ def _crd_node(schema: object, *, structural: bool) -> Node:
         node.special = "int-or-string"
         return node
     node.types = _types_of(schema)
+    node.nullable = schema.get("nullable") is True
     preserve = schema.get("x-kubernetes-preserve-unknown-fields") is True
     fmt = schema.get("format")
     if fmt in ("int32", "int64", "byte"):
@@ -690,6 +693,9 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
     for required in node.required:
         # a misspelt required field is one problem, reported once as the unknown field
         if value.get(required) is None and (suggested is None or required not in suggested):
+            declared = props.get(required)
+            if declared is not None and declared.nullable and required in value:
+                continue
             shown = format_path(path)
             out.append(Issue(False, (*path, required), f"`{shown}` is missing the required field `{required}`"))
 
