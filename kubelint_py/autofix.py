@@ -24,6 +24,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -139,23 +140,38 @@ def _nest(steps: Sequence[str], value: object) -> object:
 
 
 # -- the node tree ----------------------------------------------------------------------
+@lru_cache(maxsize=64)
 def _compose(text: str) -> Node:
+    """The round-trip node tree (cached: an edit's result is the next edit's input)."""
     node = YAML(typ="rt").compose(text)
     if not isinstance(node, Node):
         raise FixError("the document is empty")
     return node
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+def _data(node: Node, depth: int = 0) -> Any:
+    """Plain data of a node tree, scalars resolved by their tags: enough to compare two trees."""
+    if depth > 500:
+        raise FixError("the document nests too deeply")
+    if isinstance(node, MappingNode):
+        return {str(_data(k, depth + 1)): _data(v, depth + 1) for k, v in node.value}
+    if isinstance(node, SequenceNode):
+        return [_data(item, depth + 1) for item in node.value]
+    tag, value = str(node.tag), node.value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return str(value).lower() == "true"
+    if tag.endswith((":int", ":float")):
+        try:
+            return int(str(value).replace("_", ""), 0) if tag.endswith(":int") else float(value)
+        except ValueError:
+            return value
     return value
 
 
 def _load(text: str) -> Any:
-    return _plain(YAML(typ="rt").load(text))
+    return _data(_compose(text))
 
 
 def _walk(root: Node, path: Path_) -> list[Node]:
@@ -439,25 +455,50 @@ def _apply(text: str, target: _Target) -> str:
 Linter = Callable[[str, str], dict[str, Finding]]
 
 
-def _fix_file(file: str, text: str, findings: Sequence[Finding], lint: Linter) -> FileFix:
-    result = FileFix(file, text, text)
+@dataclass(slots=True)
+class _Stage:
+    """A file with every structurally safe edit applied, not yet verified by linting."""
+
+    fix: FileFix
+    targets: list[_Target]
+    candidate: str
+
+
+def _stage(file: str, text: str, findings: Sequence[Finding]) -> _Stage:
+    fix = FileFix(file, text, text)
     targets, refused = _targets(file, text, findings)
-    result.outcomes.extend(refused)
-    before = lint(file, text)
+    fix.outcomes.extend(refused)
     planned: list[_Target] = []
     current = text
     for target in targets:
-        if target.finding.fingerprint not in before:
-            result.outcomes.append(
-                Outcome(target.finding, target.spec, False, "reported only together with other files")
-            )
-            continue
         try:
             current = _apply(current, target)
         except FixError as exc:
-            result.outcomes.append(Outcome(target.finding, target.spec, False, str(exc)))
+            fix.outcomes.append(Outcome(target.finding, target.spec, False, str(exc)))
             continue
         planned.append(target)
+    return _Stage(fix, planned, current)
+
+
+def _accept(stage: _Stage) -> FileFix:
+    stage.fix.fixed = stage.candidate
+    stage.fix.outcomes.extend(Outcome(t.finding, t.spec, True) for t in stage.targets)
+    return stage.fix
+
+
+def _verify_alone(stage: _Stage, lint: Linter) -> FileFix:
+    """The careful path: lint this file (with its directory as context) after all its edits,
+    then, if that fails, after each edit on its own, keeping those that verify."""
+    result, file, text = stage.fix, stage.fix.file, stage.fix.original
+    before = lint(file, text)
+    planned = []
+    for target in stage.targets:
+        if target.finding.fingerprint in before:
+            planned.append(target)
+        else:
+            result.outcomes.append(
+                Outcome(target.finding, target.spec, False, "reported only together with other files")
+            )
     if not planned:
         return result
 
@@ -471,11 +512,8 @@ def _fix_file(file: str, text: str, findings: Sequence[Finding], lint: Linter) -
             return f"the edit would introduce {', '.join(appeared)}"
         return None
 
-    if verified(current, planned, before) is None:
-        result.fixed = current
-        result.outcomes.extend(Outcome(t.finding, t.spec, True) for t in planned)
-        return result
-    # one at a time, keeping those that verify on their own
+    if len(planned) == len(stage.targets) and verified(stage.candidate, planned, before) is None:
+        return _accept(stage)
     current, state = text, before
     for target in planned:
         try:
@@ -503,10 +541,10 @@ class _Siblings:
             self.by_dir.setdefault(str(Path(file).parent), []).append(file)
         self.cache: dict[str, Source] = {}
 
-    def of(self, file: str) -> list[Source]:
+    def of(self, file: str, *, exclude: frozenset[str] = frozenset(), is_target: bool = False) -> list[Source]:
         out = []
         for other in self.by_dir.get(str(Path(file).parent), []):
-            if other == file:
+            if other == file or other in exclude:
                 continue
             if other not in self.cache:
                 try:
@@ -514,8 +552,9 @@ class _Siblings:
                 except OSError:
                     raw = None
                 self.cache[other] = Source(other, raw, is_target=False)
-            if self.cache[other].raw is not None:
-                out.append(self.cache[other])
+            source = self.cache[other]
+            if source.raw is not None:
+                out.append(source if not is_target else Source(other, source.raw, is_target=True))
         return out
 
 
@@ -537,6 +576,15 @@ def plan_fixes(request: LintRequest, config: Config, registry: Registry | None =
         single = replace(request, paths=(), stdin=None, sources=sources)
         return {f.fingerprint: f for f in run_lint(single, config, registry).active if f.file == file}
 
+    def lint_directory(texts: Mapping[str, str]) -> dict[str, Finding]:
+        """Every file of one directory, `texts` in place of the files being fixed."""
+        first = next(iter(texts))
+        sources = [Source(f, t.encode("utf-8")) for f, t in texts.items()]
+        sources += siblings.of(first, exclude=frozenset(texts), is_target=True)
+        run = replace(request, paths=(), stdin=None, sources=sources)
+        return {f.fingerprint: f for f in run_lint(run, config, registry).active}
+
+    stages: dict[str, dict[str, _Stage]] = {}
     for file, findings in sorted(by_file.items()):
         if file.startswith("<"):
             result.skipped_files.append((file, "input read from stdin is never rewritten"))
@@ -551,7 +599,28 @@ def plan_fixes(request: LintRequest, config: Config, registry: Registry | None =
         if why is not None:
             result.skipped_files.append((file, why))
             continue
-        result.files.append(_fix_file(file, text, findings, lint))
+        stages.setdefault(str(Path(file).parent), {})[file] = _stage(file, text, findings)
+    for group in stages.values():
+        # fast path: one lint of the directory before and one after all edits
+        staged = {file: stage for file, stage in group.items() if stage.targets}
+        careful: set[str] = set()
+        if staged:
+            before = lint_directory({file: stage.fix.original for file, stage in staged.items()})
+            after = lint_directory({file: stage.candidate for file, stage in staged.items()})
+            appeared = {f.file for fp, f in after.items() if fp not in before}
+            careful = set(staged) if appeared - set(staged) else appeared
+            for file, stage in staged.items():
+                fingerprints = [t.finding.fingerprint for t in stage.targets]
+                if any(fp in after or fp not in before for fp in fingerprints):
+                    careful.add(file)
+        for file, stage in sorted(group.items()):
+            if not stage.targets:
+                result.files.append(stage.fix)
+            elif file in careful:
+                result.files.append(_verify_alone(stage, lint))
+            else:
+                result.files.append(_accept(stage))
+    result.files.sort(key=lambda f: f.file)
     return result
 
 
