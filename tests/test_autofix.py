@@ -21,7 +21,7 @@ from kubelint_py.cli import main
 from kubelint_py.config import Config
 from kubelint_py.fixes import FIXES, SAME_SCHEMA_REPLACEMENTS, Edit, Op
 from kubelint_py.k8s.apiversions import lookup
-from kubelint_py.model import Source
+from kubelint_py.model import Finding, Source
 from kubelint_py.pipeline import LintRequest, run_lint
 from tests.helpers import registry
 
@@ -431,3 +431,28 @@ def test_json_manifests_stay_json(tmp_path: Path) -> None:
         "    ],",
         '    "automountServiceAccountToken": false',
     ]
+
+
+def test_an_edit_that_introduces_a_finding_is_not_kept(tmp_path: Path) -> None:
+    from dataclasses import replace as replaced
+
+    from kubelint_py.autofix import _stage, _verify_alone
+
+    text = WORKLOAD.replace("{runAsUser: 10002}", "{runAsUser: 10002, allowPrivilegeEscalation: false}")
+    found = _active_findings(text)
+    target = [f for f in found.values() if f.rule_id == "privilege-escalation-allowed"]
+    stage = _stage("m.yaml", text, target)
+    assert len(stage.targets) == 1 and stage.candidate != text
+    intruder = replaced(target[0], rule_id="made-up-rule", fingerprint="f" * 32)
+
+    def lint(file: str, current: str) -> dict[str, Finding]:
+        return dict(found) if current == text else {intruder.fingerprint: intruder}
+
+    fixed = _verify_alone(stage, lint)
+    assert fixed.fixed == text and not fixed.changed
+    assert [o.reason for o in fixed.outcomes] == ["the edit would introduce made-up-rule"]
+
+
+def _active_findings(text: str) -> dict[str, Finding]:
+    request = LintRequest(sources=[Source("m.yaml", text.encode())], plugins=False)
+    return {f.fingerprint: f for f in run_lint(request, Config(), registry()).active}
