@@ -4,8 +4,8 @@ indexes cross-object rules query. Indexes are built lazily, once per run."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import NamedTuple, TypeVar, cast
 
 from kubelint_py.k8s.selectors import LabelSelector, selector_from_map
 from kubelint_py.k8s.workloads import (
@@ -17,6 +17,8 @@ from kubelint_py.k8s.workloads import (
     replicas,
 )
 from kubelint_py.model import Document, FieldPath
+
+T = TypeVar("T")
 
 
 class PodTemplate(NamedTuple):
@@ -38,6 +40,25 @@ class LintContext:
         self._match_cache: dict[tuple[LabelSelector, str | None], tuple[PodTemplate, ...]] = {}
         self._hpa_index: dict[tuple[str, str, str], list[Document]] | None = None
         self._services_by_template: dict[int, list[Document]] | None = None
+        self._by_kind_name: dict[tuple[str, str], list[Document]] | None = None
+        self._memo: dict[Hashable, object] = {}
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A run-wide derived index, built once on first use (e.g. the TLS Secrets of the
+        input). Rules use it instead of rescanning every object for every object."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
+
+    def named_anywhere(self, kind: str, name: str) -> list[Document]:
+        """Objects of `kind` called `name` in any namespace."""
+        if self._by_kind_name is None:
+            index: dict[tuple[str, str], list[Document]] = defaultdict(list)
+            for doc in self.documents:
+                if doc.kind and doc.name:
+                    index[(doc.kind, doc.name)].append(doc)
+            self._by_kind_name = dict(index)
+        return list(self._by_kind_name.get((kind, name), ()))
 
     # -- identity -------------------------------------------------------------------
     def namespace_of(self, doc: Document) -> str | None:

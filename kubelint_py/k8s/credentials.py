@@ -199,6 +199,12 @@ CREDENTIAL_PATTERNS: Mapping[str, tuple[str, str]] = {
     ),
 }
 
+# Literal text that every match of a built-in pattern contains (PEM header, AWS/GitHub/Slack/
+# Google prefixes, JWT header, URL scheme separator). Exact only for the built-in set; a scanner
+# with user patterns runs every regex.
+_ANCHOR_RE = re.compile(r"-----BEGIN |AKIA|ASIA|gh[pousr]_|xox[bpars]-|AIza|eyJ|://")
+_BUILTIN_REGEX: Mapping[str, str] = {key: regex for key, (_, regex) in CREDENTIAL_PATTERNS.items()}
+
 PATTERN_OPTIONS_SCHEMA: Mapping[str, object] = {
     "credentialPatterns": {
         "type": "object",
@@ -228,9 +234,13 @@ class CredentialHit:
 @dataclass(frozen=True, slots=True)
 class CredentialScanner:
     patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
+    # True when every pattern is a built-in one, so the anchor test below is exact
+    anchored: bool = False
 
     def find(self, text: str) -> CredentialHit | None:
         """The first credential pattern found in `text` (placeholders inside URLs excluded)."""
+        if self.anchored and _ANCHOR_RE.search(text) is None:
+            return None  # one C-level search rejects nearly every string before any pattern runs
         for pattern_id, kind, regex in self.patterns:
             for match in regex.finditer(text):
                 if pattern_id == "url-credentials" and _url_password_is_placeholder(match):
@@ -280,7 +290,8 @@ def credential_scanner(options: Mapping[str, Any] | None = None) -> CredentialSc
     for key in opts.get("disabledCredentialPatterns") or ():
         chosen.pop(key, None)
     compiled = tuple((key, kind, re.compile(regex)) for key, (kind, regex) in chosen.items())
-    return CredentialScanner(compiled)
+    anchored = all(_BUILTIN_REGEX.get(key) == regex.pattern for key, _, regex in compiled)
+    return CredentialScanner(compiled, anchored)
 
 
 def _kind_of(pattern_id: str) -> str:

@@ -205,7 +205,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         if ctx.get(ref.kind, namespace if scoped else None, ref.name) is not None:
             continue
         where = f" in namespace {namespace}" if scoped and namespace else ""
-        elsewhere = [d for d in ctx.of_kind(ref.kind) if d.name == ref.name] if scoped else []
+        elsewhere = ctx.lint.named_anywhere(ref.kind, ref.name) if scoped else []
         related = tuple((d, ("metadata", "name"), f"{d.display()} is in another namespace") for d in elsewhere[:3])
         hint = f" (a {ref.kind} of that name exists in namespace {elsewhere[0].namespace})" if elsewhere else ""
         yield Violation(

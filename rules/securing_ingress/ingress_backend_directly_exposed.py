@@ -54,6 +54,22 @@ def route_backends(doc: Document, namespace: str | None) -> Iterator[tuple[str, 
             )
 
 
+def _users_by_service(ctx: RuleContext) -> dict[tuple[str | None, str], list[tuple[Document, FieldPath]]]:
+    """(namespace, Service name) -> the Ingresses and routes that send traffic to it; one pass
+    over the input instead of one per Service."""
+    users: dict[tuple[str | None, str], list[tuple[Document, FieldPath]]] = {}
+    for ingress in ctx.of_kind("Ingress"):
+        if ingress.group in INGRESS_GROUPS:
+            namespace = ctx.namespace_of(ingress)
+            for name, path in ingress_backends(ingress):
+                users.setdefault((namespace, name), []).append((ingress, path))
+    for route in ctx.of_kind(*ROUTE_KINDS):
+        if route.group == GATEWAY_GROUP:
+            for name, ns, path in route_backends(route, ctx.namespace_of(route)):
+                users.setdefault((ns, name), []).append((route, path))
+    return users
+
+
 @rule(
     id="ingress-backend-directly-exposed",
     title="Ingress backend is also exposed directly",
@@ -79,18 +95,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     kind = doc.value("spec", "type")
     if doc.api_version != "v1" or kind not in EXPOSED or not doc.name:
         return
-    namespace = ctx.namespace_of(doc)
-    users: list[tuple[Document, FieldPath]] = []
-    for ingress in ctx.of_kind("Ingress"):
-        if ingress.group in INGRESS_GROUPS and ctx.namespace_of(ingress) == namespace:
-            users += [(ingress, path) for name, path in ingress_backends(ingress) if name == doc.name]
-    for route in ctx.of_kind(*ROUTE_KINDS):
-        if route.group == GATEWAY_GROUP:
-            users += [
-                (route, path)
-                for name, ns, path in route_backends(route, ctx.namespace_of(route))
-                if name == doc.name and ns == namespace
-            ]
+    users = ctx.lint.cached("ingress backends by service", lambda: _users_by_service(ctx)).get(
+        (ctx.namespace_of(doc), doc.name), []
+    )
     if not users:
         return
     first = users[0][0]

@@ -94,9 +94,13 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     annotations = doc.annotations()
     issuer = any(isinstance(annotations.get(k), str) and annotations.get(k) for k in CERT_MANAGER_ANNOTATIONS)
     namespace = ctx.namespace_of(doc)
-    certificates = [c for c in ctx.of_kind("Certificate") if c.group == "cert-manager.io"]
-    tls_secrets = [s for s in ctx.of_kind("Secret") if s.api_version == "v1" and _is_tls_secret(s)]
-    guard = ctx.assume_complete or bool(certificates) or bool(tls_secrets)
+    certificates = ctx.lint.cached(
+        "cert-manager certificates", lambda: [c for c in ctx.of_kind("Certificate") if c.group == "cert-manager.io"]
+    )
+    has_tls_secrets = ctx.lint.cached(
+        "has TLS secrets", lambda: any(s.api_version == "v1" and _is_tls_secret(s) for s in ctx.of_kind("Secret"))
+    )
+    guard = ctx.assume_complete or bool(certificates) or has_tls_secrets
     for i, entry in enumerate(doc.sequence("spec", "tls")):
         if not isinstance(entry, Mapping):
             continue
