@@ -13,6 +13,7 @@ from kubelint_py import baseline
 from kubelint_py.cli import main
 from kubelint_py.model import Report, Source
 from tests.helpers import ROOT, lint_sources
+from tests.test_sarif import checker
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -156,6 +157,12 @@ def test_cli_write_then_apply(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     assert states == {"rollback-history-disabled": "new", "run-as-root-allowed": "unchanged"}
     unchanged = next(r for r in results if r["baselineState"] == "unchanged")
     assert unchanged["suppressions"][0]["kind"] == "external"
+    sarif_file = repo / "out.sarif"
+    args = ["--baseline", ".kubelint-baseline.json", "--format", "sarif", "--output", str(sarif_file)]
+    assert main(["lint", "deploy", *select, *args]) == 1
+    check = checker().check_file(str(sarif_file), repo_root=str(repo))
+    assert check.ok and not check.warnings, [str(p) for p in (*check.problems, *check.warnings)]
+    sarif_file.unlink()
 
     assert main(["lint", "deploy", *select, "--baseline", ".kubelint-baseline.json", "--format", "github"]) == 1
     annotations = capsys.readouterr().out.splitlines()
