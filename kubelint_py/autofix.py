@@ -365,7 +365,7 @@ def apply_edit(text: str, path: Path_, edit: Edit, kind: str, *, json_style: boo
     elif op is Op.SET:
         if found and not _is_null(node):
             if edit.only_missing:
-                raise FixError("the field is already set")
+                raise FixError("the field is set to a value this fix does not replace; fix it by hand")
             if not isinstance(node, ScalarNode):
                 raise FixError("the field holds a mapping or list; it is not overwritten")
             style = node.style if isinstance(value, str) and node.style else splice.style
