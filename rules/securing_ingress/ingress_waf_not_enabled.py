@@ -74,7 +74,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if has_annotation(doc, "modsecurity-snippet", prefix):
         return
     names = ctx.options.get("controllerConfigMaps", DEFAULT_CONFIGMAP_NAMES)
-    config = next((c for c in ctx.of_kind("ConfigMap") if c.api_version == "v1" and c.name in names), None)
+    config = next(
+        (c for name in names for c in ctx.lint.named_anywhere("ConfigMap", name) if c.api_version == "v1"), None
+    )
     global_modsec = parse_bool(config.value("data", "enable-modsecurity")) if config is not None else None
     global_crs = parse_bool(config.value("data", "enable-owasp-modsecurity-crs")) if config is not None else None
     modsec_value, modsec_path = annotation(doc, "enable-modsecurity", prefix)
