@@ -18,6 +18,10 @@ from kubelint_py.model import Source
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", "__pycache__", "node_modules", ".terraform"))
 IGNORE_FILE = ".kubelintignore"
+# Never read more than this from one file, whatever the configured size limit: a sparse or
+# huge file named `*.yaml` must not take the machine's memory (the loader's own, smaller
+# `limits.maxFileBytes` reports files between the two as input-too-large).
+READ_CEILING = 256 * 1024 * 1024
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -68,10 +72,17 @@ def _read(path: Path, display: str, is_target: bool) -> Source:
         return Source(display, None, is_target, "a FIFO (named pipe), not a regular file; not read")
     if not stat.S_ISREG(info.st_mode):
         return Source(display, None, is_target, "not a regular file; not read")
+    too_large = f"file is over {READ_CEILING // (1024 * 1024)} MiB, far beyond any manifest; not read"
+    if info.st_size > READ_CEILING:
+        return Source(display, None, is_target, too_large)
     try:
-        return Source(display, path.read_bytes(), is_target)
+        with path.open("rb") as handle:
+            raw = handle.read(READ_CEILING + 1)  # the file may have grown since stat()
     except OSError as exc:
         return Source(display, None, is_target, _os_reason(exc))
+    if len(raw) > READ_CEILING:
+        return Source(display, None, is_target, too_large)
+    return Source(display, raw, is_target)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -81,41 +92,63 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _walk(root: Path, cwd: Path, ignore: Ignore, is_target: bool) -> Iterator[Source]:
-    seen: set[str] = set()
+    """Files under `root` in sorted order, depth first. Iterative, so a hostile tree nested
+    thousands of directories deep cannot exhaust the stack."""
+    seen: set[str] = set()  # real paths of the directories entered
+    branch: list[tuple[str, Iterator[os.DirEntry[str]]]] = []  # the directories being listed
+    on_branch: set[str] = set()
 
-    def visit(directory: Path) -> Iterator[Source]:
-        try:
-            real = os.path.realpath(directory)
-        except OSError:
-            real = str(directory)
+    def enter(directory: Path, real: str) -> Source | None:
         if real in seen:
-            yield Source(
-                display_path(directory, cwd), None, is_target, "symbolic link loop (directory already visited)"
-            )
-            return
+            if real in on_branch:
+                reason = "symbolic link loop (links back to a directory above it); not followed"
+                return Source(display_path(directory, cwd), None, is_target, reason)
+            return None  # another name for a directory already linted
         seen.add(real)
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            yield Source(display_path(directory, cwd), None, is_target, f"directory cannot be read: {_os_reason(exc)}")
-            return
-        for entry in entries:
-            path = Path(entry.path)
-            rel = display_path(path, cwd)
-            try:
-                is_dir = entry.is_dir()  # follows links
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if entry.name in SKIP_DIRS or ignore.matches(rel, True):
-                    continue
-                yield from visit(path)
-                continue
-            if not entry.name.endswith(MANIFEST_SUFFIXES) or ignore.matches(rel):
-                continue
-            yield _read(path, rel, is_target)
+            reason = f"directory cannot be read: {_os_reason(exc)}"
+            return Source(display_path(directory, cwd), None, is_target, reason)
+        branch.append((real, iter(entries)))
+        on_branch.add(real)
+        return None
 
-    yield from visit(root)
+    problem = enter(root, _real(root))
+    if problem is not None:
+        yield problem
+    while branch:
+        real, entries = branch[-1]
+        entry = next(entries, None)
+        if entry is None:
+            branch.pop()
+            on_branch.discard(real)
+            continue
+        path = Path(entry.path)
+        rel = display_path(path, cwd)
+        try:
+            is_dir = entry.is_dir()  # follows links
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if entry.name in SKIP_DIRS or ignore.matches(rel, True):
+                continue
+            # realpath costs a syscall per path component: only links need it
+            problem = enter(path, _real(path) if entry.is_symlink() else os.path.join(real, entry.name))  # noqa: PTH118
+            if problem is not None:
+                yield problem
+            continue
+        if not entry.name.endswith(MANIFEST_SUFFIXES) or ignore.matches(rel):
+            continue
+        yield _read(path, rel, is_target)
+
+
+def _real(path: Path) -> str:
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return str(path.absolute())
 
 
 def discover(

@@ -1,0 +1,128 @@
+"""Helpers of the hostile suite: run the CLI in-process or in a subprocess, checksum trees."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from kubelint_py.cli import cli
+from tests.helpers import ROOT
+
+PRIVILEGED_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+spec:
+  containers:
+    - name: shell
+      image: busybox:1.36
+      securityContext:
+        privileged: true
+"""
+PRIVILEGED_LINE = 10  # line of `privileged: true` in PRIVILEGED_POD
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def pod(name: str) -> str:
+    return PRIVILEGED_POD.format(name=name)
+
+
+def tree_digest(root: Path) -> str:
+    """Names, types, modes and contents of everything under `root` (links not followed;
+    FIFOs and unreadable files by metadata only)."""
+    digest = hashlib.sha256()
+    pending = [root]  # iterative: hostile trees are deeper than the recursion limit
+    while pending:
+        directory = pending.pop()
+        for path in sorted(directory.iterdir(), reverse=True):
+            info = path.lstat()
+            digest.update(f"{path.relative_to(root).as_posix()}\0{info.st_mode}\0{info.st_size}\0".encode())
+            if stat.S_ISLNK(info.st_mode):
+                digest.update(str(path.readlink()).encode())
+            elif stat.S_ISDIR(info.st_mode) and os.access(path, os.R_OK | os.X_OK):
+                pending.append(path)
+            elif stat.S_ISREG(info.st_mode) and info.st_size > 64 * 1024 * 1024:
+                digest.update(str(info.st_mtime_ns).encode())  # sparse giants: not read
+            elif stat.S_ISREG(info.st_mode) and os.access(path, os.R_OK):
+                with path.open("rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def unchanged(root: Path) -> Iterator[None]:
+    """The linter never modifies what it reads."""
+    before = tree_digest(root)
+    yield
+    assert tree_digest(root) == before, f"the linter modified {root}"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def report(self) -> dict[str, Any]:
+        data = json.loads(self.out)
+        assert isinstance(data, dict)
+        return data
+
+    def findings(self) -> list[tuple[str, int, str]]:
+        return [(f["file"], f["line"], f["ruleId"]) for f in self.report()["findings"]]
+
+
+def lint_in_process(args: Sequence[str], cwd: Path, stdin: str | None = None) -> Run:
+    """`kubelint lint ARGS` with click's runner, from `cwd`, the tree checked unchanged."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with unchanged(cwd):
+            result = CliRunner().invoke(cli, ["lint", *args], input=stdin, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KUBELINT", "PYTHON"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env["NO_COLOR"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def lint_subprocess(
+    args: Sequence[str], cwd: Path, *, timeout: float = 120, env: Mapping[str, str] | None = None
+) -> Run:
+    """`python -m kubelint_py lint ARGS` in a real process, the tree checked unchanged."""
+    with unchanged(cwd):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kubelint_py", "lint", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env=dict(env or child_env()),
+            timeout=timeout,
+            check=False,
+        )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def no_traceback(text: str) -> bool:
+    """No traceback and no Python exception name (`RecursionError: ...`) in `text`."""
+    return "Traceback" not in text and re.search(r"\b[A-Z][A-Za-z]*(?:Error|Exception|Interrupt)\b", text) is None
