@@ -4,6 +4,7 @@ the exit code. `main(argv) -> int` so it can be tested without SystemExit."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -43,13 +44,32 @@ def _color_default(ctx_color: bool | None) -> bool:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary file in the same directory and a rename,
-    so a reader never sees half a report and a failure leaves nothing behind."""
+    so a reader never sees half a report and a failure leaves nothing behind. A device or
+    FIFO (`/dev/stdout`, `/dev/full`) is written in place and a symbolic link is followed:
+    renaming over them would replace the device or the link with a regular file."""
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:
+            raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path()
     try:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
     try:
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600 files; a report is as readable as any file
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(handle, 0o666 & ~umask)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         Path(tmp_name).replace(path)
@@ -645,6 +665,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_CLEAN
+    except OSError as exc:  # the report could not be written: stdout on a full disk, a closed descriptor
+        if debug:
+            raise
+        _silence_stdout()
+        where = f"{exc.filename}: " if exc.filename else "cannot write the report: "
+        click.echo(f"kubelint: error: {where}{(exc.strerror or str(exc)).lower()}", err=True)
+        return EXIT_ERROR
     except Exception as exc:
         if debug:
             raise
