@@ -150,6 +150,13 @@ _LINT_OPTIONS = (
     click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding."),
     click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate."),
     click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(0, 64),
+        default=0,
+        help="Processes for rule checking on large inputs (1,000+ documents per process); 0 = one per core.",
+    ),
+    click.option(
         "--baseline",
         "baseline_path",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -227,6 +234,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     debug = options["debug"]
     baseline_path = options["baseline_path"]
     write_baseline_path = options["write_baseline_path"]
+    jobs = options["jobs"] or min(os.cpu_count() or 1, 8)
     from kubelint_py.config import ConfigError, load_config
     from kubelint_py.discovery import DiscoveryError
     from kubelint_py.model import Severity, exit_code
@@ -268,6 +276,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
             custom_rules=rule_paths,
             target_version=target_version,
             settings={"targetProvider": target_provider} if target_provider else {},
+            jobs=jobs,
             cwd=cwd,
         )
         try:

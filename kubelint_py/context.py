@@ -43,6 +43,17 @@ class LintContext:
         self._by_kind_name: dict[tuple[str, str], list[Document]] | None = None
         self._memo: dict[Hashable, object] = {}
 
+    def warm_up(self) -> None:
+        """Build the shared indexes now, so processes forked afterwards inherit them."""
+        self._kind_index()
+        self._template_index()
+        self.named("", None, "")
+        self.named_anywhere("", "")
+        for template in self.workloads()[:1]:
+            self.services_selecting(template)
+        for doc in self.of_kind("Deployment")[:1]:
+            self.hpas_for(doc)
+
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """A run-wide derived index, built once on first use (e.g. the TLS Secrets of the
         input). Rules use it instead of rescanning every object for every object."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,11 +35,16 @@ class ActiveRule:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Below this many target documents per process, forking costs more than it saves.
+MIN_DOCUMENTS_PER_JOB = 1000
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EngineOptions:
     assume_complete: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
     raise_errors: bool = False
+    jobs: int = 1
 
 
 class Dispatch:
@@ -219,21 +225,13 @@ class Engine:
                 problem.helm_source,
                 identity=f"#{problem.doc_index}/{problem.detail}",
             )
-        dispatch = Dispatch(self.rules)
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
-        for doc in lint.documents:
-            if not doc.is_target:
-                continue
-            for active in dispatch.rules_for(doc):
-                check = active.rule.check
-                assert check is not None
-                try:
-                    for violation in check(doc, contexts[active.rule.id]):
-                        self._emit(self._finding_for(active, doc, violation), doc)
-                except Exception as exc:
-                    if self.options.raise_errors:
-                        raise
-                    self._internal_error(active, doc, exc)
+        targets = [doc for doc in lint.documents if doc.is_target]
+        jobs = min(self.options.jobs, len(targets) // MIN_DOCUMENTS_PER_JOB or 1)
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self._run_forked(lint, targets, contexts, jobs)
+        else:
+            self._run_documents(targets, contexts)
         for active in self.rules:
             run_check = active.rule.check_run
             if run_check is None:
@@ -248,6 +246,41 @@ class Engine:
                 self._internal_error(active, None, exc)
         self._report_unused(lint, {a.rule.id for a in self.rules} | set(self.loader_rules))
         return finalize(self.findings)
+
+    def _run_documents(self, documents: Sequence[Document], contexts: Mapping[str, RuleContext]) -> None:
+        dispatch = Dispatch(self.rules)
+        for doc in documents:
+            for active in dispatch.rules_for(doc):
+                check = active.rule.check
+                assert check is not None
+                try:
+                    for violation in check(doc, contexts[active.rule.id]):
+                        self._emit(self._finding_for(active, doc, violation), doc)
+                except Exception as exc:
+                    if self.options.raise_errors:
+                        raise
+                    self._internal_error(active, doc, exc)
+
+    def _run_forked(
+        self, lint: LintContext, targets: Sequence[Document], contexts: Mapping[str, RuleContext], jobs: int
+    ) -> None:
+        """Per-document rules over `jobs` processes forked after the lint context is built.
+
+        Children inherit every document and index copy-on-write, so nothing is pickled on the
+        way in; each returns its findings and the suppressions it used. Object ids are the same
+        in parent and children, so the used-suppression sets merge as they are. Output does
+        not depend on `jobs`: findings are sorted and de-duplicated in finalize().
+        """
+        lint.warm_up()
+        slices = [targets[number::jobs] for number in range(jobs)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs - 1, initializer=_fork_init, initargs=(self, contexts, slices)) as pool:
+            pending = pool.map_async(_fork_run, range(1, jobs))
+            self._run_documents(slices[0], contexts)
+            for findings, annotations, directives in pending.get():
+                self.findings.extend(findings)
+                self.suppressor.used_annotations.update(annotations)
+                self.suppressor.used_directives.update(directives)
 
     def _report_unused(self, lint: LintContext, enabled: set[str]) -> None:
         if "unused-suppression" not in self.loader_rules:
@@ -293,6 +326,25 @@ class Engine:
                     message,
                     identity=f"#{doc.index}/{','.join(sorted(directive.rule_ids))}/{directive.reason}",
                 )
+
+
+_FORK_STATE: tuple[Engine, Mapping[str, RuleContext], list[list[Document]]] | None = None
+
+
+def _fork_init(engine: Engine, contexts: Mapping[str, RuleContext], slices: list[list[Document]]) -> None:
+    """Runs in a forked child: the arguments were inherited, not pickled."""
+    global _FORK_STATE
+    _FORK_STATE = (engine, contexts, slices)
+
+
+def _fork_run(number: int) -> tuple[list[Finding], set[tuple[int, str]], set[tuple[str, int]]]:
+    assert _FORK_STATE is not None
+    engine, contexts, slices = _FORK_STATE
+    engine.findings = []
+    engine.suppressor.used_annotations = set()
+    engine.suppressor.used_directives = set()
+    engine._run_documents(slices[number], contexts)
+    return engine.findings, engine.suppressor.used_annotations, engine.suppressor.used_directives
 
 
 def finalize(findings: Iterable[Finding]) -> list[Finding]:

@@ -39,6 +39,7 @@ class LintRequest:
     custom_rules: Sequence[str] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
     target_version: str | None = None
+    jobs: int = 1
     cwd: Path = field(default_factory=Path.cwd)
     chart_root: Path | None = None  # --chart-root: the chart (or kustomization) rendered output came from
 
@@ -141,6 +142,7 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
             assume_complete=request.assume_complete or config.assume_complete,
             settings=settings,
             raise_errors=request.raise_errors,
+            jobs=request.jobs,
         ),
         known_ids=frozenset(registry.rules),
     )
