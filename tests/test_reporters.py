@@ -409,7 +409,7 @@ def test_text_effective_severity_is_shown() -> None:
 def test_json_shape_and_summary() -> None:
     data = json_report(sample_report(), options())
     assert list(data) == ["schemaVersion", "tool", "summary", "findings", "suppressed", "errors"]
-    assert data["schemaVersion"] == "1.0"
+    assert data["schemaVersion"] == "1.1"
     assert data["tool"] == {"name": "kubelint", "version": "0.1.0"}
     assert data["summary"] == {
         "filesScanned": 2,

@@ -22,7 +22,7 @@ from kubelint_py.reporters import (
     suppression_kind,
 )
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: baselineState, summary.baselined, summary.baselineFixed
 
 
 def _finding_record(finding: Finding, metas: Mapping[str, RuleMeta], options: ReportOptions) -> dict[str, object]:
