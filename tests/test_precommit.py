@@ -49,8 +49,7 @@ def test_hook_fails_on_bad_manifest_and_passes_on_good_one(tmp_path_factory: pyt
     good = tmp_path_factory.mktemp("good-repo")
     # a manifest no rule objects to (rule fixtures are minimal, so they trip other rules)
     (good / "settings.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n"
-        "data:\n  LOG_LEVEL: info\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  LOG_LEVEL: info\n"
     )
     (good / "ci.yml").write_text("on: [push]\njobs: {build: {runs-on: ubuntu-latest}}\n")
     _git(good, "init", "-q")
