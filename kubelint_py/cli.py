@@ -666,6 +666,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("kubelint: interrupted", err=True)
         return EXIT_INTERRUPTED
     except click.ClickException as exc:
+        exc.message = _relative_to_cwd(exc.message)  # type: ignore[misc]
         exc.show()
         return exc.exit_code if exc.exit_code != 1 else EXIT_ERROR
     except KeyboardInterrupt:
@@ -684,9 +685,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"kubelint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        # not str(exc): it may quote the input's values, and is a Python repr for KeyError
+        click.echo(
+            f"kubelint: internal error ({type(exc).__name__}): this is a bug in kubelint; "
+            "run again with --debug and report the traceback",
+            err=True,
+        )
         return EXIT_ERROR
     return EXIT_CLEAN
+
+
+def _relative_to_cwd(message: str) -> str:
+    """Paths under the current directory as the user would type them: a message shows no
+    absolute path of this machine that the user did not give."""
+    try:
+        prefix = f"{Path.cwd()}{os.sep}"
+    except OSError:
+        return message
+    return message.replace(prefix, "")
 
 
 def _silence_stdout() -> None:

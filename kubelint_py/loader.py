@@ -127,7 +127,8 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
                     display,
                     Span(dup.second, Pos(dup.second.line, dup.second.column + len(dup.key))),
                     "yaml-duplicate-key",
-                    f"key {dup.key!r} is defined twice (first at line {dup.first.line}); kubectl rejects the document",
+                    f"key {_shown(dup.key)} is defined twice (first at line {dup.first.line}); kubectl rejects "
+                    "the document: delete one of them",
                     chunk.helm_source,
                     (
                         Location(
@@ -142,6 +143,12 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
             )
         _add_documents(display, chunk, parsed, index, is_target, result)
         index += 1
+
+
+def _shown(key: str) -> str:
+    """A key as a message shows it: quoted, on one line, at most 60 characters."""
+    one_line = key.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace('"', '\\"')
+    return f'"{one_line[:57]}..."' if len(one_line) > 60 else f'"{one_line}"'
 
 
 def _point(pos: Pos) -> Span:

@@ -193,22 +193,78 @@ def _mark(mark: Any, line_offset: int) -> tuple[int, int]:
 def _syntax_error(exc: YAMLError, line_offset: int, text: str = "") -> YamlSyntaxError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context_mark", None)
+    message = _message(exc, _char_at(text, mark))
     if mark is not None and context is not None and text:
         # "unexpected end of stream" lands after the document: the opening is more useful
         lines = text.rstrip().split("\n")
         if mark.line > len(lines) - 1:
             mark = context
         if mark.line > len(lines) - 1:  # both at the end: blame the last line with content
-            return YamlSyntaxError(_message(exc), Pos(len(lines) + line_offset, len(lines[-1])))
+            return YamlSyntaxError(message, Pos(len(lines) + line_offset, max(len(lines[-1]), 1)))
     pos = Pos(*_mark(mark, line_offset)) if mark is not None else Pos(1 + line_offset, 1)
-    return YamlSyntaxError(_message(exc), pos)
+    return YamlSyntaxError(message, pos)
 
 
-def _message(exc: YAMLError) -> str:
-    if isinstance(exc, MarkedYAMLError):
-        parts = [p for p in (exc.context, exc.problem) if p]
-        return ": ".join(parts) if parts else "invalid YAML"
-    return str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+def _char_at(text: str, mark: Any) -> str | None:
+    if mark is None or not text:
+        return None
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return str(lines[mark.line][mark.column])
+    return None
+
+
+# libyaml's wording -> what is wrong in plain words and what to do, first match wins.
+# Keys are (context, problem) fragments; "" matches anything.
+_PLAIN_MESSAGES: tuple[tuple[str, str, str], ...] = (
+    ("", "mapping values are not allowed", "a `: ` is not allowed here: quote the value, or fix the indentation"),
+    (
+        "simple key",
+        "could not find expected ':'",
+        "this line is not `key: value`: a `:` is missing, or the indentation is off",
+    ),
+    (
+        "block mapping",
+        "did not find expected key",
+        "this line is not indented like the keys around it: align it with them",
+    ),
+    (
+        "block collection",
+        "did not find expected '-'",
+        "this line is not indented like the items of its list: align it with them",
+    ),
+    ("flow sequence", "", "an inline list `[...]` is not closed: add the missing `,` or `]`, or quote the text"),
+    ("flow mapping", "", "an inline mapping `{...}` is not closed: add the missing `,` or `}`, or quote the text"),
+    ("quoted scalar", "end of stream", "a quoted string is never closed: add the closing quote"),
+    ("quoted scalar", "", "a quoted string has an invalid escape or line: check its quotes and backslashes"),
+    ("block scalar", "", "text follows `|` or `>` on the same line: put the text on the next lines, indented"),
+    ("plain scalar", "':'", "an unquoted value contains `: `: quote the value"),
+    ("directive", "", "a line starting with `%` is a YAML directive: quote the value or remove the line"),
+    ("tag", "", "a `!` starts a YAML tag here: quote the value"),
+    ("alias", "", "a `*` starts a YAML alias here: quote the value"),
+    ("anchor", "", "a `&` starts a YAML anchor here: quote the value"),
+    ("", "undefined alias", "an alias `*name` refers to no anchor `&name` defined before it in this document"),
+    ("", "duplicate anchor", "the same anchor `&name` is defined twice in this document: rename one"),
+    ("", "expected <document start>", "unexpected text after the document's end: fix the indentation, or add `---`"),
+    ("", "expected node content", "a value is missing here: add it, or quote the text"),
+    ("", "control characters are not allowed", "a control character is not allowed in YAML: remove it"),
+)
+
+
+def _message(exc: YAMLError, char: str | None = None) -> str:
+    if not isinstance(exc, MarkedYAMLError):
+        return "invalid YAML"
+    context, problem = exc.context or "", exc.problem or ""
+    if "cannot start any token" in problem:
+        if char == "\t":
+            return "a tab is not allowed for indentation: indent with spaces"
+        shown = f"`{char}`" if char is not None and char.isprintable() and char not in "` " else "this character"
+        return f"a value cannot start with {shown} here: quote the value"
+    for in_context, in_problem, plain in _PLAIN_MESSAGES:
+        if in_context in context and in_problem in problem:
+            return plain
+    parts = [p for p in (context, problem) if p]
+    return "invalid YAML: " + ": ".join(parts) if parts else "invalid YAML"
 
 
 def _nesting_is_plausible(text: str, limits: Limits) -> bool:
@@ -386,8 +442,11 @@ class _Walker:
                 # keys stay text: JSON (and so the API server) only has string keys
                 key: object = key_node.value
                 self.nodes += 1
-            else:
-                key = str(walk(key_node, inner)[0])
+            else:  # go-yaml (kubectl) refuses these too: "invalid map key"
+                raise YamlSyntaxError(
+                    "a key must be a single value, not a list or mapping: kubectl rejects the document",
+                    Pos(*_mark(key_node.start_mark, self.offset)),
+                )
             if type(value_node) is ScalarNode:
                 self.nodes += 1
                 value: object = scalar(value_node)
