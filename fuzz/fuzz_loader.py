@@ -1,0 +1,64 @@
+"""Coverage-guided fuzzing of the loader (bytes -> documents and problems) with atheris.
+
+    .venv/bin/python fuzz/fuzz_loader.py -max_total_time=60 [-dict=fuzz/yaml.dict] [corpus-dir]
+
+The target fails on any exception escaping `load_source`, and on broken invariants: every
+problem is a known input rule on a line of the file with a plain message, every document's
+span lies inside the file, and no YAML tag constructs an object.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+with atheris.instrument_imports(include=["kubelint_py", "ruamel"]):
+    from kubelint_py.loader import LoadOptions, LoadResult, load_source
+    from kubelint_py.model import Source
+    from kubelint_py.yamlio import Limits
+
+# Small limits so the fuzzer reaches them; the defaults are the same code with bigger numbers.
+OPTIONS = LoadOptions(
+    max_file_bytes=64 * 1024, max_documents=50, max_alias_nodes=20_000, limits=Limits(max_depth=40, max_nodes=20_000)
+)
+CODES = frozenset(("yaml-syntax", "yaml-duplicate-key", "input-too-large", "input-unreadable"))
+PLAIN = (str, int, float, bool, type(None), dict, list)
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    if depth > 60 or not isinstance(value, PLAIN):
+        return depth <= 60 and isinstance(value, PLAIN)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value[:50])
+    return True
+
+
+def check(data: bytes) -> None:
+    result = LoadResult()
+    load_source(Source("fuzz.yaml", data), OPTIONS, result)
+    lines = data.count(b"\n") + data.count(b"\r") + 2
+    for problem in result.problems:
+        assert problem.code in CODES, problem
+        assert 1 <= problem.span.start.line <= lines, (problem, lines)
+        assert problem.span.start.column >= 1, problem
+        assert problem.message and "0x" not in problem.message and "Traceback" not in problem.message, problem
+    for doc in result.documents:
+        assert 1 <= doc.span.start.line <= doc.span.end.line <= lines, (doc.span, lines)
+        assert _plain(doc.data), "a tag constructed an object"
+
+
+def TestOneInput(data: bytes) -> None:  # atheris calls it by this name
+    check(data)
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
