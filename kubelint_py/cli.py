@@ -4,6 +4,7 @@ the exit code. `main(argv) -> int` so it can be tested without SystemExit."""
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -656,6 +657,31 @@ def init_command(path: Path, force: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising SystemExit."""
+    previous = _quiet_sigint_in_forked_children()
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _quiet_sigint_in_forked_children() -> Any:
+    """Ctrl-C reaches every process of the terminal's group: processes forked for --jobs
+    leave quietly (no traceback each) and this process reports the interruption once."""
+    main_pid = os.getpid()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if os.getpid() != main_pid:
+            os._exit(EXIT_INTERRUPTED)
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread (kubelint embedded in a program): leave signals alone
+        return None
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
