@@ -238,3 +238,29 @@ def test_output_into_a_read_only_directory(tmp_path: Path) -> None:
     finally:
         out_dir.chmod(0o755)
     assert run.code == 2 and "permission denied" in run.err and list(out_dir.iterdir()) == []
+
+
+def test_concurrent_runs_writing_one_report_leave_one_whole_report(tmp_path: Path) -> None:
+    """kubelint keeps no cache; the one shared file concurrent runs can touch is --output,
+    and its atomic replacement leaves one complete report and no temporary files."""
+    big_tree(tmp_path, 20)
+    out_dir = tmp_path.parent / f"{tmp_path.name}-out"
+    out_dir.mkdir()
+    report = out_dir / "report.json"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kubelint_py", "lint", ".", "--format", "json", "--output", str(report)],
+            cwd=tmp_path,
+            env=child_env(),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1 and err == "", err
+    import json
+
+    assert json.loads(report.read_text())["summary"]["objectsScanned"] == 400
+    assert [p.name for p in out_dir.iterdir()] == ["report.json"]
