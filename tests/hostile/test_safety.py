@@ -235,4 +235,4 @@ def test_a_custom_rule_regex_cannot_hang_the_run(tmp_path: Path) -> None:
         )
     )
     (tmp_path / ".kubelint.yaml").write_text("customRules: [policy]\n")
-    lint_subprocess(["."], tmp_path, timeout=10)
+    lint_subprocess(["."], tmp_path, timeout=5)
