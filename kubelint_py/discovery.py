@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -31,9 +32,21 @@ class DiscoveryError(Exception):
 
 def display_path(path: Path, cwd: Path) -> str:
     try:
-        return path.absolute().relative_to(cwd).as_posix()
+        shown = path.absolute().relative_to(cwd).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable_name(shown)
+
+
+# control characters (a newline would forge report lines) and the surrogate escapes Python
+# uses for bytes that are not UTF-8 (no report can encode them)
+_UNSHOWABLE_RE = re.compile("[\x00-\x1f\x7f\udc80-\udcff]")
+
+
+def printable_name(name: str) -> str:
+    """A file name as reports show it, on one line and encodable: such bytes as %XX (not
+    with a backslash, which reports turn into a path separator)."""
+    return _UNSHOWABLE_RE.sub(lambda match: f"%{ord(match.group()) & 0xFF:02X}", name)
 
 
 class Ignore:

@@ -49,9 +49,9 @@ def tree_digest(root: Path) -> str:
         directory = pending.pop()
         for path in sorted(directory.iterdir(), reverse=True):
             info = path.lstat()
-            digest.update(f"{path.relative_to(root).as_posix()}\0{info.st_mode}\0{info.st_size}\0".encode())
+            digest.update(os.fsencode(path.relative_to(root)) + f"\0{info.st_mode}\0{info.st_size}\0".encode())
             if stat.S_ISLNK(info.st_mode):
-                digest.update(str(path.readlink()).encode())
+                digest.update(os.fsencode(path.readlink()))
             elif stat.S_ISDIR(info.st_mode) and os.access(path, os.R_OK | os.X_OK):
                 pending.append(path)
             elif stat.S_ISREG(info.st_mode) and info.st_size > 64 * 1024 * 1024:

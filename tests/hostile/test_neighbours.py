@@ -158,3 +158,21 @@ def test_undecodable_files_are_in_errors(tmp_path: Path) -> None:
     (tmp_path / "binary.yaml").write_bytes(b"\x00\x01\x02" * 10)
     run = lint_in_process(["binary.yaml", "--format", "json"], tmp_path)
     assert [e["file"] for e in run.report()["errors"]] == ["binary.yaml"]
+
+
+def test_file_names_that_are_not_utf8_or_hold_newlines(tmp_path: Path) -> None:
+    """A name with bytes that are not UTF-8 crashed every report (the fingerprint could not
+    encode it); a newline in a name forged lines of the text report. Both are shown as %XX."""
+    root = os.fsencode(tmp_path)
+    (Path(os.fsdecode(root + b"/bad-\xff-name.yaml"))).write_text(pod("latin"))
+    (tmp_path / "new\nline.yaml").write_text(pod("newline"))
+    (tmp_path / "good.yaml").write_text(pod("good"))
+    for fmt in ("json", "sarif", "github", "text"):
+        run = lint_in_process([".", "--format", fmt], tmp_path)
+        assert run.code == 1 and no_traceback(run.err), (fmt, run.err)
+    run = lint_in_process([".", "--format", "json", "--select", "privileged-container"], tmp_path)
+    assert {f for f, _, _ in run.findings()} == {"bad-%FF-name.yaml", "new%0Aline.yaml", "good.yaml"}
+    text = lint_in_process([".", "--select", "privileged-container", "--quiet"], tmp_path)
+    assert len(text.out.splitlines()) == 3 and all(
+        ": error privileged-container " in line for line in text.out.splitlines()
+    )
