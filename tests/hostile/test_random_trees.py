@@ -111,3 +111,30 @@ def test_cli_on_random_trees(entries: list[tuple[str, str, bytes]]) -> None:
             assert finding["ruleId"] != "internal-error", finding
         for error in report["errors"]:
             assert error["file"] and error["message"], error
+
+
+PLAIN = (str, int, float, bool, type(None))
+
+
+def _is_plain(value: object, depth: int = 0) -> bool:
+    if isinstance(value, dict):
+        return depth < 300 and all(isinstance(k, str) and _is_plain(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return depth < 300 and all(_is_plain(v, depth + 1) for v in value)
+    return isinstance(value, PLAIN)
+
+
+@given(st.lists(manifest(), min_size=1, max_size=6).map("---\n".join))
+def test_loader_on_tagged_aliased_manifests(text: str) -> None:
+    """Loader level, so many more examples: tags, anchors, aliases and merge keys in every
+    position never raise, never construct an object, and positions stay inside the file."""
+    from kubelint_py.loader import LoadOptions, LoadResult, load_text
+
+    result = LoadResult()
+    load_text("m.yaml", text, True, LoadOptions(), result)
+    lines = text.count("\n") + 1
+    for doc in result.documents:
+        assert _is_plain(doc.data)
+        assert 1 <= doc.span.start.line <= doc.span.end.line <= lines
+    for problem in result.problems:
+        assert 1 <= problem.span.start.line <= lines and problem.span.start.column >= 1, problem
