@@ -119,7 +119,7 @@ def big_tree(root: Path, files: int) -> None:
 def test_sigint_exits_130_without_a_traceback(tmp_path: Path, target: str) -> None:
     """`kill -INT pid`, and Ctrl-C, which signals the whole process group, including the
     processes forked to check rules in parallel: one line, exit 130, no process left."""
-    big_tree(tmp_path, 400)  # several seconds of work, thousands of documents
+    big_tree(tmp_path, 1500)  # 30,000 documents: far more than the seconds before the signal
     proc = subprocess.Popen(
         [sys.executable, "-m", "kubelint_py", "lint", ".", "--format", "json"],
         cwd=tmp_path,
