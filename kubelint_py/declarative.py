@@ -71,16 +71,76 @@ def _walk_pointer(node: object, steps: list[str], prefix: FieldPath) -> Iterator
         yield from _walk_pointer(node[int(head)], rest, (*prefix, int(head)))
 
 
-def build_declarative(spec: Mapping[str, Any], source: str) -> Rule:
-    """Turn a validated rule spec (rule.schema.json) into a Rule."""
+def _remote_refs(node: object) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str) and not value.startswith("#"):
+                yield value
+            else:
+                yield from _remote_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _remote_refs(item)
+
+
+def _safe_pattern_validator(base: Any) -> Any:
+    """`pattern` and `patternProperties` of a rule from the scanned repository run through
+    the `regex` module with a time limit: Python's `re` cannot be interrupted, so a
+    catastrophic pattern paired with matching data would hang the linter."""
+    import regex
+    from jsonschema import validators
+    from jsonschema.exceptions import ValidationError
+
+    def search(pattern: str, text: str) -> bool | None:
+        try:
+            return regex.search(pattern, text, timeout=REGEX_SECONDS) is not None
+        except TimeoutError:
+            return None
+
+    def pattern_keyword(validator: Any, pattern: str, instance: object, schema: object) -> Iterator[Any]:
+        if isinstance(instance, str):
+            found = search(pattern, instance)
+            if found is None:
+                yield ValidationError(f"pattern {pattern!r} took longer than {REGEX_SECONDS} s; not matched")
+            elif not found:
+                yield ValidationError(f"does not match {pattern!r}")
+
+    def pattern_properties(validator: Any, patterns: Mapping[str, Any], instance: object, schema: object) -> Any:
+        if not isinstance(instance, Mapping):
+            return
+        for pattern, subschema in patterns.items():
+            for key, value in instance.items():
+                if isinstance(key, str) and search(pattern, key):
+                    yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+    return validators.extend(base, {"pattern": pattern_keyword, "patternProperties": pattern_properties})
+
+
+REGEX_SECONDS = 0.5
+
+
+def build_declarative(spec: Mapping[str, Any], source: str, *, trusted: bool = True) -> Rule:
+    """Turn a validated rule spec (rule.schema.json) into a Rule.
+
+    Rules from the scanned repository (`trusted=False`) are data only: no remote `$ref` is
+    ever fetched (the rule is refused), and their regular expressions run with a time limit.
+    """
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError, best_match
+    from referencing import Registry
 
+    remote = next(_remote_refs(spec["schema"]), None)
+    if remote is not None:
+        raise RuleSpecError(
+            f"{source}: rule {spec.get('id')}: $ref {remote!r} points outside the rule; kubelint never fetches "
+            "schemas (it runs offline): inline the schema or use a local #/$defs reference"
+        )
     try:
         Draft202012Validator.check_schema(spec["schema"])
     except SchemaError as exc:
         raise RuleSpecError(f"{source}: rule {spec.get('id')}: invalid schema: {exc.message}") from None
-    validator = Draft202012Validator(spec["schema"])
+    validator_class = Draft202012Validator if trusted else _safe_pattern_validator(Draft202012Validator)
+    validator = validator_class(spec["schema"], registry=Registry())
     target = str(spec["target"])
     message = str(spec["message"])
     scope = spec.get("scope", {})

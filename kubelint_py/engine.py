@@ -91,6 +91,16 @@ class Dispatch:
         return unique
 
 
+MAX_MESSAGE = 600
+
+
+def _bounded(message: str) -> str:
+    """Messages quote values; a 100 KB value must not make a 100 KB annotation."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return message[: MAX_MESSAGE - 40] + f"… ({len(message):,} characters, cut)"
+
+
 def logical_path(doc: Document, path: FieldPath) -> str:
     """`spec.template.spec.containers[name=app].image`: list items keyed by name when they have one."""
     parts: list[str] = []
@@ -141,7 +151,7 @@ class Engine:
             rule_id=active.rule.id,
             severity=active.severity,
             document=active.rule.meta.document,
-            message=f"{doc.display()}: {violation.message}",
+            message=_bounded(f"{doc.display()}: {violation.message}"),
             file=doc.file,
             span=span,
             object=doc.ref if doc.kind else None,
@@ -209,7 +219,9 @@ class Engine:
             "internal-error",
             file,
             span,
-            f"rule {active.rule.id} failed{where}: {type(exc).__name__}: {exc}; other rules still ran",
+            # never str(exc): it can quote the document's values (a Secret) or be a Python repr
+            f"rule {active.rule.id} failed{where} ({type(exc).__name__}); other rules still ran "
+            "(run with --debug for the traceback, and please report it)",
             doc=doc,
             identity=f"#{doc.index if doc is not None else ''}/{active.rule.id}",
         )

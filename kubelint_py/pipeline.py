@@ -125,8 +125,12 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
     targets, context_sources = collect_sources(request, config)
     options = _load_options(config)
     result = LoadResult()
-    for source in (*targets, *context_sources):
+    for source in targets:
         load_source(source, options, result)
+    context_result = LoadResult()  # context sources answer lookups; their problems are not ours to report
+    for source in context_sources:
+        load_source(source, options, context_result)
+    result.documents.extend(context_result.documents)
     namespace = request.namespace or config.namespace or "default"
     lint = LintContext(result.documents, default_namespace=namespace)
     loader_ids = {r.id for r in registry.rules.values() if r.check is None and r.check_run is None}
@@ -167,6 +171,12 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
     )
     errors = list(registry.errors)
     errors += [ToolError(s.display, s.error) for s in targets if s.error is not None]
+    unreadable = {s.display for s in targets if s.error is not None}
+    errors += [  # decoded but not text (binary, invalid UTF-8): an error as well as a finding
+        ToolError(p.file, p.message)
+        for p in result.problems
+        if p.code == "input-unreadable" and p.file not in unreadable
+    ]
     target_files = tuple(sorted({s.display for s in targets if s.raw is not None}))
     stats = {
         "files": len(target_files),

@@ -69,7 +69,7 @@ def validate_rule(rule: Rule, source: str, validator: Any | None = None) -> None
         raise RuleSpecError(f"{source}: rule {rule.id}: unknown guidance document {rule.meta.document!r}")
 
 
-def load_yaml_rules(text: str, source: str) -> list[Rule]:
+def load_yaml_rules(text: str, source: str, *, trusted: bool = True) -> list[Rule]:
     from kubelint_py.streams import split_documents
     from kubelint_py.yamlio import LimitExceeded, YamlSyntaxError, parse_document
 
@@ -89,7 +89,7 @@ def load_yaml_rules(text: str, source: str) -> list[Rule]:
             raise RuleSpecError(
                 f"{source}: rule {parsed.data['id']}: a declarative rule needs target, message and schema"
             )
-        found.append(build_declarative(parsed.data, source))
+        found.append(build_declarative(parsed.data, source, trusted=trusted))
     return found
 
 
@@ -135,7 +135,7 @@ def load_custom(registry: Registry, paths: Iterable[str]) -> None:
             except (OSError, UnicodeDecodeError) as exc:
                 raise RegistryError(f"{file}: cannot read custom rules ({exc})") from None
             try:
-                for found in load_yaml_rules(text, str(file)):
+                for found in load_yaml_rules(text, str(file), trusted=False):
                     registry.add(found, str(file))
             except RuleSpecError as exc:
                 raise RegistryError(str(exc)) from None

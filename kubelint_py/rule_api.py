@@ -153,6 +153,9 @@ def metadata_only(**meta: Any) -> Rule:
     return Rule(_meta(**meta))
 
 
+MAX_QUOTED = 120
+
+
 def quote(value: object) -> str:
     """A value as it would appear in a message: strings quoted, others as YAML would print them."""
     if isinstance(value, bool):
@@ -160,8 +163,11 @@ def quote(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
+        if len(value) > MAX_QUOTED:
+            return '"' + value[:MAX_QUOTED].replace('"', '\\"') + f'…" ({len(value):,} characters)'
         return '"' + value.replace('"', '\\"') + '"'
-    return str(value)
+    text = str(value)
+    return text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "…"
 
 
 __all__ = [

@@ -268,3 +268,10 @@ def _load_checker() -> Any:
     sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
     spec.loader.exec_module(module)
     return module
+
+
+def test_broken_context_files_are_not_reported(project: Path) -> None:
+    code, out, _ = run(["lint", "deploy/pod.yaml", "--context", "deploy", "--format", "json"])
+    report = json.loads(out)
+    assert code == 1
+    assert {f["file"] for f in report["findings"]} == {"deploy/pod.yaml"}  # not deploy/broken.yaml

@@ -74,11 +74,6 @@ def test_debug_lets_the_rule_exception_propagate(tmp_path: Path, monkeypatch: py
         lint_in_process(["pod.yaml", "--debug"], tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs engine.py (core): internal-error messages embed str(exception), which can quote the "
-    "document's values (a Secret's data) and is a Python repr for KeyError",
-)
 def test_internal_error_messages_do_not_echo_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     @rule(
         id="hostile/leaks",

@@ -149,11 +149,6 @@ def test_named_unreadable_paths_are_errors_too(tmp_path: Path) -> None:
     assert ("good.yaml", PRIVILEGED_LINE, "privileged-container") in run.findings()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs pipeline.py (core): files the loader cannot decode (binary, invalid UTF-8) give an "
-    "input-unreadable finding but no entry in the report's errors",
-)
 def test_undecodable_files_are_in_errors(tmp_path: Path) -> None:
     (tmp_path / "binary.yaml").write_bytes(b"\x00\x01\x02" * 10)
     run = lint_in_process(["binary.yaml", "--format", "json"], tmp_path)

@@ -169,13 +169,6 @@ def test_lint_works_with_sockets_disabled(tmp_path: Path) -> None:
     assert code == 1 and not marker.exists(), err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="needs declarative.py and pipeline.py (core): Draft202012Validator(schema) without registry= "
-    "lets jsonschema fetch a custom rule's remote $ref with urllib (a hostile repository's config "
-    "makes the linter open connections); pass registry=jsonschema_specifications.REGISTRY",
-)
 def test_a_custom_rule_remote_ref_is_never_fetched(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "policy").mkdir(parents=True)
@@ -204,12 +197,6 @@ def test_a_custom_rule_remote_ref_is_never_fetched(tmp_path: Path) -> None:
     assert not marker.exists(), marker.read_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=subprocess.TimeoutExpired,
-    reason="needs declarative.py (core): a custom rule's `pattern` is matched with Python's re, which has "
-    "no time limit, so a repository can pair a catastrophic regex with matching data and hang the run",
-)
 def test_a_custom_rule_regex_cannot_hang_the_run(tmp_path: Path) -> None:
     (tmp_path / "policy").mkdir()
     (tmp_path / "cm.yaml").write_text(
