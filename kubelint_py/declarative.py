@@ -113,7 +113,9 @@ def _safe_pattern_validator(base: Any) -> Any:
                 if isinstance(key, str) and search(pattern, key):
                     yield from validator.descend(value, subschema, path=key, schema_path=pattern)
 
-    return validators.extend(base, {"pattern": pattern_keyword, "patternProperties": pattern_properties})
+    return validators.extend(  # type: ignore[no-untyped-call]
+        base, {"pattern": pattern_keyword, "patternProperties": pattern_properties}
+    )
 
 
 REGEX_SECONDS = 0.5
