@@ -706,13 +706,16 @@ class _Mapper:
 
     # -- one finding
     def locate(self, file: str, span: Span, doc: Document | None, helm_source: str | None) -> _Target | None:
-        rendered = self.rendered_outline(file)
+        # The rendered stream's outline is built only when there is somewhere to map to: a
+        # `helm template` stream whose chart is not on disk stays where it is, at no cost.
         source = helm_source or (doc.helm_source if doc is not None else None)
         if source:
-            return self.helm_target(source, rendered, span)
+            if self.chart_dir(source.partition("/")[0]) is None:
+                return None
+            return self.helm_target(source, self.rendered_outline(file), span)
         origin = self.origin_of(doc)
         if origin:
-            return self.kustomize_target(origin, rendered, span)
+            return self.kustomize_target(origin, self.rendered_outline(file), span)
         return None
 
     def map(self, finding: Finding) -> Finding:
