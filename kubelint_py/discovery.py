@@ -128,7 +128,8 @@ def _walk(root: Path, cwd: Path, ignore: Ignore, is_target: bool) -> Iterator[So
         on_branch.add(real)
         return None
 
-    problem = enter(root, _real(root))
+    root_real = _real(root)
+    problem = enter(root, root_real)
     if problem is not None:
         yield problem
     while branch:
@@ -144,6 +145,15 @@ def _walk(root: Path, cwd: Path, ignore: Ignore, is_target: bool) -> Iterator[So
             is_dir = entry.is_dir()  # follows links
         except OSError:
             is_dir = False
+        if entry.is_symlink() and (is_dir or entry.name.endswith(MANIFEST_SUFFIXES)):
+            target = _real(path)
+            if target != root_real and not target.startswith(root_real.rstrip(os.sep) + os.sep):
+                # A pull request can add `x.yaml -> ~/.kube/config`: links are followed only
+                # inside the directory being linted (a path named on the command line is read).
+                yield Source(
+                    rel, None, is_target, skipped="symbolic link to outside the scanned directory; not followed"
+                )
+                continue
         if is_dir:
             if entry.name in SKIP_DIRS or ignore.matches(rel, True):
                 continue

@@ -54,6 +54,8 @@ def looks_like_unrendered_template(display: str, text: str) -> bool:
 
 
 def load_source(source: Source, options: LoadOptions, result: LoadResult) -> None:
+    if source.skipped is not None:
+        return
     if source.error is not None or source.raw is None:
         result.problems.append(
             LoadProblem(source.display, FILE_START, "input-unreadable", source.error or "could not be read")

@@ -321,3 +321,4 @@ class Source:
     raw: bytes | None
     is_target: bool = True
     error: str | None = None
+    skipped: str | None = None  # deliberately not read (not an error): why

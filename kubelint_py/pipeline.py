@@ -171,6 +171,7 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
     )
     errors = list(registry.errors)
     errors += [ToolError(s.display, s.error) for s in targets if s.error is not None]
+    errors += [ToolError(s.display, s.skipped) for s in targets if s.skipped is not None]
     unreadable = {s.display for s in targets if s.error is not None}
     errors += [  # decoded but not text (binary, invalid UTF-8): an error as well as a finding
         ToolError(p.file, p.message)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.support import PRIVILEGED_LINE, child_env, lint_subprocess, no_traceback, pod
+from tests.hostile.support import PRIVILEGED_LINE, child_env, lint_in_process, lint_subprocess, no_traceback, pod
 
 EXPLOITS = [
     "!!python/object/apply:os.system ['touch {marker}']",
@@ -223,3 +223,25 @@ def test_a_custom_rule_regex_cannot_hang_the_run(tmp_path: Path) -> None:
     )
     (tmp_path / ".kubelint.yaml").write_text("customRules: [policy]\n")
     lint_subprocess(["."], tmp_path, timeout=5)
+
+
+def test_links_out_of_the_scanned_tree_are_not_followed(tmp_path: Path) -> None:
+    """A pull request can add `x.yaml -> ~/.kube/config` (or a link to a directory above): a
+    directory lint never reads through links that leave it, and says so in `errors`."""
+    outside = tmp_path / "runner-secrets.yaml"
+    outside.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leaked}\ndata: {a: registry.example/leaked-value}\n"
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "innocent.yaml").symlink_to(outside)
+    (repo / "parent").symlink_to(tmp_path)
+    (repo / "inside.yaml").write_text(pod("inside"))
+    (repo / "alias.yaml").symlink_to(repo / "inside.yaml")  # a link that stays inside is followed
+    run = lint_in_process([".", "--format", "json"], repo)
+    report = run.report()
+    assert {e["file"] for e in report["errors"]} == {"innocent.yaml", "parent"}
+    assert "leaked" not in run.out
+    assert {f for f, _, _ in run.findings()} == {"inside.yaml", "alias.yaml"}
+    named = lint_in_process(["innocent.yaml", "--format", "json"], repo)  # named explicitly: read
+    assert named.report()["summary"]["objectsScanned"] == 1
