@@ -16,6 +16,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from kubelint_py import version
+from kubelint_py.discovery import READ_CEILING
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -451,7 +452,10 @@ def _read_stdin() -> bytes:
     if stream is None:
         return b""
     try:
-        return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        if hasattr(stream, "buffer"):
+            # bounded like a file: `cat /dev/zero | kubelint lint -` must not take all memory
+            return bytes(stream.buffer.read(READ_CEILING + 1))
+        return str(stream.read(READ_CEILING + 1)).encode("utf-8")
     except (OSError, ValueError):
         return b""
 
@@ -554,7 +558,7 @@ def explain_command(rule_id: str) -> None:
     if found is None:
         close = difflib.get_close_matches(rule_id, list(registry.rules), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `kubelint rules`"
-        raise KubelintError(f"unknown rule {rule_id!r}{hint}")
+        raise KubelintError(f'unknown rule "{rule_id}"{hint}')
     click.echo(rule_text(found.meta), nl=False)
 
 

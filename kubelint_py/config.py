@@ -115,7 +115,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if isinstance(parent, str):
         base_path = (path.parent / parent) if not Path(parent).is_absolute() else Path(parent)
         if not base_path.is_file():
-            raise ConfigError(f"{path}: extends: {parent!r} does not exist")
+            raise ConfigError(f'{path}: extends: "{parent}" does not exist')
         return _merge(_load_raw(base_path, (*seen, resolved)), raw)
     return raw
 
@@ -134,7 +134,27 @@ def validate_config_data(raw: Mapping[str, Any], where: str) -> None:
         unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, Mapping) else []
         where_key = f"{location}." if error.absolute_path else ""
         raise ConfigError(f"{where}: unknown key {where_key}{', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        allowed_values = ", ".join(str(v) for v in error.validator_value)
+        raise ConfigError(f"{where}: {location}: {_plain(error.instance)} is not allowed; use one of: {allowed_values}")
+    if error.validator == "type":
+        raise ConfigError(f"{where}: {location}: must be {error.validator_value}, found {_plain(error.instance)}")
     raise ConfigError(f"{where}: {location}: {error.message}")
+
+
+def _plain(value: object) -> str:
+    """A value as the user wrote it, for messages (no Python quoting)."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
 
 
 def _strings(value: object) -> tuple[str, ...]:

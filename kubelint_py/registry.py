@@ -32,7 +32,7 @@ class Registry:
 
     def add(self, new: Rule, source: str) -> None:
         if new.id in self.rules:
-            raise RegistryError(f"{source}: rule id {new.id!r} is defined twice")
+            raise RegistryError(f'{source}: rule id "{new.id}" is defined twice')
         self.rules[new.id] = new
 
     def sorted(self) -> list[Rule]:
@@ -66,7 +66,7 @@ def validate_rule_spec(spec: Mapping[str, Any], source: str, validator: Any | No
 def validate_rule(rule: Rule, source: str, validator: Any | None = None) -> None:
     validate_rule_spec(rule_dict_from_meta(rule.meta), source, validator)
     if rule.meta.document not in BY_SLUG and "/" not in rule.id:
-        raise RuleSpecError(f"{source}: rule {rule.id}: unknown guidance document {rule.meta.document!r}")
+        raise RuleSpecError(f'{source}: rule {rule.id}: unknown guidance document "{rule.meta.document}"')
 
 
 def load_yaml_rules(text: str, source: str, *, trusted: bool = True) -> list[Rule]:
@@ -153,7 +153,7 @@ def load_plugins(registry: Registry) -> None:
             validator = validator or _validator()
             for found in rules_in_module(module):
                 if not found.id.startswith(f"{ep.name}/"):
-                    raise RuleSpecError(f"rule id {found.id!r} must start with {ep.name + '/'!r}")
+                    raise RuleSpecError(f'rule id "{found.id}" must start with "{ep.name}/"')
                 validate_rule(found, f"plugin {ep.name}", validator)
                 registry.add(found, f"plugin {ep.name}")
             registry.plugins.append((ep.name, dist, version))
