@@ -391,3 +391,15 @@ def test_rendered_position_on_stdin_is_kept_as_text(tmp_path: Path) -> None:
     data = sarif_checked(report, options(sarif_root=tmp_path), tmp_path / "h.sarif", tmp_path)
     related = run_of(data)["results"][0]["relatedLocations"]
     assert related == [{"id": 1, "message": {"text": "rendered output (<stdin>:120)"}}]
+
+
+def test_large_logs_are_written_compact_to_fit_githubs_upload_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint_py.reporters import sarif
+
+    report = lint_sources([Source("p.yaml", b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n")])
+    options = ReportOptions(fail_on=Severity.WARNING, exit_code=1)
+    pretty = render("sarif", report, options)
+    monkeypatch.setattr(sarif, "PRETTY_LIMIT", 100)
+    compact = render("sarif", report, options)
+    assert "\n  " in pretty and "\n" not in compact.rstrip("\n")
+    assert json.loads(pretty) == json.loads(compact)

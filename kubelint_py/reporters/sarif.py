@@ -308,5 +308,15 @@ def sarif_data(report: Report, options: ReportOptions) -> dict[str, Any]:
     return {"$schema": data["$schema"], "version": data["version"], "runs": data["runs"]}
 
 
+# GitHub rejects SARIF uploads over 10 MB; indentation is a third of a large log.
+PRETTY_LIMIT = 2_000_000
+
+
 def render(report: Report, options: ReportOptions) -> str:
-    return json.dumps(sarif_data(report, options), indent=2, ensure_ascii=False) + "\n"
+    """Indented for reading when small; compact (same content) past PRETTY_LIMIT characters,
+    so a repository with thousands of findings still fits GitHub's upload limit."""
+    data = sarif_data(report, options)
+    compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+    if len(compact) > PRETTY_LIMIT:
+        return compact
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
