@@ -85,8 +85,10 @@ class Dispatch:
             if workload and doc.doc_type is DocType.K8S_OBJECT:
                 chosen += self._workload
         chosen += self._by_doc_type.get(doc.doc_type.value, ())
-        seen: set[str] = set()
-        unique = tuple(a for a in chosen if not (a.rule.id in seen or seen.add(a.rule.id)))  # type: ignore[func-returns-value]
+        by_id: dict[str, ActiveRule] = {}
+        for active in chosen:  # a rule may sit in several buckets (kind and workload group)
+            by_id.setdefault(active.rule.id, active)
+        unique = tuple(by_id.values())
         self._cache[key] = unique
         return unique
 

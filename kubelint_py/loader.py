@@ -41,7 +41,6 @@ class LoadResult:
     unknown: int = 0
     templates_skipped: int = 0
     skipped_files: list[str] = field(default_factory=list)
-    bad_directives: list[tuple[str, int]] = field(default_factory=list)
     alias_budget: AliasBudget | None = None
 
 
@@ -99,7 +98,16 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
             )
             return
         for line in chunk.bad_directives:
-            result.bad_directives.append((display, line))
+            result.problems.append(
+                LoadProblem(
+                    display,
+                    Span(Pos(line, 1), Pos(line, 2)),
+                    "unused-suppression",
+                    "malformed suppression comment: use `# kubelint: ignore[rule-id,...] reason`",
+                    doc_index=index,
+                    detail=f"line {line - chunk.first_line}",
+                )
+            )
         try:
             parsed = parse_document(
                 chunk.text, line_offset=chunk.first_line - 1, limits=options.limits, budget=result.alias_budget

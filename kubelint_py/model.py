@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import NamedTuple
@@ -308,9 +308,6 @@ def exit_code(report: Report, fail_on: Severity | None, *, internal_failure: boo
     if fail_on is None:
         return 0
     return 1 if any(f.severity >= fail_on for f in report.active) else 0
-
-
-CheckFn = Callable[..., Iterable[Violation]]
 
 
 @dataclass(frozen=True, slots=True)

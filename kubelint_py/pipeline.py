@@ -150,17 +150,6 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
         ),
         known_ids=frozenset(registry.rules),
     )
-    for file, line in result.bad_directives:
-        from kubelint_py.model import LoadProblem, Pos, Span
-
-        result.problems.append(
-            LoadProblem(
-                file,
-                Span(Pos(line, 1), Pos(line, 2)),
-                "unused-suppression",
-                "malformed suppression comment: use `# kubelint: ignore[rule-id,...] reason`",
-            )
-        )
     findings = engine.run(lint, result.problems)
     findings = map_rendered(
         findings,

@@ -7,8 +7,6 @@ item itself), of the value, and the child index when the value is a collection.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from kubelint_py.model import FieldPath, Pos, PositionLookup, Span
 
 # (key_line, key_col, key_end_line, key_end_col,
@@ -63,15 +61,6 @@ class PositionIndex(PositionLookup):
             return None
         return Span(Pos(entry[0], entry[1]), Pos(entry[2], entry[3]))
 
-    def value_span(self, path: FieldPath) -> Span | None:
-        entry, depth = self._entries(path)
-        if entry is None or depth != len(path):
-            return None
-        return Span(Pos(entry[4], entry[5]), Pos(entry[6], entry[7]))
-
-    def exists(self, path: FieldPath) -> bool:
-        return self._entries(path)[1] == len(path)
-
 
 def _entry_span(entry: Entry) -> Span:
     child = entry[8]
@@ -105,10 +94,6 @@ def shifted(index: PositionIndex, prefix: FieldPath) -> PositionIndex:
         return index
     span = Span(Pos(entry[4], entry[5]), Pos(entry[6], entry[7]))
     return PositionIndex(span, entry[8])
-
-
-def children_of(mapping: Mapping[object, Entry]) -> Children:
-    return dict(mapping)
 
 
 __all__ = ["Children", "Entry", "PositionIndex", "shifted"]
