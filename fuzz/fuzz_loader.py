@@ -23,7 +23,8 @@ with atheris.instrument_imports(include=["kubelint_py", "ruamel"]):
 OPTIONS = LoadOptions(
     max_file_bytes=64 * 1024, max_documents=50, max_alias_nodes=20_000, limits=Limits(max_depth=40, max_nodes=20_000)
 )
-CODES = frozenset(("yaml-syntax", "yaml-duplicate-key", "input-too-large", "input-unreadable"))
+# the codes the loader reports (malformed `# kubelint: ignore` comments are unused-suppression)
+CODES = frozenset(("yaml-syntax", "yaml-duplicate-key", "input-too-large", "input-unreadable", "unused-suppression"))
 PLAIN = (str, int, float, bool, type(None), dict, list)
 
 
