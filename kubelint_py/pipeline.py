@@ -18,6 +18,7 @@ from kubelint_py.discovery import Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Report, Source, ToolError
+from kubelint_py.parallel_load import load_sources
 from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
 from kubelint_py.rendered import map_rendered
 from kubelint_py.rule_api import Rule
@@ -148,9 +149,7 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     rules = active_rules(registry, config, request)
     targets, context_sources = collect_sources(request, config)
     options = _load_options(config)
-    result = LoadResult()
-    for source in targets:
-        load_source(source, options, result)
+    result = load_sources(targets, options, request.jobs)
     context_result = LoadResult()  # context sources answer lookups; their problems are not ours to report
     for source in context_sources:
         load_source(source, options, context_result)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_py import engine
+from kubelint_py import engine, parallel_load
 from kubelint_py.pipeline import LintRequest, run_lint
 from kubelint_py.reporters import ReportOptions, render
 from tests.helpers import FIXTURES, make_config, registry
@@ -21,6 +21,7 @@ def _render_all(jobs: int) -> tuple[str, str]:
 
 def test_worker_count_does_not_change_output(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "MIN_DOCUMENTS_PER_JOB", 1)  # fork even for the fixtures
+    monkeypatch.setattr(parallel_load, "MIN_BYTES_PER_JOB", 1)  # and load them over several processes
     single = _render_all(1)
     assert single == _render_all(2)
     assert single == _render_all(3)
