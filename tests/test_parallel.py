@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from kubelint_py import engine, parallel_load
+from kubelint_py.model import Finding
 from kubelint_py.pipeline import LintRequest, run_lint
 from kubelint_py.reporters import ReportOptions, render
 from tests.helpers import FIXTURES, make_config, registry
@@ -35,3 +37,36 @@ def test_small_inputs_stay_in_one_process(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setattr(engine.Engine, "_run_forked", no_fork)
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     run_lint(LintRequest(paths=[str(tmp_path)], plugins=False, jobs=4, cwd=tmp_path), make_config(), registry())
+
+
+def test_packed_findings_round_trip() -> None:
+    request = LintRequest(paths=[str(FIXTURES)], plugins=False, cwd=FIXTURES.parent)
+    mapped = run_lint(request, make_config(), registry()).findings
+    # as the engine makes them: before rendered-stream mapping; some suppressed
+    findings = [
+        replace(f, rendered=None, approximate=False, suppressed_by="inline" if n % 7 == 0 else f.suppressed_by)
+        for n, f in enumerate(mapped)
+    ]
+    assert any(f.related for f in findings) and any(f.object is None for f in findings)
+    assert any(f.helm_source for f in findings) and any(f.sensitive for f in findings)
+    assert [engine.unpack(engine.pack(f)) for f in findings] == findings
+
+
+def test_pack_knows_every_field_of_a_finding() -> None:
+    """A new Finding field must be added to engine.pack/unpack (and here), or be set only
+    after the engine like `after_engine`; else forked runs would silently drop it."""
+    after_engine = {"rendered", "approximate", "baseline_state"}
+    packed = {
+        "rule_id", "severity", "document", "message", "file", "span", "object", "api_version", "doc_index",
+        "path", "logical_path", "related", "helm_source", "suppressed_by", "justification", "fingerprint",
+        "sensitive",
+    }  # fmt: skip
+    assert {f.name for f in fields(Finding)} == packed | after_engine
+
+
+def test_weighted_slices_deal_by_share() -> None:
+    items = list(range(1000))
+    slices = engine.weighted_slices(items, [0.8, 1.0])
+    assert sorted(slices[0] + slices[1]) == items
+    assert (len(slices[0]), len(slices[1])) == (444, 556)
+    assert engine.weighted_slices(items, [1.0, 1.0, 1.0])[1][:3] == [1, 4, 7]
