@@ -26,6 +26,10 @@ class PositionIndex(PositionLookup):
     def span(self) -> Span:
         return self._span
 
+    @property
+    def root(self) -> Children:
+        return self._root
+
     def _entries(self, path: FieldPath) -> tuple[Entry | None, int]:
         """The entry of the deepest existing prefix of `path` and how many steps matched."""
         node: Children = self._root

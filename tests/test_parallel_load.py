@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 
 import pytest
 from hypothesis import given
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 
 from kubelint_py import parallel_load
 from kubelint_py.loader import LoadOptions, LoadResult
-from kubelint_py.model import Source
-from kubelint_py.parallel_load import blocks, load_sources
+from kubelint_py.model import Document, Source
+from kubelint_py.parallel_load import blocks, load_sources, pack_document, unpack_document
 from tests.helpers import FIXTURES
 
 
@@ -65,16 +66,35 @@ def _sources(sizes: Sequence[int]) -> list[Source]:
     return [Source(f"f{n}.yaml", b"x" * size) for n, size in enumerate(sizes)]
 
 
-@given(st.lists(st.integers(0, 1000), max_size=40), st.integers(1, 8))
-def test_blocks_are_contiguous_complete_and_balanced(sizes: list[int], count: int) -> None:
+@given(st.lists(st.integers(0, 1000), max_size=40), st.lists(st.floats(0.5, 2.0), min_size=1, max_size=8))
+def test_blocks_are_contiguous_complete_and_proportional(sizes: list[int], shares: list[float]) -> None:
     sources = _sources(sizes)
-    parts = blocks(sources, count)
-    assert len(parts) == count
+    parts = blocks(sources, shares)
+    assert len(parts) == len(shares)
     assert [s for part in parts for s in part] == sources
     total = sum(sizes)
-    for part in parts:  # no block exceeds its share by more than one file
+    for part, share in zip(parts, shares, strict=True):  # no block exceeds its share by more than one file
         weight = sum(len(s.raw or b"") for s in part)
-        assert weight <= total / count + max(sizes, default=0)
+        assert weight <= total * share / sum(shares) + max(sizes, default=0) + 1e-6
+
+
+def test_packed_documents_round_trip() -> None:
+    documents = load_sources(_fixture_sources(), LoadOptions()).documents
+    assert any(d.directives for d in documents) and any(d.path_prefix for d in documents)
+    assert any(d.helm_source for d in documents) and any(not d.namespace for d in documents)
+    again = [unpack_document(pack_document(d)) for d in documents]
+    assert _summary(LoadResult(documents=again)) == _summary(LoadResult(documents=documents))
+    assert [d.positions.root for d in again] == [d.positions.root for d in documents]  # type: ignore[attr-defined]
+    assert [d.doc_type for d in again] == [d.doc_type for d in documents]
+
+
+def test_pack_document_knows_every_field() -> None:
+    """A new Document field must be added to pack_document/unpack_document (and here)."""
+    packed = {
+        "file", "helm_source", "index", "span", "doc_type", "api_version", "kind", "name", "namespace",
+        "data", "positions", "directives", "is_target", "path_prefix",
+    }  # fmt: skip
+    assert {f.name for f in fields(Document)} == packed | {"memo"}  # memo: derived facts, filled later
 
 
 def test_small_inputs_load_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
