@@ -9,6 +9,7 @@ tags (`!!python/object`, `!foo`) yield the node's text, or its mapping or list.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -107,23 +108,28 @@ def to_float(text: str) -> float:
 # Shared Tag objects: ruamel builds (and lazily decodes) a Tag per node from a string, which
 # was half the parse time; nodes resolved by us share these, and we read `ctag.suffix`.
 _TAG_OBJECTS = {name: Tag(suffix=name) for name in (STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, MERGE)}
+_STR_TAG = _TAG_OBJECTS[STR]
 
 
 class _Parser(CParser):  # type: ignore[misc]
-    """The C composer with our own scalar resolver (path resolvers are not used)."""
+    """The C composer with our own scalar resolver (path resolvers are not used).
 
-    def descend_resolver(self, *_args: object) -> None:
-        return None
+    The composer calls descend_resolver, resolve and ascend_resolver for every node. Path
+    resolvers are not used, so the two hooks are C builtins that take the same arguments and
+    do nothing of consequence (a Python no-op per call was 0.1 s on the 10k corpus).
+    """
 
-    def ascend_resolver(self, *_args: object) -> None:
-        return None
+    descend_resolver = staticmethod(operator.is_)  # (parent, index) -> ignored bool
+    ascend_resolver = staticmethod(int)  # () -> 0, ignored
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> Tag:
         if kind is ScalarNode:
             assert value is not None
+            if value and value[0] not in _MAYBE_SPECIAL:  # most values: plain text, resolved inline
+                return _STR_TAG
             if isinstance(implicit, tuple) and implicit[0]:
                 return _TAG_OBJECTS[resolve_plain(value)]
-            return _TAG_OBJECTS[STR]
+            return _STR_TAG
         return _TAG_OBJECTS[MAP] if kind is MappingNode else _TAG_OBJECTS[SEQ]
 
 
