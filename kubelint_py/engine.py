@@ -7,7 +7,7 @@ import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from kubelint_py.context import LintContext
 from kubelint_py.k8s.workloads import is_workload
@@ -110,19 +110,39 @@ def logical_path(doc: Document, path: FieldPath) -> str:
     current: object = doc.data
     for step in path:
         if isinstance(step, int):
-            item = current[step] if isinstance(current, list) and 0 <= step < len(current) else None
-            name = item.get("name") if isinstance(item, Mapping) else None
-            parts.append(f"[name={name}]" if isinstance(name, str) and name else f"[{step}]")
+            item = current[step] if type(current) is list and 0 <= step < len(current) else None
+            name = item.get("name") if _is_mapping(item) else None
+            parts.append(f"[name={name}]" if type(name) is str and name else f"[{step}]")
             current = item
         else:
-            parts.append(("." if parts else "") + step)
-            current = current.get(step) if isinstance(current, Mapping) else None
+            parts.append(f".{step}" if parts else str(step))
+            current = current.get(step) if _is_mapping(current) else None
     return "".join(parts)
 
 
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    """The loader makes plain dicts: an exact type test first (an ABC check costs 10x more)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def fingerprint(rule_id: str, file: str, group: str, kind: str, namespace: str, name: str, path: str) -> str:
-    joined = "\0".join((rule_id, file, group, kind, namespace, name, path))
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+    return _fingerprint(rule_id, "\0".join((file, group, kind, namespace, name)), path)
+
+
+def _fingerprint(rule_id: str, identity: str, path: str) -> str:
+    """`identity` is `file, group, kind, namespace, name` joined by NULs (see _identity)."""
+    return hashlib.sha256(f"{rule_id}\0{identity}\0{path}".encode()).hexdigest()[:32]
+
+
+def _identity(doc: Document) -> tuple[str, ObjectRef | None, str]:
+    """What every finding of `doc` repeats (display, object, fingerprint identity): made once
+    per document, as a document has several findings."""
+    found = doc.memo.get("finding-identity")
+    if found is None:
+        name = doc.name or f"#{doc.index}"
+        identity = "\0".join((doc.file, doc.group, doc.kind, doc.namespace or "", name))
+        found = doc.memo["finding-identity"] = (doc.display(), doc.ref if doc.kind else None, identity)
+    return found  # type: ignore[return-value]
 
 
 class Engine:
@@ -149,23 +169,24 @@ class Engine:
             for other, other_path, label in violation.related
         )
         logical = logical_path(doc, violation.path)
-        name = doc.name or f"#{doc.index}"
+        display, ref, fingerprint_prefix = _identity(doc)
+        meta = active.rule.meta
         return Finding(
-            rule_id=active.rule.id,
+            rule_id=meta.id,
             severity=active.severity,
-            document=active.rule.meta.document,
-            message=_bounded(f"{doc.display()}: {violation.message}"),
+            document=meta.document,
+            message=_bounded(f"{display}: {violation.message}"),
             file=doc.file,
             span=span,
-            object=doc.ref if doc.kind else None,
+            object=ref,
             api_version=doc.api_version,
             doc_index=doc.index,
             path=violation.path,
             logical_path=logical,
             related=related,
             helm_source=doc.helm_source,
-            sensitive=active.rule.meta.sensitive,
-            fingerprint=fingerprint(active.rule.id, doc.file, doc.group, doc.kind, doc.namespace or "", name, logical),
+            sensitive=meta.sensitive,
+            fingerprint=_fingerprint(meta.id, fingerprint_prefix, logical),
         )
 
     def _emit(self, finding: Finding, doc: Document | None) -> None:
