@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard, TypeVar
 
 from kubelint_py.context import LintContext
+from kubelint_py.forked import Forked, can_fork
 from kubelint_py.k8s.workloads import is_workload
 from kubelint_py.model import (
     DocType,
@@ -264,7 +264,7 @@ class Engine:
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
         targets = [doc for doc in lint.documents if doc.is_target]
         jobs = min(self.options.jobs, len(targets) // MIN_DOCUMENTS_PER_JOB or 1)
-        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and can_fork():
             self._run_forked(lint, targets, contexts, jobs)
         else:
             self._run_documents(targets, contexts)
@@ -311,8 +311,8 @@ class Engine:
     ) -> None:
         """Per-document rules over `jobs` processes forked after the lint context is built.
 
-        Children inherit every document and index copy-on-write, so nothing is pickled on the
-        way in; each returns its findings (as plain tuples, see `pack`) and the suppressions
+        Children (see forked.py) inherit every document and index copy-on-write, so nothing is
+        pickled on the way in; each returns its findings (as plain tuples, see `pack`) and the suppressions
         it used. Object ids are the same in parent and children, so the used-suppression sets
         merge as they are. This process runs the cross-object rules while the children work,
         and unpacks their findings after, so it takes a smaller share of the documents.
@@ -320,12 +320,23 @@ class Engine:
         """
         lint.warm_up()
         slices = weighted_slices(targets, [PARENT_SHARE] + [1.0] * (jobs - 1))
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs - 1, initializer=_fork_init, initargs=(self, contexts, slices)) as pool:
-            pending = pool.map_async(_fork_run, range(1, jobs))
+
+        def run_slice(number: int) -> tuple[list[PackedFinding], set[tuple[int, str]], set[tuple[str, int]]]:
+            """In a forked child: this slice's findings and the suppressions they used."""
+            self.findings = []
+            self.suppressor.used_annotations = set()
+            self.suppressor.used_directives = set()
+            self._run_documents(slices[number], contexts)
+            return [pack(f) for f in self.findings], self.suppressor.used_annotations, self.suppressor.used_directives
+
+        with Forked(run_slice, range(1, jobs)) as children:
             self._run_cross_object(contexts)
             self._run_documents(slices[0], contexts)
-            for packed, annotations, directives in pending.get():
+            for number, sent in enumerate(children.results(), start=1):
+                if sent is None:  # the child died (killed?): check its slice here
+                    self._run_documents(slices[number], contexts)
+                    continue
+                packed, annotations, directives = sent
                 self.findings.extend(map(unpack, packed))
                 self.suppressor.used_annotations.update(annotations)
                 self.suppressor.used_directives.update(directives)
@@ -374,25 +385,6 @@ class Engine:
                     message,
                     identity=f"#{doc.index}/{','.join(sorted(directive.rule_ids))}/{directive.reason}",
                 )
-
-
-_FORK_STATE: tuple[Engine, Mapping[str, RuleContext], list[list[Document]]] | None = None
-
-
-def _fork_init(engine: Engine, contexts: Mapping[str, RuleContext], slices: list[list[Document]]) -> None:
-    """Runs in a forked child: the arguments were inherited, not pickled."""
-    global _FORK_STATE
-    _FORK_STATE = (engine, contexts, slices)
-
-
-def _fork_run(number: int) -> tuple[list[PackedFinding], set[tuple[int, str]], set[tuple[str, int]]]:
-    assert _FORK_STATE is not None
-    engine, contexts, slices = _FORK_STATE
-    engine.findings = []
-    engine.suppressor.used_annotations = set()
-    engine.suppressor.used_directives = set()
-    engine._run_documents(slices[number], contexts)
-    return [pack(f) for f in engine.findings], engine.suppressor.used_annotations, engine.suppressor.used_directives
 
 
 _T = TypeVar("_T")

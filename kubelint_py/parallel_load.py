@@ -15,10 +15,10 @@ so that exactly the documents a sequential load refuses are refused.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
 from typing import Any
 
+from kubelint_py.forked import Forked, can_fork
 from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Directive, DocType, Document, Pos, Source, Span
 from kubelint_py.positions import PositionIndex
@@ -35,7 +35,7 @@ MIN_BYTES_PER_JOB = 2 * 1024 * 1024
 def load_sources(sources: Sequence[Source], options: LoadOptions, jobs: int = 1) -> LoadResult:
     total = sum(len(s.raw) for s in sources if s.raw is not None)
     jobs = min(jobs, total // MIN_BYTES_PER_JOB or 1)
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and can_fork():
         merged = _load_forked(sources, options, jobs)
         if merged is not None:
             return merged
@@ -72,11 +72,21 @@ def _budget_spent(result: LoadResult, options: LoadOptions) -> int:
 
 def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> LoadResult | None:
     parts = blocks(sources, [PARENT_SHARE] + [1.0] * (jobs - 1))
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs - 1, initializer=_fork_init, initargs=(parts, options)) as pool:
-        pending = pool.map_async(_fork_load, range(1, jobs))
+
+    def load_packed(number: int) -> tuple[list[PackedDocument], LoadResult]:
+        """In a forked child: load a block, documents as plain tuples."""
+        result = _load_block(parts[number], options)
+        documents = [pack_document(doc) for doc in result.documents]
+        result.documents = []
+        return documents, result
+
+    with Forked(load_packed, range(1, jobs)) as children:
         results = [_load_block(parts[0], options)]
-        for documents, result in pending.get():
+        for number, sent in enumerate(children.results(), start=1):
+            if sent is None:  # the child died (killed?): load its block here
+                results.append(_load_block(parts[number], options))
+                continue
+            documents, result = sent
             result.documents = [unpack_document(packed) for packed in documents]
             results.append(result)
     spent = sum(_budget_spent(r, options) for r in results)
@@ -90,24 +100,6 @@ def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> 
         merged.templates_skipped += part.templates_skipped
         merged.skipped_files.extend(part.skipped_files)
     return merged
-
-
-_FORK_STATE: tuple[list[Sequence[Source]], LoadOptions] | None = None
-
-
-def _fork_init(parts: list[Sequence[Source]], options: LoadOptions) -> None:
-    """Runs in a forked child: the sources were inherited, not pickled."""
-    global _FORK_STATE
-    _FORK_STATE = (parts, options)
-
-
-def _fork_load(number: int) -> tuple[list[PackedDocument], LoadResult]:
-    assert _FORK_STATE is not None
-    parts, options = _FORK_STATE
-    result = _load_block(parts[number], options)
-    documents = [pack_document(doc) for doc in result.documents]
-    result.documents = []
-    return documents, result
 
 
 # A document as plain values. Data and positions are plain dicts, lists and tuples already;

@@ -1,0 +1,94 @@
+"""Shares of one job done in forked child processes, each result sent back through a pipe.
+
+Children inherit the parent's memory (documents, indexes) copy-on-write, so nothing is
+pickled on the way in. multiprocessing.Pool waited forever for a worker the kernel's OOM
+killer had ended; here a child that dies, is killed or fails gives None, and the caller
+does that share itself, so the run still finishes with the output a single process gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_CHUNK = 1 << 20
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+class Forked(Generic[T]):
+    """`work(n)` for each n in `numbers`, each in a child forked at construction.
+
+    Use as a context manager: leaving it early (an exception, Ctrl-C) kills and reaps the
+    children still running.
+    """
+
+    def __init__(self, work: Callable[[int], T], numbers: Iterable[int]) -> None:
+        self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+        try:
+            for number in numbers:
+                self._children.append(_fork(work, number))
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Forked[T]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def results(self) -> list[T | None]:
+        """Each child's result in order of `numbers`, waiting for them; None for a child that
+        did not finish its work."""
+        found: list[T | None] = []
+        while self._children:
+            pid, read_end = self._children[0]
+            payload = _read_all(read_end)
+            os.close(read_end)
+            _, status = os.waitpid(pid, 0)
+            self._children.pop(0)
+            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and payload
+            found.append(pickle.loads(payload) if ok else None)
+        return found
+
+    def close(self) -> None:
+        for pid, read_end in self._children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        self._children = []
+
+
+def _fork(work: Callable[[int], T], number: int) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 1
+        try:
+            os.close(read_end)
+            payload = pickle.dumps(work(number), protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write_end, view[:_CHUNK]) :]
+            status = 0
+        finally:
+            os._exit(status)  # no traceback, no flushing of the parent's buffered output
+    os.close(write_end)
+    return pid, read_end
+
+
+def _read_all(read_end: int) -> bytes:
+    parts = []
+    while chunk := os.read(read_end, _CHUNK):
+        parts.append(chunk)
+    return b"".join(parts)

@@ -1,0 +1,73 @@
+"""Forked shares: results come back in order; a child that fails or dies gives None (the
+caller redoes its share) instead of a run that waits forever."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from kubelint_py import engine, parallel_load
+from kubelint_py.forked import Forked
+from kubelint_py.pipeline import LintRequest, run_lint
+from kubelint_py.reporters import ReportOptions, render
+from tests.helpers import FIXTURES, make_config, registry
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def test_results_come_back_in_order() -> None:
+    big = "x" * 3_000_000  # larger than a pipe's buffer: the child blocks until it is read
+    with Forked(lambda n: (n, os.getpid(), big[: n * 1_000_000]), range(1, 4)) as children:
+        results = children.results()
+    assert [r[0] for r in results if r is not None] == [1, 2, 3]
+    assert all(r is not None and r[1] != os.getpid() and len(r[2]) == r[0] * 1_000_000 for r in results)
+
+
+def _fail_some(number: int) -> int:
+    if number == 2:
+        raise ValueError("a bug in the share")
+    if number == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    return number
+
+
+def test_a_failed_or_killed_child_gives_none() -> None:
+    with Forked(_fail_some, range(1, 5)) as children:
+        assert children.results() == [1, None, None, 4]
+
+
+def test_leaving_early_kills_the_children() -> None:
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), Forked(lambda n: time.sleep(60), range(2)):
+        raise KeyboardInterrupt
+    assert time.monotonic() - start < 10
+
+
+def _render(jobs: int) -> str:
+    request = LintRequest(paths=[str(FIXTURES)], plugins=False, jobs=jobs, cwd=FIXTURES.parent)
+    report = run_lint(request, make_config(), registry())
+    return render("json", report, ReportOptions(fail_on=None, exit_code=1, cwd=FIXTURES.parent))
+
+
+def test_shares_of_dead_children_are_redone_with_the_same_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    single = _render(1)
+    monkeypatch.setattr(engine, "MIN_DOCUMENTS_PER_JOB", 1)
+    monkeypatch.setattr(parallel_load, "MIN_BYTES_PER_JOB", 1)
+    parent = os.getpid()
+
+    def die_in_child(*args: object) -> object:
+        if os.getpid() != parent:
+            (tmp_path / str(os.getpid())).touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("packing runs only in children")
+
+    monkeypatch.setattr(engine, "pack", die_in_child)  # every rule child dies
+    monkeypatch.setattr(parallel_load, "pack_document", die_in_child)  # and every loading child
+    assert _render(3) == single
+    assert len(list(tmp_path.iterdir())) == 4  # two loading and two rule children died
