@@ -276,7 +276,7 @@ def _message(exc: YAMLError, char: str | None = None) -> str:
 def _nesting_is_plausible(text: str, limits: Limits) -> bool:
     """Cheap upper bound on nesting depth; the C composer recurses without a limit."""
     flow = text.count("[") + text.count("{")
-    longest = max((len(line) for line in text.split("\n")), default=0)
+    longest = max(map(len, text.split("\n")))  # C-speed: a generator here was 0.1 s per 10k docs
     return flow + longest < limits.max_depth * 4
 
 
