@@ -440,26 +440,32 @@ class _Walker:
         walk = self.walk
         scalar = self._scalar
         inner = depth + 1
+        max_scalar = self.limits.max_scalar
         for key_node, value_node in node.value:
             if type(key_node) is ScalarNode:
-                if key_node.ctag is _MERGE_TAG or key_node.ctag.suffix == MERGE:
+                ctag = key_node.ctag
+                if ctag is not _STR_TAG and (ctag is _MERGE_TAG or ctag.suffix == MERGE):
                     merged.append(walk(value_node, inner))
                     continue
                 # keys stay text: JSON (and so the API server) only has string keys
                 key: object = key_node.value
-                self.nodes += 1
             else:  # go-yaml (kubectl) refuses these too: "invalid map key"
                 raise YamlSyntaxError(
                     "a key must be a single value, not a list or mapping: kubectl rejects the document",
                     Pos(*_mark(key_node.start_mark, self.offset)),
                 )
             if type(value_node) is ScalarNode:
-                self.nodes += 1
-                value: object = scalar(value_node)
+                self.nodes += 2
                 child: Children = None
-                if value_node.ctag.suffix not in _KNOWN_FULL_TAGS:
-                    self.tags.append((value_node.ctag.suffix, Pos(*_mark(value_node.start_mark, self.offset))))
+                ctag = value_node.ctag
+                value: object = value_node.value
+                if ctag is not _STR_TAG or len(value) > max_scalar:  # type: ignore[arg-type]
+                    # plain text (most values) is taken as it is; the rest is converted
+                    value = scalar(value_node)
+                    if ctag.suffix not in _KNOWN_FULL_TAGS:
+                        self.tags.append((ctag.suffix, Pos(*_mark(value_node.start_mark, self.offset))))
             else:
+                self.nodes += 1
                 value, child = walk(value_node, inner)
             if key in positions:
                 old = positions[key]
