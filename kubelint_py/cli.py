@@ -1,34 +1,87 @@
 """The command line: the only module that touches argv, the environment, stdout/stderr and
-the exit code. `main(argv) -> int` so it can be tested without SystemExit."""
+the exit code. `main(argv) -> int` so it can be tested without SystemExit.
+
+The commands are click commands, but click is imported and the command tree built only when
+a command line needs it (`_build_cli`, also reached as `kubelint_py.cli.cli`): the command
+pre-commit runs, `kubelint lint [--context DIR ...] FILE...`, is parsed by `_fast_lint_options`
+into the same options click would give, which saves ~15 ms of a ~0.2 s run (click's import
+and its option set-up). tests/test_cli_fast_path.py holds the two parsers to one another.
+"""
 
 from __future__ import annotations
 
+import functools
+import gc
+import io
 import os
 import signal
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
-
-import click
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from kubelint_py import version
 from kubelint_py.discovery import READ_CEILING
+
+if TYPE_CHECKING:
+    import click
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
-class KubelintError(click.ClickException):
-    """A problem the user must fix (bad config, unknown rule, unwritable output): exit 2."""
+class KubelintError(Exception):
+    """A problem the user must fix (bad config, unknown rule, unwritable output): exit 2.
+
+    Not a click exception, so that raising one needs no click; the command group turns it
+    into one (`_build_cli`), and `main` shows it the same way."""
 
     exit_code = EXIT_ERROR
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def format_message(self) -> str:
+        return self.message
+
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"kubelint: error: {self.format_message()}", err=True)
+        _echo(f"kubelint: error: {self.format_message()}", err=True)
+
+
+# click.echo's ANSI pattern: escape sequences are dropped when the stream is not a terminal
+_ANSI_PATTERN = r"\033\[[0-?]*[ -/]*[@-~]"
+
+
+def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """click.echo, without importing click for it: on a UTF-8 text stream (the usual stdout
+    and stderr, and pytest's capture) this does what click.echo does there (append the newline,
+    drop ANSI escapes unless the stream is a terminal, write, flush); anything else, or once
+    click is loaded anyway, is left to click.echo itself."""
+    stream = sys.stderr if err else sys.stdout
+    if "click" in sys.modules or not _plain_utf8_stream(stream):
+        import click
+
+        click.echo(message, err=err, nl=nl)
+        return
+    text = message + "\n" if nl else message
+    if text:
+        try:
+            terminal = stream.isatty()
+        except Exception:
+            terminal = False
+        if not terminal:
+            import re
+
+            text = re.sub(_ANSI_PATTERN, "", text)
+        stream.write(text)
+    stream.flush()
+
+
+def _plain_utf8_stream(stream: object) -> bool:
+    encoding = getattr(stream, "encoding", None)
+    return isinstance(stream, io.TextIOWrapper) and isinstance(encoding, str) and encoding.lower() in ("utf-8", "utf8")
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -42,11 +95,6 @@ def _color_default(ctx_color: bool | None) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
-
-
-def _print_version(ctx: click.Context) -> None:
-    click.echo(f"kubelint {version()}")
-    ctx.exit()
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -68,6 +116,8 @@ def write_atomically(path: Path, text: str) -> None:
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path()
+    import tempfile  # here, not at the top: ~5 ms of every run's start-up for reports written to files
+
     try:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -95,108 +145,7 @@ def _check_writable(path: Path) -> None:
         raise KubelintError(f"cannot write {path}: permission denied")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option(
-    "--version",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
-    help="Show the version and exit.",
-)
-def cli() -> None:
-    """Offline static linter for Kubernetes manifests, Helm and Kustomize output, and
-    control-plane configuration."""
-
-
-_LINT_OPTIONS = (
-    click.option(
-        "--format",
-        "formats",
-        multiple=True,
-        type=click.Choice(["text", "json", "sarif", "github"]),
-        help="Output format; repeat with --output for several reports in one run. [default: text]",
-    ),
-    click.option(
-        "--output",
-        "outputs",
-        multiple=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Write the report of the matching --format to FILE (atomically) instead of stdout.",
-    ),
-    click.option(
-        "--fail-on",
-        type=click.Choice(FAIL_ON_CHOICES),
-        default=None,
-        help="Lowest severity that makes the exit code 1. [default: warning]",
-    ),
-    click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings exist (report-only adoption)."),
-    click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use."),
-    click.option("--select", multiple=True, help="Only these rule ids or guidance documents (comma lists allowed)."),
-    click.option("--ignore", multiple=True, help="Skip these rule ids or guidance documents."),
-    click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n)."),
-    click.option(
-        "--context",
-        "context_paths",
-        multiple=True,
-        help="Load PATH for cross-object lookups only; its findings are not reported.",
-    ),
-    click.option(
-        "--assume-complete", is_flag=True, help="The input is self-contained: cross-object rules drop their guards."
-    ),
-    click.option("--include-suppressed", is_flag=True, help="Also show suppressed findings (text, SARIF)."),
-    click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31."),
-    click.option(
-        "--target-provider", help="Cloud provider the manifests go to (aws, gcp, azure): its annotations pass."
-    ),
-    click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML)."),
-    click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins."),
-    click.option("--stdin-filename", help="Path to report for input read from stdin."),
-    click.option("--sarif-category", default="manifests", show_default=True, help="SARIF automationDetails category."),
-    click.option(
-        "--sarif-root",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Directory SARIF URIs are relative to. [default: current directory]",
-    ),
-    click.option("--show-source", is_flag=True, help="Text: print the offending line with a caret."),
-    click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]"),
-    click.option("--quiet", "-q", is_flag=True, help="Text: findings only, no summary."),
-    click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding."),
-    click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate."),
-    click.option(
-        "--jobs",
-        "-j",
-        type=click.IntRange(0, 64),
-        default=0,
-        help="Processes for rule checking on large inputs (1,000+ documents per process); 0 = one per core.",
-    ),
-    click.option(
-        "--baseline",
-        "baseline_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Report and fail only on findings not recorded in this baseline file.",
-    ),
-    click.option(
-        "--write-baseline",
-        "write_baseline_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Record today's findings in this baseline file (fixed entries are dropped).",
-    ),
-)
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def lint_options(function: F) -> F:
-    """The options `lint`, `helm` and `kustomize` share: one list, so they never drift apart."""
-    for option in reversed(_LINT_OPTIONS):
-        function = option(function)
-    return function
-
-
-@dataclass(frozen=True, slots=True)
-class _Input:
+class _Input(NamedTuple):  # not a dataclass: creating one costs ~0.6 ms of start-up
     """One lint run: PATHS, or a rendered stream and the chart/kustomization it maps back to."""
 
     paths: tuple[str, ...] = ()
@@ -204,19 +153,12 @@ class _Input:
     chart_root: Path | None = None
 
 
-@cli.command("lint")
-@click.argument("paths", nargs=-1)
-@lint_options
-@click.option(
-    "--chart-root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Chart directory `helm template` output came from (findings point at its templates), "
-    "or the kustomization directory of `kustomize build` output. [default: detected]",
-)
 def lint_command(paths: tuple[str, ...], chart_root: Path | None, **options: Any) -> None:
     """Lint manifests in PATHS (files, directories, quoted globs, or - for stdin)."""
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
+            import click
+
             raise click.UsageError("no PATH given: name files or directories, or - to read stdin")
         paths = ("-",)
     _lint_and_exit(options, [_Input(paths=paths, chart_root=chart_root)])
@@ -257,12 +199,16 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
 
     formats = formats or ("text",)
     if len(outputs) > len(formats):
+        import click
+
         raise click.UsageError("more --output than --format options: pair each --output with a --format")
     for out in outputs:
         _check_writable(out)
     if write_baseline_path is not None:
         _check_writable(write_baseline_path)
     if target_version is not None and not _valid_version(target_version):
+        import click
+
         raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
     cwd = Path.cwd()
     try:
@@ -304,9 +250,9 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     threshold = None if exit_zero or threshold_name == "never" else Severity.parse(threshold_name)
     code = exit_code(report, threshold)
     if not report.findings and not report.stats.get("documents") and not report.errors:
-        click.echo("kubelint: no Kubernetes objects found", err=True)
+        _echo("kubelint: no Kubernetes objects found", err=True)
         if report.stats.get("templatesSkipped"):
-            click.echo(
+            _echo(
                 f"kubelint: skipped {report.stats['templatesSkipped']} unrendered Helm template file(s); "
                 "lint `helm template` output instead",
                 err=True,
@@ -333,6 +279,9 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
 
 def _sarif_category(options: dict[str, Any], default_category: str) -> str:
     """--sarif-category when given, else the command's own (`helm-<chart>` for charts)."""
+    click = sys.modules.get("click")
+    if click is None:  # the fast path (no --sarif-category): no click context
+        return default_category
     context = click.get_current_context(silent=True)
     source = context.get_parameter_source("sarif_category") if context is not None else None
     if source is None or source is click.core.ParameterSource.DEFAULT:
@@ -359,19 +308,6 @@ def _merge_reports(reports: Sequence[Any]) -> Any:
     )
 
 
-@cli.command("helm")
-@click.argument("targets", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--values",
-    "values_files",
-    multiple=True,
-    type=click.Path(dir_okay=False, exists=True),
-    help="Values file for helm template (repeatable).",
-)
-@click.option("--set", "set_values", multiple=True, help="KEY=VALUE for helm template --set (repeatable).")
-@click.option("--release", help="Release name for helm template. [default: release-name]")
-@lint_options
 def helm_command(
     targets: tuple[Path, ...],
     values_files: tuple[str, ...],
@@ -392,7 +328,7 @@ def helm_command(
     if not_charts:
         raise KubelintError(f"{not_charts[0]}: no Helm chart there (no Chart.yaml in it or above it)")
     if not charts:
-        click.echo("kubelint: none of the given files belongs to a Helm chart", err=True)
+        _echo("kubelint: none of the given files belongs to a Helm chart", err=True)
         raise SystemExit(EXIT_CLEAN)
     cwd = Path.cwd()
     inputs = []
@@ -408,9 +344,6 @@ def helm_command(
     _lint_and_exit(options, inputs, category)
 
 
-@cli.command("kustomize")
-@click.argument("directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@lint_options
 def kustomize_command(directories: tuple[Path, ...], **options: Any) -> None:
     """Build DIRECTORIES with `kustomize build` (or `kubectl kustomize`) and lint the output;
     findings point at the resource files through origin annotations (your files are not changed)."""
@@ -450,7 +383,7 @@ def _apply_baseline(report: Any, read: Path | None, write: Path | None) -> Any:
     recorded = baseline.from_report(report, previous)
     write_atomically(write, baseline.dumps(recorded))
     dropped = f", dropped {fixed} fixed" if fixed else ""
-    click.echo(f"kubelint: wrote {len(recorded.entries)} finding(s) to baseline {write}{dropped}", err=True)
+    _echo(f"kubelint: wrote {len(recorded.entries)} finding(s) to baseline {write}{dropped}", err=True)
     return baseline.apply(report, recorded).report
 
 
@@ -511,7 +444,7 @@ def _emit_reports(
         )
         text = render(fmt, report, options)
         if target is None:
-            click.echo(text, nl=not text.endswith("\n"))
+            _echo(text, nl=not text.endswith("\n"))
         else:
             write_atomically(target, text)
 
@@ -535,12 +468,10 @@ class _LineReader:
         return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-@cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--document", help="Only rules of this guidance document (slug).")
-@click.option("--all", "show_all", is_flag=True, help="Include opt-in rules that are off by default.")
 def rules_command(fmt: str, document: str | None, show_all: bool) -> None:
     """List the rules: id, severity, guidance document, title."""
+    import click
+
     from kubelint_py.guidance import BY_SLUG
     from kubelint_py.registry import build_registry
     from kubelint_py.ruledoc import rules_json, rules_table_text
@@ -552,13 +483,11 @@ def rules_command(fmt: str, document: str | None, show_all: bool) -> None:
     registry = build_registry()
     metas = [r.meta for r in registry.sorted() if document is None or r.meta.document == document]
     if fmt == "json":
-        click.echo(rules_json(metas), nl=False)
+        _echo(rules_json(metas), nl=False)
     else:
-        click.echo(rules_table_text(metas), nl=False)
+        _echo(rules_table_text(metas), nl=False)
 
 
-@cli.command("explain")
-@click.argument("rule_id")
 def explain_command(rule_id: str) -> None:
     """Explain a rule: what it checks, why, a failing and a fixed example, how to fix."""
     import difflib
@@ -572,19 +501,9 @@ def explain_command(rule_id: str) -> None:
         close = difflib.get_close_matches(rule_id, list(registry.rules), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `kubelint rules`"
         raise KubelintError(f'unknown rule "{rule_id}"{hint}')
-    click.echo(rule_text(found.meta), nl=False)
+    _echo(rule_text(found.meta), nl=False)
 
 
-@cli.command("fix")
-@click.argument("paths", nargs=-1)
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes and change nothing.")
-@click.option("--select", multiple=True, help="Only fix findings of these rule ids or guidance documents.")
-@click.option("--ignore", multiple=True, help="Do not fix findings of these rule ids or guidance documents.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use.")
-@click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n).")
-@click.option("--context", "context_paths", multiple=True, help="Load PATH for cross-object lookups only.")
-@click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31.")
-@click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins.")
 def fix_command(
     paths: tuple[str, ...],
     show_diff: bool,
@@ -599,6 +518,8 @@ def fix_command(
     """Apply safe, unambiguous fixes to manifests in PATHS (files or directories; default .),
     keeping comments, key order, quoting and indentation. Exit 1 with --diff when there is
     something to fix."""
+    import click
+
     from kubelint_py.autofix import plan_fixes, write_fixes
     from kubelint_py.config import ConfigError, load_config
     from kubelint_py.discovery import DiscoveryError
@@ -626,17 +547,17 @@ def fix_command(
     except (ConfigError, RegistryError, DiscoveryError) as exc:
         raise KubelintError(str(exc)) from None
     for file, why in result.skipped_files:
-        click.echo(f"{file}: not rewritten: {why}", err=True)
+        _echo(f"{file}: not rewritten: {why}", err=True)
     for outcome in result.not_applied:
         where = f"{outcome.finding.file}:{outcome.finding.span.start.line}:{outcome.finding.span.start.column}"
-        click.echo(f"{where}: not fixed {outcome.finding.rule_id}: {outcome.reason}", err=True)
+        _echo(f"{where}: not fixed {outcome.finding.rule_id}: {outcome.reason}", err=True)
     changed = [f for f in result.files if f.changed]
     applied = result.applied
     if show_diff:
         for file_fix in changed:
-            click.echo(file_fix.diff(), nl=False)
+            _echo(file_fix.diff(), nl=False)
         summary = f"{len(applied)} fix(es) available in {len(changed)} file(s); nothing was changed"
-        click.echo(f"kubelint: {summary}", err=True)
+        _echo(f"kubelint: {summary}", err=True)
         raise SystemExit(EXIT_FINDINGS if changed else EXIT_CLEAN)
     try:
         write_fixes(result, cwd)
@@ -645,17 +566,14 @@ def fix_command(
     for outcome in applied:
         start = outcome.finding.span.start
         caution = f" (note: {outcome.spec.caution})" if outcome.spec.caution else ""
-        click.echo(
+        _echo(
             f"{outcome.finding.file}:{start.line}:{start.column}: fixed {outcome.finding.rule_id}: "
             f"{outcome.spec.summary}{caution}"
         )
-    click.echo(f"Fixed {len(applied)} finding(s) in {len(changed)} file(s)")
+    _echo(f"Fixed {len(applied)} finding(s) in {len(changed)} file(s)")
     raise SystemExit(EXIT_CLEAN)
 
 
-@cli.command("init")
-@click.argument("path", default=".kubelint.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init_command(path: Path, force: bool) -> None:
     """Write a commented starter configuration (every key, its default and what it does) to
     PATH [default: .kubelint.yaml]."""
@@ -669,17 +587,328 @@ def init_command(path: Path, force: bool) -> None:
     mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644  # a config is read by others
     write_atomically(path, starter_config())
     path.chmod(mode)
-    click.echo(f"kubelint: wrote {path}; edit it, then run `kubelint lint`", err=True)
+    _echo(f"kubelint: wrote {path}; edit it, then run `kubelint lint`", err=True)
+
+
+# `kubelint lint` without options, as click passes it to the command (chart_root aside).
+_LINT_DEFAULTS: dict[str, Any] = {
+    "formats": (),
+    "outputs": (),
+    "fail_on": None,
+    "exit_zero": False,
+    "config_path": None,
+    "select": (),
+    "ignore": (),
+    "namespace": None,
+    "context_paths": (),
+    "assume_complete": False,
+    "include_suppressed": False,
+    "target_version": None,
+    "target_provider": None,
+    "rule_paths": (),
+    "no_plugins": False,
+    "stdin_filename": None,
+    "sarif_category": "manifests",
+    "sarif_root": None,
+    "show_source": False,
+    "color": None,
+    "quiet": False,
+    "verbose": False,
+    "debug": False,
+    "jobs": 0,
+    "baseline_path": None,
+    "write_baseline_path": None,
+}
+# The options the fast path understands: ones whose values click does not check or convert,
+# so that nothing click would reject (and word its own way) gets past it.
+_FAST_FLAGS: dict[str, tuple[str, Any]] = {
+    "--exit-zero": ("exit_zero", True),
+    "--assume-complete": ("assume_complete", True),
+    "--include-suppressed": ("include_suppressed", True),
+    "--no-plugins": ("no_plugins", True),
+    "--show-source": ("show_source", True),
+    "--color": ("color", True),
+    "--no-color": ("color", False),
+    "--quiet": ("quiet", True),
+    "-q": ("quiet", True),
+    "--verbose": ("verbose", True),
+    "-v": ("verbose", True),
+    "--debug": ("debug", True),
+}
+_FAST_MULTIPLE = {"--context": "context_paths", "--select": "select", "--ignore": "ignore", "--rules": "rule_paths"}
+_FAST_SINGLE = {"--namespace": "namespace", "--target-provider": "target_provider"}
+
+
+def _fast_lint_options(args: Sequence[str]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    """(PATHS, options) of `lint PATH... [--context DIR] [--select ID] [-q] ...` exactly as
+    click would pass them to `lint_command`, or None for any other command line (another
+    command, an option outside the few above, a value that looks like an option, no PATH,
+    shell completion): click then parses it, with its own checks and messages."""
+    if len(args) < 2 or args[0] != "lint" or "_KUBELINT_COMPLETE" in os.environ:
+        return None
+    options = dict(_LINT_DEFAULTS)
+    multiple: dict[str, list[str]] = {}
+    paths: list[str] = []
+    rest = list(args[1:])
+    rest.reverse()
+    while rest:
+        arg = rest.pop()
+        if arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in _FAST_FLAGS and not equals:
+            key, flag_value = _FAST_FLAGS[name]
+            options[key] = flag_value
+            continue
+        param = _FAST_MULTIPLE.get(name) or _FAST_SINGLE.get(name)
+        if param is None:
+            return None
+        if not equals:
+            if not rest or rest[-1].startswith("-"):
+                return None
+            value = rest.pop()
+        if name in _FAST_MULTIPLE:
+            multiple.setdefault(param, []).append(value)
+        else:
+            options[param] = value
+    if not paths:
+        return None
+    for key, values in multiple.items():
+        options[key] = tuple(values)
+    return tuple(paths), options
+
+
+def _group() -> None:
+    """Offline static linter for Kubernetes manifests, Helm and Kustomize output, and
+    control-plane configuration."""
+
+
+@functools.lru_cache(maxsize=1)
+def _build_cli() -> click.Group:
+    """The click command group (built once, on first use)."""
+    import click
+
+    class ClickKubelintError(click.ClickException):
+        exit_code = EXIT_ERROR
+
+        def show(self, file: IO[Any] | None = None) -> None:
+            click.echo(f"kubelint: error: {self.format_message()}", err=True)
+
+    class KubelintGroup(click.Group):
+        def invoke(self, ctx: click.Context) -> Any:
+            try:
+                return super().invoke(ctx)
+            except KubelintError as exc:
+                raise ClickKubelintError(exc.message) from None
+
+    def print_version(ctx: click.Context) -> None:
+        click.echo(f"kubelint {version()}")
+        ctx.exit()
+
+    shared_options = (
+        click.option(
+            "--format",
+            "formats",
+            multiple=True,
+            type=click.Choice(["text", "json", "sarif", "github"]),
+            help="Output format; repeat with --output for several reports in one run. [default: text]",
+        ),
+        click.option(
+            "--output",
+            "outputs",
+            multiple=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the report of the matching --format to FILE (atomically) instead of stdout.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(FAIL_ON_CHOICES),
+            default=None,
+            help="Lowest severity that makes the exit code 1. [default: warning]",
+        ),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings exist (report-only adoption)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use."),
+        click.option(
+            "--select", multiple=True, help="Only these rule ids or guidance documents (comma lists allowed)."
+        ),
+        click.option("--ignore", multiple=True, help="Skip these rule ids or guidance documents."),
+        click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n)."),
+        click.option(
+            "--context",
+            "context_paths",
+            multiple=True,
+            help="Load PATH for cross-object lookups only; its findings are not reported.",
+        ),
+        click.option(
+            "--assume-complete", is_flag=True, help="The input is self-contained: cross-object rules drop their guards."
+        ),
+        click.option("--include-suppressed", is_flag=True, help="Also show suppressed findings (text, SARIF)."),
+        click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31."),
+        click.option(
+            "--target-provider", help="Cloud provider the manifests go to (aws, gcp, azure): its annotations pass."
+        ),
+        click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML)."),
+        click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins."),
+        click.option("--stdin-filename", help="Path to report for input read from stdin."),
+        click.option(
+            "--sarif-category", default="manifests", show_default=True, help="SARIF automationDetails category."
+        ),
+        click.option(
+            "--sarif-root",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Directory SARIF URIs are relative to. [default: current directory]",
+        ),
+        click.option("--show-source", is_flag=True, help="Text: print the offending line with a caret."),
+        click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]"),
+        click.option("--quiet", "-q", is_flag=True, help="Text: findings only, no summary."),
+        click.option("--verbose", "-v", is_flag=True, help="Text: add the remediation under each finding."),
+        click.option("--debug", is_flag=True, help="Show tracebacks; let rule exceptions propagate."),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(0, 64),
+            default=0,
+            help="Processes for rule checking on large inputs (1,000+ documents per process); 0 = one per core.",
+        ),
+        click.option(
+            "--baseline",
+            "baseline_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Report and fail only on findings not recorded in this baseline file.",
+        ),
+        click.option(
+            "--write-baseline",
+            "write_baseline_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Record today's findings in this baseline file (fixed entries are dropped).",
+        ),
+    )
+
+    def lint_options(function: Any) -> Any:
+        """The options `lint`, `helm` and `kustomize` share: one list, so they never drift apart."""
+        for option in reversed(shared_options):
+            function = option(function)
+        return function
+
+    group = click.group(
+        "cli", cls=KubelintGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+    )(
+        click.option(
+            "--version",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=lambda ctx, _param, value: print_version(ctx) if value else None,
+            help="Show the version and exit.",
+        )(_group)
+    )
+
+    def command(name: str, *decorators: Any) -> Callable[[Callable[..., Any]], Any]:
+        def register(function: Callable[..., Any]) -> Any:
+            for decorate in reversed(decorators):
+                function = decorate(function)
+            return group.command(name)(function)
+
+        return register
+
+    command(
+        "lint",
+        click.argument("paths", nargs=-1),
+        lint_options,
+        click.option(
+            "--chart-root",
+            type=click.Path(file_okay=False, exists=True, path_type=Path),
+            help="Chart directory `helm template` output came from (findings point at its templates), "
+            "or the kustomization directory of `kustomize build` output. [default: detected]",
+        ),
+    )(lint_command)
+
+    command(
+        "helm",
+        click.argument("targets", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.option(
+            "-f",
+            "--values",
+            "values_files",
+            multiple=True,
+            type=click.Path(dir_okay=False, exists=True),
+            help="Values file for helm template (repeatable).",
+        ),
+        click.option("--set", "set_values", multiple=True, help="KEY=VALUE for helm template --set (repeatable)."),
+        click.option("--release", help="Release name for helm template. [default: release-name]"),
+        lint_options,
+    )(helm_command)
+
+    command(
+        "kustomize",
+        click.argument(
+            "directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path)
+        ),
+        lint_options,
+    )(kustomize_command)
+
+    command(
+        "rules",
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        click.option("--document", help="Only rules of this guidance document (slug)."),
+        click.option("--all", "show_all", is_flag=True, help="Include opt-in rules that are off by default."),
+    )(rules_command)
+
+    command(
+        "explain",
+        click.argument("rule_id"),
+    )(explain_command)
+
+    command(
+        "fix",
+        click.argument("paths", nargs=-1),
+        click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes and change nothing."),
+        click.option("--select", multiple=True, help="Only fix findings of these rule ids or guidance documents."),
+        click.option("--ignore", multiple=True, help="Do not fix findings of these rule ids or guidance documents."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use."),
+        click.option("--namespace", help="Namespace of objects that set none (like kubectl apply -n)."),
+        click.option("--context", "context_paths", multiple=True, help="Load PATH for cross-object lookups only."),
+        click.option("--target-version", help="Kubernetes release the manifests go to, e.g. 1.31."),
+        click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins."),
+    )(fix_command)
+
+    command(
+        "init",
+        click.argument("path", default=".kubelint.yaml", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--force", is_flag=True, help="Overwrite an existing file."),
+    )(init_command)
+    return group
+
+
+def __getattr__(name: str) -> Any:
+    """`kubelint_py.cli.cli`, the click group, is built when first asked for."""
+    if name == "cli":
+        return _build_cli()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: returns the exit code instead of raising SystemExit."""
+    """Entry point: returns the exit code instead of raising SystemExit.
+
+    The cyclic garbage collector is off while a command runs (the run builds many long-lived,
+    acyclic objects that reference counting frees; see pipeline.cyclic_gc_paused). Called as
+    the program (`argv` None: the console script, `python -m kubelint_py`), the objects left
+    at the end are frozen (`gc.freeze`) rather than collected: the interpreter is about to
+    exit, and its collections, when the collector is switched back on and at shutdown, would
+    walk every one of them, ~30 ms of a ~0.2 s one-file run."""
     previous = _quiet_sigint_in_forked_children()
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _main(argv)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+        if argv is None:
+            gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 def _quiet_sigint_in_forked_children() -> Any:
@@ -702,18 +931,20 @@ def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="kubelint", standalone_mode=False)
+        fast = _fast_lint_options(args)
+        if fast is not None:
+            paths, options = fast
+            _lint_and_exit(options, [_Input(paths=paths)])
+        else:
+            _build_cli().main(args=args, prog_name="kubelint", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
-    except click.exceptions.Abort:
-        click.echo("kubelint: interrupted", err=True)
-        return EXIT_INTERRUPTED
-    except click.ClickException as exc:
-        exc.message = _relative_to_cwd(exc.message)  # type: ignore[misc]
+    except KubelintError as exc:  # raised on the fast path (the command group converts its own)
+        exc.message = _relative_to_cwd(exc.message)
         exc.show()
-        return exc.exit_code if exc.exit_code != 1 else EXIT_ERROR
+        return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("kubelint: interrupted", err=True)
+        _echo("kubelint: interrupted", err=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
@@ -723,13 +954,21 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         _silence_stdout()
         where = f"{exc.filename}: " if exc.filename else "cannot write the report: "
-        click.echo(f"kubelint: error: {where}{(exc.strerror or str(exc)).lower()}", err=True)
+        _echo(f"kubelint: error: {where}{(exc.strerror or str(exc)).lower()}", err=True)
         return EXIT_ERROR
     except Exception as exc:
+        click = sys.modules.get("click")
+        if click is not None and isinstance(exc, click.exceptions.Abort):
+            _echo("kubelint: interrupted", err=True)
+            return EXIT_INTERRUPTED
+        if click is not None and isinstance(exc, click.ClickException):
+            exc.message = _relative_to_cwd(exc.message)
+            exc.show()
+            return exc.exit_code if exc.exit_code != 1 else EXIT_ERROR
         if debug:
             raise
         # not str(exc): it may quote the input's values, and is a Python repr for KeyError
-        click.echo(
+        _echo(
             f"kubelint: internal error ({type(exc).__name__}): this is a bug in kubelint; "
             "run again with --debug and report the traceback",
             err=True,

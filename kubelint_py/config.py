@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +48,9 @@ class Config:
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
+    import json  # here: only validation (config files, rules) reads schemas
+    from importlib import resources
+
     text = resources.files("kubelint_py.schemas").joinpath(name).read_text(encoding="utf-8")
     loaded: Mapping[str, Any] = json.loads(text)
     return loaded

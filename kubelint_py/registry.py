@@ -1,19 +1,27 @@
 """Collect the rule set of a run: built-in Python and YAML rules, user declarative rules,
-and third-party plugins. Nothing registers itself; modules are scanned for `Rule` objects."""
+and third-party plugins. Nothing registers itself; modules are scanned for `Rule` objects.
+
+Built-in rules are listed in `kubelint_py/rule_index.py`, generated from the rule modules'
+own metadata by `scripts/gen_rule_index.py` (a test checks it against the modules). A run
+takes their metadata from it and imports a rule's module only when its check is first
+called: a pre-commit run over one Service imports the few modules of rules that apply to
+Services, not all of them.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint_py.declarative import RuleSpecError, build_declarative, rule_dict_from_meta
 from kubelint_py.guidance import BY_SLUG
-from kubelint_py.model import Severity, ToolError
+from kubelint_py.model import DocType, Examples, RuleMeta, Scope, Severity, ToolError
 from kubelint_py.rule_api import Rule
 
 BUILTIN_PACKAGE = "kubelint_py.builtin_rules"
@@ -39,11 +47,16 @@ class Registry:
         return [self.rules[k] for k in sorted(self.rules)]
 
 
-def rules_in_module(module: ModuleType) -> Iterator[Rule]:
+def named_rules_in_module(module: ModuleType) -> Iterator[tuple[str, Rule]]:
     for name in sorted(vars(module)):
         value = getattr(module, name)
         if isinstance(value, Rule):
-            yield value
+            yield name, value
+
+
+def rules_in_module(module: ModuleType) -> Iterator[Rule]:
+    for _name, value in named_rules_in_module(module):
+        yield value
 
 
 def _validator() -> Any:
@@ -93,32 +106,179 @@ def load_yaml_rules(text: str, source: str, *, trusted: bool = True) -> list[Rul
     return found
 
 
-def _builtin_modules() -> Iterator[str]:
+def _builtin_folders() -> Iterator[Any]:
+    from importlib import resources
+
     root = resources.files(BUILTIN_PACKAGE)
     for folder in sorted(root.iterdir(), key=lambda p: p.name):
-        if not folder.is_dir() or folder.name.startswith(("_", ".")):
-            continue
+        if folder.is_dir() and not folder.name.startswith(("_", ".")):
+            yield folder
+
+
+def _builtin_modules() -> Iterator[str]:
+    for folder in _builtin_folders():
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
             if entry.name.endswith(".py") and not entry.name.startswith("_"):
                 yield f"{BUILTIN_PACKAGE}.{folder.name}.{entry.name[:-3]}"
 
 
-def _builtin_yaml() -> Iterator[tuple[str, str]]:
-    root = resources.files(BUILTIN_PACKAGE)
-    for folder in sorted(root.iterdir(), key=lambda p: p.name):
-        if not folder.is_dir() or folder.name.startswith(("_", ".")):
-            continue
+def _builtin_yaml_names() -> Iterator[str]:
+    """`folder/file.yaml` of the built-in declarative rules."""
+    for folder in _builtin_folders():
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
             if entry.name.endswith((".yaml", ".yml")):
-                yield f"rules/{folder.name}/{entry.name}", entry.read_text(encoding="utf-8")
+                yield f"{folder.name}/{entry.name}"
 
 
-def load_builtin(registry: Registry) -> None:
+def _builtin_yaml(names: Sequence[str]) -> Iterator[tuple[str, str]]:
+    if not names:  # importlib.resources costs ~6 ms to import: not for nothing
+        return
+    from importlib import resources
+
+    root = resources.files(BUILTIN_PACKAGE)
+    for name in names:
+        folder, _, file = name.partition("/")
+        yield f"rules/{name}", root.joinpath(folder).joinpath(file).read_text(encoding="utf-8")
+
+
+def scan_builtin(registry: Registry) -> None:
+    """Import every built-in rule module and read every built-in YAML rule: the source of
+    truth that `kubelint_py/rule_index.py` is generated from (and tested against)."""
     for module_name in _builtin_modules():
         module = importlib.import_module(module_name)
         for found in rules_in_module(module):
             registry.add(found, module_name)
-    for source, text in _builtin_yaml():
+    for source, text in _builtin_yaml(list(_builtin_yaml_names())):
+        for found in load_yaml_rules(text, source):
+            registry.add(found, source)
+
+
+class DeferredCheck:
+    """The check of a built-in rule whose module is not imported yet.
+
+    The first call imports the module, puts the module's own check into the registry's
+    `Rule` (the engine reads `rule.check` for every document, so later calls go straight
+    to it) and runs it. Rules that no document of the run is in scope for are never
+    imported. Anything holding on to this object still gets the right answer: every
+    call delegates.
+    """
+
+    __slots__ = ("attribute", "module", "rule", "run")
+
+    def __init__(self, module: str, attribute: str, run: bool) -> None:
+        self.module = module
+        self.attribute = attribute
+        self.run = run
+        self.rule: Rule | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        return self.load()(*args)
+
+    def __repr__(self) -> str:
+        return f"<deferred {'check_run' if self.run else 'check'} of {self.module}.{self.attribute}>"
+
+    def load(self) -> Any:
+        """Import the rule's module; returns its check (or check_run)."""
+        real = getattr(importlib.import_module(self.module), self.attribute, None)
+        rule = self.rule
+        assert rule is not None
+        if not isinstance(real, Rule) or real.meta != rule.meta:
+            raise RuntimeError(
+                f"{self.module}.{self.attribute}: kubelint_py/rule_index.py is out of date for rule {rule.id}; "
+                "regenerate it with `python scripts/gen_rule_index.py`"
+            )
+        object.__setattr__(rule, "check", real.check)  # frozen for rule authors, not for the registry
+        object.__setattr__(rule, "check_run", real.check_run)
+        return real.check_run if self.run else real.check
+
+
+def _meta_from_row(row: Sequence[Any]) -> RuleMeta:
+    """One rule of the index (see scripts/gen_rule_index.py for the layout) as RuleMeta."""
+    (
+        rule_id,
+        title,
+        document,
+        severity,
+        kinds,
+        kind_groups,
+        doc_types,
+        rationale,
+        remediation,
+        fail,
+        pass_,
+        references,
+        options_schema,
+        default_enabled,
+        category,
+        security_severity,
+        precision,
+        cross_object,
+        source,
+        sensitive,
+    ) = row
+    return RuleMeta(
+        id=rule_id,
+        title=title,
+        document=document,
+        severity=Severity(severity),
+        scope=Scope(frozenset(kinds), frozenset(kind_groups), frozenset(DocType(d) for d in doc_types)),
+        rationale=rationale,
+        remediation=remediation,
+        examples=Examples(fail, pass_),
+        references=references,
+        options_schema=options_schema,
+        default_enabled=default_enabled,
+        category=category,
+        security_severity=security_severity,
+        precision=precision,
+        cross_object=cross_object,
+        source=source,
+        sensitive=sensitive,
+    )
+
+
+def meta_row(meta: RuleMeta) -> tuple[Any, ...]:
+    """RuleMeta -> its row in the index (the inverse of `_meta_from_row`)."""
+    return (
+        meta.id,
+        meta.title,
+        meta.document,
+        int(meta.severity),
+        tuple(sorted(meta.scope.kinds)),
+        tuple(sorted(meta.scope.kind_groups)),
+        tuple(sorted(d.value for d in meta.scope.doc_types)),
+        meta.rationale,
+        meta.remediation,
+        meta.examples.fail,
+        meta.examples.pass_,
+        meta.references,
+        meta.options_schema,
+        meta.default_enabled,
+        meta.category,
+        meta.security_severity,
+        meta.precision,
+        meta.cross_object,
+        meta.source,
+        meta.sensitive,
+    )
+
+
+def load_builtin(registry: Registry) -> None:
+    """The built-in rules from the index; their modules are imported when first needed."""
+    from kubelint_py.rule_index import RULES, YAML_RULES
+
+    for module_name, attribute, kind, *row in RULES:
+        module = f"{BUILTIN_PACKAGE}.{module_name}"
+        deferred = DeferredCheck(module, attribute, kind == "run") if kind != "none" else None
+        found = Rule(
+            _meta_from_row(row),
+            check=deferred if kind == "check" else None,
+            check_run=deferred if kind == "run" else None,
+        )
+        if deferred is not None:
+            deferred.rule = found
+        registry.add(found, module)
+    for source, text in _builtin_yaml(YAML_RULES):
         for found in load_yaml_rules(text, source):
             registry.add(found, source)
 
@@ -141,7 +301,48 @@ def load_custom(registry: Registry, paths: Iterable[str]) -> None:
                 raise RegistryError(str(exc)) from None
 
 
+def _declares_plugins(path_entry: str) -> bool:
+    """Whether a distribution in this sys.path entry may declare a `kubelint.rules` entry
+    point: its entry_points.txt names the group, or the entry is not a plain directory
+    (a zip file, an egg) and cannot be read this cheaply."""
+    root = path_entry or "."
+    if root.lower().endswith(".egg"):
+        return True
+    try:
+        entries = list(os.scandir(root))
+    except NotADirectoryError:
+        return True
+    except OSError:  # missing or unreadable: importlib.metadata finds nothing there either
+        return False
+    group = PLUGIN_GROUP.encode()
+    for entry in entries:
+        if entry.name.lower().endswith((".dist-info", ".egg-info")):
+            try:
+                with open(f"{entry.path}{os.sep}entry_points.txt", "rb") as handle:
+                    if group in handle.read():
+                        return True
+            except OSError:
+                continue
+    return False
+
+
+def plugins_possible() -> bool:
+    """False only when no distribution importlib.metadata could see declares a
+    `kubelint.rules` entry point: no entry_points.txt on sys.path names the group and no
+    import hook of another kind supplies distributions. Costs about a millisecond, where
+    `importlib.metadata.entry_points()` costs ~15 ms (its import and a parse of every
+    installed distribution's entry points), so a run without plugins skips it."""
+    from importlib.machinery import PathFinder
+
+    for finder in sys.meta_path:
+        if finder is not PathFinder and getattr(finder, "find_distributions", None) is not None:
+            return True
+    return any(not isinstance(entry, str) or _declares_plugins(entry) for entry in sys.path)
+
+
 def load_plugins(registry: Registry) -> None:
+    if not plugins_possible():
+        return
     from importlib.metadata import entry_points
 
     validator = None
@@ -170,8 +371,7 @@ def build_registry(*, custom: Sequence[str] = (), plugins: bool = True) -> Regis
     return registry
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):  # not a dataclass: creating one costs ~0.6 ms of start-up
     enabled: list[Rule]
     unknown: list[str]
 

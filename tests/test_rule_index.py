@@ -1,0 +1,113 @@
+"""kubelint_py/rule_index.py: generated from the rule modules, and a run built from it
+behaves as one built by importing every rule module."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from kubelint_py.config import Config
+from kubelint_py.pipeline import LintRequest, run_lint
+from kubelint_py.registry import (
+    BUILTIN_PACKAGE,
+    DeferredCheck,
+    Registry,
+    build_registry,
+    load_builtin,
+    named_rules_in_module,
+    scan_builtin,
+)
+from kubelint_py.rule_api import Rule
+from kubelint_py.rule_index import RULES
+from tests.helpers import FIXTURES, ROOT
+
+
+def _scanned() -> Registry:
+    registry = Registry()
+    scan_builtin(registry)
+    return registry
+
+
+def _indexed() -> Registry:
+    registry = Registry()
+    load_builtin(registry)
+    return registry
+
+
+def test_index_is_what_the_generator_writes() -> None:
+    """Never edited by hand: regenerate with `python scripts/gen_rule_index.py`."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rule_index.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_index_holds_every_rule_with_the_modules_metadata() -> None:
+    scanned, indexed = _scanned(), _indexed()
+    assert list(indexed.rules) == list(scanned.rules)  # same ids, same registry order
+    for rule_id, real in scanned.rules.items():
+        listed = indexed.rules[rule_id]
+        assert listed.meta == real.meta, rule_id
+        assert (listed.check is None) == (real.check is None), rule_id
+        assert (listed.check_run is None) == (real.check_run is None), rule_id
+
+
+def test_index_rows_name_the_module_and_attribute_of_each_rule() -> None:
+    import importlib
+
+    for module_name, attribute, kind, rule_id, *_ in RULES:
+        module = importlib.import_module(f"{BUILTIN_PACKAGE}.{module_name}")
+        found = dict(named_rules_in_module(module))[attribute]
+        assert found.id == rule_id
+        assert kind == ("check" if found.check else "run" if found.check_run else "none")
+
+
+def test_building_the_registry_imports_no_rule_module() -> None:
+    code = (
+        "import json, sys\n"
+        "from kubelint_py.registry import build_registry\n"
+        "registry = build_registry(plugins=False)\n"
+        f"print(json.dumps([len(registry.rules), [m for m in sys.modules if m.startswith('{BUILTIN_PACKAGE}.')]]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    count, imported = json.loads(out)
+    assert count == len(RULES)
+    assert [m for m in imported if m.count(".") > 2] == []  # only the (empty) rule packages
+
+
+def test_first_call_imports_the_module_and_puts_its_check_in_the_rule() -> None:
+    registry = build_registry(plugins=False)
+    found = registry.rules["privileged-container"]
+    deferred = found.check
+    assert isinstance(deferred, DeferredCheck)
+    real = deferred.load()
+    assert found.check is real
+    assert getattr(real, "__module__", "").startswith(BUILTIN_PACKAGE)
+    assert deferred.load() is real  # anything still holding the placeholder delegates
+
+
+def test_a_stale_index_is_reported_not_silently_used() -> None:
+    row = next(r for r in RULES if r[3] == "privileged-container")
+    indexed = build_registry(plugins=False).rules["privileged-container"]
+    stale = Rule(replace(indexed.meta, title="an older title"))
+    deferred = DeferredCheck(f"{BUILTIN_PACKAGE}.{row[0]}", row[1], run=False)
+    deferred.rule = stale
+    with pytest.raises(RuntimeError, match="gen_rule_index"):
+        deferred.load()
+
+
+def test_lint_from_the_index_equals_lint_with_every_module_imported() -> None:
+    """Every rule fires on fixtures/: the deferred checks find what the modules' own find."""
+    request = LintRequest(paths=[str(FIXTURES)], plugins=False, cwd=ROOT)
+    indexed = run_lint(request, Config(), _indexed())
+    scanned = run_lint(request, Config(), _scanned())
+    assert indexed.findings == scanned.findings
+    assert indexed.rules == scanned.rules
+    assert len({f.rule_id for f in indexed.findings}) > 100
