@@ -118,6 +118,7 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str, str, bool]:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KUBELINT", "PYTHON", "NO_COLOR"))}
     env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONIOENCODING"] = "utf-8"  # the fast path writes UTF-8 streams itself, others via click
     env["HOME"] = str(cwd)
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False

@@ -51,6 +51,7 @@ def _probe(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dic
     (tmp_path / "probe.py").write_text(_PROBE)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("KUBELINT", "PYTHON"))}
     base["PYTHONPATH"] = str(ROOT)
+    base["PYTHONIOENCODING"] = "utf-8"  # the fast path writes UTF-8 streams itself, others via click
     subprocess.run(
         [sys.executable, "probe.py", *args],
         cwd=tmp_path,
