@@ -25,7 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "rule_index": set(),  # generated data (scripts/gen_rule_index.py): imports nothing
     "config": {"model", "yamlio"},
     "suppress": {"model", "config"},
-    "engine": {"model", "context", "rule_api", "suppress", "recognize", "k8s"},
+    "engine": {"model", "context", "rule_api", "suppress", "recognize", "k8s", "forked"},
+    "forked": set(),
+    "parallel_load": {"model", "loader", "forked", "positions", "yamlio"},
     "discovery": {"model"},
     "pipeline": {
         "model",
@@ -34,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "discovery",
         "engine",
         "loader",
+        "parallel_load",
         "registry",
         "rendered",
         "rule_api",
