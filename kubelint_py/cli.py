@@ -84,6 +84,15 @@ def _plain_utf8_stream(stream: object) -> bool:
     return isinstance(stream, io.TextIOWrapper) and isinstance(encoding, str) and encoding.lower() in ("utf-8", "utf8")
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on: `taskset` and container cpusets limit them below
+    os.cpu_count(), and a process per host CPU would then only compete for the few."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _split(values: Sequence[str]) -> list[str]:
     """Repeatable options that also accept comma lists: `--select a,b --select c`."""
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
@@ -190,7 +199,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     debug = options["debug"]
     baseline_path = options["baseline_path"]
     write_baseline_path = options["write_baseline_path"]
-    jobs = options["jobs"] or min(os.cpu_count() or 1, 8)
+    jobs = options["jobs"] or min(_usable_cpus(), 8)
     from kubelint_py.config import ConfigError, load_config
     from kubelint_py.discovery import DiscoveryError
     from kubelint_py.model import Severity, exit_code
@@ -769,7 +778,7 @@ def _build_cli() -> click.Group:
             "-j",
             type=click.IntRange(0, 64),
             default=0,
-            help="Processes for rule checking on large inputs (1,000+ documents per process); 0 = one per core.",
+            help="Processes for large inputs (2 MB and 1,000+ documents per process); 0 = one per usable core (max 8).",
         ),
         click.option(
             "--baseline",
