@@ -94,7 +94,8 @@ class LintContext:
         return any(self._by_kind.get(kind) for kind in kinds)
 
     def get(self, kind: str, namespace: str | None, name: str) -> Document | None:
-        found = self.named(kind, namespace, name)
+        key_ns = namespace if is_namespaced(kind) else None
+        found = self._by_name.get((kind, key_ns, name))  # as `named`, without copying the list
         return found[0] if found else None
 
     def named(self, kind: str, namespace: str | None, name: str) -> list[Document]:

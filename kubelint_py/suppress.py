@@ -6,7 +6,7 @@ nothing are remembered so the engine can report them (`unused-suppression`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kubelint_py.config import Config, Exemption
@@ -30,6 +30,23 @@ def _glob_matches(patterns: Iterable[str], path: str) -> bool:
     return spec.match_file(path)
 
 
+_MEMO_KEY = "suppressing_annotations"
+
+
+def _suppressing_annotations(doc: Document) -> Mapping[object, object]:
+    """The annotations of `doc` that can suppress a finding (`ignore.kubelint.io/...` and the
+    ignore-all keys), picked out once per document (kept in its memo)."""
+    found = doc.memo.get(_MEMO_KEY)
+    if found is None:
+        found = {
+            key: value
+            for key, value in doc.annotations().items()
+            if isinstance(key, str) and (key.startswith(ANNOTATION_PREFIX) or key in IGNORE_ALL_ANNOTATIONS)
+        }
+        doc.memo[_MEMO_KEY] = found
+    return found  # type: ignore[return-value]
+
+
 @dataclass(slots=True)
 class Suppressor:
     config: Config
@@ -45,9 +62,9 @@ class Suppressor:
         return self._exemption(rule_id, file, doc)
 
     def _annotation(self, rule_id: str, doc: Document) -> Suppression | None:
-        annotations = doc.annotations()
+        annotations = _suppressing_annotations(doc)
         if not annotations:
-            return None
+            return None  # nearly every object: nothing to look up for each of its findings
         for key in (ANNOTATION_PREFIX + rule_id, *IGNORE_ALL_ANNOTATIONS):
             if key in annotations:
                 self.used_annotations.add((id(doc), key))

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import marshal
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint_py.model import FieldPath
@@ -63,14 +64,24 @@ class NameMatcher:
 
     pattern: re.Pattern[str] | None
     suffixes: tuple[str, ...]
+    # verdicts by name: the same few variable names (LOG_LEVEL, DB_PASSWORD) recur in every
+    # container of a run; bounded, as the default matcher lives as long as the process
+    _verdicts: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def matches(self, name: object) -> bool:
         if not isinstance(name, str) or self.pattern is None:
             return False
-        normal = normalise_name(name)
-        if any(normal.endswith(suffix) for suffix in self.suffixes):
-            return False
-        return self.pattern.search(normal) is not None
+        verdict = self._verdicts.get(name)
+        if verdict is None:
+            normal = normalise_name(name)
+            verdict = not normal.endswith(self.suffixes) and self.pattern.search(normal) is not None
+            if len(self._verdicts) >= _MAX_VERDICTS:
+                self._verdicts.clear()
+            self._verdicts[name] = verdict
+        return verdict
+
+
+_MAX_VERDICTS = 4096
 
 
 def _compile_any(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -203,6 +214,9 @@ CREDENTIAL_PATTERNS: Mapping[str, tuple[str, str]] = {
 # Google prefixes, JWT header, URL scheme separator). Exact only for the built-in set; a scanner
 # with user patterns runs every regex.
 _ANCHOR_RE = re.compile(r"-----BEGIN |AKIA|ASIA|gh[pousr]_|xox[bpars]-|AIza|eyJ|://")
+# The same anchors in the bytes of `marshal.dumps(data)`, where every string of `data` is
+# written whole (UTF-8, the anchors are ASCII): no match there, no anchor in any string.
+_ANCHOR_BYTES_RE = re.compile(_ANCHOR_RE.pattern.encode("ascii"))
 _BUILTIN_REGEX: Mapping[str, str] = {key: regex for key, (_, regex) in CREDENTIAL_PATTERNS.items()}
 
 PATTERN_OPTIONS_SCHEMA: Mapping[str, object] = {
@@ -251,24 +265,124 @@ class CredentialScanner:
     def scan(
         self, data: object, path: FieldPath = (), *, skip: Iterable[FieldPath] = ()
     ) -> Iterator[tuple[FieldPath, CredentialHit]]:
-        """Every string under `data` (mapping values and list items) that holds a credential."""
-        skipped = frozenset(skip)
-        stack: list[tuple[FieldPath, object]] = [(path, data)]
+        """Every string under `data` (mapping values and list items) that holds a credential,
+        ordered by path (mapping keys as text); paths in `skip` are not entered.
+
+        Runs over every string of every document: a depth-first walk with an explicit stack
+        (hostile nesting cannot exhaust the interpreter's), children last to first; a path is
+        built only for a collection or a hit, and the skipped paths are followed as a tree
+        alongside the walk instead of testing every path.
+        """
+        skips = _skip_tree(path, skip)
+        if skips is _SKIPPED:
+            return
+        if isinstance(data, str):
+            hit = self.find(data)
+            if hit is not None:
+                yield path, hit
+            return
+        root = _entries(data)
+        if root is None:
+            return
+        if self.anchored and _no_anchor_anywhere(data):
+            return  # most documents: one C-level serialisation and search instead of the walk
+        search = _ANCHOR_RE.search if self.anchored else None
+        find = self.find
         found: list[tuple[FieldPath, CredentialHit]] = []
+        # frames: (entries left, path, skipped paths below, entries are a mapping's)
+        stack: list[tuple[Iterator[tuple[Any, Any]], FieldPath, Any, bool]] = [(root[0], path, skips, root[1])]
         while stack:
-            where, node = stack.pop()
-            if where in skipped:
-                continue
-            if isinstance(node, str):
-                hit = self.find(node)
-                if hit is not None:
-                    found.append((where, hit))
-            elif isinstance(node, Mapping):
-                stack.extend(((*where, str(k)), v) for k, v in node.items())
-            elif isinstance(node, list):
-                stack.extend(((*where, i), v) for i, v in enumerate(node))
+            entries, where, tree, mapping = stack[-1]
+            for step, node in entries:
+                kind = type(node)
+                if kind is str or (kind not in _NOT_TEXT and isinstance(node, str)):
+                    if search is not None and search(node) is None:
+                        continue  # one C-level search rejects nearly every string
+                    if mapping and type(step) is not str:
+                        step = str(step)
+                    if tree is not None and tree.get(step) is _SKIPPED:
+                        continue
+                    hit = find(node)
+                    if hit is not None:
+                        found.append(((*where, step), hit))
+                    continue
+                inner: tuple[Iterator[tuple[Any, Any]], bool] | None
+                if kind is dict:
+                    inner = (reversed(node.items()), True)
+                elif kind is list:
+                    inner = (zip(range(len(node) - 1, -1, -1), reversed(node), strict=True), False)
+                elif kind in _SCALARS:
+                    continue
+                else:
+                    inner = _entries(node)
+                    if inner is None:
+                        continue
+                if mapping and type(step) is not str:
+                    step = str(step)
+                below = None
+                if tree is not None:
+                    below = tree.get(step)
+                    if below is _SKIPPED:
+                        continue
+                stack.append((inner[0], (*where, step), below, inner[1]))
+                break
+            else:
+                stack.pop()
         found.sort(key=lambda item: [str(step) for step in item[0]])
         yield from found
+
+
+def _no_anchor_anywhere(data: object) -> bool:
+    """True when no string under `data` (nor any key) contains an anchor; False when one
+    may, or when `data` holds something marshal cannot write (then the walk decides)."""
+    try:
+        blob = marshal.dumps(data)  # type: ignore[arg-type]
+    except (ValueError, TypeError, RecursionError):
+        return False
+    return _ANCHOR_BYTES_RE.search(blob) is None
+
+
+# Skipped paths as a tree: {step: subtree}, `_SKIPPED` where a skipped path ends.
+_SkipTree = dict[object, Any]
+_SKIPPED: Any = object()
+_SCALARS = frozenset((int, float, bool, type(None)))
+_NOT_TEXT = frozenset((dict, list, *_SCALARS))
+
+
+def _skip_tree(path: FieldPath, skip: Iterable[FieldPath]) -> _SkipTree | Any | None:
+    """The tree of the `skip` paths that lie under `path` (relative to it); `_SKIPPED` when
+    `path` itself is skipped, None when nothing under it is."""
+    tree: _SkipTree = {}
+    depth = len(path)
+    for skipped in skip:
+        if len(skipped) < depth or tuple(skipped[:depth]) != path:
+            continue
+        rest = skipped[depth:]
+        if not rest:
+            return _SKIPPED
+        node = tree
+        for step in rest[:-1]:
+            below = node.get(step)
+            if below is _SKIPPED:
+                break
+            if below is None:
+                below = node[step] = {}
+            node = below
+        else:
+            node[rest[-1]] = _SKIPPED
+    return tree or None
+
+
+def _entries(node: object) -> tuple[Iterator[tuple[Any, Any]], bool] | None:
+    """(key, value) of a mapping's entries or (index, item) of a list's items, last first, and
+    whether they are a mapping's; None for anything else."""
+    if type(node) is dict:
+        return reversed(node.items()), True
+    if isinstance(node, Mapping):
+        return reversed(list(node.items())), True
+    if isinstance(node, list):
+        return zip(range(len(node) - 1, -1, -1), reversed(node), strict=True), False
+    return None
 
 
 def _url_password_is_placeholder(match: re.Match[str]) -> bool:

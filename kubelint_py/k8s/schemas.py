@@ -266,13 +266,18 @@ class Node:
         "additional",
         "all_of",
         "any_of",
+        "direct_array",
+        "direct_object",
         "embedded",
         "enum",
         "fmt",
+        "int_bounds",
         "items",
+        "leaf",
         "limits",
         "not_",
         "nullable",
+        "ok_strings",
         "one_of",
         "pattern",
         "props",
@@ -300,6 +305,13 @@ class Node:
         self.one_of: tuple[Node, ...] = ()
         self.not_: Node | None = None
         self.nullable = False  # CRDs: an explicit null is a value (kept, and satisfies `required`)
+        # Walk shortcuts, derived from the fields above on first use (`_prepare`); whoever
+        # changes a node after it has validated something must reset `leaf` to None.
+        self.leaf: frozenset[type] | None = None
+        self.direct_object = False
+        self.direct_array = False
+        self.ok_strings: frozenset[str] | None = None
+        self.int_bounds: tuple[int, int] | None = None
 
 
 _LIMIT_KEYS = ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
@@ -340,7 +352,9 @@ class _BuiltinCompiler:
                 values = _ENUMS.get((name, prop))
                 inline = not isinstance(schema["properties"][prop].get("$ref"), str)
                 if values is not None and inline:
-                    (child.items if child.items is not None else child).enum = values
+                    target = child.items if child.items is not None else child
+                    target.enum = values
+                    target.leaf = None  # the node may be shared and already prepared
         node.title = name.rsplit(".", 1)[-1]
         return node
 
@@ -456,6 +470,7 @@ def compile_crd_schema(schema: Mapping[str, Any], *, preserve_unknown: bool = Fa
     for key in ("apiVersion", "kind", "metadata"):
         root.props.setdefault(key, Node())
     root.types = frozenset(("object",))
+    root.leaf = None
     return root
 
 
@@ -627,6 +642,64 @@ def format_path(path: Path_) -> str:
     return "".join(parts) or "(root)"
 
 
+def _prepare(node: Node) -> frozenset[type]:
+    """Fill in the walk shortcuts of `node` and return its `leaf` set.
+
+    `leaf`: the exact Python types of values that can produce no issue under `node` and
+    have nothing beneath it to walk (a string under a plain string field, any scalar under
+    an open field, null everywhere), so the walker skips them without a call. The loader
+    makes plain dict/list/str/int/float/bool/None only; anything else takes the full path.
+    `ok_strings`: strings that pass a node with an enum (its values and "", which means unset);
+    `int_bounds`: the range that integers pass in an int32/int64 field.
+    `direct_object` / `direct_array`: a map (list) value needs no check of its own under
+    `node`, only its entries (items) walked.
+    """
+    types = node.types
+    leaf: set[type] = {type(None)}  # null is "not set": `_walk` returns at once
+
+    def allows(*names: str) -> bool:
+        return types is None or any(name in types for name in names)
+
+    ranged = node.fmt in _INT_RANGES
+    no_combinators = not (node.all_of or node.any_of or node.one_of) and node.not_ is None
+    plain = node.special is None and node.enum is None and not node.limits and node.pattern is None and no_combinators
+    if node.special == "int-or-string":  # (a special node checks nothing else)
+        leaf.update((int, str))
+    elif node.special == "quantity":
+        leaf.add(int)  # every integer is a quantity (checked as the JSON number it is)
+    elif plain:
+        if allows("string") and node.fmt != "byte":
+            leaf.add(str)
+        if allows("boolean"):
+            leaf.add(bool)
+        if allows("integer", "number") and not ranged:
+            leaf.add(int)
+        if allows("number") and not ranged:  # a float is an integer or a number
+            leaf.add(float)
+        if allows("object") and not node.props and node.additional is True and not node.required:
+            leaf.add(dict)
+        if allows("array") and node.items is None:
+            leaf.add(list)
+    node.ok_strings = None
+    if (
+        node.enum is not None
+        and node.special is None
+        and node.fmt != "byte"
+        and not node.limits
+        and node.pattern is None
+        and no_combinators
+        and allows("string")
+    ):
+        node.ok_strings = frozenset((*(v for v in node.enum if type(v) is str), ""))
+    node.int_bounds = (
+        _INT_RANGES[node.fmt] if node.fmt is not None and plain and ranged and allows("integer", "number") else None
+    )
+    node.direct_object = plain and allows("object")
+    node.direct_array = plain and allows("array") and node.items is not None
+    node.leaf = frozenset(leaf)
+    return node.leaf
+
+
 def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
     if value is None:
         return
@@ -661,12 +734,37 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
     if actual == "object":
         _walk_object(node, value, path, out)  # type: ignore[arg-type]
     elif actual == "array" and node.items is not None:
-        items = node.items
-        sequence: list[object] = value  # type: ignore[assignment]
-        for index, item in enumerate(sequence):
-            _walk(items, item, (*path, index), out)
+        _walk_items(node.items, value, path, out)  # type: ignore[arg-type]
     if node.all_of or node.any_of or node.one_of or node.not_ is not None:
         _check_combinators(node, value, path, out)
+
+
+# `_walk_object` and `_walk_items` run for every map and list of every document: a value that
+# its node's `leaf` set accepts is skipped without a call, and a map (list) whose node checks
+# nothing of its own goes straight to its entries (items). Both give exactly `_walk`'s issues.
+
+
+def _walk_items(items: Node, sequence: list[object], path: Path_, out: list[Issue]) -> None:
+    leaf = items.leaf
+    if leaf is None:
+        leaf = _prepare(items)
+    for index, item in enumerate(sequence):
+        kind = type(item)
+        if kind in leaf:
+            continue
+        if kind is str:
+            if items.ok_strings is not None and item in items.ok_strings:
+                continue
+        elif kind is int:
+            bounds = items.int_bounds
+            if bounds is not None and bounds[0] <= item <= bounds[1]:  # type: ignore[operator]
+                continue
+        if kind is dict and items.direct_object:
+            _walk_object(items, item, (*path, index), out)  # type: ignore[arg-type]
+        elif kind is list and items.direct_array:
+            _walk_items(items.items, item, (*path, index), out)  # type: ignore[arg-type]
+        else:
+            _walk(items, item, (*path, index), out)
 
 
 def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list[Issue]) -> None:
@@ -680,18 +778,40 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
             name = _key_text(key)
             key = key if isinstance(key, int) else name
         sub = props.get(name)
-        if sub is not None:
+        if sub is None:
+            if additional is True:
+                continue
+            if additional is False:
+                where = f" of {node.title}" if node.title else ""
+                close = did_you_mean(name, props)
+                suggestion = ""
+                if close:
+                    suggested = {close} if suggested is None else suggested | {close}
+                    suggestion = f" (did you mean `{close}`?)"
+                out.append(
+                    Issue(True, (*path, key), f"`{format_path((*path, key))}` is not a field{where}", suggestion)
+                )
+                continue
+            sub = additional
+        leaf = sub.leaf
+        if leaf is None:
+            leaf = _prepare(sub)
+        kind = type(child)
+        if kind in leaf:
+            continue
+        if kind is str:
+            if sub.ok_strings is not None and child in sub.ok_strings:
+                continue
+        elif kind is int:
+            bounds = sub.int_bounds
+            if bounds is not None and bounds[0] <= child <= bounds[1]:  # type: ignore[operator]
+                continue
+        if kind is dict and sub.direct_object:
+            _walk_object(sub, child, (*path, key), out)  # type: ignore[arg-type]
+        elif kind is list and sub.direct_array:
+            _walk_items(sub.items, child, (*path, key), out)  # type: ignore[arg-type]
+        else:
             _walk(sub, child, (*path, key), out)
-        elif isinstance(additional, Node):
-            _walk(additional, child, (*path, key), out)
-        elif additional is False:
-            where = f" of {node.title}" if node.title else ""
-            close = did_you_mean(name, props)
-            suggestion = ""
-            if close:
-                suggested = {close} if suggested is None else suggested | {close}
-                suggestion = f" (did you mean `{close}`?)"
-            out.append(Issue(True, (*path, key), f"`{format_path((*path, key))}` is not a field{where}", suggestion))
     for required in node.required:
         # a misspelt required field is one problem, reported once as the unknown field
         if value.get(required) is None and (suggested is None or required not in suggested):
@@ -716,7 +836,9 @@ def _check_special(special: str, value: object, path: Path_, out: list[Issue]) -
                 Issue(False, path, f"`{format_path(path)}` must be an integer or a string, found {describe(value)}")
             )
         return
-    if quantity_from_manifest(value) is None:
+    kind = type(value)
+    valid = _is_quantity(value) if kind is str or kind is float else quantity_from_manifest(value) is not None
+    if not valid:
         out.append(
             Issue(
                 False,
@@ -724,6 +846,13 @@ def _check_special(special: str, value: object, path: Path_, out: list[Issue]) -
                 f"`{format_path(path)}` must be a quantity such as 500m, 2, 128Mi or 1G, found {describe(value)}",
             )
         )
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _is_quantity(value: str | float) -> bool:
+    """Whether a string or float is a valid quantity: the same few values (`100m`, `128Mi`)
+    fill every resources block of a run, so each is parsed once."""
+    return quantity_from_manifest(value) is not None
 
 
 def _check_format(fmt: str, value: object, path: Path_, out: list[Issue]) -> bool:

@@ -146,7 +146,8 @@ def _host_path_volumes(doc: Document) -> Iterator[tuple[int, str, object]]:
     if spec_path is None:
         return
     for index, volume in enumerate(doc.sequence(*spec_path, "volumes")):
-        if not isinstance(volume, Mapping) or volume.get("hostPath") is None:
+        # exact type first: the loader's plain dicts skip the ABC isinstance check
+        if not (type(volume) is dict or isinstance(volume, Mapping)) or volume.get("hostPath") is None:
             continue
         name = volume.get("name")
         yield index, name if isinstance(name, str) else f"#{index}", volume["hostPath"]

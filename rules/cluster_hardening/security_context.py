@@ -40,7 +40,7 @@ def _own_path(container: ContainerRef, *rest: str) -> FieldPath:
 
 def _context_note(container: ContainerRef) -> str:
     ctx = container.data.get("securityContext")
-    if ctx is not None and not isinstance(ctx, Mapping):
+    if ctx is not None and type(ctx) is not dict and not isinstance(ctx, Mapping):
         return f"; its securityContext is {quote(ctx)}, not a mapping"
     return ""
 
@@ -52,11 +52,22 @@ def _absent(container: ContainerRef, text: str, detail: str = "") -> str:
     return f"{text} ({inside})" if inside else text
 
 
+def _windows_targeted(doc: Document) -> bool:
+    """`is_windows_targeted` of the pod spec, worked out once per document for the six rules here."""
+    found = doc.memo.get(_WINDOWS_MEMO)
+    if found is None:
+        found = doc.memo[_WINDOWS_MEMO] = is_windows_targeted(pod_spec(doc))
+    return bool(found)
+
+
+_WINDOWS_MEMO = "security_context.windows_targeted"
+
+
 def _violations(
     doc: Document, scope: ContainerScope, judge: _Judge, *, skip_windows: bool = True
 ) -> Iterator[Violation]:
     """Judge every container; containers whose problem is the same pod-level field share a finding."""
-    if skip_windows and is_windows_targeted(pod_spec(doc)):
+    if skip_windows and _windows_targeted(doc):
         return
     grouped: dict[FieldPath, list[ContainerRef]] = {}
     texts: dict[FieldPath, str] = {}

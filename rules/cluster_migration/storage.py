@@ -95,10 +95,11 @@ def check_in_tree(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if spec_path is None:
         return
     for number, volume in enumerate(doc.sequence(*spec_path, "volumes")):
-        if not isinstance(volume, Mapping):
+        if not (type(volume) is dict or isinstance(volume, Mapping)):
             continue
         for source, driver in _IN_TREE_SOURCES.items():
-            if isinstance(volume.get(source), Mapping):
+            found = volume.get(source)  # nearly always absent: None needs no ABC isinstance check
+            if found is not None and isinstance(found, Mapping):
                 yield Violation(
                     f"volume {_volume_name(volume, number)} uses the in-tree cloud volume {source}; use a "
                     f"PersistentVolumeClaim backed by the CSI driver {driver}",

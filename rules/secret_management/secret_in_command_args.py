@@ -94,13 +94,10 @@ or placeholders are not reported.
     },
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    names = [*ctx.options.get("flags", DEFAULT_FLAGS), *ctx.options.get("extraFlags", ())]
-    names = [n.strip().lstrip("-") for n in names if n.strip().lstrip("-")]
-    if not names:
+    patterns = _patterns(tuple(ctx.options.get("flags", DEFAULT_FLAGS)), tuple(ctx.options.get("extraFlags", ())))
+    if patterns is None:
         return
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    whole = re.compile(rf"-{{1,2}}({alternatives})", re.IGNORECASE)
-    inline = re.compile(rf"(?<![\w-])-{{1,2}}({alternatives})(?:=|[ \t]+)" + _VALUE, re.IGNORECASE)
+    whole, inline = patterns
     for container in containers(doc, ContainerScope.ALL):
         items: list[tuple[FieldPath, str]] = []
         for field in ("command", "args"):
@@ -108,6 +105,29 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             if isinstance(sequence, list):
                 items += [((*container.path, field, i), v) for i, v in enumerate(sequence) if isinstance(v, str)]
         yield from _scan(container.describe(), items, whole, inline)
+
+
+_Patterns = tuple[re.Pattern[str], re.Pattern[str]]
+_PATTERNS: dict[tuple[tuple[str, ...], tuple[str, ...]], _Patterns | None] = {}
+
+
+def _patterns(flags: tuple[str, ...], extra: tuple[str, ...]) -> _Patterns | None:
+    """(whole-item, inline) flag patterns of the options, built once per option set (not per
+    workload); None when the options name no flag."""
+    key = (flags, extra)
+    if key in _PATTERNS:
+        return _PATTERNS[key]
+    names = [n.strip().lstrip("-") for n in (*flags, *extra) if n.strip().lstrip("-")]
+    found: _Patterns | None = None
+    if names:
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        whole = re.compile(rf"-{{1,2}}({alternatives})", re.IGNORECASE)
+        inline = re.compile(rf"(?<![\w-])-{{1,2}}({alternatives})(?:=|[ \t]+)" + _VALUE, re.IGNORECASE)
+        found = (whole, inline)
+    if len(_PATTERNS) >= 64:  # option sets are few; bounded all the same
+        _PATTERNS.clear()
+    _PATTERNS[key] = found
+    return found
 
 
 def _scan(

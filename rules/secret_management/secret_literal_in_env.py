@@ -73,7 +73,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         if not isinstance(env, list):
             continue
         for i, entry in enumerate(env):
-            if not isinstance(entry, Mapping) or not matcher.matches(entry.get("name")):
+            if not (type(entry) is dict or isinstance(entry, Mapping)) or not matcher.matches(entry.get("name")):
                 continue
             value = entry.get("value")
             if isinstance(value, bool) or not isinstance(value, (str, int, float)) or is_placeholder(value):
