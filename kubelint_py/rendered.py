@@ -319,6 +319,10 @@ def chart_name(chart_dir: Path) -> str | None:
     return match.group(1) if match else None
 
 
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
 def parse_origin(text: str) -> dict[str, str]:
     """The flat fields of a `config.kubernetes.io/origin` annotation (a small YAML mapping)."""
     fields: dict[str, str] = {}
@@ -365,6 +369,8 @@ class _Mapper:
         self._charts: dict[str, Path | None] = {}
         self._found_charts: list[Path] | None = None
         self._patches: dict[Path, list[Path]] = {}
+        self._chart_names: dict[Path, str | None] = {}
+        self._inert: dict[str, bool] = {}
 
     # -- inputs
     def rendered_outline(self, file: str) -> Outline | None:
@@ -414,12 +420,18 @@ class _Mapper:
             declared = chart_name(root)
             if declared is None or declared == name:
                 return root
-        if chart_name(self.cwd) == name:
+        if self._chart_name(self.cwd) == name:
             return self.cwd
         for candidate in self._all_charts():
-            if chart_name(candidate) == name:
+            if self._chart_name(candidate) == name:
                 return candidate
         return None
+
+    def _chart_name(self, directory: Path) -> str | None:
+        """`chart_name`, read once per directory and run (every chart name looked up asks)."""
+        if directory not in self._chart_names:
+            self._chart_names[directory] = chart_name(directory)
+        return self._chart_names[directory]
 
     def _all_charts(self) -> list[Path]:
         """Directories holding a Chart.yaml under the cwd, shallowest first (bounded walk)."""
@@ -432,7 +444,9 @@ class _Mapper:
             directory, depth = queue.pop(0)
             visited += 1
             try:
-                entries = sorted(directory.iterdir())
+                # by name: the order of the paths (one parent); DirEntry answers is_dir without a stat
+                with os.scandir(directory) as listing:
+                    entries = sorted(listing, key=_entry_name)
             except OSError:
                 continue
             for entry in entries:
@@ -440,8 +454,8 @@ class _Mapper:
                     found.append((depth, directory.as_posix(), directory))
                 elif depth < _SEARCH_DEPTH and entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
                     try:
-                        if entry.is_dir() and not entry.is_symlink():
-                            queue.append((entry, depth + 1))
+                        if entry.is_dir(follow_symlinks=False):  # a directory, not a link to one
+                            queue.append((directory / entry.name, depth + 1))
                     except OSError:
                         continue
         self._found_charts = [path for _, _, path in sorted(found)]
@@ -721,6 +735,8 @@ class _Mapper:
     def map(self, finding: Finding) -> Finding:
         """`finding` moved to its source file; unchanged when that cannot be done safely."""
         try:
+            if self._stays(finding):
+                return finding  # what `_map` returns for it, without locating anything
             return self._map(finding)
         except (OSError, ValueError, RecursionError):  # odd paths (NUL bytes, other drives), unreadable files
             return finding
@@ -756,6 +772,31 @@ class _Mapper:
             approximate=target.approximate,
             fingerprint=print_,
         )
+
+    def _stays(self, finding: Finding) -> bool:
+        """Whether `locate` finds no target for the finding and for each of its related
+        locations: nothing in their files can be mapped (most input is not rendered output,
+        and a stream's chart may not be on disk), so the finding is returned as it is."""
+        source = finding.helm_source
+        if source and self.chart_dir(source.partition("/")[0]) is not None:
+            return False
+        if not self._is_inert(finding.file):
+            return False
+        return all(self._is_inert(loc.file) for loc in finding.related)
+
+    def _is_inert(self, file: str) -> bool:
+        """No document of `file` leads `locate` anywhere: each is from a Helm stream whose chart
+        is not found, or from no stream and without a kustomize origin."""
+        inert = self._inert.get(file)
+        if inert is None:  # once per file
+            inert = all(
+                self.chart_dir(doc.helm_source.partition("/")[0]) is None
+                if doc.helm_source
+                else not self.origin_of(doc)
+                for doc in self.by_file.get(file, ())
+            )
+            self._inert[file] = inert
+        return inert
 
     def map_related(self, loc: Location) -> Location:
         """Evidence in the same rendered stream moves to its source line when that is exact."""
@@ -818,4 +859,7 @@ def map_rendered(
     if not findings or not needs_mapping(findings, documents):
         return list(findings)
     mapper = _Mapper(documents, texts or {}, chart_root, cwd)
-    return finalize(mapper.map(finding) for finding in findings)
+    mapped = [mapper.map(finding) for finding in findings]
+    if all(after is before for after, before in zip(mapped, findings, strict=True)):
+        return mapped  # nothing moved: as given, as when nothing needs mapping (no re-sort)
+    return finalize(mapped)
