@@ -10,7 +10,10 @@ kind "fail", language "en-US", the default newline sequences).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
+from itertools import compress, repeat
 from typing import Any
 from urllib.parse import quote
 
@@ -76,31 +79,61 @@ _KEY_ORDER = {
 
 
 # -- serializer -------------------------------------------------------------------------
+_NO_DEFAULT: Any = object()
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_Plan = tuple[Callable[[Any], tuple[Any, ...]], tuple[tuple[str, Any], ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    """How `_to_data` writes an instance of the attrs class `cls`, worked out once per class
+    (tens of thousands of results would otherwise each look up their fields, rebuild factory
+    defaults and re-sort their keys): a getter of all attribute values at once, and per value
+    its output key and its default (`_NO_DEFAULT`: always kept), in output order."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        fields = []
+        for field in attr.fields(cls):
+            default = field.default
+            if field.name in _ALWAYS_KEPT or default is attr.NOTHING:
+                default = _NO_DEFAULT
+            elif isinstance(default, attr.Factory):  # type: ignore[arg-type]
+                default = default.factory()  # compared with, never handed out
+            fields.append((field.name, field.metadata.get("schema_property_name", field.name), default))
+        # sorted once for all fields (stable): leaving some out does not change the others' order
+        fields.sort(key=lambda item: _KEY_ORDER.get(item[1], len(_KEY_ORDER)))
+        names = [name for name, _, _ in fields]
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda v: tuple(getattr(v, n) for n in names))
+        plan = _PLANS[cls] = (getter, tuple((key, default) for _, key, default in fields))
+    return plan
+
+
 def _to_data(value: Any) -> Any:
-    if attr.has(type(value)):
-        out: dict[str, Any] = {}
-        for field in attr.fields(type(value)):
-            item = getattr(value, field.name)
-            if item is None:
-                continue
-            if field.name not in _ALWAYS_KEPT and _is_default(field, item):
-                continue
-            out[field.metadata.get("schema_property_name", field.name)] = _to_data(item)
-        return dict(sorted(out.items(), key=lambda kv: _KEY_ORDER.get(kv[0], len(_KEY_ORDER))))
-    if isinstance(value, Mapping):
-        return {str(k): _to_data(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_to_data(v) for v in value]
-    return value
-
-
-def _is_default(field: Any, value: Any) -> bool:
-    default = field.default
-    if default is attr.NOTHING:
-        return False
-    if isinstance(default, attr.Factory):  # type: ignore[arg-type]
-        default = default.factory()
-    return bool(type(value) is type(default) and value == default)
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    plan = _PLANS.get(cls)
+    if plan is None:
+        if cls is list:
+            return [item if type(item) in _PLAIN else _to_data(item) for item in value]
+        if cls is dict:
+            return {str(k): _to_data(v) for k, v in value.items() if v is not None}
+        if not attr.has(cls):
+            if isinstance(value, Mapping):
+                return {str(k): _to_data(v) for k, v in value.items() if v is not None}
+            if isinstance(value, (list, tuple)):
+                return [_to_data(v) for v in value]
+            return value
+        plan = _plan(cls)
+    getter, entries = plan
+    values = getter(value)
+    out: dict[str, Any] = {}
+    # most attributes are unset (None): skipped in C, the loop sees the set ones only
+    for (key, default), item in compress(zip(entries, values, strict=True), map(operator.is_not, values, repeat(None))):
+        if default is not _NO_DEFAULT and type(item) is type(default) and item == default:
+            continue  # sarif-om's "unset" value
+        out[key] = item if type(item) in _PLAIN else _to_data(item)
+    return out
 
 
 # -- rules ------------------------------------------------------------------------------
@@ -155,16 +188,29 @@ def _placeholder_descriptor(rule_id: str, severity: Severity, options: ReportOpt
 
 
 # -- locations --------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
 def _uri(rel: str) -> str:
     return quote(rel, safe="/")
 
 
-def _physical(rel: str, span: Any) -> Any:
+# Results are written as plain data directly, key for key what `_to_data` makes of the
+# sarif-om objects (`om.Result`, `om.Location`, ...) they stand for: values left unset (None)
+# or at sarif-om's default are absent, keys come in `_KEY_ORDER`. Building and walking eight
+# attrs objects of thirty-odd fields for each of tens of thousands of results took seconds.
+
+
+def _message(text: str | None) -> dict[str, Any]:
+    """`om.Message(text=text)`."""
+    return {"text": text} if text is not None else {}
+
+
+def _physical(rel: str, span: Any) -> dict[str, Any]:
+    """`om.PhysicalLocation(artifact_location=om.ArtifactLocation(uri, SRCROOT), region=om.Region(...))`."""
     start_line, start_col, end_line, end_col = region(span)
-    return om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=_uri(rel), uri_base_id=SRCROOT),
-        region=om.Region(start_line=start_line, start_column=start_col, end_line=end_line, end_column=end_col),
-    )
+    return {
+        "artifactLocation": {"uri": _uri(rel), "uriBaseId": SRCROOT},
+        "region": {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col},
+    }
 
 
 def _fully_qualified(finding: Finding) -> str:
@@ -175,47 +221,48 @@ def _fully_qualified(finding: Finding) -> str:
     return "/".join(parts)
 
 
-def _related(finding: Finding, options: ReportOptions) -> list[Any]:
+def _related(finding: Finding, relative: Callable[[str], str | None]) -> list[dict[str, Any]]:
     extra: list[Location] = list(finding.related)
     if finding.rendered is not None:
         extra.append(Location(finding.rendered.file, finding.rendered.span, "rendered output"))
     out = []
     for number, loc in enumerate(extra, start=1):
-        rel = repo_relative(loc.file, options)
+        rel = relative(loc.file)
         if rel is None:  # cannot be placed: keep it as text only
             line = loc.span.start.line
-            out.append(om.Location(id=number, message=om.Message(text=f"{loc.label} ({loc.file}:{line})")))
+            out.append({"id": number, "message": _message(f"{loc.label} ({loc.file}:{line})")})
         else:
-            out.append(
-                om.Location(id=number, message=om.Message(text=loc.label), physical_location=_physical(rel, loc.span))
-            )
+            out.append({"id": number, "message": _message(loc.label), "physicalLocation": _physical(rel, loc.span)})
     return out
 
 
-def _result(finding: Finding, rel: str, rule_index: int, options: ReportOptions) -> Any:
-    location = om.Location(physical_location=_physical(rel, finding.span))
-    if finding.object is not None:
-        location.logical_locations = [
-            om.LogicalLocation(
-                name=finding.object.name, kind="resource", fully_qualified_name=_fully_qualified(finding)
-            )
-        ]
-    result = om.Result(
-        rule_id=finding.rule_id,
-        rule_index=rule_index,
-        level=sarif_level(finding.severity),
-        message=om.Message(text=finding.message),
-        locations=[location],
-        partial_fingerprints={FINGERPRINT_KEY: fingerprint_of(finding)},
-    )
-    related = _related(finding, options)
-    if related:
-        result.related_locations = related
+def _result(finding: Finding, rel: str, rule_index: int, relative: Callable[[str], str | None]) -> dict[str, Any]:
+    """The SARIF result (`om.Result`) of a finding, as plain data."""
+    location: dict[str, Any] = {"physicalLocation": _physical(rel, finding.span)}
+    obj = finding.object
+    if obj is not None:
+        logical = {"name": obj.name} if obj.name is not None else {}
+        logical["kind"] = "resource"
+        logical["fullyQualifiedName"] = _fully_qualified(finding)
+        location["logicalLocations"] = [logical]
+    result: dict[str, Any] = {"ruleId": finding.rule_id}
+    if rule_index != -1:
+        result["ruleIndex"] = rule_index
+    result["level"] = sarif_level(finding.severity)
+    result["message"] = _message(finding.message)
+    result["locations"] = [location]
     if finding.baseline_state is not None:  # only when --baseline was applied
-        result.baseline_state = finding.baseline_state
+        result["baselineState"] = finding.baseline_state
+    result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint_of(finding)}
+    related = _related(finding, relative)
+    if related:
+        result["relatedLocations"] = related
     if finding.suppressed_by is not None:
         kind = "inSource" if suppression_kind(finding) in ("annotation", "inline") else "external"
-        result.suppressions = [om.Suppression(kind=kind, justification=finding.justification or None)]
+        suppression = {"kind": kind}
+        if finding.justification:
+            suppression["justification"] = finding.justification
+        result["suppressions"] = [suppression]
     return result
 
 
@@ -235,7 +282,7 @@ def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
 
 # -- the log ----------------------------------------------------------------------------
 def build_log(report: Report, options: ReportOptions) -> Any:
-    """The sarif-om `SarifLog` for `report`."""
+    """The sarif-om `SarifLog` for `report`; its results are plain data already (`_result`)."""
     # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
     shown = sorted_findings(
         f
@@ -258,8 +305,10 @@ def build_log(report: Report, options: ReportOptions) -> Any:
     placed: list[tuple[tuple[str, int, int, str], Any]] = []
     notifications: list[Any] = []
     seen: set[tuple[str, str, str]] = set()
+    # repo_relative once per file: the same few thousand files come back for every finding
+    relative: Callable[[str], str | None] = cache(lambda file: repo_relative(file, options))
     for finding in shown:
-        rel = repo_relative(finding.file, options)
+        rel = relative(finding.file)
         if rel is None:
             notifications.append(_outside_root_notification(finding, index[finding.rule_id]))
             continue
@@ -271,7 +320,7 @@ def build_log(report: Report, options: ReportOptions) -> Any:
         placed.append(
             (
                 (_uri(rel), start_line, start_col, finding.rule_id),
-                _result(finding, rel, index[finding.rule_id], options),
+                _result(finding, rel, index[finding.rule_id], relative),
             )
         )
     placed.sort(key=lambda item: item[0])
@@ -303,7 +352,11 @@ def build_log(report: Report, options: ReportOptions) -> Any:
 
 
 def sarif_data(report: Report, options: ReportOptions) -> dict[str, Any]:
-    data: dict[str, Any] = _to_data(build_log(report, options))
+    log = build_log(report, options)
+    run = log.runs[0]
+    results, run.results = run.results, []  # already plain data: not walked again
+    data: dict[str, Any] = _to_data(log)
+    data["runs"][0]["results"] = results  # in the place of the empty list (key order kept)
     # Conventional key order: $schema, version, runs.
     return {"$schema": data["$schema"], "version": data["version"], "runs": data["runs"]}
 

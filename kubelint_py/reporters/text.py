@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kubelint_py.model import Finding, Report, RuleMeta, Severity
-from kubelint_py.reporters import ReportOptions, plural, rules_by_id, severity_counts, shown_findings
+from kubelint_py.reporters import ReportOptions, plural, rules_by_id, severity_counts, sorted_findings
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -27,7 +27,12 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
+_LABELS = {severity: severity.label for severity in Severity}
+
+
 def _header(finding: Finding, paint: _Paint) -> str:
+    if not paint.enabled:
+        return _plain_header(finding)
     start = finding.span.start
     where = paint(finding.file, _BOLD) + f":{start.line}:{start.column}:"
     severity = paint(finding.severity.label, _SEVERITY_COLOR[finding.severity])
@@ -36,6 +41,19 @@ def _header(finding: Finding, paint: _Paint) -> str:
     if finding.suppressed_by is not None:
         reason = f": {finding.justification}" if finding.justification else ""
         line += " " + paint(f"[suppressed by {finding.suppressed_by}{reason}]", _DIM)
+    return line
+
+
+def _plain_header(finding: Finding) -> str:
+    """`_header` without colour, in one format: it runs once for each of tens of thousands of findings."""
+    start = finding.span.start
+    message = finding.message
+    if "\n" in message or "\r" in message:
+        message = _one_line(message)
+    line = f"{finding.file}:{start.line}:{start.column}: {_LABELS[finding.severity]} {finding.rule_id} {message}"
+    if finding.suppressed_by is not None:
+        reason = f": {finding.justification}" if finding.justification else ""
+        line += f" [suppressed by {finding.suppressed_by}{reason}]"
     return line
 
 
@@ -87,7 +105,11 @@ def _details(finding: Finding, metas: Mapping[str, RuleMeta], paint: _Paint) -> 
 
 
 def summary_line(report: Report) -> str:
-    counts = severity_counts(report.active)
+    return _summary(report.active)
+
+
+def _summary(active: Sequence[Finding]) -> str:
+    counts = severity_counts(active)
     total = sum(counts.values())
     if total == 0:
         return "No problems found"
@@ -101,13 +123,19 @@ def summary_line(report: Report) -> str:
 def render(report: Report, options: ReportOptions) -> str:
     paint = _Paint(options.color)
     metas = rules_by_id(report)
-    lines: list[str] = []
-    for finding in shown_findings(report, include_suppressed=options.include_suppressed):
-        lines.append(_header(finding, paint))
-        if options.show_source and not finding.sensitive:
-            lines.extend(_source_lines(finding, options, paint))
-        if options.verbose:
-            lines.extend(_details(finding, metas, paint))
+    active = report.active  # a property that filters every finding: taken once
+    shown = sorted_findings(report.findings if options.include_suppressed else active)
+    lines: list[str]
+    if not (options.color or options.show_source or options.verbose):
+        lines = [_plain_header(finding) for finding in shown]
+    else:
+        lines = []
+        for finding in shown:
+            lines.append(_header(finding, paint))
+            if options.show_source and not finding.sensitive:
+                lines.extend(_source_lines(finding, options, paint))
+            if options.verbose:
+                lines.extend(_details(finding, metas, paint))
     if options.quiet:
         return "".join(line + "\n" for line in lines)
     if lines and (options.show_source or options.verbose):
@@ -117,8 +145,8 @@ def render(report: Report, options: ReportOptions) -> str:
         if error.line is not None:
             where += f":{error.line}"
         lines.append(f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {where}: {error.message}")
-    summary = summary_line(report)
-    lines.append(paint(summary, _BOLD) if report.active else summary)
+    summary = _summary(active)
+    lines.append(paint(summary, _BOLD) if active else summary)
     suppressed = sum(1 for f in report.suppressed if f.baseline_state != "unchanged")
     if suppressed:
         hint = "" if options.include_suppressed else " (shown with --include-suppressed)"
