@@ -403,3 +403,51 @@ def test_large_logs_are_written_compact_to_fit_githubs_upload_limit(monkeypatch:
     compact = render("sarif", report, options)
     assert "\n  " in pretty and "\n" not in compact.rstrip("\n")
     assert json.loads(pretty) == json.loads(compact)
+
+
+def _many(count: int) -> Report:
+    """`count` findings on distinct lines, every third an error, the rest notes."""
+    findings = tuple(
+        finding(
+            "a-rule" if n % 3 == 0 else "b-rule",
+            f"problem number {n}",
+            line=n + 1,
+            severity=Severity.ERROR if n % 3 == 0 else Severity.INFO,
+            fingerprint=f"{n:032x}",
+        )
+        for n in range(count)
+    )
+    return Report(findings=findings, rules=(meta("a-rule"), meta("b-rule", Severity.INFO)), files=())
+
+
+def _omitted(run: Mapping[str, Any]) -> list[str]:
+    notes = run["invocations"][0].get("toolExecutionNotifications", [])
+    return [n["message"]["text"] for n in notes if n["level"] == "warning"]
+
+
+def test_past_githubs_result_limit_the_most_severe_results_are_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from kubelint_py.reporters import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 10)
+    run = run_of(sarif_checked(_many(30), options(), tmp_path / "many.sarif", None))
+    assert [r["level"] for r in run["results"]] == ["error"] * 10
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]]
+    assert lines == list(range(1, 30, 3))  # in location order
+    (note,) = _omitted(run)
+    assert "30 results" in note and "the 10 most severe are included, 20 left out" in note
+
+
+def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kubelint_py.reporters import sarif
+
+    monkeypatch.setattr(sarif, "PRETTY_LIMIT", 0)  # compact, as large logs are written
+    unlimited = render("sarif", _many(300), options())
+    monkeypatch.setattr(sarif, "MAX_BYTES", len(unlimited.encode()) // 4)  # room for ~75 of 100 errors
+    text = render("sarif", _many(300), options())
+    assert len(text.encode()) <= sarif.MAX_BYTES
+    run = run_of(json.loads(text))
+    assert 0 < len(run["results"]) < 100 and {r["level"] for r in run["results"]} == {"error"}
+    assert len(_omitted(run)) == 1
+    assert not _omitted(run_of(json.loads(unlimited)))  # nothing left out, nothing said

@@ -36,6 +36,11 @@ from kubelint_py.reporters import (
 )
 from kubelint_py.ruledoc import rule_markdown, rule_text
 
+# GitHub code scanning's upload limits (integration.md; check_sarif.py checks them): results
+# per run, and bytes per file (GitHub measures the gzip upload; we hold the raw file to it).
+MAX_RESULTS = 25_000
+MAX_BYTES = 10 * 1024 * 1024
+
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "kubelintFinding/v1"
@@ -281,8 +286,13 @@ def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
 
 
 # -- the log ----------------------------------------------------------------------------
-def build_log(report: Report, options: ReportOptions) -> Any:
-    """The sarif-om `SarifLog` for `report`; its results are plain data already (`_result`)."""
+_LEVEL_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> Any:
+    """The sarif-om `SarifLog` for `report`; its results are plain data already (`_result`).
+
+    At most `max_results` results, the most severe first; a notification counts the rest."""
     # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
     shown = sorted_findings(
         f
@@ -302,7 +312,7 @@ def build_log(report: Report, options: ReportOptions) -> Any:
         else:
             descriptors.append(_placeholder_descriptor(rule_id, severity_of[rule_id], options))
 
-    placed: list[tuple[tuple[str, int, int, str], Any]] = []
+    placed: list[tuple[tuple[str, int, int, str], int, Any]] = []
     notifications: list[Any] = []
     seen: set[tuple[str, str, str]] = set()
     # repo_relative once per file: the same few thousand files come back for every finding
@@ -320,9 +330,16 @@ def build_log(report: Report, options: ReportOptions) -> Any:
         placed.append(
             (
                 (_uri(rel), start_line, start_col, finding.rule_id),
+                _LEVEL_RANK[finding.severity],
                 _result(finding, rel, index[finding.rule_id], relative),
             )
         )
+    if len(placed) > max_results:
+        # GitHub rejects the whole upload past its limits: keep the most severe (it shows only
+        # the 5,000 most severe anyway) and say what was left out
+        placed.sort(key=lambda item: item[1])  # stable: in finding order within a level
+        notifications.append(_omitted_notification(len(placed), max_results))
+        placed = placed[:max_results]
     placed.sort(key=lambda item: item[0])
 
     for error in report.errors:
@@ -346,13 +363,22 @@ def build_log(report: Report, options: ReportOptions) -> Any:
         automation_details=om.RunAutomationDetails(id=f"kubelint/{options.sarif_category}/"),
         column_kind="unicodeCodePoints",
         invocations=[invocation],
-        results=[result for _, result in placed],
+        results=[result for _, _, result in placed],
     )
     return om.SarifLog(schema_uri=SARIF_SCHEMA, version="2.1.0", runs=[run])
 
 
-def sarif_data(report: Report, options: ReportOptions) -> dict[str, Any]:
-    log = build_log(report, options)
+def _omitted_notification(total: int, kept: int) -> Any:
+    text = (
+        f"{total:,} results; GitHub code scanning accepts at most {MAX_RESULTS:,} per run and "
+        f"{MAX_BYTES // (1024 * 1024)} MB per file: the {kept:,} most severe are included, "
+        f"{total - kept:,} left out (the JSON or text report has them all)"
+    )
+    return om.Notification(level="warning", message=om.Message(text=text))
+
+
+def sarif_data(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    log = build_log(report, options, max_results)
     run = log.runs[0]
     results, run.results = run.results, []  # already plain data: not walked again
     data: dict[str, Any] = _to_data(log)
@@ -367,9 +393,19 @@ PRETTY_LIMIT = 2_000_000
 
 def render(report: Report, options: ReportOptions) -> str:
     """Indented for reading when small; compact (same content) past PRETTY_LIMIT characters,
-    so a repository with thousands of findings still fits GitHub's upload limit."""
-    data = sarif_data(report, options)
-    compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+    so a repository with thousands of findings still fits GitHub's upload limit. Past
+    GitHub's limits (MAX_RESULTS results, MAX_BYTES), the most severe results that fit."""
+    max_results = MAX_RESULTS
+    while True:
+        data = sarif_data(report, options, max_results)
+        compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+        size = len(compact.encode("utf-8"))
+        results = len(data["runs"][0]["results"])
+        if size <= MAX_BYTES or results == 0:
+            break
+        # results are of about equal size: aim 5% under the limit, fewer each round
+        max_results = min(results - 1, int(results * MAX_BYTES / size * 0.95))
     if len(compact) > PRETTY_LIMIT:
         return compact
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    pretty = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return pretty if len(pretty.encode("utf-8")) <= MAX_BYTES else compact
