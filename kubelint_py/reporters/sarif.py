@@ -403,8 +403,8 @@ def render(report: Report, options: ReportOptions) -> str:
         results = len(data["runs"][0]["results"])
         if size <= MAX_BYTES or results == 0:
             break
-        # results are of about equal size: aim 5% under the limit, fewer each round
-        max_results = min(results - 1, int(results * MAX_BYTES / size * 0.95))
+        # results are of about equal size: aim 10% under the limit (one more round, as a rule)
+        max_results = min(results - 1, int(results * MAX_BYTES / size * 0.9))
     if len(compact) > PRETTY_LIMIT:
         return compact
     pretty = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
