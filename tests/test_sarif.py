@@ -439,8 +439,13 @@ def test_past_githubs_result_limit_the_most_severe_results_are_kept(
     assert "30 results" in note and "the 10 most severe are included, 20 left out" in note
 
 
-def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize("estimated", [False, True], ids=["trimmed-by-rounds", "estimated-first"])
+def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, estimated: bool) -> None:
     from kubelint_py.reporters import sarif
+
+    if estimated:  # large logs first estimate how many results fit, from a sample
+        monkeypatch.setattr(sarif, "_SURELY_FITS", 0)
+        monkeypatch.setattr(sarif, "_SAMPLE", 10)
 
     monkeypatch.setattr(sarif, "PRETTY_LIMIT", 0)  # compact, as large logs are written
     unlimited = render("sarif", _many(300), options())
@@ -448,6 +453,6 @@ def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, 
     text = render("sarif", _many(300), options())
     assert len(text.encode()) <= sarif.MAX_BYTES
     run = run_of(json.loads(text))
-    assert 0 < len(run["results"]) < 100 and {r["level"] for r in run["results"]} == {"error"}
+    assert 60 < len(run["results"]) < 100 and {r["level"] for r in run["results"]} == {"error"}
     assert len(_omitted(run)) == 1
     assert not _omitted(run_of(json.loads(unlimited)))  # nothing left out, nothing said

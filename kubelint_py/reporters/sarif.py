@@ -312,7 +312,7 @@ def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RES
         else:
             descriptors.append(_placeholder_descriptor(rule_id, severity_of[rule_id], options))
 
-    placed: list[tuple[tuple[str, int, int, str], int, Any]] = []
+    placed: list[tuple[tuple[str, int, int, str], int, tuple[Finding, str]]] = []
     notifications: list[Any] = []
     seen: set[tuple[str, str, str]] = set()
     # repo_relative once per file: the same few thousand files come back for every finding
@@ -327,12 +327,9 @@ def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RES
             continue
         seen.add(key)
         start_line, start_col, _, _ = region(finding.span)
+        # the result itself is built only if kept (below): past the limits most are not
         placed.append(
-            (
-                (_uri(rel), start_line, start_col, finding.rule_id),
-                _LEVEL_RANK[finding.severity],
-                _result(finding, rel, index[finding.rule_id], relative),
-            )
+            ((_uri(rel), start_line, start_col, finding.rule_id), _LEVEL_RANK[finding.severity], (finding, rel))
         )
     if len(placed) > max_results:
         # GitHub rejects the whole upload past its limits: keep the most severe (it shows only
@@ -363,7 +360,7 @@ def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RES
         automation_details=om.RunAutomationDetails(id=f"kubelint/{options.sarif_category}/"),
         column_kind="unicodeCodePoints",
         invocations=[invocation],
-        results=[result for _, _, result in placed],
+        results=[_result(finding, rel, index[finding.rule_id], relative) for _, _, (finding, rel) in placed],
     )
     return om.SarifLog(schema_uri=SARIF_SCHEMA, version="2.1.0", runs=[run])
 
@@ -391,21 +388,48 @@ def sarif_data(report: Report, options: ReportOptions, max_results: int = MAX_RE
 PRETTY_LIMIT = 2_000_000
 
 
+# Up to this many findings a log cannot reach MAX_BYTES (messages are capped at 600 characters).
+_SURELY_FITS = 2_000
+_SAMPLE = 200
+
+
+def _compact_size(data: Any) -> int:
+    return _utf8_size(json.dumps(data, separators=(",", ":"), ensure_ascii=False)) + 1
+
+
+def _fitting_results(report: Report, options: ReportOptions) -> int:
+    """How many results fit GitHub's limits, estimated from the log without results and with
+    the first 200 that would be kept: a first round of 25,000 results to learn that they do
+    not fit cost seconds and tens of MB on a large repository."""
+    if len(report.findings) <= _SURELY_FITS:
+        return MAX_RESULTS
+    base = _compact_size(sarif_data(report, options, 0))
+    sampled = _compact_size(sarif_data(report, options, _SAMPLE))
+    per_result = max(1.0, (sampled - base) / _SAMPLE)
+    return max(1, min(MAX_RESULTS, int((MAX_BYTES * 0.97 - base) / per_result)))
+
+
+def _utf8_size(text: str) -> int:
+    """Bytes `text` takes in UTF-8, without a copy of a log of tens of MB when it is ASCII."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
 def render(report: Report, options: ReportOptions) -> str:
     """Indented for reading when small; compact (same content) past PRETTY_LIMIT characters,
     so a repository with thousands of findings still fits GitHub's upload limit. Past
     GitHub's limits (MAX_RESULTS results, MAX_BYTES), the most severe results that fit."""
-    max_results = MAX_RESULTS
+    max_results = _fitting_results(report, options)
     while True:
         data = sarif_data(report, options, max_results)
         compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
-        size = len(compact.encode("utf-8"))
+        size = _utf8_size(compact)
         results = len(data["runs"][0]["results"])
         if size <= MAX_BYTES or results == 0:
             break
         # results are of about equal size: aim 10% under the limit (one more round, as a rule)
         max_results = min(results - 1, int(results * MAX_BYTES / size * 0.9))
+        del data, compact  # not alive while the next round builds its own: peak memory
     if len(compact) > PRETTY_LIMIT:
         return compact
     pretty = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return pretty if len(pretty.encode("utf-8")) <= MAX_BYTES else compact
+    return pretty if _utf8_size(pretty) <= MAX_BYTES else compact
