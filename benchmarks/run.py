@@ -96,7 +96,8 @@ def main() -> None:
     for name, walls in results.items():
         med = statistics.median(walls)
         ref = small_base if name.startswith("small") else base
-        target = targets.get(name)
+        # the corpus targets are stated for the 10,000-document corpus; the small file's always
+        target = targets.get(name) if args.docs == 10_000 or name.startswith("small") else None
         verdict = f"  target {target:.1f}x: {'met' if med / ref <= target else 'NOT met'}" if target else ""
         print(
             f"{name:32s} median {med:7.3f}s  min {min(walls):7.3f}s  max {max(walls):7.3f}s  "
