@@ -744,6 +744,16 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
 # nothing of its own goes straight to its entries (items). Both give exactly `_walk`'s issues.
 
 
+def _descend(node: Node, value: object, kind: type, path: Path_, out: list[Issue]) -> None:
+    """Check a value the fast tests in the loops below could not pass, at `path`."""
+    if kind is dict and node.direct_object:
+        _walk_object(node, value, path, out)  # type: ignore[arg-type]
+    elif kind is list and node.direct_array:
+        _walk_items(node.items, value, path, out)  # type: ignore[arg-type]
+    else:
+        _walk(node, value, path, out)
+
+
 def _walk_items(items: Node, sequence: list[object], path: Path_, out: list[Issue]) -> None:
     leaf = items.leaf
     if leaf is None:
@@ -759,12 +769,7 @@ def _walk_items(items: Node, sequence: list[object], path: Path_, out: list[Issu
             bounds = items.int_bounds
             if bounds is not None and bounds[0] <= item <= bounds[1]:  # type: ignore[operator]
                 continue
-        if kind is dict and items.direct_object:
-            _walk_object(items, item, (*path, index), out)  # type: ignore[arg-type]
-        elif kind is list and items.direct_array:
-            _walk_items(items.items, item, (*path, index), out)  # type: ignore[arg-type]
-        else:
-            _walk(items, item, (*path, index), out)
+        _descend(items, item, kind, (*path, index), out)
 
 
 def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list[Issue]) -> None:
@@ -806,12 +811,7 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
             bounds = sub.int_bounds
             if bounds is not None and bounds[0] <= child <= bounds[1]:  # type: ignore[operator]
                 continue
-        if kind is dict and sub.direct_object:
-            _walk_object(sub, child, (*path, key), out)  # type: ignore[arg-type]
-        elif kind is list and sub.direct_array:
-            _walk_items(sub.items, child, (*path, key), out)  # type: ignore[arg-type]
-        else:
-            _walk(sub, child, (*path, key), out)
+        _descend(sub, child, kind, (*path, key), out)
     for required in node.required:
         # a misspelt required field is one problem, reported once as the unknown field
         if value.get(required) is None and (suggested is None or required not in suggested):
