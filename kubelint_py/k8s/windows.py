@@ -99,6 +99,18 @@ def describe_build(build: str) -> str:
     return f"{build} ({name})" if name else build
 
 
+def windows_targeted(doc: Document) -> bool:
+    """`is_windows_targeted` of the document's pod spec, worked out once per document: about
+    a dozen rules ask it of every workload."""
+    found = doc.memo.get(_TARGETED_MEMO)
+    if found is None:
+        found = doc.memo[_TARGETED_MEMO] = is_windows_targeted(pod_spec(doc))
+    return bool(found)
+
+
+_TARGETED_MEMO = "windows.targeted"
+
+
 def windows_image_containers(doc: Document, scope: ContainerScope = ContainerScope.C_I) -> Iterator[ContainerRef]:
     for container in containers(doc, scope):
         if is_windows_image(container.data.get("image")):
@@ -280,7 +292,7 @@ def input_has_windows_workload(documents: Iterable[Document]) -> bool:
     for doc in documents:
         if pod_spec_path(doc) is None:
             continue
-        if is_windows_targeted(pod_spec(doc)) or has_windows_image(doc, ContainerScope.ALL):
+        if windows_targeted(doc) or has_windows_image(doc, ContainerScope.ALL):
             return True
     return False
 

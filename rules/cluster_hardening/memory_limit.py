@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.ostarget import is_windows_targeted
+from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -10,7 +10,6 @@ from kubelint_py.rule_api import (
     Severity,
     Violation,
     containers,
-    pod_spec,
     quote,
     rule,
 )
@@ -68,7 +67,7 @@ by `windows-memory-resources-missing` instead.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if is_windows_targeted(pod_spec(doc)):
+    if windows_targeted(doc):
         return
     for container in containers(doc, ContainerScope.C_I):
         path = (*container.path, "resources", "limits", "memory")

@@ -10,7 +10,7 @@ fault is set at pod level, the containers that inherit it share one finding on t
 
 from collections.abc import Callable, Iterator, Mapping
 
-from kubelint_py.k8s.ostarget import is_windows_targeted
+from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
@@ -21,7 +21,6 @@ from kubelint_py.rule_api import (
     Violation,
     containers,
     effective_security,
-    pod_spec,
     quote,
     rule,
 )
@@ -52,22 +51,11 @@ def _absent(container: ContainerRef, text: str, detail: str = "") -> str:
     return f"{text} ({inside})" if inside else text
 
 
-def _windows_targeted(doc: Document) -> bool:
-    """`is_windows_targeted` of the pod spec, worked out once per document for the six rules here."""
-    found = doc.memo.get(_WINDOWS_MEMO)
-    if found is None:
-        found = doc.memo[_WINDOWS_MEMO] = is_windows_targeted(pod_spec(doc))
-    return bool(found)
-
-
-_WINDOWS_MEMO = "security_context.windows_targeted"
-
-
 def _violations(
     doc: Document, scope: ContainerScope, judge: _Judge, *, skip_windows: bool = True
 ) -> Iterator[Violation]:
     """Judge every container; containers whose problem is the same pod-level field share a finding."""
-    if skip_windows and _windows_targeted(doc):
+    if skip_windows and windows_targeted(doc):
         return
     grouped: dict[FieldPath, list[ContainerRef]] = {}
     texts: dict[FieldPath, str] = {}

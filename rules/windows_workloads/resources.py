@@ -15,6 +15,7 @@ from kubelint_py.k8s.windows import (
     image_build,
     mentions_build_label,
     normalise_build,
+    windows_targeted,
 )
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -84,7 +85,7 @@ request to it, so such a container is not reported; a container with no limit is
     references=(RESOURCE_DOCS, "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"),
 )
 def check_memory(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_windows_targeted(pod_spec(doc)):
+    if not windows_targeted(doc):
         return
     for container in containers(doc, ContainerScope.C_I):
         if _mem(container.data, "limits") is not None:

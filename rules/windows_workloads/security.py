@@ -15,6 +15,7 @@ from kubelint_py.k8s.windows import (
     effective_windows_option,
     pod_windows_options_path,
     windows_option_sites,
+    windows_targeted,
 )
 from kubelint_py.rule_api import (
     ContainerRef,
@@ -377,7 +378,7 @@ enough for most applications (IIS, .NET). The value is resolved per field as the
     references=(RUN_AS_DOCS,),
 )
 def check_container_administrator(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_windows_targeted(pod_spec(doc)):
+    if not windows_targeted(doc):
         return
     by_path: dict[FieldPath, tuple[object, list[str]]] = {}
     for container in containers(doc, ContainerScope.ALL):

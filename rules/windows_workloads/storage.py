@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.ostarget import is_windows_targeted
+from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -16,7 +16,6 @@ from kubelint_py.rule_api import (
     Severity,
     Violation,
     containers,
-    pod_spec,
     pod_spec_path,
     quote,
     rule,
@@ -85,7 +84,7 @@ stays in ContainerCreating with FailedMount events and never becomes ready.
     references=(STORAGE_DOCS, COMPAT_DOCS),
 )
 def check_unsupported_volume(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_windows_targeted(pod_spec(doc)):
+    if not windows_targeted(doc):
         return
     for path, volume in _volumes(doc):
         label = _volume_name(volume, path)
@@ -152,7 +151,7 @@ governed by the container's Windows identity and ACLs instead.
     references=(STORAGE_DOCS, "https://kubernetes.io/docs/concepts/configuration/secret/#secret-files-permissions"),
 )
 def check_file_mode(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_windows_targeted(pod_spec(doc)):
+    if not windows_targeted(doc):
         return
     for path, volume in _volumes(doc):
         label = _volume_name(volume, path)

@@ -27,6 +27,7 @@ from kubelint_py.k8s.windows import (
     tolerates,
     windows_image_containers,
     windows_taint,
+    windows_targeted,
 )
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -119,7 +120,7 @@ Windows nodes the workload can never run at all.
     references=(SCHEDULING_DOCS, OS_FIELD_DOCS),
 )
 def check_image_missing_selector(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if is_windows_targeted(pod_spec(doc)):
+    if windows_targeted(doc):
         return
     for container in windows_image_containers(doc, ContainerScope.C_I):
         image = container.data.get("image")
