@@ -16,7 +16,7 @@ from kubelint_py.config import Config, ConfigError
 from kubelint_py.context import LintContext
 from kubelint_py.discovery import Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
-from kubelint_py.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.loader import LoadOptions
 from kubelint_py.model import Report, Source, ToolError
 from kubelint_py.parallel_load import load_sources
 from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
@@ -150,9 +150,8 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     targets, context_sources = collect_sources(request, config)
     options = _load_options(config)
     result = load_sources(targets, options, request.jobs)
-    context_result = LoadResult()  # context sources answer lookups; their problems are not ours to report
-    for source in context_sources:
-        load_source(source, options, context_result)
+    # context sources answer lookups; their problems are not ours to report
+    context_result = load_sources(context_sources, options)
     result.documents.extend(context_result.documents)
     namespace = request.namespace or config.namespace or "default"
     lint = LintContext(result.documents, default_namespace=namespace)

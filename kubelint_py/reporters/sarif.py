@@ -393,8 +393,8 @@ _SURELY_FITS = 2_000
 _SAMPLE = 200
 
 
-def _compact_size(data: Any) -> int:
-    return _utf8_size(json.dumps(data, separators=(",", ":"), ensure_ascii=False)) + 1
+def _compact(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def _fitting_results(report: Report, options: ReportOptions) -> int:
@@ -403,8 +403,8 @@ def _fitting_results(report: Report, options: ReportOptions) -> int:
     not fit cost seconds and tens of MB on a large repository."""
     if len(report.findings) <= _SURELY_FITS:
         return MAX_RESULTS
-    base = _compact_size(sarif_data(report, options, 0))
-    sampled = _compact_size(sarif_data(report, options, _SAMPLE))
+    base = _utf8_size(_compact(sarif_data(report, options, 0)))
+    sampled = _utf8_size(_compact(sarif_data(report, options, _SAMPLE)))
     per_result = max(1.0, (sampled - base) / _SAMPLE)
     return max(1, min(MAX_RESULTS, int((MAX_BYTES * 0.97 - base) / per_result)))
 
@@ -421,7 +421,7 @@ def render(report: Report, options: ReportOptions) -> str:
     max_results = _fitting_results(report, options)
     while True:
         data = sarif_data(report, options, max_results)
-        compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+        compact = _compact(data)
         size = _utf8_size(compact)
         results = len(data["runs"][0]["results"])
         if size <= MAX_BYTES or results == 0:
