@@ -195,7 +195,8 @@ def precision_table(snapshots: Mapping[str, Sequence[Line]], verdicts: Iterable[
 def _row(severity: str, rule: str, c: collections.Counter[str]) -> str:
     judged = c["true"] + c["false"] + c["debatable"]
     precision = f"{(c['true'] + c['debatable'] / 2) / judged:.3f}" if judged else "-"
-    return f"{severity:8} {rule:42} {c['findings']:5} {judged:6} {c['true']:5} {c['false']:5} {c['debatable']:5} {precision:>6}"
+    counts = f"{c['findings']:5} {judged:6} {c['true']:5} {c['false']:5} {c['debatable']:5}"
+    return f"{severity:8} {rule:42} {counts} {precision:>6}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
