@@ -52,6 +52,7 @@ class DocType(str, Enum):
     ETCD_STATIC_POD = "etcd-static-pod"
     CONTROL_PLANE_STATIC_POD = "control-plane-static-pod"
     KUBECONFIG = "kubeconfig"
+    COMPONENT_CONFIG = "component-config"  # kubeadm, kube-proxy, kube-scheduler... configuration files
     UNKNOWN = "unknown"
 
 
