@@ -3,7 +3,8 @@
 import re
 from collections.abc import Iterator, Sequence
 
-from kubelint_py.k8s.credentials import is_placeholder, is_var_reference
+from kubelint_py.k8s.credentials import is_var_reference
+from kubelint_py.k8s.literals import names_password, non_credential_reason
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -46,11 +47,15 @@ spec:
 """
 
 
-def _value_is_reference(raw: str) -> bool:
+def _cannot_be_secret(raw: str, flag: str) -> bool:
+    """The flag's value is a reference, a placeholder, or a literal that cannot be a credential
+    (a boolean, a short number, a file path, a URL without credentials)."""
     value = raw.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1].strip()
-    return not value or value.startswith("$") or is_var_reference(value) or is_placeholder(value)
+    if not value or value.startswith("$") or is_var_reference(value):
+        return True
+    return non_credential_reason(value, password_name=names_password(flag.lstrip("-"))) is not None
 
 
 @rule(
@@ -66,7 +71,10 @@ everyone who can read the workload reads it), and at runtime it is visible to ev
 the node through `ps` and `/proc/<pid>/cmdline`, which are not protected like environment or
 files. Flags are matched with one or two dashes, as `--flag=value`, as `--flag value` (the next
 element), and inside shell command strings; values that are only `$(VAR)` or `$VAR` references
-or placeholders are not reported.
+or templating placeholders (`<...>`, `{{ ... }}`, `REPLACE_ME`) are not reported, nor values
+that cannot be a credential (booleans, numbers of up to five digits unless the flag names a
+password, file paths, URLs without credentials). Plausible default passwords (`changeme`,
+`admin`) are reported: they run as the real password when shipped.
 """,
     remediation="Read the secret from a mounted file (for example `--password-file`).",
     examples=(_FAIL, _PASS),
@@ -138,11 +146,11 @@ def _scan(
         if flag is not None:
             if n + 1 < len(items):
                 next_path, value = items[n + 1]
-                if not value.startswith("-") and not _value_is_reference(value):
+                if not value.startswith("-") and not _cannot_be_secret(value, item.strip()):
                     yield Violation(f'{who} passes a secret value to "{item.strip()}" on the command line', next_path)
             continue
         for match in inline.finditer(item):
-            if not match.group(2).startswith("-") and not _value_is_reference(match.group(2)):
+            if not match.group(2).startswith("-") and not _cannot_be_secret(match.group(2), match.group(1)):
                 dashes = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip("-"))]
                 yield Violation(f'{who} passes a secret value to "{dashes}{match.group(1)}" on the command line', path)
                 break

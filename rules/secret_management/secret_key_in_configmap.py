@@ -2,7 +2,8 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.credentials import NAME_OPTIONS_SCHEMA, is_placeholder, is_placeholder_secret_value, name_matcher
+from kubelint_py.k8s.credentials import NAME_OPTIONS_SCHEMA, decode_base64, name_matcher
+from kubelint_py.k8s.literals import names_password, non_credential_reason, setting_name_reason
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -35,6 +36,13 @@ ConfigMaps are meant for non-confidential configuration: they are not encrypted 
 usual EncryptionConfiguration (which names `secrets`), they are readable by many more roles
 (`view` includes ConfigMaps but not Secrets), and they are printed freely by tooling. A key named
 like a password, token or key with a real value puts that credential in all of those places.
+Values that cannot be a credential are not reported (`binaryData` is judged decoded): empty or
+under three characters, booleans and switch words, numbers of up to five digits unless the key
+names a password, durations, file paths, URLs without credentials, references resolved at run
+time (`${VAR}`, `secret://`, Secret Manager names, Vault paths) and templating placeholders
+(`<...>`, `{{ ... }}`, `REPLACE_ME`); nor keys that describe a setting around a secret
+(`TOKEN_TTL`, `PASSWORD_MIN_LENGTH`, `DB_SECRET_NAME`, `*_PASSWORD_FILE`). Plausible defaults
+(`changeme`, `admin`) are reported: they run as the real password when nobody overrides them.
 """,
     remediation="Store the value in a Secret or external secret store and reference that instead.",
     examples=(_FAIL, _PASS),
@@ -52,7 +60,25 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for key, value in doc.mapping(field).items():
             if not matcher.matches(key):
                 continue
-            empty = is_placeholder_secret_value(value) if field == "binaryData" else is_placeholder(value)
-            if empty or isinstance(value, bool):
+            text = _decoded(value) if field == "binaryData" else value
+            if text is not _BINARY and not _could_leak(key, text):
                 continue
             yield Violation(f'{field} key "{key}" is named like a credential and holds a value', (field, key))
+
+
+_BINARY = object()
+
+
+def _decoded(value: object) -> object:
+    """A binaryData value as text when it decodes to UTF-8; `_BINARY` for binary key material."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    decoded = decode_base64(value)
+    return _BINARY if decoded is None else decoded
+
+
+def _could_leak(key: str, value: object) -> bool:
+    """The `data` value under the sensitive key could be a credential."""
+    if setting_name_reason(key, value) is not None:
+        return False
+    return non_credential_reason(value, password_name=names_password(key)) is None
