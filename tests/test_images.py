@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint_py.k8s.images import ImageRef, normalized_registry, parse_image, split_host_port
+from kubelint_py.k8s.images import ImageRef, normalized_registry, parse_image, placeholder_image_reason, split_host_port
 
 DIGEST = "sha256:" + "a" * 64
 
@@ -77,3 +77,45 @@ def test_split_host_port() -> None:
     assert split_host_port("localhost:5000") == ("localhost", "5000")
     assert split_host_port("[::1]:5000") == ("[::1]", "5000")
     assert split_host_port("[::1]") == ("[::1]", None)
+
+
+@pytest.mark.parametrize(
+    ("image", "reason"),
+    [
+        ("<image_url>", "templating syntax"),
+        ("<YOUR-CONTAINER>", "templating syntax"),
+        ("${IMAGE}", "templating syntax"),
+        ("$(REGISTRY)/app:1", "templating syntax"),
+        ("$IMAGE", "templating syntax"),
+        ("{{ .Values.image }}", "templating syntax"),
+        ("__IMAGE__", "templating syntax"),
+        ("%IMAGE%", "templating syntax"),
+        ("IMAGE", "not a valid image reference"),
+        ("REPLACE_ME", "not a valid image reference"),
+        ("Acme/App:1.0", "not a valid image reference"),
+        ("nginx:1.2:3", "not a valid image reference"),
+        ("nginx@sha256:abc", "not a valid image reference"),
+        ("nginx:", "not a valid image reference"),
+        ("has space:1", "not a valid image reference"),
+    ],
+)
+def test_placeholder_images(image: str, reason: str) -> None:
+    assert placeholder_image_reason(image) == reason
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        None,
+        "",
+        3,
+        "nginx",
+        "auto",
+        "image",
+        "Registry.Example.com/app:1",
+        "localhost:5000/a_b/c-d:v1.2-rc_1",
+        f"a@{DIGEST}",
+    ],
+)
+def test_real_images(image: object) -> None:
+    assert placeholder_image_reason(image) is None

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 
-from kubelint_py.k8s.images import ImageRef, normalized_registry, parse_image, split_host_port
+from kubelint_py.k8s.images import ImageRef, checked_image, normalized_registry, split_host_port
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
 _FAIL = """\
@@ -89,7 +89,8 @@ of `allowedRegistries` are a registry (`registry.example.com`, `localhost:5000`)
 a repository prefix (`ghcr.io/acme`, `docker.io/library`), or a domain wildcard
 (`*.dkr.ecr.eu-west-1.amazonaws.com`); names compare case-insensitively. With the rule enabled
 and no entry configured, no registry is allowed and every image is reported. All containers are
-checked, init, sidecar and ephemeral ones included.
+checked, init, sidecar and ephemeral ones included; placeholders (`<image_url>`, `${IMAGE}`,
+`IMAGE`) and Istio's injected `image: auto` name no registry and are not reported.
 """,
     remediation="Mirror the image into an approved registry and reference it from there.",
     examples=(_FAIL, _PASS),
@@ -115,7 +116,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     listing = ", ".join(a.text for a in allowed)
     for container in containers(doc, ContainerScope.ALL):
         image = container.data.get("image")
-        ref = parse_image(image)
+        ref = checked_image(doc, container)
         if ref is None or any(a.allows(ref) for a in allowed):
             continue
         implied = (

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -57,7 +58,8 @@ kernel OOM-kills its neighbours, often the best-behaved pods rather than the cul
 limit confines the damage to the container that exceeds it. Init containers and native sidecars
 are checked too; ephemeral debug containers cannot set resources. CPU limits are deliberately
 not required (they throttle workloads under a traffic spike). Windows-targeted pods are reported
-by `windows-memory-resources-missing` instead.
+by `windows-memory-resources-missing` instead. Istio's `image: auto` container without a memory
+limit is skipped: the injector's template writes the proxy's resources.
 """,
     remediation="Set `resources.limits.memory` on every container, from the observed peak usage plus headroom.",
     examples=(_FAIL, _PASS),
@@ -76,6 +78,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         memory = limits.get("memory") if isinstance(limits, Mapping) else None
         if isinstance(memory, (str, int, float)) and not isinstance(memory, bool) and memory != "":
             continue
+        if memory is None and is_injected_container(doc, container):
+            continue  # Istio's injector template sets the proxy's resources
         if memory is not None:
             detail = f"limits.memory is {_shown(memory)}, not a quantity"
         elif limits is not None and not isinstance(limits, Mapping):

@@ -10,6 +10,7 @@ fault is set at pod level, the containers that inherit it share one finding on t
 
 from collections.abc import Callable, Iterator, Mapping
 
+from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerRef,
@@ -98,6 +99,8 @@ def _judge_escalation(doc: Document, container: ContainerRef) -> _Problem | None
     if value is False:
         return None
     if path is None:
+        if is_injected_container(doc, container):
+            return None
         return (
             _own_path(container, "allowPrivilegeEscalation"),
             _absent(container, "does not set allowPrivilegeEscalation: false", "it defaults to true"),
@@ -118,7 +121,9 @@ process in the container can gain privileges through setuid/setgid binaries or f
 capabilities, turning a foothold as an unprivileged user into root inside the container, one
 step from the node. The field defaults to true, so it must be set explicitly on every container,
 init and ephemeral containers included; it has no pod-level form. The Restricted Pod Security
-Standard requires it. Windows-targeted pods are skipped (the field does not exist on Windows).
+Standard requires it. Windows-targeted pods are skipped (the field does not exist on Windows),
+and so is Istio's `image: auto` container when it leaves the field unset: the injector's
+template sets it to false (a value written in the manifest wins over the template and is judged).
 """,
     remediation="Set `securityContext.allowPrivilegeEscalation: false` on every container.",
     examples=(_APE_FAIL, _APE_FAIL.replace("allowPrivilegeEscalation: true", "allowPrivilegeEscalation: false")),
@@ -151,20 +156,24 @@ _ROOT_PASS = _ROOT_FAIL.replace("runAsUser: 0", "runAsUser: 10001\n        runAs
 
 def _judge_root(doc: Document, container: ContainerRef) -> _Problem | None:
     user, user_path = effective_security(doc, container, "runAsUser")
-    if isinstance(user, int) and not isinstance(user, bool) and user == 0 and user_path is not None:
+    uid = user if isinstance(user, int) and not isinstance(user, bool) and user >= 0 else None
+    if uid == 0 and user_path is not None:
         return user_path, "sets runAsUser: 0 (root)"
+    if uid is not None:
+        return None  # the kubelet starts the process as this UID whatever the image says
     value, path = effective_security(doc, container, "runAsNonRoot")
     if value is True:
         return None
     if path is None:
-        if isinstance(user, int) and not isinstance(user, bool):
-            detail = f"runAsUser is {user}; only runAsNonRoot: true makes the kubelet refuse to start as root"
-        else:
+        if is_injected_container(doc, container):
+            return None
+        if user_path is None:
+            text = "sets neither runAsNonRoot: true nor a runAsUser"
             detail = "the image decides the user, which is root unless the image says otherwise"
-        return (
-            _own_path(container, "runAsNonRoot"),
-            _absent(container, "does not set runAsNonRoot: true", detail),
-        )
+        else:
+            text = "does not set runAsNonRoot: true"
+            detail = f"runAsUser is {quote(user)}, not a UID, so the image decides the user"
+        return _own_path(container, "runAsNonRoot"), _absent(container, text, detail)
     return path, f"sets runAsNonRoot: {quote(value)}"
 
 
@@ -179,8 +188,12 @@ A process running as UID 0 in a container is root on the node's kernel: every co
 escape, writable host mount or kernel bug it reaches is exploited with full privileges. Only
 `runAsNonRoot: true` makes the kubelet refuse to start a container whose user is root, whatever
 the image says; `runAsUser: 0` asks for root outright. Both fields fall back from the container
-to the pod's securityContext. The Restricted Pod Security Standard requires
-`runAsNonRoot: true`. Windows-targeted pods are skipped (they use `runAsUserName`).
+to the pod's securityContext. A non-zero `runAsUser` is not reported, with or without
+`runAsNonRoot`: the kubelet starts the process as that UID, so it does not run as root (a
+namespace that enforces the Restricted Pod Security Standard still requires
+`runAsNonRoot: true`; `namespace-pod-security-not-enforced` is about that). Windows-targeted
+pods are skipped (they use `runAsUserName`), and so is Istio's `image: auto` container when
+it sets neither field: the injector's template sets `runAsNonRoot: true` and UID 1337.
 """,
     remediation="Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod's securityContext.",
     examples=(_ROOT_FAIL, _ROOT_PASS),
@@ -223,6 +236,8 @@ def _judge_drop(doc: Document, container: ContainerRef) -> _Problem | None:
     caps = ctx.get("capabilities") if isinstance(ctx, Mapping) else None
     drop = caps.get("drop") if isinstance(caps, Mapping) else None
     if drop is None:
+        if caps is None and is_injected_container(doc, container):
+            return None
         if caps is not None and not isinstance(caps, Mapping):
             return (
                 _own_path(container, "capabilities"),
@@ -253,7 +268,8 @@ process keeps all of them unless the container drops them: listing `ALL` in
 `securityContext.capabilities.drop` removes the whole set, and the few capabilities the
 application really needs are added back explicitly. The Restricted Pod Security Standard
 requires `drop: ["ALL"]`; names are compared after stripping `CAP_` and upper-casing.
-Windows-targeted pods are skipped.
+Windows-targeted pods are skipped, and so is Istio's `image: auto` container without
+`capabilities`: the injector's template drops ALL.
 """,
     remediation='Add `securityContext.capabilities.drop: ["ALL"]` and add back only what the process needs.',
     examples=(_DROP_FAIL, _DROP_FAIL.replace('drop: ["NET_RAW"]', 'drop: ["ALL"]')),
@@ -401,7 +417,9 @@ escape exploits. Kubernetes runs containers Unconfined by default unless the kub
 `seccompDefault` is on, so the profile must be requested: `RuntimeDefault` (the container
 runtime's profile) or a `Localhost` profile. The field falls back from the container to the
 pod; the deprecated seccomp annotations are not considered. The Restricted Pod Security
-Standard requires it. Windows-targeted pods are skipped.
+Standard requires it. Windows-targeted pods are skipped. Istio's `image: auto` container is
+checked like any other: the injector's template sets no seccomp profile unless the mesh is
+configured to, so the pod-level profile is still the manifest's to set.
 """,
     remediation="Set `securityContext.seccompProfile: {type: RuntimeDefault}` at pod level.",
     examples=(_SECCOMP_FAIL, _SECCOMP_FAIL.replace("type: Unconfined", "type: RuntimeDefault")),
@@ -439,6 +457,8 @@ def _judge_readonly(doc: Document, container: ContainerRef) -> _Problem | None:
     if value is True:
         return None
     if path is None:
+        if is_injected_container(doc, container):
+            return None
         return (
             _own_path(container, "readOnlyRootFilesystem"),
             _absent(container, "does not set readOnlyRootFilesystem: true"),
@@ -458,7 +478,8 @@ that persists for the life of the container, and lets a buggy process fill the n
 through the container's writable layer. With `readOnlyRootFilesystem: true` the image stays
 as built and every writable path is an explicit volume. The field exists on containers only.
 Init and sidecar containers are checked; ephemeral debug containers are not. Windows-targeted
-pods are skipped.
+pods are skipped, and so is Istio's `image: auto` container when the field is unset (the
+injector's template sets it).
 """,
     remediation="Set `readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write.",
     examples=(_RORFS_FAIL, _RORFS_FAIL.replace("readOnlyRootFilesystem: false", "readOnlyRootFilesystem: true")),

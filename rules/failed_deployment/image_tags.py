@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.images import parse_image
+from kubelint_py.k8s.images import checked_image
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
 _FAIL = """\
@@ -32,6 +32,10 @@ An image without a tag means `:latest`, and `:latest` points at whatever was pus
 Rolling back restores the old pod template, but the template still says `latest`, so nodes
 pull (or keep) the new, broken bits: the rollback silently does nothing. It also makes
 replicas of one ReplicaSet run different code depending on when each node pulled.
+Placeholders are not images and are not reported: templating syntax (`<image_url>`,
+`${IMAGE}`, `{{ .Values.image }}`) or words the reference grammar rejects (`IMAGE`,
+`REPLACE_ME`, `<YOUR-CONTAINER>`: repository names are lower case), and Istio's `image: auto`,
+which the injector replaces when the pod is created.
 """,
     remediation="Use an immutable version tag (e.g. `:1.4.2`) or a digest (`@sha256:...`).",
     examples=(_FAIL, _FAIL.replace(":latest", ":1.4.2")),
@@ -43,7 +47,7 @@ replicas of one ReplicaSet run different code depending on when each node pulled
 def check_mutable(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.ALL):
         image = container.data.get("image")
-        ref = parse_image(image)
+        ref = checked_image(doc, container)
         if ref is None or ref.digest:
             continue
         if not ref.tag:
@@ -69,6 +73,7 @@ Version tags are conventions, not guarantees: a registry lets anyone with push r
 `:1.4.2` to new content. Then the "old" version a rollback returns to is not the one that
 was running before, and nodes that pulled at different times run different bits. A
 `@sha256:` digest names the exact content, so a rollback restores exactly what ran.
+Placeholder images and Istio's injected `image: auto` are not reported.
 """,
     remediation="Pin images by digest in release manifests (`image: repo/app:1.4.2@sha256:...`).",
     examples=(
@@ -80,7 +85,7 @@ was running before, and nodes that pulled at different times run different bits.
 def check_digest(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.ALL):
         image = container.data.get("image")
-        ref = parse_image(image)
+        ref = checked_image(doc, container)
         if ref is not None and ref.tag and not ref.digest:
             yield Violation(
                 f'{container.describe()} image "{image}" is pinned by tag only, not by @sha256: digest',

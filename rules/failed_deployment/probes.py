@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
@@ -51,7 +52,8 @@ _LIVENESS_FAST = """\
 Rolling updates only wait for new pods to become Ready. Without a readiness probe a pod is
 Ready as soon as its containers start, so a broken version (crashing after start-up, unable
 to reach its database, serving 500s) is counted as available, receives traffic, and the
-rollout replaces every healthy pod with it instead of stalling on the first one.
+rollout replaces every healthy pod with it instead of stalling on the first one. Istio's
+`image: auto` container is skipped: the injector's template gives the proxy its readiness probe.
 """,
     remediation="Add a `readinessProbe` that reflects the container's ability to serve.",
     examples=(_DEPLOYMENT, _DEPLOYMENT + _READINESS),
@@ -65,7 +67,7 @@ def check_readiness(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     ):
         return
     for container in containers(doc, ContainerScope.C_SIDECARS):
-        if not isinstance(container.data.get("readinessProbe"), Mapping):
+        if not isinstance(container.data.get("readinessProbe"), Mapping) and not is_injected_container(doc, container):
             yield Violation(f"{container.describe()} has no readinessProbe", (*container.path, "readinessProbe"))
 
 
