@@ -6,7 +6,9 @@
 Builds the corpus with ../shared/bench/make_corpus.py (deterministic), then runs, in
 alternation, the floor (`parse_floor.py pyyaml-load`, PyYAML's C loader, no positions), the
 position-keeping C compose + walk floor, and `kubelint lint CORPUS` as whole processes,
-several times; prints medians with min-max, peak RSS and the ratios to the floor.
+several times; prints medians with min-max, peak RSS and the ratios to the floor. The schema
+rules' share of a run is the difference between `--jobs 1` with and without them (issue 17's
+target: at most 10 % of a 10,000-document run).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_RULES = "schema-unknown-field,schema-violation,custom-resource-schema-violation,schema-kind-unknown"
+SCHEMA_SHARE_TARGET = 0.10
 BENCH = ROOT.parent / "shared" / "bench"
 # Byte-code caching on, as in a real install (some sandboxes export PYTHONDONTWRITEBYTECODE,
 # which makes every run recompile every module and measures the compiler, not the linter).
@@ -69,6 +73,10 @@ def main() -> None:
         "floor ruamel-compose-c-walk": [*floor, "ruamel-compose-c-walk", str(corpus)],
         "kubelint lint": [args.kubelint, "lint", str(corpus), "--output", os.devnull],
         "kubelint lint --jobs 1": [args.kubelint, "lint", str(corpus), "--jobs", "1", "--output", os.devnull],
+        # the same without the schema rules: the difference is what schema validation costs
+        "kubelint lint --jobs 1, no schema rules": [
+            *(args.kubelint, "lint", str(corpus), "--jobs", "1", "--ignore", SCHEMA_RULES, "--output", os.devnull),
+        ],
         # the pull-request check: a SARIF file for code scanning (no target; for information)
         "kubelint lint --format sarif": [
             *(args.kubelint, "lint", str(corpus), "--format", "sarif", "--output", os.devnull),
@@ -105,6 +113,18 @@ def main() -> None:
         )
     lint = statistics.median(results["kubelint lint"])
     print(f"kubelint: {args.docs / lint:,.0f} documents/second")
+    print(schema_share(results, args.docs))
+
+
+def schema_share(results: dict[str, list[float]], docs: int) -> str:
+    """The schema rules' share of a one-process run: (with - without) / with, medians."""
+    with_rules = statistics.median(results["kubelint lint --jobs 1"])
+    without = statistics.median(results["kubelint lint --jobs 1, no schema rules"])
+    share = (with_rules - without) / with_rules
+    verdict = ""
+    if docs == 10_000:
+        verdict = f"  target {SCHEMA_SHARE_TARGET:.0%}: {'met' if share <= SCHEMA_SHARE_TARGET else 'NOT met'}"
+    return f"schema rules: {with_rules - without:.3f}s of {with_rules:.3f}s with --jobs 1 ({share:.1%}){verdict}"
 
 
 if __name__ == "__main__":
