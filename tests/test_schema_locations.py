@@ -1,0 +1,136 @@
+"""Schema locations: CRD-catalog JSON files and CRD manifests read offline, only for the
+custom resources of the run that have no CRD in the input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kubelint_py.k8s.crd_catalog import catalog_path
+from kubelint_py.loader import LoadOptions, LoadResult, load_text
+from kubelint_py.model import Document
+from kubelint_py.schema_locations import locate, missing_folders
+
+WIDGET_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object"},
+        "spec": {
+            "type": "object",
+            "properties": {"size": {"type": "integer"}, "port": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+            "additionalProperties": False,
+        },
+    },
+}
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Gadget, plural: gadgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: {type: object, properties: {size: {type: integer}}}
+"""
+
+
+def _documents(text: str) -> list[Document]:
+    result = LoadResult()
+    load_text("input.yaml", text, True, LoadOptions(), result)
+    return result.documents
+
+
+def _catalog(tmp_path: Path) -> Path:
+    folder = tmp_path / "catalog"
+    (folder / "example.com").mkdir(parents=True)
+    (folder / "example.com" / "widget_v1.json").write_text(json.dumps(WIDGET_SCHEMA), encoding="utf-8")
+    (folder / "crds").mkdir()
+    (folder / "crds" / "gadget.yaml").write_text(WIDGET_CRD, encoding="utf-8")
+    (folder / "crds" / "other.yaml").write_text(WIDGET_CRD.replace("Gadget", "Gizmo"), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("group", "kind", "version", "expected"),
+    [
+        ("monitoring.coreos.com", "ServiceMonitor", "v1", "monitoring.coreos.com/servicemonitor_v1.json"),
+        ("cert-manager.io", "ClusterIssuer", "v1alpha2", "cert-manager.io/clusterissuer_v1alpha2.json"),
+        ("..", "Widget", "v1", None),
+        ("example.com", "../../etc/passwd", "v1", None),
+        ("example.com", "Widget", "v1/../..", None),
+        ("Example.COM", "Widget", "v1", None),
+        ("", "Widget", "v1", None),
+    ],
+)
+def test_catalog_path_accepts_api_names_only(group: str, kind: str, version: str, expected: str | None) -> None:
+    assert catalog_path(group, kind, version) == expected
+
+
+def test_catalog_schema_for_a_custom_resource_without_crd(tmp_path: Path) -> None:
+    docs = _documents("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n")
+    found = locate([_catalog(tmp_path)], docs, cwd=tmp_path, max_bytes=1 << 20)
+    assert list(found.schemas) == [("example.com", "Widget", "v1")]
+    assert found.schemas[("example.com", "Widget", "v1")].file == "catalog/example.com/widget_v1.json"
+    assert found.sources == []
+
+
+def test_crd_files_that_mention_the_kind_are_loaded(tmp_path: Path) -> None:
+    docs = _documents("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n")
+    found = locate([_catalog(tmp_path)], docs, cwd=tmp_path, max_bytes=1 << 20)
+    assert found.schemas == {}
+    assert [(s.display, s.is_target) for s in found.sources] == [("catalog/crds/gadget.yaml", False)]
+
+
+def test_nothing_is_read_without_custom_resources(tmp_path: Path) -> None:
+    docs = _documents("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    assert locate([_catalog(tmp_path)], docs, cwd=tmp_path, max_bytes=1 << 20) == ({}, [])
+
+
+def test_a_crd_in_the_input_wins(tmp_path: Path) -> None:
+    text = (
+        WIDGET_CRD.replace("Gadget", "Widget") + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+    )
+    assert locate([_catalog(tmp_path)], _documents(text), cwd=tmp_path, max_bytes=1 << 20) == ({}, [])
+
+
+def test_built_in_kinds_are_not_looked_up(tmp_path: Path) -> None:
+    folder = _catalog(tmp_path)
+    (folder / "apps").mkdir()
+    (folder / "apps" / "deployment_v1.json").write_text("{}", encoding="utf-8")
+    docs = _documents("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n")
+    assert locate([folder], docs, cwd=tmp_path, max_bytes=1 << 20) == ({}, [])
+
+
+def test_oversized_and_broken_files_are_skipped(tmp_path: Path) -> None:
+    folder = _catalog(tmp_path)
+    (folder / "example.com" / "widget_v1.json").write_text("{not json", encoding="utf-8")
+    docs = _documents("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n")
+    assert locate([folder], docs, cwd=tmp_path, max_bytes=1 << 20).schemas == {}
+    docs = _documents("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n")
+    assert locate([folder], docs, cwd=tmp_path, max_bytes=100).sources == []
+
+
+def test_first_folder_wins(tmp_path: Path) -> None:
+    first = _catalog(tmp_path)
+    second = tmp_path / "second"
+    (second / "example.com").mkdir(parents=True)
+    (second / "example.com" / "widget_v1.json").write_text('{"type": "object"}', encoding="utf-8")
+    docs = _documents("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n")
+    found = locate([second, first], docs, cwd=tmp_path, max_bytes=1 << 20)
+    assert found.schemas[("example.com", "Widget", "v1")].file == "second/example.com/widget_v1.json"
+
+
+def test_missing_folders(tmp_path: Path) -> None:
+    assert missing_folders([tmp_path, tmp_path / "nope"]) == [str(tmp_path / "nope")]
