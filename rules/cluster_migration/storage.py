@@ -1,11 +1,14 @@
 """in-tree-cloud-volume, pvc-prebound-volume and node-local-persistent-data (rule-catalog §3)."""
 
+import re
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
+    FieldPath,
     RuleContext,
     Severity,
     Violation,
@@ -121,19 +124,28 @@ spec:
 
 @rule(
     id="pvc-prebound-volume",
-    title="Claim is pre-bound to a PersistentVolume of the source cluster",
+    title="Claim is pre-bound to a PersistentVolume it cannot bind",
     document="cluster-migration",
     severity=Severity.WARNING,
     category="portability",
     kinds=("PersistentVolumeClaim", "StatefulSet"),
+    cross_object=True,
     rationale="""
-`spec.volumeName` binds the claim to one named PersistentVolume. In the target cluster that PV
-does not exist (dynamically provisioned names such as `pvc-<uid>` are unique to the source), so
-the claim stays `Pending` forever, and every pod that mounts it stays `Pending` too. A
-StatefulSet's `volumeClaimTemplates[]` entry with `volumeName` makes every replica's claim
-point at the same volume, which at most one of them can bind.
+`spec.volumeName` binds the claim to one named PersistentVolume. A name the cluster generated
+(`pvc-<uid>`, a dynamically provisioned volume) exists only in the cluster the manifest was
+exported from: in the target cluster the claim stays `Pending` forever, and every pod that
+mounts it stays `Pending` too. Pre-binding is also how static provisioning works, so a claim
+whose PersistentVolume is in the input is not reported for that; it is checked against the PV
+instead, as the PV controller does: the claim stays `Pending` when its storage class differs
+from the PV's (a claim without `storageClassName` gets the cluster's default class at admission,
+so pre-bound claims set `storageClassName: ""` for a PV without class), when the PV's
+`claimRef` reserves it for another claim, when it asks for an access mode the PV does not offer,
+or for more storage than the PV has. A name the cluster did not generate, whose PV is not in the
+input, is reported only when the input holds PersistentVolumes (or `--assume-complete`): the
+administrator may create it. A StatefulSet's `volumeClaimTemplates[]` entry with `volumeName`
+makes every replica's claim point at the same volume, which at most one of them can bind.
 """,
-    remediation="Remove `volumeName`, or migrate the PV object together with a restore of its data.",
+    remediation="Remove `volumeName`, or ship the PV with the claim and make the pair match (class, modes, size).",
     examples=(_PREBOUND_FAIL, _PREBOUND_FAIL.replace("  volumeName: pvc-0d3c6a4e-1f0b-4c55-9a44-2f5b1b2a7c10\n", "")),
     references=(
         "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reserving-a-persistentvolume",
@@ -144,10 +156,7 @@ def check_prebound(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "PersistentVolumeClaim":
         name = doc.value("spec", "volumeName")
         if isinstance(name, str) and name:
-            yield Violation(
-                f"spec.volumeName binds the claim to PersistentVolume {quote(name)} of the source cluster",
-                ("spec", "volumeName"),
-            )
+            yield from _check_claim(doc, ctx, name)
         return
     for number, template in enumerate(doc.sequence("spec", "volumeClaimTemplates")):
         if not isinstance(template, Mapping):
@@ -158,11 +167,109 @@ def check_prebound(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             claim = template.get("metadata")
             claim_name = claim.get("name") if isinstance(claim, Mapping) else None
             label = quote(claim_name) if isinstance(claim_name, str) else f"#{number}"
+            origin = " of the source cluster" if _GENERATED_PV_NAME.fullmatch(name) else ""
             yield Violation(
-                f"volumeClaimTemplates {label} binds every replica's claim to PersistentVolume {quote(name)} "
-                "of the source cluster",
+                f"volumeClaimTemplates {label} binds every replica's claim to PersistentVolume {quote(name)}"
+                f"{origin}: at most one claim can bind it",
                 ("spec", "volumeClaimTemplates", number, "spec", "volumeName"),
             )
+
+
+# Names the PV controller gives dynamically provisioned volumes: pvc-<claim uid>.
+_GENERATED_PV_NAME = re.compile(r"pvc-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
+_Related = tuple[tuple[Document, FieldPath, str], ...]
+
+
+def _check_claim(doc: Document, ctx: RuleContext, name: str) -> Iterator[Violation]:
+    volume = ctx.lint.get("PersistentVolume", None, name)
+    if volume is not None:
+        yield from _mismatches(doc, ctx, volume)
+        return
+    if _GENERATED_PV_NAME.fullmatch(name):
+        yield Violation(
+            f"spec.volumeName binds the claim to PersistentVolume {quote(name)}, a dynamically provisioned "
+            "volume of the source cluster",
+            ("spec", "volumeName"),
+        )
+    elif ctx.guard("PersistentVolume"):
+        yield Violation(
+            f"spec.volumeName binds the claim to PersistentVolume {quote(name)}, which the input does not contain: "
+            "the claim stays Pending until a volume of that name exists",
+            ("spec", "volumeName"),
+        )
+
+
+def _storage_class(doc: Document) -> str | None:
+    """The class a claim or volume asks for: spec.storageClassName, else the beta annotation;
+    None when neither is set."""
+    value = doc.value("spec", "storageClassName")
+    if isinstance(value, str):
+        return value
+    annotated = doc.annotations().get(_CLASS_ANNOTATION)
+    return annotated if isinstance(annotated, str) else None
+
+
+def _mismatches(claim: Document, ctx: RuleContext, volume: Document) -> Iterator[Violation]:
+    """What keeps the claim from binding the PersistentVolume the input holds."""
+    name = quote(volume.name)
+    related: _Related = ((volume, ("metadata", "name"), "PersistentVolume defined here"),)
+    wanted, offered = _storage_class(claim), _storage_class(volume) or ""
+    if wanted is None:
+        yield Violation(
+            f"is pre-bound to PersistentVolume {name} but sets no storageClassName: a cluster with a default "
+            f"StorageClass gives the claim that class at admission and it never binds the volume (whose class is "
+            f"{quote(offered)}); set storageClassName: {quote(offered)}",
+            ("spec", "storageClassName"),
+            related=related,
+        )
+    elif wanted != offered:
+        yield Violation(
+            f"is pre-bound to PersistentVolume {name} of storage class {quote(offered)} but asks for class "
+            f"{quote(wanted)}: it never binds",
+            ("spec", "storageClassName"),
+            related=related,
+        )
+    yield from _reserved_elsewhere(claim, ctx, volume, related)
+    yield from _modes_and_size(claim, volume, related)
+
+
+def _reserved_elsewhere(claim: Document, ctx: RuleContext, volume: Document, related: _Related) -> Iterator[Violation]:
+    ref = volume.mapping("spec", "claimRef")
+    ref_name, ref_namespace = ref.get("name"), ref.get("namespace")
+    namespace = ctx.namespace_of(claim)
+    if (isinstance(ref_name, str) and ref_name and ref_name != claim.name) or (
+        isinstance(ref_namespace, str) and ref_namespace and ref_namespace != namespace
+    ):
+        owner = f"{ref_namespace}/{ref_name}" if isinstance(ref_namespace, str) else str(ref_name)
+        yield Violation(
+            f"is pre-bound to PersistentVolume {quote(volume.name)}, whose claimRef reserves it for claim "
+            f"{quote(owner)}: it never binds",
+            ("spec", "volumeName"),
+            related=related,
+        )
+
+
+def _modes_and_size(claim: Document, volume: Document, related: _Related) -> Iterator[Violation]:
+    wanted = {m for m in claim.sequence("spec", "accessModes") if isinstance(m, str)}
+    offered = {m for m in volume.sequence("spec", "accessModes") if isinstance(m, str)}
+    if wanted and offered and not wanted <= offered:
+        missing = ", ".join(sorted(wanted - offered))
+        yield Violation(
+            f"asks for access mode {missing}, which PersistentVolume {quote(volume.name)} it is pre-bound to does "
+            "not offer: it never binds",
+            ("spec", "accessModes"),
+            related=related,
+        )
+    request = quantity_from_manifest(claim.value("spec", "resources", "requests", "storage"))
+    capacity = quantity_from_manifest(volume.value("spec", "capacity", "storage"))
+    if request is not None and capacity is not None and request > capacity:
+        yield Violation(
+            f"requests more storage than PersistentVolume {quote(volume.name)}, which it is pre-bound to, holds: "
+            "it never binds",
+            ("spec", "resources", "requests", "storage"),
+            related=related,
+        )
 
 
 _NODE_LOCAL_FAIL = """\

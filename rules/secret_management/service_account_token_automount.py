@@ -1,6 +1,7 @@
 """service-account-token-automount (rule-catalog §6)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from kubelint_py.rule_api import (
     DocType,
@@ -63,8 +64,12 @@ Unless `automountServiceAccountToken: false` is set, every container gets an API
 Kubernetes API, but anyone who gets code execution in the pod can use the token with whatever
 RBAC the service account has (often more than intended, or the namespace's `default` account
 that other workloads share). The pod's field overrides the ServiceAccount's; when the
-ServiceAccount is not in the input its setting is unknown and the pod is reported. Static
-control-plane pods are skipped: the kubelet never mounts tokens into static pods.
+ServiceAccount is not in the input its setting is unknown and the pod is reported. Pods whose
+service account (the namespace's `default` one included, and accounts the input does not hold)
+is a subject of a RoleBinding or ClusterRoleBinding in the input are not reported: they were
+granted API access, so they call the API and need the token; a binding to the group
+`system:serviceaccounts` or `system:serviceaccounts:<namespace>` counts for every account it
+covers. Static control-plane pods are skipped: the kubelet never mounts tokens into static pods.
 """,
     remediation="Set `automountServiceAccountToken: false` on the pod or its ServiceAccount unless the pod calls "
     "the API; mount a projected token where it does.",
@@ -87,6 +92,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     if not isinstance(account, str):
         return
+    namespace = ctx.namespace_of(doc) or "default"
+    if _bound_accounts(ctx).covers(namespace, account):
+        return  # granted API access in the input: the pod calls the API and needs its token
     if pod_value is True:
         yield Violation(
             f"sets automountServiceAccountToken: true, so service account {quote(account)}'s token "
@@ -108,3 +116,41 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             path,
             related=((sa, ("automountServiceAccountToken",), "ServiceAccount does not disable automounting"),),
         )
+
+
+_SA_GROUP = "system:serviceaccounts"
+
+
+class _Bound(NamedTuple):
+    """Service accounts that RoleBindings and ClusterRoleBindings of the input name as subjects."""
+
+    accounts: frozenset[tuple[str, str]]  # (namespace, name)
+    namespaces: frozenset[str]  # every account of these namespaces (group system:serviceaccounts:<ns>)
+    everyone: bool  # group system:serviceaccounts
+
+    def covers(self, namespace: str, name: str) -> bool:
+        return self.everyone or namespace in self.namespaces or (namespace, name) in self.accounts
+
+
+def _bound_accounts(ctx: RuleContext) -> _Bound:
+    return ctx.lint.cached(("service-account-token-automount", "bound"), lambda: _collect_bound(ctx))
+
+
+def _collect_bound(ctx: RuleContext) -> _Bound:
+    accounts: set[tuple[str, str]] = set()
+    namespaces: set[str] = set()
+    everyone = False
+    for binding in ctx.of_kind("RoleBinding", "ClusterRoleBinding"):
+        home = ctx.namespace_of(binding) if binding.kind == "RoleBinding" else None
+        for subject in binding.sequence("subjects"):
+            if not isinstance(subject, Mapping):
+                continue
+            kind, name, namespace = subject.get("kind"), subject.get("name"), subject.get("namespace")
+            namespace = namespace if isinstance(namespace, str) and namespace else home
+            if kind == "ServiceAccount" and isinstance(name, str) and namespace:
+                accounts.add((namespace, name))
+            elif kind == "Group" and name == _SA_GROUP:
+                everyone = True
+            elif kind == "Group" and isinstance(name, str) and name.startswith(_SA_GROUP + ":"):
+                namespaces.add(name[len(_SA_GROUP) + 1 :])
+    return _Bound(frozenset(accounts), frozenset(namespaces), everyone)
