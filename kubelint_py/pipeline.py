@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kubelint_py.config import Config, ConfigError
-from kubelint_py.context import LintContext
+from kubelint_py.context import LintContext, incomplete_files
 from kubelint_py.discovery import Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions
@@ -154,7 +154,11 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     context_result = load_sources(context_sources, options)
     result.documents.extend(context_result.documents)
     namespace = request.namespace or config.namespace or "default"
-    lint = LintContext(result.documents, default_namespace=namespace)
+    # a directory with a file that did not load whole: its objects are not all known
+    incomplete = incomplete_files(
+        [*result.problems, *context_result.problems], [*result.skipped_files, *context_result.skipped_files]
+    )
+    lint = LintContext(result.documents, default_namespace=namespace, incomplete_files=incomplete)
     loader_ids = {r.id for r in registry.rules.values() if r.check is None and r.check_run is None}
     enabled_loader = {a.rule.id: a for a in rules if a.rule.id in loader_ids}
     checked = [a for a in rules if a.rule.id not in loader_ids]

@@ -1,9 +1,21 @@
-"""Label selectors with the API server's semantics."""
+"""Label selectors with the API server's semantics.
+
+Pods carry labels their template does not show: the controllers add them when they create
+the pods (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, ...). `RuntimeLabels`
+describes those per template (`k8s/workloads.runtime_pod_labels`): a key maps to the values
+the pods may carry, or to `ANY_VALUE` when the value is only known at run time (a hash, a
+uid). `may_match` answers "does the selector match at least one pod of this template?" with
+them taken into account.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+# key -> the values the pods of one template may carry, or ANY_VALUE (None): unknown until run time
+RuntimeLabels = Mapping[str, frozenset[str] | None]
+ANY_VALUE: None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +36,23 @@ class Requirement:
             return present and text in self.values
         if self.operator == "NotIn":
             return not present or text not in self.values
+        return False
+
+    def may_match(self, labels: Mapping[str, object], runtime: RuntimeLabels) -> bool:
+        """`matches`, where a key in `runtime` is the label its controller sets on the pods."""
+        if self.key not in runtime:
+            return self.matches(labels)
+        possible = runtime[self.key]
+        if self.operator == "Exists":
+            return True
+        if self.operator == "DoesNotExist":
+            return False
+        if possible is ANY_VALUE:
+            return self.operator in ("In", "NotIn")
+        if self.operator == "In":
+            return bool(possible & self.values)
+        if self.operator == "NotIn":
+            return bool(possible - self.values)
         return False
 
 
@@ -47,6 +76,22 @@ class LabelSelector:
             if key not in labels or _label_text(labels[key]) != value:
                 return False
         return all(req.matches(labels) for req in self.requirements)
+
+    def may_match(self, labels: Mapping[str, object], runtime: RuntimeLabels) -> bool:
+        """True when the selector matches at least one pod of a template whose pods carry
+        `labels` plus the controller-set `runtime` labels (which win over the template's)."""
+        if not runtime:
+            return self.matches(labels)
+        if self.nothing:
+            return False
+        for key, value in self.match_labels:
+            if key in runtime:
+                possible = runtime[key]
+                if possible is not ANY_VALUE and value not in possible:
+                    return False
+            elif key not in labels or _label_text(labels[key]) != value:
+                return False
+        return all(req.may_match(labels, runtime) for req in self.requirements)
 
     def describe(self) -> str:
         parts = [f"{k}={v}" for k, v in self.match_labels]

@@ -222,3 +222,106 @@ def replicas(doc: Document) -> int:
 
 def is_namespaced(kind: str) -> bool:
     return kind not in CLUSTER_SCOPED_KINDS
+
+
+# -- Helm hooks -----------------------------------------------------------------------------
+
+HELM_HOOK_ANNOTATION = "helm.sh/hook"
+HELM_TEST_HOOKS = frozenset(("test", "test-success", "test-failure"))
+
+
+def helm_hooks(doc: Document) -> frozenset[str]:
+    """The `helm.sh/hook` events of an object (`pre-install,pre-upgrade` -> both); empty
+    for an object that is part of the release itself."""
+    value = doc.annotations().get(HELM_HOOK_ANNOTATION)
+    if not isinstance(value, str):
+        return frozenset()
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+def is_helm_hook(doc: Document) -> bool:
+    """A Helm hook or test (Pod, Job...): it runs around an install or `helm test` and exits;
+    it is no Service backend and no part of the running application."""
+    return bool(helm_hooks(doc))
+
+
+def is_helm_test(doc: Document) -> bool:
+    """A `helm test` pod or Job: runs once on demand, checks the release and exits."""
+    return bool(helm_hooks(doc) & HELM_TEST_HOOKS)
+
+
+# -- labels the controllers add to the pods they create ----------------------------------------
+
+# Kubernetes' well-known labels (kubernetes.io/docs/reference/labels-annotations-taints/)
+POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"  # StatefulSet: <name>-<ordinal>
+POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"  # StatefulSet ordinal (1.28+)
+CONTROLLER_REVISION_LABEL = "controller-revision-hash"  # StatefulSet, DaemonSet
+POD_TEMPLATE_HASH_LABEL = "pod-template-hash"  # Deployment (through its ReplicaSets)
+POD_TEMPLATE_GENERATION_LABEL = "pod-template-generation"  # DaemonSet (deprecated)
+JOB_NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
+JOB_UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
+JOB_INDEX_LABEL = "batch.kubernetes.io/job-completion-index"  # Indexed Jobs
+ROLLOUT_HASH_LABEL = "rollouts-pod-template-hash"  # Argo Rollouts
+MAX_LISTED_ORDINALS = 1000  # beyond this many StatefulSet pods, any ordinal is accepted
+
+_ANY: None = None
+
+
+def runtime_pod_labels(doc: Document, max_replicas: int | None = None) -> dict[str, frozenset[str] | None]:
+    """The labels Kubernetes adds to the pods of `doc` (see `k8s/selectors.RuntimeLabels`):
+    a key maps to the values its pods may carry, or None when only the run time knows it.
+
+    `max_replicas` is an upper bound on the StatefulSet's replicas beyond `spec.replicas`
+    (an autoscaler's `maxReplicas`). Job labels are set unless `spec.manualSelector: true`.
+    """
+    kind = doc.kind
+    if kind == "StatefulSet":
+        return _statefulset_labels(doc, max_replicas)
+    if kind == "DaemonSet":
+        return {CONTROLLER_REVISION_LABEL: _ANY, POD_TEMPLATE_GENERATION_LABEL: _ANY}
+    if kind in ("Deployment", "ReplicaSet"):
+        return {POD_TEMPLATE_HASH_LABEL: _ANY}
+    if kind == "Rollout" and doc.group == "argoproj.io":
+        return {ROLLOUT_HASH_LABEL: _ANY}
+    if kind == "Job":
+        return _job_labels(doc.value("spec"), doc.name or None)
+    if kind == "CronJob":
+        return _job_labels(doc.value("spec", "jobTemplate", "spec"), None)  # jobs: <name>-<schedule hash>
+    return {}
+
+
+def _statefulset_labels(doc: Document, max_replicas: int | None) -> dict[str, frozenset[str] | None]:
+    labels: dict[str, frozenset[str] | None] = {CONTROLLER_REVISION_LABEL: _ANY, POD_NAME_LABEL: _ANY}
+    labels[POD_INDEX_LABEL] = _ANY
+    count = _int(doc.value("spec", "replicas"), absent=1)
+    start = _int(doc.value("spec", "ordinals", "start"), absent=0)
+    if count is None or start is None or not doc.name:
+        return labels
+    if max_replicas is not None:
+        count = max(count, max_replicas)
+    if count > MAX_LISTED_ORDINALS:
+        return labels
+    ordinals = range(start, start + count)
+    labels[POD_NAME_LABEL] = frozenset(f"{doc.name}-{i}" for i in ordinals)
+    labels[POD_INDEX_LABEL] = frozenset(str(i) for i in ordinals)
+    return labels
+
+
+def _job_labels(spec: object, name: str | None) -> dict[str, frozenset[str] | None]:
+    if not isinstance(spec, Mapping) or spec.get("manualSelector") is True:
+        return {}
+    names: frozenset[str] | None = frozenset((name,)) if name else _ANY
+    labels: dict[str, frozenset[str] | None] = dict.fromkeys(JOB_NAME_LABELS, names)
+    labels.update(dict.fromkeys(JOB_UID_LABELS, _ANY))
+    if spec.get("completionMode") == "Indexed":
+        labels[JOB_INDEX_LABEL] = _ANY
+    return labels
+
+
+def _int(value: object, *, absent: int) -> int | None:
+    """An integer field: its value, `absent` when missing, None when unusable (a template)."""
+    if value is None:
+        return absent
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
