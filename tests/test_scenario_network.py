@@ -146,7 +146,9 @@ def _big_namespace(n: int) -> str:
             f"  template:\n    metadata: {{labels: {{app: a{i}, tier: web}}}}\n    spec:\n      containers:\n"
             f"        - name: c\n          image: nginx\n          ports: [{{name: http, containerPort: 8080}}]\n"
         )
-        selector = f"a{i}" if i % 2 else f"missing{i}"
+        # the unmatched half keeps a trace of its workload (app a{i}), as a label typo does;
+        # a selector sharing nothing with the namespace fronts pods from elsewhere (not reported)
+        selector = f"a{i}" if i % 2 else f"a{i}, tier: api"
         parts.append(
             f"apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: big}}\n"
             f"spec:\n  selector: {{app: {selector}}}\n  ports: [{{port: 80, targetPort: http}}]\n"

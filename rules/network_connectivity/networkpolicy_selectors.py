@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule, selector_from_label_selector
+from kubelint_py.rule_api import (
+    Document,
+    LabelSelector,
+    RuleContext,
+    Severity,
+    Violation,
+    rule,
+    selector_from_label_selector,
+)
 
 _REFERENCES = (
     "https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource",
@@ -44,6 +52,16 @@ spec:
 """
 
 
+def _may_select(doc: Document, ctx: RuleContext, selector: LabelSelector, namespace: str) -> bool:
+    """The selector matches a pod template of the namespace (controller-added labels count) or
+    a Helm hook/test pod, or the namespace may run pods the input does not show."""
+    return bool(
+        ctx.pod_templates_matching(selector, namespace)
+        or ctx.lint.hook_templates_matching(selector, namespace)
+        or ctx.lint.unseen_pods(namespace, near=doc, assume_complete=ctx.assume_complete)
+    )
+
+
 @rule(
     id="networkpolicy-selects-nothing",
     title="NetworkPolicy podSelector matches no pod template",
@@ -59,7 +77,11 @@ nothing: the pods it was written for stay open (or, if other policies select the
 restricted by rules that were never meant for them), while the stale policy suggests they
 are isolated. Only evaluated when the policy namespace holds at least one workload in the
 input (or `--assume-complete`); an empty `podSelector: {}` selects every pod and is never
-reported.
+reported. Labels controllers add to pods (`pod-template-hash`,
+`statefulset.kubernetes.io/pod-name`, the Job labels...) count as present, Helm hook and test
+pods count as selected, and a namespace holding custom resources an operator creates pods for
+(prometheus-operator's `Prometheus`...), or a directory with a file that did not load, is not
+judged unless `--assume-complete`.
 """,
     remediation="Fix `spec.podSelector` to match the pod template labels of the workload, or delete the stale policy.",
     examples=(_FAIL, _FAIL.replace("app: api-server", "app: api")),
@@ -72,7 +94,7 @@ def check_selects_nothing(doc: Document, ctx: RuleContext) -> Iterator[Violation
     selector = selector_from_label_selector(doc.value("spec", "podSelector"))
     if selector is None or selector.is_empty:
         return
-    if ctx.pod_templates_matching(selector, namespace):
+    if _may_select(doc, ctx, selector, namespace):
         return
     yield Violation(
         f"podSelector {selector.describe() if not selector.nothing else '(malformed)'} matches no pod template"
@@ -102,7 +124,9 @@ like a network fault), typically because of a typo, renamed labels, or a client 
 in another namespace and needs a `namespaceSelector`. Peers with a `namespaceSelector` or
 an `ipBlock` are not judged. The catalog names no guard for this cross-object rule; like
 `networkpolicy-selects-nothing` it is evaluated only when the policy namespace holds at
-least one workload in the input (or `--assume-complete`).
+least one workload in the input (or `--assume-complete`), counts controller-added pod labels
+and Helm hook pods, and skips namespaces with operator custom resources (their pods are not
+in the input) or a directory with a file that did not load, unless `--assume-complete`.
 """,
     remediation="Fix the peer `podSelector`, or add a `namespaceSelector` when the peer pods live elsewhere.",
     examples=(_PEER_FAIL, _FAIL.replace("app: api-server", "app: api")),
@@ -125,7 +149,7 @@ def check_peer(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
                 ):
                     continue
                 selector = selector_from_label_selector(peer.get("podSelector"))
-                if selector is None or ctx.pod_templates_matching(selector, namespace):
+                if selector is None or _may_select(doc, ctx, selector, namespace):
                     continue
                 yield Violation(
                     f"{direction} rule #{r + 1} {peers_key} peer podSelector"

@@ -26,7 +26,8 @@ _REFERENCES = (
 
 def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodTemplate, list[Document]]]:
     """Pod templates selected by at least one NetworkPolicy of `policy_type` (after API
-    defaulting of policyTypes), with those policies. One indexed query per policy."""
+    defaulting of policyTypes), with those policies. One indexed query per policy. Helm hook
+    and test pods count here: they are no Service backends, but they run and are policed."""
     found: dict[int, tuple[PodTemplate, list[Document]]] = {}
     for policy in ctx.of_kind("NetworkPolicy"):
         if policy_type not in policy_types(policy):
@@ -36,7 +37,11 @@ def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodT
             continue
         # podSelector is required; an absent one is the empty selector (every pod), as in Go.
         selector = selector_from_label_selector(policy.value("spec", "podSelector")) or LabelSelector()
-        for template in ctx.pod_templates_matching(selector, namespace):
+        matched = (
+            *ctx.pod_templates_matching(selector, namespace),
+            *ctx.lint.hook_templates_matching(selector, namespace),
+        )
+        for template in matched:
             if template.doc.is_target:
                 found.setdefault(id(template.doc), (template, []))[1].append(policy)
     return list(found.values())
