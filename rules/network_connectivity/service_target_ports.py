@@ -3,7 +3,10 @@ service-port-protocol-mismatch (rule-catalog §2)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from kubelint_py.k8s.ports import (
     DeclaredPort,
@@ -12,19 +15,26 @@ from kubelint_py.k8s.ports import (
     find_named_port,
     ports_named,
     ports_numbered,
+    probe_ports,
     service_ports,
 )
 from kubelint_py.rule_api import (
+    ContainerScope,
     Document,
     FieldPath,
     PodTemplate,
     RuleContext,
     Severity,
     Violation,
+    containers,
+    pod_spec,
     quote,
     rule,
     selector_from_map,
 )
+
+# kinds whose pods run to completion: sharing the app's labels, they are no backends to expect
+_RUN_TO_COMPLETION = frozenset(("Job", "CronJob"))
 
 _REFERENCES = (
     "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",
@@ -83,10 +93,16 @@ A named `targetPort` is resolved per pod by the EndpointSlice controller: it loo
 port with that `name` in `containers[]` and native sidecars, and only a port of the same
 protocol as the Service port counts. A pod where the name does not resolve is left out of
 the endpoints for that Service port, so traffic to it is refused even though the pods run
-and are Ready. Departure from the catalog text: because the controller compares the
-protocol too, a container port with the right name but another protocol (for example
-`dns` declared only as UDP behind a TCP Service port) is reported here, as the name does
-not resolve, rather than by `service-port-protocol-mismatch`.
+and are Ready. Reported when no selected pod template declares the name (the Service port
+has no endpoint at all), and when some do but a long-running workload of the Service's own
+directory does not (its pods never get traffic on that port, typically a port renamed in one
+version of two). Templates elsewhere in the input that only share the labels (another example
+or an alternative install linted together, a Job carrying the app's labels) are not held to
+the Service's port names, and Helm hook and test pods are not backends. Departure from the
+catalog text: because the controller compares the protocol too, a container port with the
+right name but another protocol (for example `dns` declared only as UDP behind a TCP Service
+port) is reported here, as the name does not resolve, rather than by
+`service-port-protocol-mismatch`.
 """,
     remediation="Name the container port exactly as the `targetPort` (same protocol), or use the port number.",
     examples=(_NAME_FAIL, _NAME_FAIL.replace("name: web, containerPort", "name: http, containerPort")),
@@ -101,30 +117,50 @@ def check_name(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         name = service_port.target
         if not isinstance(name, str):
             continue
-        lacking: list[tuple[PodTemplate, list[DeclaredPort]]] = []
-        for template, ports in ports_by_template:
-            if find_named_port(ports, name, service_port.protocol) is None:
-                lacking.append((template, ports_named(ports, name)))
-        if not lacking:
-            continue
-        template, same_name = lacking[0]
+        lacking = [
+            (template, ports_named(ports, name))
+            for template, ports in ports_by_template
+            if find_named_port(ports, name, service_port.protocol) is None
+        ]
+        partial = len(lacking) < len(ports_by_template)
+        if partial:  # others resolve it: only the Service's own long-running workloads are held to it
+            lacking = [(t, named) for t, named in lacking if _beside(t, doc) and t.doc.kind not in _RUN_TO_COMPLETION]
+        if lacking:
+            yield _name_violation(service_port, name, lacking, partial)
+
+
+def _beside(template: PodTemplate, service: Document) -> bool:
+    """The template comes from the Service's own directory (the same application)."""
+    return posixpath.dirname(template.doc.file) == posixpath.dirname(service.file)
+
+
+def _name_violation(
+    service_port: ServicePort, name: str, lacking: list[tuple[PodTemplate, list[DeclaredPort]]], partial: bool
+) -> Violation:
+    template, same_name = lacking[0]
+    others = f" and {len(lacking) - 1} other selected workload(s)" if len(lacking) > 1 else ""
+    if partial:
         message = (
             f"targetPort {quote(name)} ({service_port.protocol}) is not a container port name in {_name(template)}"
+            f"{others}, whose pods get no endpoint for this port (other selected pods declare it)"
         )
-        if len(lacking) > 1:
-            message += f" and {len(lacking) - 1} other selected workload(s)"
-        if same_name:
-            message += (
-                f"; its port {quote(name)} is {same_name[0].protocol}, and a named targetPort only matches"
-                " a port of the Service port's protocol"
-            )
-        elif name.isdigit():
-            message += "; a quoted number is a port name to Kubernetes (write it unquoted)"
-        related: list[tuple[Document, FieldPath, str]] = []
-        for other, named in lacking[:5]:
-            path = named[0].path if named else other.spec_path
-            related.append((other.doc, path, "selected pod template without that port name"))
-        yield Violation(message, service_port.target_path, tuple(related))
+    else:
+        message = (
+            f"targetPort {quote(name)} ({service_port.protocol}) is not a container port name in {_name(template)}"
+            f"{others}: no selected pod declares it, so this Service port has no endpoint"
+        )
+    if same_name:
+        message += (
+            f"; its port {quote(name)} is {same_name[0].protocol}, and a named targetPort only matches"
+            " a port of the Service port's protocol"
+        )
+    elif name.isdigit():
+        message += "; a quoted number is a port name to Kubernetes (write it unquoted)"
+    related: list[tuple[Document, FieldPath, str]] = []
+    for other, named in lacking[:5]:
+        path = named[0].path if named else other.spec_path
+        related.append((other.doc, path, "selected pod template without that port name"))
+    return Violation(message, service_port.target_path, tuple(related))
 
 
 _NUMBER_FAIL = """\
@@ -162,10 +198,13 @@ spec:
 A numeric `targetPort` (or, when absent, the Service `port` itself) is used as is:
 kube-proxy forwards to that number whether or not a container declares it, so the
 declaration is not required. But when every selected pod template lists its container
-ports and none of them is the target number, the Service almost certainly points at a port
-nothing listens on (often the Service `port` 80 defaulted as target for an app listening
-on 8080), and clients get connection refused. Templates that declare no ports at all are
-not judged.
+ports and none of them is the target number, the Service probably points at a port nothing
+listens on (often the Service `port` 80 defaulted as target for an app listening on 8080),
+and clients get connection refused. Declared ports are not the whole truth, though: apps
+listen on ports set in their arguments or configuration. So a template that declares no
+ports at all is not judged, and neither is one where the number appears in a container's
+`command`, `args`, `env` values, a probe, or a ConfigMap of the input the pod reads
+(`envFrom`, `env`, volumes).
 """,
     remediation="Set `targetPort` to the port the application listens on, or declare that port in the container.",
     examples=(_NUMBER_FAIL, _NUMBER_FAIL.replace("targetPort: 8000", "targetPort: 8080")),
@@ -184,6 +223,8 @@ def check_number(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             continue
         if any(ports_numbered(ports, number) for _, ports in ports_by_template):
             continue
+        if any(_mentions_port(t, number, ctx) for t, _ in ports_by_template):
+            continue
         template, ports = ports_by_template[0]
         declared = ", ".join(sorted({str(p.number) for p in ports if p.number is not None})) or "none"
         defaulted = (
@@ -196,6 +237,63 @@ def check_number(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
         related = tuple((t.doc, ps[0].path, "declared container ports") for t, ps in ports_by_template[:5])
         yield Violation(message, service_port.target_path, related)
+
+
+def _mentions_port(template: PodTemplate, number: int, ctx: RuleContext) -> bool:
+    """The pod's own configuration names the port: a container's command, args or env values,
+    a probe, or a ConfigMap of the input it reads. Then the app may well listen there."""
+    pattern = _number_pattern(number)
+    config_maps: set[str] = set()
+    for container in containers(template.doc, ContainerScope.ALL):
+        if any(_probe_number(p.value) == number for p in probe_ports(container)):
+            return True
+        if _strings_mention(pattern, container.get("command"), container.get("args")):
+            return True
+        for item in _mappings(container.get("env")):
+            if _strings_mention(pattern, item.get("value")):
+                return True
+            config_maps.update(_config_map_names(item.get("valueFrom"), "configMapKeyRef"))
+        for item in _mappings(container.get("envFrom")):
+            config_maps.update(_config_map_names(item, "configMapRef"))
+    for volume in _mappings(pod_spec(template.doc).get("volumes")):
+        config_maps.update(_config_map_names(volume, "configMap"))
+    namespace = template.namespace
+    for name in config_maps:
+        found = ctx.get("ConfigMap", namespace, name)
+        if found is not None and _strings_mention(pattern, *found.mapping("data").values()):
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _number_pattern(number: int) -> re.Pattern[str]:
+    """The port number as a whole number in text (`:9102`, `PORT=9102`, not `19102`)."""
+    return re.compile(rf"(?<![0-9]){number}(?![0-9])")
+
+
+def _probe_number(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _mappings(value: object) -> list[Mapping[str, object]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _config_map_names(holder: object, key: str) -> list[str]:
+    ref = holder.get(key) if isinstance(holder, Mapping) else None
+    name = ref.get("name") if isinstance(ref, Mapping) else None
+    return [name] if isinstance(name, str) and name else []
+
+
+def _strings_mention(pattern: re.Pattern[str], *values: object) -> bool:
+    for value in values:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, (str, int)) and not isinstance(item, bool) and pattern.search(str(item)):
+                return True
+    return False
 
 
 _PROTOCOL_FAIL = """\
