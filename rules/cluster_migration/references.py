@@ -67,10 +67,16 @@ def _container_refs(doc: Document) -> Iterator[Reference]:
                     )
 
 
-def _volume_refs(spec_path: FieldPath, spec: Mapping[str, object]) -> Iterator[Reference]:
+def _volume_refs(
+    spec_path: FieldPath, spec: Mapping[str, object], replaced: frozenset[str] = frozenset()
+) -> Iterator[Reference]:
+    """References of the pod volumes; `replaced`: names of volumes the StatefulSet controller
+    replaces with the claims of its volumeClaimTemplates (their sources are never used)."""
     volumes = spec.get("volumes")
     for number, volume in enumerate(volumes if isinstance(volumes, list) else ()):
         if not (type(volume) is dict or isinstance(volume, Mapping)):
+            continue
+        if replaced and volume.get("name") in replaced:
             continue
         path = (*spec_path, "volumes", number)
         label = f"volume {quote(volume['name'])}" if isinstance(volume.get("name"), str) else f"volume #{number}"
@@ -103,7 +109,7 @@ def _pod_refs(doc: Document) -> Iterator[Reference]:
         return
     spec = doc.mapping(*spec_path)
     yield from _container_refs(doc)
-    yield from _volume_refs(spec_path, spec)
+    yield from _volume_refs(spec_path, spec, _claim_templates(doc) if doc.kind == "StatefulSet" else frozenset())
     pull = spec.get("imagePullSecrets")
     for number, item in enumerate(pull if isinstance(pull, list) else ()):
         name = _name(item)
@@ -121,6 +127,18 @@ def _pod_refs(doc: Document) -> Iterator[Reference]:
     runtime = spec.get("runtimeClassName")
     if isinstance(runtime, str) and runtime:
         yield Reference("RuntimeClass", runtime, (*spec_path, "runtimeClassName"), "runtimeClassName")
+
+
+def _claim_templates(doc: Document) -> frozenset[str]:
+    """Names of a StatefulSet's volumeClaimTemplates: each pod gets a claim of its own in
+    place of the pod volume of that name."""
+    names = set()
+    for template in doc.sequence("spec", "volumeClaimTemplates"):
+        metadata = template.get("metadata") if isinstance(template, Mapping) else None
+        name = metadata.get("name") if isinstance(metadata, Mapping) else None
+        if isinstance(name, str) and name:
+            names.add(name)
+    return frozenset(names)
 
 
 def references(doc: Document) -> Iterator[Reference]:
@@ -184,7 +202,17 @@ naming a missing StorageClass stays `Pending`. For each referenced kind the rule
 only when the input contains at least one object of that kind (or with `--assume-complete`).
 References marked `optional: true`, the ConfigMap `kube-root-ca.crt` that the cluster publishes
 in every namespace, the `default` ServiceAccount and the built-in `system-*` PriorityClasses are
-exempt.
+exempt, and so are objects made at run time by something the input holds: Secrets written by
+a cert-manager `Certificate` (or an Ingress/Gateway annotated for cert-manager), an
+external-secrets `ExternalSecret`/`ClusterExternalSecret` or a Bitnami `SealedSecret`; the
+legacy `<serviceaccount>-token-xxxxx` Secrets; the claims of a StatefulSet's
+`volumeClaimTemplates` (a pod volume named like a claim template is replaced by the claim, so
+its own source is not a reference); and objects of a kind a workload of the input may create in
+that namespace (a Role or ClusterRole granting `create`, bound to the workload's
+ServiceAccount: a Job, Helm hook or init container that writes a Secret). Unless
+`--assume-complete`, Secrets and Services in a namespace holding an operator's custom
+resources, and anything referenced from a directory with a file that did not load, are not
+reported either.
 """,
     remediation="Add the missing object to the bundle, or fix the reference (or mark it `optional: true`).",
     examples=(_FAIL, _FAIL.replace("{name: web-config}", "{name: web-settings}")),
@@ -206,6 +234,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             continue
         scoped = is_namespaced(ref.kind)
         if ctx.get(ref.kind, namespace if scoped else None, ref.name) is not None:
+            continue
+        if ctx.lint.may_exist(ref.kind, namespace, ref.name, near=doc, assume_complete=ctx.assume_complete):
             continue
         where = f" in namespace {namespace}" if scoped and namespace else ""
         elsewhere = ctx.lint.named_anywhere(ref.kind, ref.name) if scoped else []

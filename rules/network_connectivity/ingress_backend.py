@@ -100,7 +100,10 @@ Service or the port does not exist, the controller has no upstream for that path
 answers 503 (ingress-nginx) or drops the route. Both the v1 form (`service.name`,
 `service.port.number|name`) and the pre-v1 form (`serviceName`/`servicePort`) are checked;
 `resource` backends are skipped. Only evaluated when the input holds at least one Service
-(or `--assume-complete`).
+(or `--assume-complete`). A missing Service is not reported when something may create it at
+run time: a workload of the input allowed to create Services in the namespace (RBAC), or,
+unless `--assume-complete`, an operator's custom resources in the namespace (operators create
+the Services of what they run) or a file of the Ingress's directory that did not load.
 """,
     remediation=(
         "Point the backend at an existing Service in the Ingress namespace and at one of its"
@@ -123,6 +126,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         name, name_path, port, port_path = reference
         service = ctx.get("Service", namespace, name)
         if service is None:
+            if ctx.lint.may_exist("Service", namespace, name, near=doc, assume_complete=ctx.assume_complete):
+                continue
             yield Violation(f"backend Service {quote(name)} does not exist in namespace {namespace}", name_path)
             continue
         if _port_resolves(service, port):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
+from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
 _FAIL = """\
 apiVersion: apps/v1
@@ -31,7 +32,7 @@ spec:
     id="statefulset-headless-service-missing",
     title="StatefulSet governing Service is missing or not headless",
     document="network-connectivity",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     kinds=("StatefulSet",),
     category="networking",
     cross_object=True,
@@ -40,8 +41,14 @@ A StatefulSet's stable network identities (`<pod>.<serviceName>.<namespace>.svc`
 only when `spec.serviceName` names a headless Service (`clusterIP: None`) in the same
 namespace. Without it, or with a normal ClusterIP Service of that name, the per-pod DNS
 records are never created: database replicas, Kafka brokers or etcd members that find
-their peers by those names fail to form a cluster. Only evaluated when the input holds at
-least one Service (or `--assume-complete`).
+their peers by those names fail to form a cluster. The StatefulSet itself runs: pods are
+created, and an application that never uses the per-pod names (a sharded controller) works,
+hence a warning rather than an error; the message says when the pods' own arguments or
+environment name `<something>.<serviceName>`, a sign they do rely on those names. Only
+evaluated when the input holds at least one Service (or `--assume-complete`), and silent when
+the Service may be created at run time: an operator's custom resources in the namespace, a
+workload of the input allowed to create Services there, or a file of the directory that did
+not load (`--assume-complete` keeps only the producers of the input).
 """,
     remediation="Create a Service named like `spec.serviceName` with `clusterIP: None` selecting the pods.",
     examples=(
@@ -59,15 +66,45 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     namespace = ctx.namespace_of(doc)
     service = ctx.get("Service", namespace, name)
+    consequence = _consequence(doc, name)
     if service is None:
-        yield Violation(f"serviceName {quote(name)} names no Service in namespace {namespace}", ("spec", "serviceName"))
+        if ctx.lint.may_exist("Service", namespace, name, near=doc, assume_complete=ctx.assume_complete):
+            return
+        yield Violation(
+            f"serviceName {quote(name)} names no Service in namespace {namespace}: {consequence}",
+            ("spec", "serviceName"),
+        )
         return
     cluster_ip = service.value("spec", "clusterIP")
     if cluster_ip != "None":
         shown = "absent, so a cluster IP is allocated" if cluster_ip is None else quote(cluster_ip)
         where = ("spec", "clusterIP") if service.has("spec", "clusterIP") else ("spec",)
         yield Violation(
-            f"Service {quote(name)} named by serviceName is not headless (clusterIP {shown}; it must be None)",
+            f"Service {quote(name)} named by serviceName is not headless (clusterIP {shown}; it must be None):"
+            f" {consequence}",
             ("spec", "serviceName"),
             ((service, where, "governing Service defined here"),),
         )
+
+
+def _consequence(doc: Document, service: str) -> str:
+    """What the missing per-pod DNS names cost, sharper when the pods evidently use them
+    (`$(POD_NAME).<service>`, `db-0.<service>.prod.svc` in their arguments or environment)."""
+    generic = f"the pods get no per-pod DNS names (<pod>.{service}.<namespace>.svc)"
+    pattern = re.compile(rf"[A-Za-z0-9)}}-]\.{re.escape(service)}(?![A-Za-z0-9-])")
+    for container in containers(doc, ContainerScope.C_I):
+        if any(pattern.search(text) for text in _texts(container.data)):
+            return f"{generic}, which {container.describe()} uses to reach its peers"
+    return f"{generic}; harmless only if nothing resolves them"
+
+
+def _texts(container: Mapping[str, object]) -> Iterator[str]:
+    """The strings of a container's command, args and env values."""
+    for key in ("command", "args"):
+        items = container.get(key)
+        yield from (item for item in items if isinstance(item, str)) if isinstance(items, list) else ()
+    env = container.get("env")
+    for item in env if isinstance(env, list) else ():
+        value = item.get("value") if isinstance(item, Mapping) else None
+        if isinstance(value, str):
+            yield value

@@ -76,8 +76,12 @@ verification. A `tls` entry without `secretName` always uses the default certifi
 cannot issue for it either; suppress when the default certificate is intended). The
 lookup accepts a `kubernetes.io/tls` Secret, any Secret carrying `tls.crt` and `tls.key` (which
 ingress-nginx also loads), or a cert-manager Certificate writing that Secret; a cert-manager
-issuer annotation on the Ingress also counts. The lookup only runs when the input holds at
-least one TLS Secret or Certificate (or with --assume-complete).
+issuer annotation on the Ingress also counts, and so does any other producer of the Secret in
+the input: an external-secrets `ExternalSecret`/`ClusterExternalSecret` target, a Bitnami
+`SealedSecret`, a workload allowed to create Secrets in the namespace (RBAC), and, unless
+--assume-complete, an operator's custom resources in the namespace or a file of the directory
+that did not load. The lookup only runs when the input holds at least one TLS Secret or
+Certificate (or with --assume-complete).
 """,
     remediation="Create the TLS Secret in the Ingress namespace, or let cert-manager issue it "
     "(`cert-manager.io/cluster-issuer` annotation).",
@@ -118,6 +122,10 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         if secret is not None and secret.api_version == "v1" and _is_tls_secret(secret):
             continue
         if any(ctx.namespace_of(c) == namespace and c.value("spec", "secretName") == name for c in certificates):
+            continue
+        if secret is None and ctx.lint.may_exist(
+            "Secret", namespace, name, near=doc, assume_complete=ctx.assume_complete
+        ):
             continue
         related = ((secret, ("type",), "Secret of that name is not a TLS Secret"),) if secret is not None else ()
         problem = (
