@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kubelint_py.globs import GitIgnore
 from kubelint_py.model import Source
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -27,7 +28,7 @@ _GLOB_CHARS = frozenset("*?[")
 
 
 class DiscoveryError(Exception):
-    """A path the user named that does not exist: exit 2."""
+    """A path the user named that does not exist, or an unusable `.kubelintignore`: exit 2."""
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -50,27 +51,69 @@ def printable_name(name: str) -> str:
 
 
 class Ignore:
-    """.kubelintignore (in the current directory) and the config's `exclude`, gitignore syntax."""
+    """.kubelintignore (in the current directory) and the config's `exclude`, gitignore syntax,
+    matched in time linear in the path (kubelint_py/globs.py): the patterns come from the tree."""
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self._spec = None
-        if patterns:
-            import pathspec
-
-            self._spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        self._globs = GitIgnore.from_lines(patterns)
 
     def matches(self, rel: str, is_dir: bool = False) -> bool:
-        if self._spec is None:
+        if not self._globs:
             return False
-        return bool(self._spec.match_file(rel + "/" if is_dir else rel))
+        return self._globs.matches(rel + "/" if is_dir else rel)
+
+
+# .kubelintignore comes from the tree: a regular file of at most this much, read without
+# blocking (a FIFO), with at most so many patterns of at most so many characters. Real ignore
+# files are a few hundred short lines; every pattern is tried on every path.
+IGNORE_MAX_BYTES = 1024 * 1024
+IGNORE_MAX_PATTERNS = 1000
+IGNORE_MAX_LINE = 4096
 
 
 def read_ignore_file(cwd: Path) -> list[str]:
-    path = cwd / IGNORE_FILE
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+    """The lines of `.kubelintignore` in `cwd`, [] when there is none. A file that is not a
+    regular file, cannot be read, is not UTF-8 or is over the limits is refused with a
+    DiscoveryError (exit 2): linting more files than its owner meant would be a silent change."""
+    text = _read_ignore_text(cwd / IGNORE_FILE)
+    if text is None:
         return []
+    lines = text.splitlines()
+    if any(len(line) > IGNORE_MAX_LINE for line in lines):
+        raise DiscoveryError(f"{IGNORE_FILE}: a line is over {IGNORE_MAX_LINE} characters; not used")
+    patterns = sum(1 for line in lines if line.strip() and not line.startswith("#"))
+    if patterns > IGNORE_MAX_PATTERNS:
+        raise DiscoveryError(f"{IGNORE_FILE}: over {IGNORE_MAX_PATTERNS} patterns; not used")
+    return lines
+
+
+def _read_ignore_text(path: Path) -> str | None:
+    too_large = f"{IGNORE_FILE}: over {IGNORE_MAX_BYTES // 1024} KiB; not used"
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise DiscoveryError(f"{IGNORE_FILE}: cannot be read: {_os_reason(exc)}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DiscoveryError(f"{IGNORE_FILE}: not a regular file; not read")
+        if info.st_size > IGNORE_MAX_BYTES:
+            raise DiscoveryError(too_large)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(IGNORE_MAX_BYTES + 1)  # it may have grown since fstat()
+    except OSError as exc:
+        raise DiscoveryError(f"{IGNORE_FILE}: cannot be read: {_os_reason(exc)}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > IGNORE_MAX_BYTES:
+        raise DiscoveryError(too_large)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DiscoveryError(f"{IGNORE_FILE}: not UTF-8 text; not used") from None
 
 
 def _read(path: Path, display: str, is_target: bool) -> Source:

@@ -6,10 +6,11 @@ nothing are remembered so the engine can report them (`unused-suppression`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kubelint_py.config import Config, Exemption
+from kubelint_py.globs import GitIgnore
 from kubelint_py.model import Directive, Document
 
 ANNOTATION_PREFIX = "ignore.kubelint.io/"
@@ -21,13 +22,6 @@ class Suppression:
     kind: str  # "annotation", "inline" or "config"
     justification: str
     source: str  # the annotation key, the directive line, or the exemption
-
-
-def _glob_matches(patterns: Iterable[str], path: str) -> bool:
-    import pathspec
-
-    spec = pathspec.PathSpec.from_lines("gitignore", patterns)
-    return spec.match_file(path)
 
 
 _MEMO_KEY = "suppressing_annotations"
@@ -53,6 +47,7 @@ class Suppressor:
     used_annotations: set[tuple[int, str]] = field(default_factory=set)
     used_directives: set[tuple[str, int]] = field(default_factory=set)
     _path_cache: dict[tuple[int, str], bool] = field(default_factory=dict)
+    _globs: dict[int, GitIgnore] = field(default_factory=dict)  # exemption number -> its `paths`
 
     def for_finding(self, rule_id: str, file: str, line: int, doc: Document | None) -> Suppression | None:
         if doc is not None:
@@ -101,7 +96,10 @@ class Suppressor:
         if exemption.paths:
             key = (number, file)
             if key not in self._path_cache:
-                self._path_cache[key] = _glob_matches(exemption.paths, file)
+                globs = self._globs.get(number)
+                if globs is None:  # from the tree: matched in linear time (globs.py)
+                    globs = self._globs[number] = GitIgnore.from_lines(exemption.paths)
+                self._path_cache[key] = globs.matches(file)
             if not self._path_cache[key]:
                 return False
         return True

@@ -24,11 +24,12 @@ ALLOWED: dict[str, set[str]] = {
     "registry": {"model", "rule_api", "declarative", "guidance", "config", "streams", "yamlio", "rule_index"},
     "rule_index": set(),  # generated data (scripts/gen_rule_index.py): imports nothing
     "config": {"model", "yamlio"},
-    "suppress": {"model", "config"},
+    "suppress": {"model", "config", "globs"},
     "engine": {"model", "context", "rule_api", "suppress", "recognize", "k8s", "forked"},
     "forked": set(),
     "parallel_load": {"model", "loader", "forked", "positions", "yamlio"},
-    "discovery": {"model"},
+    "discovery": {"model", "globs"},
+    "globs": set(),  # gitignore patterns from the tree, matched without backtracking
     "pipeline": {
         "model",
         "config",
