@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import serving_services
+from kubelint_py.k8s.scaling import carries_requests, exclusive_claim
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -40,6 +41,14 @@ spec:
 workload behind a Service that is a full outage on every rollout, and on every rollback
 too: when the new version is broken there is no old pod left serving while you recover,
 and rolling back is another outage. (OpenShift DeploymentConfigs use the same field.)
+
+Recreate is required, and not reported, when the pods mount a claim only one node can mount
+(ReadWriteOnce or ReadWriteOncePod, or a claim the input does not define): a RollingUpdate
+would start the new pod before the old one releases the volume, and on another node it waits
+for the attachment forever while the old pod keeps running, so the rollout deadlocks. Nor is it
+reported when no Service sends request traffic: Services whose ports are all named for metrics
+or webhooks, and APIService or webhook backends (a singleton controller's metrics endpoint
+being down for a restart is no outage).
 """,
     remediation=(
         "Use `strategy.type: RollingUpdate` "
@@ -53,8 +62,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     if doc.value("spec", "strategy", "type") != "Recreate":
         return
-    services = serving_services(ctx.lint, doc)
-    if services:
+    services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
+    if services and exclusive_claim(doc, ctx.lint) is None:
         yield Violation(
             f'strategy.type is Recreate while Service "{services[0].name}" sends traffic to it: every rollout '
             "and rollback is a full outage",

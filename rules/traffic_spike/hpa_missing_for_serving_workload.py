@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
+from kubelint_py.k8s.scaling import carries_requests, scale_out_blocker
 from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
@@ -55,6 +56,15 @@ HorizontalPodAutoscaler (or KEDA ScaledObject) keeps its fixed replica count dur
 latency climbs and pods get OOM-killed or fail readiness until someone notices and scales by
 hand, which is minutes too late. The HPA must exist before the spike, because it needs
 metrics history and node capacity takes minutes to appear.
+
+The advice is for workloads whose replicas share the load. Not reported: StatefulSets (their
+replicas are quorum members, database primaries and replicas, shards: scaling them is a
+membership change an autoscaler must not make), workloads with leader election
+(`--leader-elect`: one replica works), a Recreate strategy or a ReadWriteOnce claim (two pods
+cannot run at once), images that run as one instance by design (databases and caches used as
+one server, Prometheus, Pushgateway, Alertmanager, kube-state-metrics, `*-operator`), and
+workloads whose Services carry no request traffic (APIService and webhook backends, ports named
+only for metrics or webhooks).
 """,
     remediation="Add a HorizontalPodAutoscaler (or KEDA ScaledObject) whose `scaleTargetRef` names the workload.",
     examples=(_FAIL, _PASS),
@@ -66,8 +76,8 @@ metrics history and node capacity takes minutes to appear.
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind != "StatefulSet" and not is_deployment_like(doc):
         return
-    services = serving_services(ctx.lint, doc)
-    if not services or scalers_targeting(ctx.lint, doc):
+    services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
+    if not services or scalers_targeting(ctx.lint, doc) or scale_out_blocker(doc, ctx.lint) is not None:
         return
     yield Violation(
         f'serving workload (selected by Service "{services[0].name}") is not '
