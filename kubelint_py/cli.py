@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from kubelint_py import version
-from kubelint_py.discovery import READ_CEILING
 
 if TYPE_CHECKING:
     import click
@@ -201,9 +200,10 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     write_baseline_path = options["write_baseline_path"]
     jobs = options["jobs"] or min(_usable_cpus(), 8)
     from kubelint_py.config import ConfigError, load_config
+    from kubelint_py.confine import Tree
     from kubelint_py.discovery import DiscoveryError
     from kubelint_py.model import Severity, exit_code
-    from kubelint_py.pipeline import LintRequest, run_lint
+    from kubelint_py.pipeline import LintRequest, max_file_bytes, run_lint
     from kubelint_py.registry import RegistryError
 
     formats = formats or ("text",)
@@ -220,13 +220,17 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
 
         raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
     cwd = Path.cwd()
+    named = [p for item in inputs for p in (*item.paths, item.chart_root)]
+    base_tree = Tree.for_run(cwd, [*named, *context_paths, *rule_paths, baseline_path])
     try:
-        config = load_config(config_path, cwd, os.environ)
+        config = load_config(config_path, cwd, os.environ, base_tree)
     except ConfigError as exc:
         raise KubelintError(str(exc)) from None
+    tree = base_tree.with_paths([config_path], cwd)
+    limit = max_file_bytes(config)
     stdin_bytes = None
     if any("-" in item.paths for item in inputs):
-        stdin_bytes = _read_stdin()
+        stdin_bytes = _read_stdin(limit)
     reports = []
     for item in inputs:
         request = LintRequest(
@@ -247,6 +251,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
             settings={"targetProvider": target_provider} if target_provider else {},
             jobs=jobs,
             cwd=cwd,
+            tree=tree,
         )
         try:
             reports.append(run_lint(request, config))
@@ -254,7 +259,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
             raise KubelintError(str(exc)) from None
     report = _merge_reports(reports)
     if baseline_path is not None or write_baseline_path is not None:
-        report = _apply_baseline(report, baseline_path, write_baseline_path)
+        report = _apply_baseline(report, baseline_path, write_baseline_path, limit)
     threshold_name = fail_on or config.fail_on
     threshold = None if exit_zero or threshold_name == "never" else Severity.parse(threshold_name)
     code = exit_code(report, threshold)
@@ -280,8 +285,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         quiet,
         verbose,
         cwd,
-        stdin_bytes,
-        stdin_filename or "<stdin>",
+        _LineReader(cwd, stdin_bytes, stdin_filename or "<stdin>", tree, limit),
     )
     raise SystemExit(code)
 
@@ -371,18 +375,28 @@ def kustomize_command(directories: tuple[Path, ...], **options: Any) -> None:
     _lint_and_exit(options, inputs, category)
 
 
-def _apply_baseline(report: Any, read: Path | None, write: Path | None) -> Any:
-    """--baseline / --write-baseline (kubelint_py/baseline.py holds the logic)."""
+def _apply_baseline(report: Any, read: Path | None, write: Path | None, limit: int) -> Any:
+    """--baseline / --write-baseline (kubelint_py/baseline.py holds the logic); the baseline is
+    read like an input: a regular file within `limits.maxFileBytes`."""
     from kubelint_py import baseline
+    from kubelint_py.confine import FileTooLarge, NotRegularFile, read_regular
 
     previous = None
     if read is not None:
         try:
-            previous = baseline.loads(read.read_text(encoding="utf-8"), str(read))
+            previous = baseline.loads(read_regular(read, limit).decode("utf-8"), str(read))
         except FileNotFoundError:
             raise KubelintError(f"{read}: baseline file not found (create it with --write-baseline {read})") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KubelintError(f"{read}: cannot read the baseline ({exc})") from None
+        except NotRegularFile:
+            raise KubelintError(f"{read}: the baseline is not a regular file; not read") from None
+        except FileTooLarge:
+            raise KubelintError(
+                f"{read}: the baseline is over the limit of {limit:,} bytes (settings.limits.maxFileBytes); not read"
+            ) from None
+        except UnicodeDecodeError:
+            raise KubelintError(f"{read}: cannot read the baseline (not UTF-8 text)") from None
+        except OSError as exc:
+            raise KubelintError(f"{read}: cannot read the baseline ({(exc.strerror or str(exc)).lower()})") from None
         except baseline.BaselineError as exc:
             raise KubelintError(str(exc)) from None
     if write is None:
@@ -401,17 +415,32 @@ def _valid_version(text: str) -> bool:
     return major == "1" and minor.isdigit()
 
 
-def _read_stdin() -> bytes:
+def _read_stdin(limit: int) -> bytes:
+    """At most `limit` + 1 bytes of stdin: bounded like a file (`cat /dev/zero | kubelint lint -`
+    must not take the memory); one byte more than the limit makes the loader report
+    input-too-large."""
     stream = sys.stdin
     if stream is None:
         return b""
     try:
         if hasattr(stream, "buffer"):
-            # bounded like a file: `cat /dev/zero | kubelint lint -` must not take all memory
-            return bytes(stream.buffer.read(READ_CEILING + 1))
-        return str(stream.read(READ_CEILING + 1)).encode("utf-8")
+            return _read_bounded(stream.buffer, limit + 1)
+        return str(stream.read(limit + 1)).encode("utf-8")[: limit + 1]
     except (OSError, ValueError):
         return b""
+
+
+def _read_bounded(stream: Any, size: int) -> bytes:
+    """Up to `size` bytes, in blocks: one read(size) would allocate `size` at once."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(bytes(chunk))
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _emit_reports(
@@ -428,12 +457,10 @@ def _emit_reports(
     quiet: bool,
     verbose: bool,
     cwd: Path,
-    stdin_bytes: bytes | None,
-    stdin_name: str,
+    line_reader: _LineReader,
 ) -> None:
     from kubelint_py.reporters import ReportOptions, render
 
-    line_reader = _LineReader(cwd, stdin_bytes, stdin_name)
     for number, fmt in enumerate(formats):
         target = outputs[number] if number < len(outputs) else None
         options = ReportOptions(
@@ -459,22 +486,33 @@ def _emit_reports(
 
 
 class _LineReader:
-    """Source lines for --show-source, read lazily and only for files with findings."""
+    """Source lines for --show-source, read lazily and only for files with findings: files in
+    the tree, regular, within the size limit of the inputs (else no line is shown)."""
 
-    def __init__(self, cwd: Path, stdin_bytes: bytes | None, stdin_name: str) -> None:
+    def __init__(self, cwd: Path, stdin_bytes: bytes | None, stdin_name: str, tree: Any, limit: int) -> None:
         self._cwd = cwd
+        self._tree = tree
+        self._limit = limit
         self._cache: dict[str, list[str]] = {}
         if stdin_bytes is not None:
-            self._cache[stdin_name] = stdin_bytes.decode("utf-8", "replace").splitlines()
+            self._cache[stdin_name] = stdin_bytes[:limit].decode("utf-8-sig", "replace").split("\n")
 
     def __call__(self, file: str, line: int) -> str | None:
         if file not in self._cache:
-            try:
-                self._cache[file] = (self._cwd / file).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                self._cache[file] = []
+            self._cache[file] = self._read(self._cwd / file)
+
         lines = self._cache[file]
-        return lines[line - 1] if 0 < line <= len(lines) else None
+        return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else None
+
+    def _read(self, path: Path) -> list[str]:
+        from kubelint_py.confine import read_text
+
+        if not self._tree.contains(path):
+            return []
+        try:
+            return read_text(path, self._limit).split("\n")  # lines by `\n` only, as editors count
+        except OSError:
+            return []
 
 
 def rules_command(fmt: str, document: str | None, show_all: bool) -> None:

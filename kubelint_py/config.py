@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kubelint_py.confine import (
+    DEFAULT_MAX_BYTES,
+    FileTooLarge,
+    NotRegularFile,
+    Tree,
+    is_glob,
+    read_regular,
+    static_prefix,
+)
 from kubelint_py.model import Severity
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
@@ -45,6 +54,9 @@ class Config:
     settings: Mapping[str, Any] = field(default_factory=dict)
     require_justification: bool = False
     base_dir: str = "."
+    # every file of the configuration lies outside the tree (the user's own, docs/security.md):
+    # the paths it names are not confined to the tree
+    trusted: bool = False
 
 
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -80,7 +92,11 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     from kubelint_py.yamlio import LimitExceeded, YamlSyntaxError, parse_document
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, DEFAULT_MAX_BYTES).decode("utf-8")
+    except NotRegularFile:
+        raise ConfigError(f"{path}: the configuration is not a regular file; not read") from None
+    except FileTooLarge:
+        raise ConfigError(f"{path}: the configuration file is over {DEFAULT_MAX_BYTES:,} bytes; not read") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
@@ -106,19 +122,45 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+_OUTSIDE = "is outside the scanned tree (the current directory, its repository and the paths on the command line)"
+
+
+def _load_raw(path: Path, tree: Tree, cwd: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], bool]:
+    """The merged data of `path` and what it extends, and whether every file of it is trusted.
+
+    A file in the tree (its directory is in it) is the tree's: what it names must stay in the
+    tree (docs/security.md). One outside it is the user's (KUBELINT_CONFIG, the XDG file, a
+    --config file kept elsewhere), and names what it likes."""
     resolved = path.resolve()
     if resolved in seen:
         raise ConfigError(f"{path}: `extends` loops back to a file already loaded")
+    confined = tree.contains(path.parent)
+    if confined and not tree.contains(path):
+        raise ConfigError(f"{path}: a link to a file that {_OUTSIDE}; not read")
     raw = dict(_read_yaml(path))
     validate_config_data(raw, str(path))
+    if confined:
+        _check_paths(raw, path, tree, cwd)
     parent = raw.pop("extends", None)
     if isinstance(parent, str):
-        base_path = (path.parent / parent) if not Path(parent).is_absolute() else Path(parent)
+        base_path = path.parent / parent
+        if confined and tree.resolve(path.parent, parent) is None:
+            raise ConfigError(f'{path}: extends: "{parent}" {_OUTSIDE}; not read')
         if not base_path.is_file():
             raise ConfigError(f'{path}: extends: "{parent}" does not exist')
-        return _merge(_load_raw(base_path, (*seen, resolved)), raw)
-    return raw
+        base, trusted = _load_raw(base_path, tree, cwd, (*seen, resolved))
+        return _merge(base, raw), trusted and not confined
+    return raw, not confined
+
+
+def _check_paths(raw: Mapping[str, Any], path: Path, tree: Tree, cwd: Path) -> None:
+    """`context` and `customRules` of a configuration in the tree name places in the tree
+    (a glob by its leading directories; what it matches is checked when it is expanded)."""
+    for key in ("context", "customRules"):
+        for entry in _strings(raw.get(key)):
+            named = static_prefix(entry) if key == "context" and is_glob(entry) else entry
+            if tree.resolve(cwd, named) is None:
+                raise ConfigError(f'{path}: {key}: "{entry}" {_OUTSIDE}; not read')
 
 
 def validate_config_data(raw: Mapping[str, Any], where: str) -> None:
@@ -201,8 +243,9 @@ def config_from_data(raw: Mapping[str, Any], path: str | None = None, base_dir: 
     )
 
 
-def load_config(explicit: str | None, cwd: Path, env: Mapping[str, str]) -> Config:
-    """The one configuration of this run (built-in defaults when no file is found)."""
+def load_config(explicit: str | None, cwd: Path, env: Mapping[str, str], tree: Tree | None = None) -> Config:
+    """The one configuration of this run (built-in defaults when no file is found). `tree`:
+    the scanned tree without the configuration file itself [default: `cwd` and its repository]."""
     if explicit is not None:
         path: Path | None = Path(explicit)
         if path is None or not path.is_file():
@@ -211,8 +254,9 @@ def load_config(explicit: str | None, cwd: Path, env: Mapping[str, str]) -> Conf
         path = find_config(cwd, env)
     if path is None:
         return Config()
-    raw = _load_raw(path)
-    return config_from_data(raw, str(path), str(path.parent))
+    raw, trusted = _load_raw(path, tree if tree is not None else Tree.for_run(cwd), cwd)
+    config = config_from_data(raw, str(path), str(path.parent))
+    return replace(config, trusted=trusted)
 
 
 def default_env() -> Mapping[str, str]:

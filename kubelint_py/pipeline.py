@@ -6,15 +6,17 @@ The CLI builds a `LintRequest`; tests call `run_lint` directly.
 from __future__ import annotations
 
 import gc
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kubelint_py.config import Config, ConfigError
+from kubelint_py.confine import Tree, is_glob, static_prefix
 from kubelint_py.context import LintContext, incomplete_files
-from kubelint_py.discovery import Ignore, discover, read_ignore_file
+from kubelint_py.discovery import READ_CEILING, DiscoveryError, Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions
 from kubelint_py.model import Report, Source, ToolError
@@ -45,6 +47,22 @@ class LintRequest:
     jobs: int = 1
     cwd: Path = field(default_factory=Path.cwd)
     chart_root: Path | None = None  # --chart-root: the chart (or kustomization) rendered output came from
+    # the scanned tree (docs/security.md) [default: from cwd and the paths above]; the CLI adds
+    # the other paths of its command line (--config, --baseline)
+    tree: Tree | None = None
+
+
+def request_tree(request: LintRequest) -> Tree:
+    """The tree paths from the scanned files must stay in."""
+    if request.tree is not None:
+        return request.tree
+    named = [*request.paths, *request.context_paths, request.chart_root, *request.custom_rules]
+    return Tree.for_run(request.cwd, named)
+
+
+def max_file_bytes(config: Config) -> int:
+    """`limits.maxFileBytes`, never above discovery's ceiling: the limit of every read."""
+    return min(_load_options(config).max_file_bytes, READ_CEILING)
 
 
 def _load_options(config: Config) -> LoadOptions:
@@ -102,6 +120,64 @@ def active_rules(registry: Registry, config: Config, request: LintRequest) -> li
     return [ActiveRule(r, severity_of(r, config.severity), rule_options(r, config)) for r in selection.enabled]
 
 
+def config_context(config: Config, tree: Tree) -> list[str]:
+    """The configuration's `context`, each path in the tree: a glob expanded here (without
+    following links to directories, unlike glob.glob: a loop of links cannot hang the run),
+    keeping what it matches in the tree. A trusted configuration's paths are taken as given."""
+    if config.trusted:
+        return list(config.context)
+    where = config.path or "configuration"
+    paths: list[str] = []
+    for entry in config.context:
+        if is_glob(entry) and not Path(entry).exists():
+            prefix = static_prefix(entry)
+            if not tree.contains(prefix):
+                raise ConfigError(f'{where}: context: "{entry}" is outside the scanned tree; not read')
+            rest = entry[len(prefix) :].lstrip("/") if prefix not in (".", "/") else entry.lstrip("/")
+            found = sorted(str(m) for m in Path(prefix).glob(rest) if tree.contains(m))
+            if not found:
+                raise DiscoveryError(f"{entry}: no file matches this pattern")
+            paths += found
+        elif not tree.contains(entry):
+            raise ConfigError(f'{where}: context: "{entry}" is outside the scanned tree; not read')
+        else:
+            paths.append(entry)
+    return paths
+
+
+def custom_rule_paths(request: LintRequest, config: Config, tree: Tree) -> list[str]:
+    """Custom rule files to load: the files of a directory that stay in the tree and are
+    regular files within the size limit (a link to /dev/zero or out of the tree is left out)."""
+    named = [(entry, not config.trusted) for entry in config.custom_rules]
+    named += [(entry, True) for entry in request.custom_rules]
+    paths: list[str] = []
+    for entry, confined in named:
+        path = Path(entry)
+        if confined and path.exists() and not tree.contains(path):
+            where = config.path or "configuration"
+            raise ConfigError(f'{where}: customRules: "{entry}" is outside the scanned tree; not read')
+        if confined and path.is_dir():
+            paths += _rule_files(path, tree, max_file_bytes(config))
+        else:
+            paths.append(entry)
+    return paths
+
+
+def _rule_files(directory: Path, tree: Tree, limit: int) -> list[str]:
+    files = []
+    for file in sorted(directory.rglob("*.y*ml")):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        if not tree.contains(file) or not stat.S_ISREG(info.st_mode):
+            continue
+        if info.st_size > limit:
+            raise ConfigError(f"{file}: custom rules file over the limit of {limit:,} bytes; not read")
+        files.append(str(file))
+    return files
+
+
 def collect_sources(request: LintRequest, config: Config) -> tuple[list[Source], list[Source]]:
     patterns = read_ignore_file(request.cwd) + list(config.exclude)
     ignore = Ignore(patterns)
@@ -109,7 +185,7 @@ def collect_sources(request: LintRequest, config: Config) -> tuple[list[Source],
         request.paths, cwd=request.cwd, ignore=ignore, stdin=request.stdin, stdin_name=request.stdin_name
     )
     target_names = {s.display for s in targets}
-    context_paths = [*request.context_paths, *config.context]
+    context_paths = [*request.context_paths, *config_context(config, request_tree(request))]
     context = (
         [
             s
@@ -145,7 +221,9 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
 
 
 def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -> Report:
-    registry = registry or build_registry(custom=[*config.custom_rules, *request.custom_rules], plugins=request.plugins)
+    tree = request_tree(request)
+    request = replace(request, tree=tree)
+    registry = registry or build_registry(custom=custom_rule_paths(request, config, tree), plugins=request.plugins)
     rules = active_rules(registry, config, request)
     targets, context_sources = collect_sources(request, config)
     options = _load_options(config)
@@ -183,6 +261,8 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
         {s.display: s.raw for s in targets if s.raw is not None},
         chart_root=request.chart_root,
         cwd=request.cwd,
+        tree=tree,
+        max_bytes=max_file_bytes(config),
     )
     errors = list(registry.errors)
     errors += [ToolError(s.display, s.error) for s in targets if s.error is not None]

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kubelint_py.confine import DEFAULT_MAX_BYTES, Tree, read_text
 from kubelint_py.engine import finalize, fingerprint
 from kubelint_py.model import Document, Finding, Location, Pos, Span
 
@@ -309,10 +310,14 @@ def _line_one() -> Span:
     return Span(Pos(1, 1), Pos(1, 2))
 
 
-def chart_name(chart_dir: Path) -> str | None:
-    """`name:` of `chart_dir/Chart.yaml` (read with a regex: it is a flat top-level key)."""
+def chart_name(chart_dir: Path, tree: Tree | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
+    """`name:` of `chart_dir/Chart.yaml` (read with a regex: it is a flat top-level key); None
+    when it is not a regular file, or not in `tree`."""
+    path = chart_dir / "Chart.yaml"
+    if tree is not None and not tree.contains(path):
+        return None
     try:
-        text = (chart_dir / "Chart.yaml").read_text(encoding="utf-8", errors="replace")
+        text = read_text(path, max_bytes)
     except OSError:
         return None
     match = _CHART_NAME_RE.search(text)
@@ -350,8 +355,12 @@ class _Mapper:
         texts: Mapping[str, bytes | str],
         chart_root: Path | None,
         cwd: Path,
+        tree: Tree,
+        max_bytes: int,
     ) -> None:
         self.cwd = cwd.absolute()
+        self.tree = tree
+        self.max_bytes = max_bytes
         self.chart_root = (self.cwd / chart_root) if chart_root is not None else None
         self.texts = texts
         self.by_file: dict[str, list[Document]] = {}
@@ -385,11 +394,22 @@ class _Mapper:
 
     def source_outline(self, path: Path) -> Outline | None:
         if path not in self._sources:
-            try:
-                self._sources[path] = Outline(path.read_text(encoding="utf-8-sig", errors="replace"))
-            except OSError:
-                self._sources[path] = None
+            self._sources[path] = Outline(text) if (text := self.read(path)) is not None else None
         return self._sources[path]
+
+    def read(self, path: Path) -> str | None:
+        """A file the mapping points at: in the tree, regular, within the size limit."""
+        if not self.tree.contains(path):
+            return None
+        try:
+            return read_text(path, self.max_bytes)
+        except OSError:
+            return None
+
+    def inside(self, base: Path, relative: str) -> Path | None:
+        """`base / relative` (resolved) when it stays in the tree and is a file; else None."""
+        found = self.tree.resolve(base, relative)
+        return found if found is not None and found.is_file() else None
 
     def document_for(self, file: str, line: int, finding: Finding | None = None) -> Document | None:
         if finding is not None and finding.object is not None:
@@ -417,7 +437,7 @@ class _Mapper:
     def _find_chart(self, name: str) -> Path | None:
         root = self.chart_root
         if root is not None:
-            declared = chart_name(root)
+            declared = self._chart_name(root)
             if declared is None or declared == name:
                 return root
         if self._chart_name(self.cwd) == name:
@@ -430,7 +450,7 @@ class _Mapper:
     def _chart_name(self, directory: Path) -> str | None:
         """`chart_name`, read once per directory and run (every chart name looked up asks)."""
         if directory not in self._chart_names:
-            self._chart_names[directory] = chart_name(directory)
+            self._chart_names[directory] = chart_name(directory, self.tree, self.max_bytes)
         return self._chart_names[directory]
 
     def _all_charts(self) -> list[Path]:
@@ -469,9 +489,11 @@ class _Mapper:
         chart_dir = self.chart_dir(chart)
         if chart_dir is None:
             return None
+        if self.tree.resolve(chart_dir, rest) is None:
+            return None  # a link out of the tree: the finding stays on the rendered stream
         template = chart_dir / rest
         if not template.is_file():
-            if not (chart_dir / "Chart.yaml").is_file():
+            if self.inside(chart_dir, "Chart.yaml") is None:
                 return None
             note = f"{APPROXIMATE}: template {helm_source} is not on disk (a packaged dependency?)"
             return _Target(chart_dir / "Chart.yaml", _line_one(), True, note)
@@ -489,8 +511,8 @@ class _Mapper:
             return None  # a remote base: nothing on disk to point at
         base = self.chart_root if self.chart_root is not None else self.cwd
         if origin.get("path"):
-            source = (base / origin["path"]).resolve()
-            if not source.is_file():
+            source = self.inside(base, origin["path"])
+            if source is None:
                 return None
             found = self.structural(source, rendered, span, name_filter=True)
             if found.approximate or found.differs:
@@ -503,8 +525,8 @@ class _Mapper:
         generator = _GENERATOR_KEYS.get(origin.get("configuredBy.kind", ""))
         if not configured_in or generator is None:
             return None
-        kustomization = (base / configured_in).resolve()
-        if not kustomization.is_file():
+        kustomization = self.inside(base, configured_in)
+        if kustomization is None:
             return None
         return self.generator_target(kustomization, generator, origin.get("configuredBy.name"), rendered, span)
 
@@ -545,13 +567,13 @@ class _Mapper:
             return self._patches[base]
         found: list[Path] = []
         seen: set[Path] = set()
-        pending = [base.resolve()]
+        pending = [found_base] if (found_base := self.tree.resolve(base, ".")) is not None else []
         while pending and len(seen) < 50:
             directory = pending.pop(0)
             if directory in seen:
                 continue
             seen.add(directory)
-            kustomization = next((directory / n for n in _KUSTOMIZATION_FILES if (directory / n).is_file()), None)
+            kustomization = next(filter(None, (self.inside(directory, n) for n in _KUSTOMIZATION_FILES)), None)
             if kustomization is None:
                 continue
             outline_ = self.source_outline(kustomization)
@@ -562,14 +584,14 @@ class _Mapper:
                     continue
                 section = outline_.nodes[node.parent].key
                 if section in ("resources", "bases", "components") and node.value and ":" not in node.value:
-                    pending.append((directory / node.value).resolve())
+                    pending += filter(None, [self.tree.resolve(directory, node.value)])
                 elif section == "patchesStrategicMerge" and node.value and ":" not in node.value:
-                    found.append((directory / node.value).resolve())
+                    found += filter(None, [self.inside(directory, node.value)])
                 elif section == "patches":
                     for child in outline_.children.get(index, ()):
                         if outline_.nodes[child].key == "path" and outline_.nodes[child].value:
-                            found.append((directory / outline_.nodes[child].value).resolve())
-        self._patches[base] = [path for path in found if path.is_file()]
+                            found += filter(None, [self.inside(directory, outline_.nodes[child].value)])
+        self._patches[base] = found
         return self._patches[base]
 
     def generator_target(
@@ -636,11 +658,11 @@ class _Mapper:
             if inline and not inline.startswith("["):
                 values.append(inline)
             for value in values:
-                env_file = (path.parent / _unquote(value)).resolve()
-                try:
-                    lines = env_file.read_text(encoding="utf-8-sig", errors="replace").split("\n")
-                except OSError:
+                env_file = self.inside(path.parent, _unquote(value))
+                text = self.read(env_file) if env_file is not None else None
+                if env_file is None or text is None:
                     continue
+                lines = text.split("\n")
                 for number, line in enumerate(lines, start=1):
                     stripped = line.lstrip()
                     if stripped.startswith(f"{key}="):
@@ -650,10 +672,10 @@ class _Mapper:
 
     def _generator_key_line(self, path: Path, name_node: Node, key: str) -> Span | None:
         """The line inside the generator entry that defines `key` (`KEY=value` literal or a file)."""
-        try:
-            lines = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
-        except OSError:
+        text = self.read(path)
+        if text is None:
             return None
+        lines = text.split("\n")
         item_indent = name_node.column - 3
         pattern = re.compile(rf"(?<![\w.-]){re.escape(key)}(?==|\s*$|\s*[,\]])")
         hits: list[Span] = []
@@ -848,6 +870,8 @@ def map_rendered(
     *,
     chart_root: Path | None = None,
     cwd: Path,
+    tree: Tree | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[Finding]:
     """Findings with Helm/kustomize documents moved to their source files (see module doc).
 
@@ -855,10 +879,15 @@ def map_rendered(
     stream's text its findings still move to the right file, at line 1 marked approximate.
     `chart_root` is the chart directory (`--chart-root`) or, for kustomize output, the
     kustomization directory the origin paths are relative to; both default to detection from `cwd`.
+    Only files in `tree` are read (docs/security.md) [default: `cwd`, its repository and
+    `chart_root`], at most `max_bytes` of each: a path that leaves it keeps the finding where
+    it was found.
     """
     if not findings or not needs_mapping(findings, documents):
         return list(findings)
-    mapper = _Mapper(documents, texts or {}, chart_root, cwd)
+    if tree is None:
+        tree = Tree.for_run(cwd, [chart_root])
+    mapper = _Mapper(documents, texts or {}, chart_root, cwd, tree, max_bytes)
     mapped = [mapper.map(finding) for finding in findings]
     if all(after is before for after, before in zip(mapped, findings, strict=True)):
         return mapped  # nothing moved: as given, as when nothing needs mapping (no re-sort)
