@@ -58,6 +58,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
+from kubelint_py.k8s.sensitive import is_sensitive_path
 
 __all__ = [
     "INSTALL_HINT",
@@ -414,7 +415,7 @@ class SchemaRun:
         found = self.issues.get(key)
         if found is None:
             node = self.root(api_version, kind)
-            found = validate(node, data) if node is not None else []
+            found = validate(node, data, kind) if node is not None else []
             self.issues[key] = found
         return found
 
@@ -543,18 +544,33 @@ class Issue(NamedTuple):
     path: Path_
     message: str
     hint: str = ""  # for unknown fields: the did-you-mean suggestion, said after the context
+    # the message naming the value's type instead of quoting it, when it quotes the value
+    redacted: str | None = None
+
+    def without_value(self) -> Issue:
+        """This issue as said of a sensitive place: the value's type, never the value."""
+        return self if self.redacted is None else self._replace(message=self.redacted, redacted=None)
 
     def text(self, context: str = "") -> str:
         """The message, with `context` (e.g. " in Kubernetes v1.31") before the suggestion."""
         return f"{self.message}{context}{self.hint}" if self.unknown else self.message
 
 
-def validate(node: Node, data: object) -> list[Issue]:
-    """Every problem of `data` against `node`. The root's `apiVersion` and `kind` are not
-    checked against the schema's enums (the caller chose the schema from them)."""
+def validate(node: Node, data: object, kind: str = "") -> list[Issue]:
+    """Every problem of `data` (an object of `kind`, by default its own) against `node`. The
+    root's `apiVersion` and `kind` are not checked against the schema's enums (the caller chose
+    the schema from them). Issues at sensitive places (a Secret's data, a password's value: see
+    `kubelint_py.k8s.sensitive`) name the value's type, never the value."""
     out: list[Issue] = []
     _walk(node, data, (), out)
-    return out
+    if not out:
+        return out
+    if not kind and isinstance(data, Mapping) and isinstance(data.get("kind"), str):
+        kind = data["kind"]
+    return [
+        issue.without_value() if issue.redacted is not None and is_sensitive_path(data, issue.path, kind) else issue
+        for issue in out
+    ]
 
 
 def schema_run(holder: object, target_setting: object, default: Release | None = None) -> SchemaRun:
@@ -598,6 +614,30 @@ def _type_ok(types: frozenset[str], value: object, actual: str) -> bool:
     if actual in types:
         return True
     return actual == "integer" and "number" in types
+
+
+def _value_issue(path: Path_, problem: str, value: object, tail: str = "", redacted_tail: str | None = None) -> Issue:
+    """An issue whose message describes `value` (`` `path` problem the string "x"tail``); its
+    `redacted` twin names the value's type only, for sensitive places (see `validate`)."""
+    shown = f"`{format_path(path)}` {problem} "
+    redacted = shown + describe_type(value) + (tail if redacted_tail is None else redacted_tail)
+    return Issue(False, path, shown + describe(value) + tail, redacted=redacted)
+
+
+def describe_type(value: object) -> str:
+    """A manifest value by its type only (`a string`, `a number`): what a message says of a
+    value that may be secret."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    return "null" if value is None else f"a {type(value).__name__}"
 
 
 def describe(value: object) -> str:
@@ -713,9 +753,7 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
         hint = ""
         if "string" in types and actual in ("integer", "number", "boolean"):
             hint = "; quote it"
-        out.append(
-            Issue(False, path, f"`{format_path(path)}` must be {_expected(types)}, found {describe(value)}{hint}")
-        )
+        out.append(_value_issue(path, f"must be {_expected(types)}, found", value, hint))
         return
     if node.enum is not None and value not in node.enum and value != "" and path not in _ROOT_IDENTITY:
         allowed = ", ".join(str(v) for v in node.enum[:12]) + (", ..." if len(node.enum) > 12 else "")
@@ -723,9 +761,8 @@ def _walk(node: Node, value: object, path: Path_, out: list[Issue]) -> None:
         if isinstance(value, str):
             close = did_you_mean(value, [v for v in node.enum if isinstance(v, str)])
             suggestion = f" (did you mean {close}?)" if close else ""
-        out.append(
-            Issue(False, path, f"`{format_path(path)}` must be one of {allowed}; found {describe(value)}{suggestion}")
-        )
+        # (the suggestion says what the value is close to: not said of a sensitive one)
+        out.append(_value_issue(path, f"must be one of {allowed}; found", value, suggestion, redacted_tail=""))
         return
     if node.fmt is not None and not _check_format(node.fmt, value, path, out):
         return
@@ -832,20 +869,12 @@ def _check_special(special: str, value: object, path: Path_, out: list[Issue]) -
     if special == "int-or-string":
         actual = _json_type(value)
         if actual not in ("integer", "string"):
-            out.append(
-                Issue(False, path, f"`{format_path(path)}` must be an integer or a string, found {describe(value)}")
-            )
+            out.append(_value_issue(path, "must be an integer or a string, found", value))
         return
     kind = type(value)
     valid = _is_quantity(value) if kind is str or kind is float else quantity_from_manifest(value) is not None
     if not valid:
-        out.append(
-            Issue(
-                False,
-                path,
-                f"`{format_path(path)}` must be a quantity such as 500m, 2, 128Mi or 1G, found {describe(value)}",
-            )
-        )
+        out.append(_value_issue(path, "must be a quantity such as 500m, 2, 128Mi or 1G, found", value))
 
 
 @lru_cache(maxsize=4096, typed=True)
@@ -859,7 +888,7 @@ def _check_format(fmt: str, value: object, path: Path_, out: list[Issue]) -> boo
     if fmt in _INT_RANGES and isinstance(value, (int, float)) and not isinstance(value, bool):
         low, high = _INT_RANGES[fmt]
         if not low <= value <= high:
-            out.append(Issue(False, path, f"`{format_path(path)}` must fit in an {fmt}, found {describe(value)}"))
+            out.append(_value_issue(path, f"must fit in an {fmt}, found", value))
             return False
     elif fmt == "byte" and isinstance(value, str):
         try:
@@ -906,8 +935,10 @@ def _check_limits(node: Node, value: object, path: Path_, out: list[Issue]) -> b
             problem = f"must have at most {_number_text(limits['maxProperties'])} entries"
     if problem is None:
         return True
-    found = f"{len(value)}" if isinstance(value, (list, Mapping)) else describe(value)
-    out.append(Issue(False, path, f"`{shown}` {problem}, found {found}"))
+    if isinstance(value, (list, Mapping)):
+        out.append(Issue(False, path, f"`{shown}` {problem}, found {len(value)}"))
+    else:
+        out.append(_value_issue(path, f"{problem}, found", value))
     return False
 
 
