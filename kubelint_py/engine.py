@@ -10,6 +10,7 @@ from typing import Any, TypeGuard, TypeVar
 
 from kubelint_py.context import LintContext
 from kubelint_py.forked import Forked, can_fork
+from kubelint_py.k8s.sensitive import is_sensitive_object, key_is_sensitive, scrub, secret_texts, sensitive_at
 from kubelint_py.k8s.workloads import is_workload
 from kubelint_py.model import (
     DocType,
@@ -134,6 +135,45 @@ def _fingerprint(rule_id: str, identity: str, path: str) -> str:
     return hashlib.sha256(f"{rule_id}\0{identity}\0{path}".encode()).hexdigest()[:32]
 
 
+def _secrets(doc: Document) -> tuple[bool, tuple[str, ...]]:
+    """(whether the whole document is secret, its secret texts): made once per document."""
+    found = doc.memo.get("secrets")
+    if found is None:
+        found = doc.memo["secrets"] = (is_sensitive_object(doc.kind, doc.doc_type), secret_texts(doc.kind, doc.data))
+    return found  # type: ignore[return-value]
+
+
+def guarded_message(doc: Document, violation: Violation) -> tuple[str, bool]:
+    """The violation's message without any secret of its document, and whether the finding is
+    sensitive (its object is secret, or its path lies in a sensitive place): the one check
+    every rule's finding passes, so no rule has to remember not to quote a secret
+    (docs/security.md, promise 3; "sensitive" is kubelint_py.k8s.sensitive's decision)."""
+    whole, texts = _secrets(doc)
+    found = None if whole else sensitive_at(doc.data, violation.path)
+    if found:
+        texts = (*texts, *found)
+    message = scrub(violation.message, texts) if texts else violation.message
+    return message, whole or found is not None
+
+
+def _problem_guard(problem: LoadProblem, docs: Sequence[Document]) -> tuple[str, bool]:
+    """`guarded_message` for an input problem (a duplicate key, a syntax error) of the
+    documents loaded at its place; a duplicate key that names a secret hides its line too."""
+    texts: tuple[str, ...] = ()
+    sensitive = False
+    for doc in docs:
+        whole, found = _secrets(doc)
+        sensitive = sensitive or whole
+        texts += found
+    if problem.detail and problem.code == "yaml-duplicate-key":
+        credential = sensitive_at(problem.detail, ())  # a key that is a credential itself
+        if credential is not None:
+            texts += credential
+        sensitive = sensitive or credential is not None or key_is_sensitive(problem.detail)
+    message = scrub(problem.message, texts) if texts else problem.message
+    return message, sensitive
+
+
 def _identity(doc: Document) -> tuple[str, ObjectRef | None, str]:
     """What every finding of `doc` repeats (display, object, fingerprint identity): made once
     per document, as a document has several findings."""
@@ -171,11 +211,12 @@ class Engine:
         logical = logical_path(doc, violation.path)
         display, ref, fingerprint_prefix = _identity(doc)
         meta = active.rule.meta
+        message, sensitive = guarded_message(doc, violation)
         return Finding(
             rule_id=meta.id,
             severity=active.severity,
             document=meta.document,
-            message=_bounded(f"{display}: {violation.message}"),
+            message=_bounded(f"{display}: {message}"),
             file=doc.file,
             span=span,
             object=ref,
@@ -185,7 +226,7 @@ class Engine:
             logical_path=logical,
             related=related,
             helm_source=doc.helm_source,
-            sensitive=meta.sensitive,
+            sensitive=meta.sensitive or sensitive,
             fingerprint=_fingerprint(meta.id, fingerprint_prefix, logical),
         )
 
@@ -207,12 +248,16 @@ class Engine:
         helm_source: str | None = None,
         doc: Document | None = None,
         identity: str = "",
+        sensitive: bool = False,
     ) -> None:
         """A finding of a built-in input rule. `identity` names the problem without line
-        numbers (document index, key, rule) so its fingerprint survives edits above it."""
+        numbers (document index, key, rule) so its fingerprint survives edits above it.
+        `sensitive`: its line may show a secret (a Secret's `doc` is taken as such anyway)."""
         active = self.loader_rules.get(rule_id)
         if active is None:
             return
+        if doc is not None:
+            sensitive = sensitive or _secrets(doc)[0]
         self._emit(
             Finding(
                 rule_id=rule_id,
@@ -227,6 +272,7 @@ class Engine:
                 related=related,
                 helm_source=helm_source,
                 fingerprint=fingerprint(rule_id, file, "", "", "", identity or message, ""),
+                sensitive=sensitive,
             ),
             doc,
         )
@@ -251,15 +297,22 @@ class Engine:
         )
 
     def run(self, lint: LintContext, problems: Iterable[LoadProblem]) -> list[Finding]:
+        placed: dict[tuple[str, int], list[Document]] | None = None
         for problem in problems:
+            if placed is None:  # the documents loaded where problems were found (few runs have any)
+                placed = defaultdict(list)
+                for doc in lint.documents:
+                    placed[(doc.file, doc.index)].append(doc)
+            message, sensitive = _problem_guard(problem, placed.get((problem.file, problem.doc_index), ()))
             self._loader_finding(
                 problem.code,
                 problem.file,
                 problem.span,
-                problem.message,
+                message,
                 problem.related,
                 problem.helm_source,
                 identity=f"#{problem.doc_index}/{problem.detail}",
+                sensitive=sensitive,
             )
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
         targets = [doc for doc in lint.documents if doc.is_target]
