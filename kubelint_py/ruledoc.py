@@ -3,6 +3,10 @@
 
 Page layout follows ruff's rule pages: what it checks, why, example (fails), use instead
 (passes), how to fix, options, references.
+
+Custom rules come from the scanned tree (`customRules`, `--rules`): every text made here is
+`printable_text` (JSON: `json_safe`), so a rule's metadata cannot drive the terminal or a CI log
+(docs/security.md, promise 4). Built-in rules' pages (docs/rules/) are kept as written.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from kubelint_py.fixes import fix_for
 from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
 from kubelint_py.guidance_docs import GUIDANCE_DOCS
 from kubelint_py.model import RuleMeta, Scope
+from kubelint_py.safe_text import json_safe, printable, printable_text
 
 _DOC_ORDER = {g.slug: i for i, g in enumerate((*GUIDANCE, LOADER))}
 
@@ -166,7 +171,9 @@ def rule_markdown(meta: RuleMeta) -> str:
         out += [f"- {_reference_md(ref)}" for ref in meta.references]
     else:
         out.append("None.")
-    return "\n".join(out) + "\n"
+    page = "\n".join(out) + "\n"
+    # the pages of built-in rules are files of this repository, and show their examples as written
+    return page if meta.source == "builtin" else printable_text(page)
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
@@ -206,7 +213,7 @@ def rule_text(meta: RuleMeta) -> str:
     if meta.references:
         out += ["", "References:"]
         out += [f"    - {ref}" for ref in meta.references]
-    return "\n".join(out) + "\n"
+    return printable_text("\n".join(out) + "\n")
 
 
 # -- many rules -------------------------------------------------------------------------
@@ -217,10 +224,12 @@ def _sorted(metas: Iterable[RuleMeta]) -> list[RuleMeta]:
 def rules_table_text(metas: Iterable[RuleMeta]) -> str:
     """`kubelint rules`: id, severity, guidance document and title in aligned columns."""
     rows = [("ID", "SEVERITY", "DOCUMENT", "TITLE")]
-    rows += [(m.id, m.severity.label, m.document, m.title.strip()) for m in _sorted(metas)]
+    rows += [
+        (printable(m.id), m.severity.label, printable(m.document), printable(m.title.strip())) for m in _sorted(metas)
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() for row in rows]
-    return "\n".join(lines) + "\n"
+    return printable_text("\n".join(lines) + "\n")
 
 
 def rule_record(meta: RuleMeta) -> dict[str, object]:
@@ -251,7 +260,7 @@ def rule_record(meta: RuleMeta) -> dict[str, object]:
 
 def rules_json(metas: Iterable[RuleMeta]) -> str:
     """`kubelint rules --format json`: a stable JSON list sorted by id."""
-    return json.dumps([rule_record(m) for m in _sorted(metas)], indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps([rule_record(m) for m in _sorted(metas)], indent=2, ensure_ascii=False)) + "\n"
 
 
 def _doc_key(slug: str) -> tuple[int, str]:

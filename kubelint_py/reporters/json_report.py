@@ -24,6 +24,7 @@ from kubelint_py.reporters import (
     severity_counts,
     suppression_kind,
 )
+from kubelint_py.safe_text import json_safe
 
 SCHEMA_VERSION = "1.1"  # 1.1: baselineState, summary.baselined, summary.baselineFixed
 
@@ -135,7 +136,9 @@ def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
 
 
 def render(report: Report, options: ReportOptions) -> str:
-    return dumps_indented(report_data(report, options)) + "\n"
+    """The report; its strings keep the tree's text exactly, control and bidi characters as
+    `\\uXXXX` escapes rather than raw (`json_safe`)."""
+    return json_safe(dumps_indented(report_data(report, options))) + "\n"
 
 
 # -- output -----------------------------------------------------------------------------

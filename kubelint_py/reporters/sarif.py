@@ -5,6 +5,10 @@ its default, including `Result.level == "warning"`: such a result would inherit 
 default level and be misreported. `_to_data` walks the attrs fields itself, keeps `level`
 always, and drops only None and sarif-om's other "unset" defaults (-1 indexes, rank -1.0,
 kind "fail", language "en-US", the default newline sequences).
+
+GitHub shows message texts and rule help in its pages: what comes from the scanned tree (messages,
+labels, object names, custom rules' metadata) is made printable there, and the log as a whole
+`json_safe`, so it carries no raw control or bidi character.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from kubelint_py.reporters import (
     suppression_kind,
 )
 from kubelint_py.ruledoc import rule_markdown, rule_text
+from kubelint_py.safe_text import json_safe, printable, printable_message, printable_text
 
 # GitHub code scanning's upload limits (integration.md; check_sarif.py checks them): results
 # per run, and bytes per file (GitHub measures the gzip upload; we hold the raw file to it).
@@ -170,8 +175,8 @@ def _descriptor(meta: RuleMeta, options: ReportOptions) -> Any:
     return om.ReportingDescriptor(
         id=meta.id,
         name=_pascal(meta.id),
-        short_description=om.MultiformatMessageString(text=meta.title.strip()),
-        full_description=om.MultiformatMessageString(text=meta.rationale.strip()),
+        short_description=om.MultiformatMessageString(text=printable(meta.title.strip())),
+        full_description=om.MultiformatMessageString(text=printable_text(meta.rationale.strip())),
         help=om.MultiformatMessageString(text=rule_text(meta), markdown=rule_markdown(meta)),
         help_uri=help_uri_for(meta.id, {meta.id: meta}, options.help_base_uri),
         default_configuration=om.ReportingConfiguration(level=sarif_level(meta.severity)),
@@ -205,8 +210,8 @@ def _uri(rel: str) -> str:
 
 
 def _message(text: str | None) -> dict[str, Any]:
-    """`om.Message(text=text)`."""
-    return {"text": text} if text is not None else {}
+    """`om.Message(text=text)`, `printable_message`."""
+    return {"text": printable_message(text)} if text is not None else {}
 
 
 def _physical(rel: str, span: Any) -> dict[str, Any]:
@@ -246,9 +251,9 @@ def _result(finding: Finding, rel: str, rule_index: int, relative: Callable[[str
     location: dict[str, Any] = {"physicalLocation": _physical(rel, finding.span)}
     obj = finding.object
     if obj is not None:
-        logical = {"name": obj.name} if obj.name is not None else {}
+        logical = {"name": printable(obj.name)} if obj.name is not None else {}
         logical["kind"] = "resource"
-        logical["fullyQualifiedName"] = _fully_qualified(finding)
+        logical["fullyQualifiedName"] = printable(_fully_qualified(finding))
         location["logicalLocations"] = [logical]
     result: dict[str, Any] = {"ruleId": finding.rule_id}
     if rule_index != -1:
@@ -266,7 +271,7 @@ def _result(finding: Finding, rel: str, rule_index: int, relative: Callable[[str
         kind = "inSource" if suppression_kind(finding) in ("annotation", "inline") else "external"
         suppression = {"kind": kind}
         if finding.justification:
-            suppression["justification"] = finding.justification
+            suppression["justification"] = printable(finding.justification)
         result["suppressions"] = [suppression]
     return result
 
@@ -280,7 +285,7 @@ def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
     text = f"{finding.file}:{start.line}:{start.column}: {finding.rule_id}: {finding.message} (not a result: {why})"
     return om.Notification(
         level=sarif_level(finding.severity),
-        message=om.Message(text=text),
+        message=om.Message(text=printable_message(text)),
         associated_rule=om.ReportingDescriptorReference(id=finding.rule_id, index=rule_index),
     )
 
@@ -343,7 +348,9 @@ def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RES
         where = error.file or "kubelint"
         if error.line is not None:
             where += f":{error.line}"
-        notifications.append(om.Notification(level="error", message=om.Message(text=f"{where}: {error.message}")))
+        notifications.append(
+            om.Notification(level="error", message=om.Message(text=printable_message(f"{where}: {error.message}")))
+        )
 
     invocation = om.Invocation(execution_successful=options.exit_code != 2, exit_code=options.exit_code)
     if notifications:
@@ -430,6 +437,6 @@ def render(report: Report, options: ReportOptions) -> str:
         max_results = min(results - 1, int(results * MAX_BYTES / size * 0.9))
         del data, compact  # not alive while the next round builds its own: peak memory
     if len(compact) > PRETTY_LIMIT:
-        return compact
+        return json_safe(compact)
     pretty = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return pretty if _utf8_size(pretty) <= MAX_BYTES else compact
+    return json_safe(pretty if _utf8_size(pretty) <= MAX_BYTES else compact)

@@ -1,11 +1,23 @@
-"""Human output, in the style of ruff: `path:line:col: severity rule-id message`, then a summary."""
+"""Human output, in the style of ruff: `path:line:col: severity rule-id message`, then a summary.
+
+Everything that comes from the scanned tree (file names, messages, labels, justifications,
+source lines, custom rules' remediation) passes `printable` on its way in, and the whole text
+`no_workflow_commands` on its way out (docs/security.md, promise 4). Source lines are shown
+only when they cannot show a secret (promise 3): not for a sensitive finding, not when the
+line itself looks like one, not in a document that says it is a Secret when the finding's
+object is unknown (a syntax error).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
+from kubelint_py.k8s.sensitive import line_may_hold_secret, line_names_sensitive_kind
 from kubelint_py.model import Finding, Report, RuleMeta, Severity
 from kubelint_py.reporters import ReportOptions, plural, rules_by_id, severity_counts, sorted_findings
+from kubelint_py.safe_text import no_workflow_commands, printable
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -22,9 +34,12 @@ class _Paint:
         return f"{code}{text}{_RESET}" if self.enabled and text else text
 
 
-def _one_line(text: str) -> str:
-    """Keep one finding per line: show embedded line breaks as escapes."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+@lru_cache(maxsize=4096)  # the same few thousand files come back for every finding
+def _file(file: str) -> str:
+    """A file name as the start of a line: printable, and never `::` (a GitHub workflow command;
+    `./::x` names the same file)."""
+    shown = printable(file)
+    return "./" + shown if shown.lstrip().startswith("::") else shown
 
 
 _LABELS = {severity: severity.label for severity in Severity}
@@ -34,42 +49,82 @@ def _header(finding: Finding, paint: _Paint) -> str:
     if not paint.enabled:
         return _plain_header(finding)
     start = finding.span.start
-    where = paint(finding.file, _BOLD) + f":{start.line}:{start.column}:"
+    where = paint(_file(finding.file), _BOLD) + f":{start.line}:{start.column}:"
     severity = paint(finding.severity.label, _SEVERITY_COLOR[finding.severity])
-    rule = paint(finding.rule_id, _BOLD)
-    line = f"{where} {severity} {rule} {_one_line(finding.message)}"
+    rule = paint(printable(finding.rule_id), _BOLD)
+    line = f"{where} {severity} {rule} {printable(finding.message)}"
     if finding.suppressed_by is not None:
-        reason = f": {finding.justification}" if finding.justification else ""
-        line += " " + paint(f"[suppressed by {finding.suppressed_by}{reason}]", _DIM)
+        line += " " + paint(_suppression(finding), _DIM)
     return line
+
+
+def _suppression(finding: Finding) -> str:
+    reason = f": {finding.justification}" if finding.justification else ""
+    return printable(f"[suppressed by {finding.suppressed_by}{reason}]")
 
 
 def _plain_header(finding: Finding) -> str:
     """`_header` without colour, in one format: it runs once for each of tens of thousands of findings."""
     start = finding.span.start
-    message = finding.message
-    if "\n" in message or "\r" in message:
-        message = _one_line(message)
-    line = f"{finding.file}:{start.line}:{start.column}: {_LABELS[finding.severity]} {finding.rule_id} {message}"
+    line = f"{start.line}:{start.column}: {_LABELS[finding.severity]} {finding.rule_id} {finding.message}"
+    line = f"{_file(finding.file)}:{printable(line)}"
     if finding.suppressed_by is not None:
-        reason = f": {finding.justification}" if finding.justification else ""
-        line += f" [suppressed by {finding.suppressed_by}{reason}]"
+        line += " " + _suppression(finding)
     return line
 
 
 def _caret_line(source: str, start_col: int, end_col: int) -> str:
-    """Spaces (tabs kept, so the caret lines up) up to the start column, then carets."""
-    prefix = "".join(ch if ch == "\t" else " " for ch in source[: max(start_col - 1, 0)])
-    width = max(end_col - start_col, 1)
+    """Spaces (tabs kept, so the caret lines up) up to the start column, then carets, under
+    the line as `printable` shows it."""
+    before = printable(source[: max(start_col - 1, 0)])
+    prefix = "".join(ch if ch == "\t" else " " for ch in before)
+    width = max(len(printable(source[max(start_col - 1, 0) : max(end_col - 1, 0)])), 1)
     return prefix + "^" * width
 
 
+# The limit of the search for a document's `kind` around a line, each way (a syntax error
+# leaves no object to ask): bounded, as `read_line` may have a line for any number.
+_DOCUMENT_SCAN = 5000
+_DOCUMENT_END = re.compile(r"(?:---|\.\.\.)(?:\s|$)")
+
+
+def _in_sensitive_document(read_line: Callable[[str, int], str | None], file: str, line: int) -> bool:
+    """Whether the lines of the YAML document around `line` name a secret kind."""
+    for step in (-1, 1):
+        number = line
+        for _ in range(_DOCUMENT_SCAN):
+            text = read_line(file, number)
+            if text is None:
+                break
+            if line_names_sensitive_kind(text):
+                return True
+            if number != line and _DOCUMENT_END.match(text):
+                break
+            number += step
+            if number < 1:
+                break
+    return False
+
+
+def _may_show(finding: Finding, source: str, options: ReportOptions) -> bool:
+    """Whether a source line can be shown without showing a secret."""
+    if finding.sensitive or line_may_hold_secret(source):
+        return False
+    if finding.object is not None:
+        return True
+    return not _in_sensitive_document(options.read_line, finding.file, finding.span.start.line)
+
+
 def _source_lines(finding: Finding, options: ReportOptions, paint: _Paint) -> list[str]:
+    if finding.sensitive:
+        return []
     start, end = finding.span.start, finding.span.end
     source = options.read_line(finding.file, start.line)
     if source is None:
         return []
     source = source.rstrip("\r\n")
+    if not _may_show(finding, source, options):
+        return []
     if end.line == start.line and end.column > start.column:
         end_col = end.column
     elif end.line > start.line:  # multi-line span: underline to the end of the first line's content
@@ -81,7 +136,7 @@ def _source_lines(finding: Finding, options: ReportOptions, paint: _Paint) -> li
     gutter = " " * len(number)
     return [
         paint(f"{gutter} |", _DIM),
-        paint(f"{number} |", _DIM) + f" {source}",
+        paint(f"{number} |", _DIM) + f" {printable(source)}",
         paint(f"{gutter} |", _DIM) + " " + paint(_caret_line(source, start.column, end_col), _CARET),
     ]
 
@@ -90,16 +145,16 @@ def _details(finding: Finding, metas: Mapping[str, RuleMeta], paint: _Paint) -> 
     out = []
     for related in finding.related:
         pos = related.span.start
-        out.append(f"  {paint('note', _BOLD)}: {related.label} at {related.file}:{pos.line}:{pos.column}")
+        where = printable(f"{related.label} at {related.file}")
+        out.append(f"  {paint('note', _BOLD)}: {where}:{pos.line}:{pos.column}")
     if finding.rendered is not None:
         pos = finding.rendered.span.start
         approx = " (approximate template location)" if finding.approximate else ""
-        out.append(
-            f"  {paint('note', _BOLD)}: rendered output at {finding.rendered.file}:{pos.line}:{pos.column}{approx}"
-        )
+        where = printable(finding.rendered.file)
+        out.append(f"  {paint('note', _BOLD)}: rendered output at {where}:{pos.line}:{pos.column}{approx}")
     meta = metas.get(finding.rule_id)
     if meta is not None and meta.remediation.strip():
-        remediation = " ".join(meta.remediation.split())
+        remediation = printable(" ".join(meta.remediation.split()))
         out.append(f"  {paint('help', _BOLD)}: {remediation}")
     return out
 
@@ -137,14 +192,14 @@ def render(report: Report, options: ReportOptions) -> str:
             if options.verbose:
                 lines.extend(_details(finding, metas, paint))
     if options.quiet:
-        return "".join(line + "\n" for line in lines)
+        return no_workflow_commands("".join(line + "\n" for line in lines))
     if lines and (options.show_source or options.verbose):
         lines.append("")
     for error in report.errors:
         where = error.file or "kubelint"
         if error.line is not None:
             where += f":{error.line}"
-        lines.append(f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {where}: {error.message}")
+        lines.append(f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {printable(f'{where}: {error.message}')}")
     summary = _summary(active)
     lines.append(paint(summary, _BOLD) if active else summary)
     suppressed = sum(1 for f in report.suppressed if f.baseline_state != "unchanged")
@@ -157,4 +212,4 @@ def render(report: Report, options: ReportOptions) -> str:
         lines.append(f"{plural(hidden, 'baselined finding')} hidden, {fixed} fixed{drop}")
     if report.errors:
         lines.append(f"{plural(len(report.errors), 'input')} could not be processed (listed above)")
-    return "\n".join(lines) + "\n"
+    return no_workflow_commands("\n".join(lines) + "\n")
