@@ -171,3 +171,42 @@ def test_leak_detector_sees_every_secret_in_the_input() -> None:
     decoded = MANIFESTS + base64.b64decode(base64.b64encode(SECRETS["secret-data"].encode())).decode()
     for name, secret in SECRETS.items():
         assert any(piece in decoded for piece in _forbidden(secret)), name
+
+
+# the same secrets where a rule that is not a credential rule points: duplicate keys
+DUPLICATES = f"""\
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: dup, namespace: prod}}
+stringData:
+  token: {SECRETS["secret-string"]}
+  token: {SECRETS["secret-string"]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: dup, namespace: prod}}
+data:
+  SMTP_PASSWORD: "{SECRETS["configmap"]}"
+  SMTP_PASSWORD: "{SECRETS["configmap"]}"
+"""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_rule_with_show_source_does_not_echo_secrets(fmt: str) -> None:
+    """Not only the credential rules: any rule's finding on a secret's line (a schema violation,
+    a duplicate key, exported metadata) is sensitive, so `--show-source` never prints the line
+    (tests/hostile/test_no_secret_printed.py covers the CLI in every mode)."""
+    text = MANIFESTS + DUPLICATES
+    every = lint_text(text, name="leaky.yaml", raise_errors=False)
+    assert "yaml-duplicate-key" in {f.rule_id for f in every.findings}, "the test would prove nothing"
+    lines = text.splitlines()
+    options = ReportOptions(
+        fail_on=Severity.WARNING,
+        exit_code=1,
+        show_source=True,
+        verbose=True,
+        include_suppressed=True,
+        read_line=lambda _file, n: lines[n - 1] if 0 < n <= len(lines) else None,
+    )
+    assert not _leaks(render(fmt, every, options))
