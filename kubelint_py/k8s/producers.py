@@ -62,9 +62,11 @@ CREATABLE_KINDS: Mapping[str, tuple[str, str]] = {
     "Service": (CORE_GROUP, "services"),
     "ServiceAccount": (CORE_GROUP, "serviceaccounts"),
     "PersistentVolumeClaim": (CORE_GROUP, "persistentvolumeclaims"),
+    "Endpoints": (CORE_GROUP, "endpoints"),
+    "EndpointSlice": ("discovery.k8s.io", "endpointslices"),
 }
 # what an operator makes from its custom resources in their namespace
-OPERATOR_CREATED_KINDS = frozenset(("Pod", "Service", "Secret"))
+OPERATOR_CREATED_KINDS = frozenset(("Pod", "Service", "Secret", "Endpoints", "EndpointSlice"))
 
 _BUILTIN_GROUPS = frozenset(("", "apps", "batch", "autoscaling", "policy", "extensions"))
 # (group, kind) of API-served kinds under *.k8s.io that do run pods: a Gateway API `Gateway`

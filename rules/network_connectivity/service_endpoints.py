@@ -33,6 +33,16 @@ endpoints: [{addresses: [10.20.0.15]}]
 )
 
 
+def _written_at_run_time(ctx: RuleContext, service: Document, namespace: str | None) -> bool:
+    """A controller of the input may maintain the endpoints (prometheus-operator writes the
+    kubelet Service's, Patroni its leader's): RBAC create on endpoints or endpointslices there,
+    or, unless --assume-complete, an operator's custom resources in the namespace."""
+    return any(
+        ctx.lint.may_exist(kind, namespace, service.name, near=service, assume_complete=ctx.assume_complete)
+        for kind in ("Endpoints", "EndpointSlice")
+    )
+
+
 @run_rule(
     id="service-without-endpoints-source",
     title="Selector-less Service has no Endpoints or EndpointSlice",
@@ -49,7 +59,12 @@ only from an `Endpoints` object of the same name or an `EndpointSlice` labelled
 ClusterIP and a DNS name but every connection is refused. This is the usual state of a
 Service copied from another cluster without its hand-written Endpoints, or whose selector
 was dropped by mistake. ExternalName Services need no endpoints and are skipped, as is the
-API server's own `default/kubernetes` Service, whose endpoints the API server maintains.
+API server's own `default/kubernetes` Service, whose endpoints the API server maintains, and
+a Service whose endpoints a controller of the input may write at run time: a workload whose
+ServiceAccount a Role/ClusterRole lets create `endpoints` or `endpointslices` there
+(prometheus-operator maintains the kubelet Service's endpoints, Patroni its leader's), or,
+unless `--assume-complete`, an operator's custom resources in the namespace or a file of the
+directory that did not load.
 """,
     remediation=(
         "Add a `spec.selector` matching the backing pods, ship the Endpoints/EndpointSlice with the"
@@ -79,6 +94,8 @@ def check(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
         if namespace == "default" and doc.name == "kubernetes":
             continue
         if ctx.get("Endpoints", namespace, doc.name) is not None or (namespace, doc.name) in sliced:
+            continue
+        if _written_at_run_time(ctx, doc, namespace):
             continue
         path = ("spec", "selector") if doc.has("spec", "selector") else ("spec",)
         which = "an empty" if doc.has("spec", "selector") else "no"
