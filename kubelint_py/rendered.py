@@ -515,6 +515,8 @@ class _Mapper:
             if source is None:
                 return None
             found = self.structural(source, rendered, span, name_filter=True)
+            if found is None:
+                return None
             if found.approximate or found.differs:
                 # A sidecar added or a value changed by an overlay patch: the patch is the file to edit.
                 patched = self.from_patches(base, rendered, span)
@@ -690,10 +692,14 @@ class _Mapper:
         return hits[0] if len(hits) == 1 else None
 
     # -- structure search in one source file
-    def structural(self, path: Path, rendered: Outline | None, span: Span, *, name_filter: bool) -> _Target:
+    def structural(self, path: Path, rendered: Outline | None, span: Span, *, name_filter: bool) -> _Target | None:
+        """The line of `path` that holds the rendered key; None when `path` cannot be read (not a
+        regular file, over the size limit): the finding stays on the rendered stream."""
         rel = self.shown(path)
         source = self.source_outline(path)
-        if source is None or rendered is None:
+        if source is None:
+            return None
+        if rendered is None:
             return _Target(path, _line_one(), True, f"{APPROXIMATE}: no matching line found in {rel}")
         target = rendered.node_at(span.start.line, span.start.column)
         if target is None:
