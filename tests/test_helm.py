@@ -218,8 +218,8 @@ def test_chart_is_detected_by_name_from_the_working_directory(monkeypatch: pytes
     monkeypatch.chdir(HELM)
     code, out, _ = run(["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], stdin=RENDERED.read_text())
     assert code == 1
-    assert "charts/web/templates/deployment.yaml:21:11: error mutable-image-tag" in out
-    assert "charts/web/charts/redis/templates/statefulset.yaml:20:11: error mutable-image-tag" in out
+    assert "charts/web/templates/deployment.yaml:21:11: warning mutable-image-tag" in out
+    assert "charts/web/charts/redis/templates/statefulset.yaml:20:11: warning mutable-image-tag" in out
 
 
 def test_chart_in_the_working_directory(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -394,7 +394,7 @@ def test_precommit_files_render_each_chart_once(at_root: Path, tmp_path: Path, m
     assert code == 1
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert calls == [["template", "release-name", CHART_REL]]  # subchart files belong to the parent chart
-    assert f"{CHART_REL}/templates/deployment.yaml:21:11: error mutable-image-tag" in out
+    assert f"{CHART_REL}/templates/deployment.yaml:21:11: warning mutable-image-tag" in out
 
 
 def test_precommit_with_no_chart_files_is_clean(at_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -469,7 +469,7 @@ def test_kubelint_helm_hook_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyP
         check=False,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "charts/web/templates/deployment.yaml:21:11: error mutable-image-tag" in result.stdout
+    assert "charts/web/templates/deployment.yaml:21:11: warning mutable-image-tag" in result.stdout
     assert [json.loads(line) for line in log.read_text().splitlines()] == [["template", "release-name", "charts/web"]]
 
 
@@ -557,8 +557,8 @@ def test_several_charts_render_once_each_into_one_report(tmp_path: Path, monkeyp
     code, out, _ = run([*args, "--quiet"])
     assert run([*args, "--format", "sarif", "--output", str(out_file)])[0] == 1
     assert code == 1
-    assert "alpha/templates/pod.yaml:8:7: error mutable-image-tag Pod alpha:" in out
-    assert "beta/templates/pod.yaml:8:7: error mutable-image-tag Pod beta:" in out
+    assert "alpha/templates/pod.yaml:8:7: warning mutable-image-tag Pod alpha:" in out
+    assert "beta/templates/pod.yaml:8:7: warning mutable-image-tag Pod beta:" in out
     sarif = json.loads(out_file.read_text())
     assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/helm/"
     assert len(sarif["runs"][0]["results"]) == 2

@@ -24,7 +24,7 @@ _DIGEST = "sha256:" + "a" * 64
     id="mutable-image-tag",
     title="Image has no tag or uses :latest",
     document="failed-deployment",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     kind_groups=("workload",),
     category="reliability",
     rationale="""
@@ -35,7 +35,8 @@ replicas of one ReplicaSet run different code depending on when each node pulled
 Placeholders are not images and are not reported: templating syntax (`<image_url>`,
 `${IMAGE}`, `{{ .Values.image }}`) or words the reference grammar rejects (`IMAGE`,
 `REPLACE_ME`, `<YOUR-CONTAINER>`: repository names are lower case), and Istio's `image: auto`,
-which the injector replaces when the pod is created.
+which the injector replaces when the pod is created. A warning, not an error: the API accepts
+the reference and the pods run; what breaks is the next rollback.
 """,
     remediation="Use an immutable version tag (e.g. `:1.4.2`) or a digest (`@sha256:...`).",
     examples=(_FAIL, _FAIL.replace(":latest", ":1.4.2")),
@@ -73,7 +74,9 @@ Version tags are conventions, not guarantees: a registry lets anyone with push r
 `:1.4.2` to new content. Then the "old" version a rollback returns to is not the one that
 was running before, and nodes that pulled at different times run different bits. A
 `@sha256:` digest names the exact content, so a rollback restores exactly what ran.
-Placeholder images and Istio's injected `image: auto` are not reported.
+Placeholder images and Istio's injected `image: auto` are not reported. Opt-in: release tooling
+usually resolves digests at deploy time, and well-kept projects publish charts and manifests
+with version tags (on the real-world corpus this rule flagged 84 % of their workloads).
 """,
     remediation="Pin images by digest in release manifests (`image: repo/app:1.4.2@sha256:...`).",
     examples=(
@@ -81,6 +84,7 @@ Placeholder images and Istio's injected `image: auto` are not reported.
         _FAIL.replace(":latest", f":1.4.2@{_DIGEST}"),
     ),
     references=("https://kubernetes.io/docs/concepts/containers/images/#image-names",),
+    default_enabled=False,
 )
 def check_digest(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.ALL):

@@ -34,13 +34,16 @@ With `minReadySeconds` 0 a new pod counts as available the moment its readiness 
 passes. A version that passes readiness and then crashes or starts failing a few seconds
 later (a bad config path, a memory leak under load) is treated as healthy, so the rollout
 moves on and replaces the next old pods. A short `minReadySeconds` makes such versions
-stall the rollout while old pods keep serving.
+stall the rollout while old pods keep serving. Opt-in: how long a pod must stay ready before it
+counts depends on the application and on how fast it must roll out, which the manifests do not
+say (on the real-world corpus this rule flagged 67 % of the workloads of well-kept projects).
 """,
     remediation=(
         "Set `spec.minReadySeconds` (e.g. 10–30 s) so versions that crash after becoming ready stall the rollout."
     ),
     examples=(_FAIL, _FAIL.replace("spec:\n  selector", "spec:\n  minReadySeconds: 15\n  selector")),
     references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#min-ready-seconds",),
+    default_enabled=False,
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind not in ("StatefulSet", "DaemonSet") and not is_deployment_like(doc):

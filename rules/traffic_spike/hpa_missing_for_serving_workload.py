@@ -65,6 +65,9 @@ cannot run at once), images that run as one instance by design (databases and ca
 one server, Prometheus, Pushgateway, Alertmanager, kube-state-metrics, `*-operator`), and
 workloads whose Services carry no request traffic (APIService and webhook backends, ports named
 only for metrics or webhooks).
+Opt-in: an autoscaler belongs to the environment (a metrics pipeline, capacity, cost limits),
+so well-kept upstream manifests rarely ship one (on the real-world corpus this rule flagged
+82 % of the workloads of well-kept projects before the exclusions above, 42 % after).
 """,
     remediation="Add a HorizontalPodAutoscaler (or KEDA ScaledObject) whose `scaleTargetRef` names the workload.",
     examples=(_FAIL, _PASS),
@@ -72,6 +75,7 @@ only for metrics or webhooks).
         "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
         "https://keda.sh/docs/latest/reference/scaledobject-spec/",
     ),
+    default_enabled=False,
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind != "StatefulSet" and not is_deployment_like(doc):
