@@ -88,3 +88,18 @@ def test_unknown_format_is_refused() -> None:
     data = zlib.compress(b'{"format": 99}\n')
     with pytest.raises(ValueError, match="format 99"):
         sb.SchemaBundle(data)
+
+
+def test_bundle_ships_in_the_wheel() -> None:
+    """The data file's pattern is in the package data, and nothing at run time needs the source."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = config["tool"]["setuptools"]["package-data"]["kubelint_py"]
+    assert f"data/*{sb.DATA_FILE[sb.DATA_FILE.rindex('.') :]}" in package_data
+    dependencies = " ".join(config["project"]["dependencies"])
+    assert "kubernetes-validate" not in dependencies
+    assert "schemas" not in config["project"]["optional-dependencies"]

@@ -1,14 +1,18 @@
-"""Schema validation (rule-catalog §3.2): the validator's Kubernetes semantics, the notice when
-the schemas extra is missing, --target-version, and compiling once per run."""
+"""Schema validation (rule-catalog §3.2): the validator's Kubernetes semantics, the bundled
+schemas (no extra, no notice), --target-version, custom resources' metadata as ObjectMeta, and
+compiling once per run."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 from kubelint_py.k8s import schemas
-from tests.helpers import lint_text
+from kubelint_py.k8s.schema_bundle import schema_bundle
+from tests.helpers import ROOT, lint_text
 
 IDS = ["schema-unknown-field", "schema-violation", "custom-resource-schema-violation", "schema-kind-unknown"]
 
@@ -31,10 +35,17 @@ def _found(text: str, **kwargs: Any) -> list[tuple[str, int, str]]:
     return [(f.rule_id, f.span.start.line, f.message) for f in report.findings]
 
 
-def test_pack_is_installed_in_the_test_environment() -> None:
-    pack = schemas.schema_pack()
-    assert pack is not None, "the dev extra installs kubernetes-validate"
-    assert (1, 30) in pack.releases and (1, 31) in pack.releases
+def test_validation_needs_no_extra() -> None:
+    """kubernetes-validate is a development dependency only: a run never imports it."""
+    script = (
+        "import sys; sys.modules['kubernetes_validate'] = None\n"
+        "from tests.helpers import lint_text\n"
+        "text = 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: p}\\nspec: {containers: [{name: a, imag: x}]}\\n'\n"
+        "print(*[f.rule_id for f in lint_text(text, select=['schema-unknown-field']).findings])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["schema-unknown-field"]
 
 
 @pytest.mark.parametrize(
@@ -79,19 +90,23 @@ def test_message_is_plain_and_names_the_value() -> None:
     ]
 
 
-def test_missing_extra_gives_one_info_notice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schemas, "schema_pack", lambda: None)
-    text = POD + "---\n" + POD.replace("trainer", "other") + "---\napiVersion: apps/v1\nkind: Deploymnet\n"
-    report = lint_text(text, select=IDS)
-    assert [(f.rule_id, f.severity.label, f.span.start.line) for f in report.findings] == [
-        ("schema-kind-unknown", "info", 1)
-    ]
-    assert "pip install 'kubelint-py[schemas]'" in report.findings[0].message
+def test_valid_objects_give_no_notice() -> None:
+    """No "schema validation is off" finding: a clean input gives no finding at all."""
+    assert _found(POD, config={"targetVersion": "1.30"}) == []
+    assert _found(POD.replace("  resourceClaims:\n", "  resourceClaimz:\n"), config={"targetVersion": "1.30"})
 
 
-def test_missing_extra_still_validates_custom_resources(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schemas, "schema_pack", lambda: None)
-    text = """\
+@pytest.mark.parametrize(("target", "used"), [("1.22", "v1.25"), ("1.99", None)])
+def test_target_outside_the_bundle_uses_the_nearest_release(target: str, used: str | None) -> None:
+    newest = schema_bundle().releases[-1]
+    used = used or f"v{newest[0]}.{newest[1]}"
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: apps/v1\nkind: Deploymnet\n"
+    found = _found(text, config={"targetVersion": target})
+    assert [(r, line) for r, line, _ in found] == [("schema-kind-unknown", 6)]
+    assert f"in Kubernetes {used} (the bundled release nearest the target v{target})" in found[0][2]
+
+
+WIDGET_CRD = """\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: widgets.example.com}
@@ -114,9 +129,56 @@ kind: Widget
 metadata: {name: w}
 spec: {size: big}
 """
-    found = _found(text)
-    assert ("custom-resource-schema-violation", 21) in [(r, line) for r, line, _ in found]
-    assert [r for r, _, _ in found].count("schema-kind-unknown") == 1
+
+
+def test_custom_resources_are_validated() -> None:
+    found = _found(WIDGET_CRD)
+    assert [(r, line) for r, line, _ in found] == [("custom-resource-schema-violation", 21)]
+
+
+def test_custom_resource_metadata_is_object_meta() -> None:
+    """CRDs declare `metadata: {type: object}`; the API server validates ObjectMeta regardless."""
+    valid = """\
+metadata:
+  name: w
+  namespace: prod
+  labels: {app: w}
+  annotations: {note: x}
+  finalizers: [example.com/cleanup]
+  ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: c, uid: "1"}]
+spec: {size: 1}
+"""
+    crd = WIDGET_CRD.replace("spec: {type: object,", "metadata: {type: object}\n            spec: {type: object,")
+    assert _found(crd.replace("metadata: {name: w}\nspec: {size: big}\n", valid)) == []
+    wrong = "metadata: {name: w, labels: [app], colour: red}\nspec: {size: 1}\n"
+    found = _found(crd.replace("metadata: {name: w}\nspec: {size: big}\n", wrong))
+    assert [m.split(": ", 1)[1] for _, _, m in found] == [
+        "`metadata.labels` must be a map, found a list",
+        "`metadata.colour` is not a field of ObjectMeta in the Widget v1 schema of CRD widgets.example.com",
+    ]
+
+
+def test_crd_constraints_on_the_name_are_kept() -> None:
+    meta = "metadata: {type: object, properties: {name: {type: string, maxLength: 3}}}"
+    crd = WIDGET_CRD.replace("spec: {type: object,", meta + "\n            spec: {type: object,")
+    found = _found(crd.replace("metadata: {name: w}\nspec: {size: big}\n", "metadata: {name: wide}\n"))
+    assert [m.split(": ", 1)[1] for _, _, m in found] == [
+        '`metadata.name` must be at most 3 characters long, found the string "wide"'
+    ]
+
+
+def test_embedded_resource_metadata_is_object_meta() -> None:
+    embedded = "template: {type: object, x-kubernetes-embedded-resource: true, properties: {spec: {type: object}}}"
+    crd = WIDGET_CRD.replace("size: {type: integer}", embedded)
+    body = "spec:\n  template:\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: c, labelz: {}}\n"
+    found = _found(crd.replace("spec: {size: big}\n", body))
+    assert [(line, m.split(": ", 1)[1]) for _, line, m in found] == [
+        (
+            25,
+            "`spec.template.metadata.labelz` is not a field of ObjectMeta in the Widget v1 schema of CRD "
+            "widgets.example.com (did you mean `labels`?)",
+        )
+    ]
 
 
 def test_validators_are_compiled_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,9 +237,7 @@ def test_crd_structural_semantics() -> None:
 
 
 def test_wrong_types_are_not_descended_into() -> None:
-    pack = schemas.schema_pack()
-    assert pack is not None
-    run = schemas.SchemaRun(pack, (1, 30))
+    run = schemas.SchemaRun(schema_bundle(), (1, 30))
     node = run.root("v1", "Pod")
     assert node is not None
     issues = schemas.validate(node, {"apiVersion": "v1", "kind": "Pod", "spec": [{"containers": "x"}]})

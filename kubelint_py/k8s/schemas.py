@@ -1,9 +1,10 @@
 """Schema validation of Kubernetes objects (rule-catalog §3.2), with Kubernetes' own semantics.
 
-Schemas of built-in kinds come from the strict JSON schemas of the `kubernetes-validate`
-distribution (the `schemas` extra: ``pip install 'kubelint-py[schemas]'``); they are read
-from the installed package, never fetched. Custom resources are validated against the
-`openAPIV3Schema` of their CRD.
+Schemas of built-in kinds come from the bundle shipped in the wheel
+(`kubelint_py.k8s.schema_bundle`: the strict schemas of every release from 1.25 on, 39 KB),
+never fetched. Custom resources are validated against the `openAPIV3Schema` of their CRD (in
+the input, or from a schema location), with `metadata` validated as the release's ObjectMeta
+whatever the CRD says of it, as the API server does.
 
 Rather than hand the schemas to a generic JSON-schema engine, each schema is compiled into a
 small tree of `Node` objects once and walked together with the manifest. That is what lets
@@ -21,15 +22,15 @@ the checks follow what the API server really does:
   not descended into; a missing required field is reported on the object that lacks it
   (the issue's path names the missing key so that two missing fields stay two issues).
 
-Why this source: `kubernetes-validate` (maintained, one release per Kubernetes minor) ships the
-strict (`additionalProperties: false`) JSON schemas of every release from 1.25 on, as package data
-with light dependencies, so it installs from PyPI like anything else and is never fetched at run
-time; at ~22 MB (wheel) / ~110 MB (installed) it is an extra, not a default dependency. The
-kubeconform/kubeval schema repositories are not packages (vendoring them means hundreds of MB or
-a download at run time); the `kubernetes` client library has models but no validation schema;
-jsonschema, fastjsonschema and jsonschema-rs are validators, not schema sources. Only
-`_definitions.json` of the `-local-strict` directory of each release is read. It carries no value
-enums, so `_ENUMS` lists the closed value sets of the most used fields.
+Why this source: `kubernetes-validate` (maintained, one release per Kubernetes minor) carries the
+strict (`additionalProperties: false`) JSON schemas of every release from 1.25 on; at ~110 MB
+installed it is a development dependency only: `scripts/build_schema_bundle.py` reduces its
+`_definitions.json` files to what this module reads (no descriptions), each distinct definition
+once, 39 KB compressed. The kubeconform/kubeval schema repositories are not packages (vendoring
+them means hundreds of MB or a download at run time); the `kubernetes` client library has models
+but no validation schema; jsonschema, fastjsonschema and jsonschema-rs are validators, not schema
+sources. The strict schemas carry no value enums, so `_ENUMS` lists the closed value sets of the
+most used fields.
 
 Why not a generic validator: on the 10,000-document benchmark corpus this walker validates
 everything in ~0.5–0.6 s of CPU; `jsonschema` (pure Python, as kubernetes-validate uses it) needs
@@ -38,39 +39,36 @@ Secret base64, the enums or "one finding at the deepest node", and their errors 
 translated back into positions and plain messages.
 
 Nothing here keeps module-level mutable state besides `functools.lru_cache` over pure
-functions of immutable inputs (the installed package's files). Compiled validators live in a
-`SchemaRun` that callers keep per lint run.
+functions of immutable inputs (the package's data). Compiled validators live in a `SchemaRun`
+that callers keep per lint run.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import importlib.metadata
-import importlib.util
+import copy
 import json
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
+from kubelint_py.k8s.schema_bundle import SchemaBundle, schema_bundle
 from kubelint_py.k8s.sensitive import is_sensitive_path
 
 __all__ = [
-    "INSTALL_HINT",
     "Issue",
     "Node",
-    "SchemaPack",
     "SchemaRun",
+    "builtin_groups",
     "compile_crd_schema",
     "did_you_mean",
     "edit_distance",
     "format_path",
-    "schema_pack",
     "schema_run",
     "validate",
 ]
@@ -78,13 +76,12 @@ __all__ = [
 Release = tuple[int, int]
 Path_ = tuple[str | int, ...]
 
-PACKAGE = "kubernetes_validate"
-DISTRIBUTION = "kubernetes-validate"
-INSTALL_HINT = "pip install 'kubelint-py[schemas]'"
-_RELEASE_DIR_RE = re.compile(r"^v(\d+)\.(\d+)\.0-local-strict$")
 _RELEASE_RE = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.\d+)?\s*$")
 _INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 _QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+_OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+# what a CRD's schema may say of metadata (structural schemas: name and generateName only)
+_CRD_META_FIELDS = ("name", "generateName")
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _STORE_ATTR = "_kubelint_schema_runs"
 _ROOT_IDENTITY = (("apiVersion",), ("kind",))
@@ -157,50 +154,7 @@ _TYPE_WORDS = {
 }
 
 
-# -- the installed schema package ----------------------------------------------------------
-
-
-class SchemaPack(NamedTuple):
-    """Where the installed strict schemas are, and which releases they cover."""
-
-    root: Path
-    version: str
-    releases: tuple[Release, ...]
-
-    def directory(self, release: Release) -> Path:
-        return self.root / f"v{release[0]}.{release[1]}.0-local-strict"
-
-    def span(self) -> str:
-        return f"v{self.releases[0][0]}.{self.releases[0][1]}–v{self.releases[-1][0]}.{self.releases[-1][1]}"
-
-
-@lru_cache(maxsize=1)
-def schema_pack() -> SchemaPack | None:
-    """The installed `kubernetes-validate` schemas, or None when the extra is not installed.
-
-    Located without importing the package (its import pulls in jsonschema and PyYAML)."""
-    try:
-        spec = importlib.util.find_spec(PACKAGE)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        root = Path(location) / "kubernetes-json-schema"
-        if not root.is_dir():
-            continue
-        releases: list[Release] = []
-        for child in root.iterdir():
-            match = _RELEASE_DIR_RE.match(child.name)
-            if match and (child / "_definitions.json").is_file():
-                releases.append((int(match.group(1)), int(match.group(2))))
-        if releases:
-            try:
-                version = importlib.metadata.version(DISTRIBUTION)
-            except importlib.metadata.PackageNotFoundError:
-                version = "unknown"
-            return SchemaPack(root, version, tuple(sorted(releases)))
-    return None
+# -- releases ------------------------------------------------------------------------------
 
 
 def parse_target(setting: object) -> Release | None:
@@ -223,38 +177,10 @@ def release_text(release: Release) -> str:
     return f"v{release[0]}.{release[1]}"
 
 
-@lru_cache(maxsize=2)
-def _definitions(directory: str) -> Mapping[str, Any]:
-    """The `$defs` of one release (read-only by contract)."""
-    with (Path(directory) / "_definitions.json").open(encoding="utf-8") as handle:
-        raw = json.load(handle)
-    defs = raw.get("$defs", raw.get("definitions", {}))
-    return defs if isinstance(defs, Mapping) else {}
-
-
-@lru_cache(maxsize=4)
-def _gvk_index(directory: str) -> Mapping[tuple[str, str], str]:
-    """`(apiVersion, kind)` -> definition name, for every kind the release serves."""
-    index: dict[tuple[str, str], str] = {}
-    for name, schema in _definitions(directory).items():
-        for gvk in schema.get("x-kubernetes-group-version-kind", ()) if isinstance(schema, Mapping) else ():
-            group, version, kind = gvk.get("group", ""), gvk.get("version", ""), gvk.get("kind", "")
-            api_version = f"{group}/{version}" if group else version
-            index.setdefault((api_version, kind), name)
-    return index
-
-
-@lru_cache(maxsize=2)
-def builtin_groups(pack: SchemaPack | None) -> frozenset[str]:
-    """API groups served by the oldest and newest releases of the installed pack (plus the
-    retired `extensions`). Groups are added and retired over years, not within the pack's span,
-    so two releases give the union at a tenth of the start-up cost of reading all of them."""
-    groups = {"", "extensions"}
-    if pack is not None and pack.releases:
-        for release in sorted({pack.releases[0], pack.releases[-1]}):
-            for api_version, _kind in _gvk_index(str(pack.directory(release))):
-                groups.add(api_version.rpartition("/")[0])
-    return frozenset(groups)
+def builtin_groups() -> frozenset[str]:
+    """API groups that Kubernetes itself serves in any bundled release (plus the retired
+    `extensions`): an apiVersion of any other group is a custom resource's."""
+    return schema_bundle().groups() | {"extensions"}
 
 
 # -- compiled schema nodes -----------------------------------------------------------------
@@ -392,19 +318,17 @@ class _BuiltinCompiler:
 class SchemaRun:
     """Compiled validators of one lint run: one per `(release, apiVersion, kind)`, built once."""
 
-    def __init__(self, pack: SchemaPack | None, target: Release | None, default: Release | None = None) -> None:
-        """`target`: the release asked for (None: `default` when the pack covers it, else the
-        newest release of the pack). A target the pack does not cover leaves `release` None."""
-        self.pack = pack
+    def __init__(self, bundle: SchemaBundle, target: Release | None, default: Release | None = None) -> None:
+        """`target`: the release asked for (None: `default`, else the newest bundled). A
+        release the bundle does not cover is validated against the nearest one it does
+        (`release`; `requested` keeps what was asked)."""
+        self.bundle = bundle
         self.requested = target
-        self.release: Release | None = None
-        if pack is not None:
-            if target is None:
-                self.release = default if default in pack.releases else pack.releases[-1]
-            elif target in pack.releases:
-                self.release = target
+        wanted = target or default or bundle.releases[-1]
+        self.release: Release = bundle.nearest(wanted)
         self._compiler: _BuiltinCompiler | None = None
         self._roots: dict[tuple[str, str], Node | None] = {}
+        self._object_meta: Node | None = None
         self.issues: dict[int, list[Issue]] = {}
         self.crd_nodes: dict[tuple[int, str], Node] = {}
         self.crd_index: dict[tuple[str, str], list[Any]] | None = None
@@ -428,54 +352,84 @@ class SchemaRun:
             self._served_as = index
         return self._served_as.get(kind, [])
 
-    @property
-    def directory(self) -> str | None:
-        if self.pack is None or self.release is None:
-            return None
-        return str(self.pack.directory(self.release))
-
     def has_kind(self, api_version: str, kind: str) -> bool:
-        directory = self.directory
-        return directory is not None and (api_version, kind) in _gvk_index(directory)
+        return (api_version, kind) in self.kinds()
 
     def kinds(self) -> Mapping[tuple[str, str], str]:
-        directory = self.directory
-        return _gvk_index(directory) if directory is not None else {}
+        return self.bundle.kinds(self.release)
 
     def root(self, api_version: str, kind: str) -> Node | None:
         key = (api_version, kind)
         if key in self._roots:
             return self._roots[key]
-        directory = self.directory
-        node: Node | None = None
-        if directory is not None:
-            name = _gvk_index(directory).get(key)
-            if name is not None:
-                if self._compiler is None:
-                    self._compiler = _BuiltinCompiler(_definitions(directory))
-                node = self._compiler.ref(name)
+        name = self.kinds().get(key)
+        node = self._compile(name) if name is not None else None
         self._roots[key] = node
         return node
+
+    def object_meta(self) -> Node:
+        """The release's ObjectMeta: what the API server validates a custom resource's metadata as."""
+        if self._object_meta is None:
+            self._object_meta = self._compile(_OBJECT_META)
+        return self._object_meta
+
+    def _compile(self, name: str) -> Node:
+        if self._compiler is None:
+            self._compiler = _BuiltinCompiler(self.bundle.definitions(self.release))
+        return self._compiler.ref(name)
 
 
 # -- CRD schemas ---------------------------------------------------------------------------
 
 
-def compile_crd_schema(schema: Mapping[str, Any], *, preserve_unknown: bool = False) -> Node:
+def compile_crd_schema(
+    schema: Mapping[str, Any], *, preserve_unknown: bool = False, object_meta: Node | None = None
+) -> Node:
     """A CRD version's `openAPIV3Schema` (structural schema rules: objects without properties
     are closed unless `x-kubernetes-preserve-unknown-fields`; `nullable`; int-or-string).
     `preserve_unknown`: the CRD keeps unknown fields everywhere (`spec.preserveUnknownFields:
-    true`, the default of apiextensions.k8s.io/v1beta1 CRDs)."""
-    root = _crd_node(schema, structural=not preserve_unknown)
-    # apiVersion, kind and metadata are always allowed at the root and handled by the server.
-    for key in ("apiVersion", "kind", "metadata"):
-        root.props.setdefault(key, Node())
+    true`, the default of apiextensions.k8s.io/v1beta1 CRDs). `object_meta`: the release's
+    ObjectMeta, which the root's `metadata` (and an embedded resource's) is validated as, with
+    the CRD's own constraints on `name` and `generateName` (all a structural schema may say of
+    metadata); without it, metadata is not checked."""
+    meta = _MetaPolicy(object_meta)
+    root = _crd_node(schema, structural=not preserve_unknown, meta=meta)
+    meta.apply(root)  # apiVersion, kind and metadata are always allowed at the root
     root.types = frozenset(("object",))
     root.leaf = None
     return root
 
 
-def _crd_node(schema: object, *, structural: bool) -> Node:
+class _MetaPolicy:
+    """How the `metadata` of a custom resource (or of an embedded resource) is compiled."""
+
+    def __init__(self, object_meta: Node | None) -> None:
+        self.object_meta = object_meta
+
+    def apply(self, node: Node) -> None:
+        """Give an object's `apiVersion`, `kind` and `metadata` the API server's meaning."""
+        for key in ("apiVersion", "kind"):
+            node.props.setdefault(key, Node())
+        declared = node.props.get("metadata")
+        if self.object_meta is None:
+            node.props.setdefault("metadata", Node())
+        elif declared is None:
+            node.props["metadata"] = self.object_meta
+        else:
+            node.props["metadata"] = self._with_crd_constraints(declared)
+
+    def _with_crd_constraints(self, declared: Node) -> Node:
+        assert self.object_meta is not None
+        kept = {key: declared.props[key] for key in _CRD_META_FIELDS if key in declared.props}
+        if not kept:
+            return self.object_meta
+        merged = copy.copy(self.object_meta)
+        merged.props = {**self.object_meta.props, **kept}
+        merged.leaf = None
+        return merged
+
+
+def _crd_node(schema: object, *, structural: bool, meta: _MetaPolicy) -> Node:
     node = Node()
     if not isinstance(schema, Mapping):
         return node
@@ -507,13 +461,13 @@ def _crd_node(schema: object, *, structural: bool) -> Node:
             node.pattern = None
     props = schema.get("properties")
     if isinstance(props, Mapping):
-        node.props = {str(k): _crd_node(v, structural=structural) for k, v in props.items()}
+        node.props = {str(k): _crd_node(v, structural=structural, meta=meta) for k, v in props.items()}
     required = schema.get("required")
     if isinstance(required, list):
         node.required = tuple(str(r) for r in required)
     additional = schema.get("additionalProperties")
     if isinstance(additional, Mapping):
-        node.additional = _crd_node(additional, structural=structural)
+        node.additional = _crd_node(additional, structural=structural, meta=meta)
     else:
         # structural schema: a field the schema does not declare is pruned, and rejected
         # under strict field validation (kubectl's default since 1.27); value-validation
@@ -521,16 +475,17 @@ def _crd_node(schema: object, *, structural: bool) -> Node:
         node.additional = additional is True or preserve or not structural
     if schema.get("x-kubernetes-embedded-resource") is True:
         node.embedded = True
-        for key in ("apiVersion", "kind", "metadata"):
-            node.props.setdefault(key, Node())
+        meta.apply(node)
     if "items" in schema:
-        node.items = _crd_node(schema["items"], structural=structural)
+        node.items = _crd_node(schema["items"], structural=structural, meta=meta)
+    # value-validation branches: their metadata (if any) says nothing of what is a field
+    loose = _MetaPolicy(None)
     for key, attr in (("allOf", "all_of"), ("anyOf", "any_of"), ("oneOf", "one_of")):
         subs = schema.get(key)
         if isinstance(subs, list):
-            setattr(node, attr, tuple(_crd_node(s, structural=False) for s in subs))
+            setattr(node, attr, tuple(_crd_node(s, structural=False, meta=loose) for s in subs))
     if isinstance(schema.get("not"), Mapping):
-        node.not_ = _crd_node(schema["not"], structural=False)
+        node.not_ = _crd_node(schema["not"], structural=False, meta=loose)
     return node
 
 
@@ -584,7 +539,7 @@ def schema_run(holder: object, target_setting: object, default: Release | None =
     key = repr(target_setting)
     run = store.get(key)
     if run is None:
-        run = SchemaRun(schema_pack(), parse_target(target_setting), default)
+        run = SchemaRun(schema_bundle(), parse_target(target_setting), default)
         store[key] = run
     return run
 

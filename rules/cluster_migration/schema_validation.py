@@ -1,13 +1,13 @@
 """Schema validation against the target release (rule-catalog §3.2): schema-unknown-field,
 schema-violation, custom-resource-schema-violation, schema-kind-unknown.
 
-Built-in kinds are validated against the strict JSON schemas of the `kubernetes-validate`
-distribution for `--target-version` (default: the same release as the other migration rules,
-the newest of table 3.1, or the newest the package carries when it lacks that one). It is an
-optional extra (`pip install 'kubelint-py[schemas]'`) because it weighs ~110 MB installed;
-without it, schema-kind-unknown says so once per run (an info finding on the first built-in
-object) and the built-in checks are skipped. Custom resources need no extra: they are
-validated against the CRD in the input. The validation logic is kubelint_py.k8s.schemas.
+Built-in kinds are validated against the API schemas of `--target-version` shipped in the
+wheel (every release from 1.25 on; default: the same release as the other migration rules, the
+newest of table 3.1; a release outside the bundle is validated against the nearest bundled one,
+and the messages say so). Custom resources are validated against their CRD (in the input, or
+among the CRD files of a schema location) or a CRD-catalog schema file of a schema location
+(`--schema-location`, `schemaLocations`), with `metadata` validated as ObjectMeta. The
+validation logic is kubelint_py.k8s.schemas.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,14 +15,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from kubelint_py.k8s import schemas
 from kubelint_py.k8s.apiversions import lookup as deprecated_api
 from kubelint_py.k8s.apiversions import newest_release, target_release
+from kubelint_py.k8s.crd_catalog import SETTING as CATALOG_SETTING
+from kubelint_py.k8s.crd_catalog import LocatedSchema
 from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Violation, rule, run_rule
 
 _DOCUMENT = "cluster-migration"
 _OBJECT_TYPES = frozenset(
     (DocType.K8S_OBJECT, DocType.APISERVER_STATIC_POD, DocType.ETCD_STATIC_POD, DocType.CONTROL_PLANE_STATIC_POD)
 )
-# Without the schema pack, "built-in group" falls back to the catalog's rule of thumb.
-_CATALOG_GROUPS = frozenset(("", "apps", "batch", "autoscaling", "policy", "extensions"))
 _REFS = (
     "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
     "https://kubernetes.io/docs/reference/kubernetes-api/",
@@ -36,9 +36,9 @@ _CRD_REFS = (
 )
 _ENABLE = (
     "The release is `--target-version`; without it, the release the other migration rules assume "
-    "(the newest in table 3.1). The built-in schemas come from the `schemas` extra "
-    "(`pip install 'kubelint-py[schemas]'`, the kubernetes-validate package); without it this rule is "
-    "skipped and schema-kind-unknown says so once."
+    "(the newest in table 3.1). The API schemas of every release from 1.25 on ship with kubelint "
+    "(no download, no extra); a target outside them is checked against the nearest bundled release, "
+    "and the message names it."
 )
 
 
@@ -47,14 +47,21 @@ def _run(ctx: RuleContext) -> schemas.SchemaRun:
     return schemas.schema_run(ctx.lint, ctx.settings.get("targetVersion"), newest_release())
 
 
+def _release_words(run: schemas.SchemaRun) -> str:
+    """`Kubernetes v1.31`, and the target when the bundle has no schemas for it."""
+    words = f"Kubernetes {schemas.release_text(run.release)}"
+    if run.requested is not None and run.requested != run.release:
+        words += f" (the bundled release nearest the target {schemas.release_text(run.requested)})"
+    return words
+
+
 def _in_release(run: schemas.SchemaRun) -> str:
-    assert run.release is not None
-    return f" in Kubernetes {schemas.release_text(run.release)}"
+    return f" in {_release_words(run)}"
 
 
 def _builtin_issues(doc: Document, ctx: RuleContext) -> tuple[schemas.SchemaRun, list[schemas.Issue]]:
     run = _run(ctx)
-    if run.release is None or not doc.kind or not doc.api_version:
+    if not doc.kind or not doc.api_version:
         return run, []
     return run, run.check(id(doc), doc.api_version, doc.kind, doc.data)
 
@@ -247,8 +254,14 @@ rejected under strict field validation, kubectl's default since 1.27) unless the
 `x-kubernetes-embedded-resource` are honoured, and so is `spec.preserveUnknownFields` (true by
 default in legacy apiextensions.k8s.io/v1beta1 CRDs, which then keep unknown fields). `null` on
 a non-nullable field is pruned as the API server does, so it only matters for required fields.
-The rule runs only when the CRD of the resource's group and kind is in the input
-(custom-resource-without-crd covers the other case). Beyond the catalog, an apiVersion whose
+`metadata` (of the resource and of embedded resources) is validated as the target release's
+ObjectMeta whatever the CRD says of it (CRDs usually declare a bare `metadata: {type: object}`),
+with the CRD's own constraints on `name` and `generateName`, as the API server does.
+The schema comes from the CRD of the resource's group and kind in the input, else from a schema
+location (`--schema-location DIR`, repeatable, or `schemaLocations` in the configuration): a
+folder in the community CRD catalog's layout, `<group>/<kind in lower case>_<version>.json` (the
+JSON schemas kubeconform users keep), or holding CRD manifests. Without either the rule is
+silent (custom-resource-without-crd covers that case). Beyond the catalog, an apiVersion whose
 version the CRD declares but does not serve (`served: false`), or does not declare at all, is
 reported too: the API server answers `no matches for kind` and the object cannot be created.
 """,
@@ -261,8 +274,35 @@ def check_custom_resource(doc: Document, ctx: RuleContext) -> Iterator[Violation
         return
     run = _run(ctx)
     crds = _crd_index(ctx, run).get((doc.group, doc.kind))
-    if not crds:
+    if crds:
+        yield from _against_crds(doc, crds, run)
         return
+    located = _located(ctx, doc)
+    if located is not None:
+        yield from _against_catalog(doc, located, run)
+
+
+def _located(ctx: RuleContext, doc: Document) -> LocatedSchema | None:
+    """The schema-location file of the resource's group, kind and version, if the run found one."""
+    found = ctx.settings.get(CATALOG_SETTING)
+    if not isinstance(found, Mapping):
+        return None
+    located = found.get((doc.group, doc.kind, doc.api_version.rpartition("/")[2]))
+    return located if isinstance(located, LocatedSchema) else None
+
+
+def _against_catalog(doc: Document, located: LocatedSchema, run: schemas.SchemaRun) -> Iterator[Violation]:
+    version = doc.api_version.rpartition("/")[2]
+    key = (id(located.schema), version)
+    node = run.crd_nodes.get(key)
+    if node is None:
+        node = schemas.compile_crd_schema(located.schema, object_meta=run.object_meta())
+        run.crd_nodes[key] = node
+    for issue in schemas.validate(node, doc.data):
+        yield Violation(issue.text(f" in the {doc.kind} {version} schema of {located.file}"), issue.path)
+
+
+def _against_crds(doc: Document, crds: Sequence[Document], run: schemas.SchemaRun) -> Iterator[Violation]:
     version = doc.api_version.rpartition("/")[2]
     for crd in crds:
         found = _version_schema(crd, version)
@@ -284,7 +324,9 @@ def check_custom_resource(doc: Document, ctx: RuleContext) -> Iterator[Violation
     key = (id(crd), version)
     node = run.crd_nodes.get(key)
     if node is None:
-        node = schemas.compile_crd_schema(schema, preserve_unknown=_preserves_unknown(crd))
+        node = schemas.compile_crd_schema(
+            schema, preserve_unknown=_preserves_unknown(crd), object_meta=run.object_meta()
+        )
         run.crd_nodes[key] = node
     related = ((crd, schema_path, f"schema of {doc.kind} {version} in CRD {crd.name}"),)
     for issue in schemas.validate(node, doc.data):
@@ -306,28 +348,19 @@ spec:
 """
 
 
-def _is_builtin_group(group: str, pack: schemas.SchemaPack | None) -> bool:
-    if pack is not None:
-        return group in schemas.builtin_groups(pack)
-    return group in _CATALOG_GROUPS or group.endswith(".k8s.io")
-
-
 def _kind_message(doc: Document, run: schemas.SchemaRun) -> tuple[str, tuple[str, ...]]:
-    release = schemas.release_text(run.release) if run.release else "?"
+    release = _release_words(run)
     served = run.served_as(doc.kind)
     if served:
         same_group = [v for v in served if v.rpartition("/")[0] == doc.group]
         use = ", ".join(same_group or served)
-        return (
-            f"Kubernetes {release} does not serve {doc.kind} as {doc.api_version}; use {use}",
-            ("apiVersion",),
-        )
+        return f"{release} does not serve {doc.kind} as {doc.api_version}; use {use}", ("apiVersion",)
     kinds = [kind for api_version, kind in run.kinds() if api_version == doc.api_version]
     if not kinds:
-        return f"Kubernetes {release} serves no API version {doc.api_version}", ("apiVersion",)
+        return f"{release} serves no API version {doc.api_version}", ("apiVersion",)
     close = schemas.did_you_mean(doc.kind, kinds)
     suggestion = f" (did you mean {close}?)" if close else ""
-    return f"{doc.api_version} has no kind {doc.kind} in Kubernetes {release}{suggestion}", ("kind",)
+    return f"{doc.api_version} has no kind {doc.kind} in {release}{suggestion}", ("kind",)
 
 
 @run_rule(
@@ -342,9 +375,8 @@ The object names a built-in API group (one that Kubernetes itself serves, such a
 `kind` (`Deploymnet`), a kind in the wrong group (`v1` Deployment) or a version the release
 never served (`apps/v1beta3`). The API server answers `no matches for kind`, and none of the
 schema checks can run on it. apiVersions that removed-api-version already reports (table 3.1)
-are left to it. This rule also carries the run's one notice when schema validation cannot run:
-the `schemas` extra is not installed (`pip install 'kubelint-py[schemas]'`), or it has no
-schemas for the `--target-version` asked for; it is info-level so that it never fails a run.
+are left to it. Custom resources (groups that Kubernetes does not serve) are never reported
+here: custom-resource-without-crd and custom-resource-schema-violation cover them.
 """,
     remediation="Fix `apiVersion`/`kind` to a pair the target release serves (the message names it).",
     examples=(_KIND_FAIL, _KIND_FAIL.replace("Deploymnet", "Deployment")),
@@ -352,16 +384,12 @@ schemas for the `--target-version` asked for; it is info-level so that it never 
 )
 def check_kind_unknown(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     run = _run(ctx)
+    groups = schemas.builtin_groups()
     builtin = [
         doc
         for doc in ctx.targets()
-        if doc.doc_type in _OBJECT_TYPES and doc.kind and doc.api_version and _is_builtin_group(doc.group, run.pack)
+        if doc.doc_type in _OBJECT_TYPES and doc.kind and doc.api_version and doc.group in groups
     ]
-    if not builtin:
-        return
-    if run.release is None:
-        yield builtin[0], Violation(_disabled_notice(run), ("apiVersion",))
-        return
     removal_target = target_release(ctx.settings.get("targetVersion"))
     for doc in builtin:
         if run.has_kind(doc.api_version, doc.kind):
@@ -371,17 +399,3 @@ def check_kind_unknown(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]
             continue  # removed-api-version or deprecated-api-version reports it
         message, path = _kind_message(doc, run)
         yield doc, Violation(message, path)
-
-
-def _disabled_notice(run: schemas.SchemaRun) -> str:
-    if run.pack is None:
-        return (
-            "schema validation is off for this run: the Kubernetes API schemas are not installed; "
-            f"enable schema-unknown-field, schema-violation and schema-kind-unknown with `{schemas.INSTALL_HINT}`"
-        )
-    wanted = schemas.release_text(run.requested) if run.requested else "?"
-    return (
-        f"schema validation is off for this run: kubernetes-validate {run.pack.version} has no schemas for "
-        f"Kubernetes {wanted} (it covers {run.pack.span()}); pick a covered --target-version "
-        "(newer releases come with newer versions of the package)"
-    )
