@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
-import stat
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -32,11 +29,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from kubelint_py.atomic_write import Changed, Snapshot, write_atomically
 from kubelint_py.config import Config
+from kubelint_py.confine import Tree, read_regular, read_regular_stat
 from kubelint_py.fixes import SAME_SCHEMA_REPLACEMENTS, Edit, FixSpec, Op, fix_for, target_path
 from kubelint_py.loader import LoadOptions, LoadResult, load_text
+from kubelint_py.masking import mask_line, sensitive_lines
 from kubelint_py.model import Finding, Report, Source
-from kubelint_py.pipeline import LintRequest, run_lint
+from kubelint_py.pipeline import LintRequest, custom_rule_paths, max_file_bytes, request_tree, run_lint
 from kubelint_py.registry import Registry, build_registry
 from kubelint_py.streams import Chunk, split_documents
 
@@ -65,20 +65,53 @@ class FileFix:
     original: str
     fixed: str
     outcomes: list[Outcome] = field(default_factory=list)
+    snapshot: Snapshot | None = None  # the file as read: it is replaced only if still the same
 
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.fixed.splitlines(keepends=True),
-                fromfile=f"a/{self.file}",
-                tofile=f"b/{self.file}",
-            )
+        """The unified diff, values of sensitive objects masked (kubelint_py/masking.py)."""
+        lines = difflib.unified_diff(
+            _lines(self.original), _lines(self.fixed), fromfile=f"a/{self.file}", tofile=f"b/{self.file}"
         )
+        masks = (sensitive_lines(self.file, self.original), sensitive_lines(self.file, self.fixed))
+        return "".join(_masked(lines, *masks))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split at `\n` only (as the positions count them)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+def _masked(lines: Iterable[str], old: Mapping[int, int], new: Mapping[int, int]) -> Iterator[str]:
+    """Diff lines with the secret values of either side masked, by their line numbers."""
+    old_line = new_line = 0
+    header = True
+    for line in lines:
+        hunk = _HUNK.match(line)
+        if hunk is not None:
+            old_line, new_line = int(hunk.group(1)), int(hunk.group(2))
+            header = False
+            yield line
+            continue
+        if header:
+            yield line
+            continue
+        tag, body = line[:1], line[1:]
+        column = None
+        if tag in (" ", "-"):
+            column = old.get(old_line)
+            old_line += 1
+        if tag in (" ", "+"):
+            column = column if column is not None else new.get(new_line)
+            new_line += 1
+        yield tag + mask_line(body, column) if column is not None else line
 
 
 @dataclass(slots=True)
@@ -86,6 +119,7 @@ class FixResult:
     files: list[FileFix] = field(default_factory=list)
     skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     report: Report | None = None
+    unwritten: list[tuple[str, str]] = field(default_factory=list)  # (file, why): changed meanwhile
 
     @property
     def applied(self) -> list[Outcome]:
@@ -534,8 +568,10 @@ def _verify_alone(stage: _Stage, lint: Linter) -> FileFix:
 class _Siblings:
     """The other linted files of a file's directory, read once, as context-only sources."""
 
-    def __init__(self, cwd: Path, files: Sequence[str]) -> None:
+    def __init__(self, cwd: Path, files: Sequence[str], tree: Tree, limit: int) -> None:
         self.cwd = cwd
+        self.tree = tree
+        self.limit = limit
         self.by_dir: dict[str, list[str]] = {}
         for file in files:
             self.by_dir.setdefault(str(Path(file).parent), []).append(file)
@@ -547,8 +583,9 @@ class _Siblings:
             if other == file or other in exclude:
                 continue
             if other not in self.cache:
+                path = self.cwd / other
                 try:
-                    raw: bytes | None = (self.cwd / other).read_bytes()
+                    raw: bytes | None = read_regular(path, self.limit) if self.tree.contains(path) else None
                 except OSError:
                     raw = None
                 self.cache[other] = Source(other, raw, is_target=False)
@@ -560,14 +597,17 @@ class _Siblings:
 
 def plan_fixes(request: LintRequest, config: Config, registry: Registry | None = None) -> FixResult:
     """Lint, then compute the fixed text of every file with fixable findings (nothing is written)."""
-    registry = registry or build_registry(custom=[*config.custom_rules, *request.custom_rules], plugins=request.plugins)
+    tree = request_tree(request)
+    request = replace(request, tree=tree)
+    limit = max_file_bytes(config)
+    registry = registry or build_registry(custom=custom_rule_paths(request, config, tree), plugins=request.plugins)
     report = run_lint(request, config, registry)
     result = FixResult(report=report)
     by_file: dict[str, list[Finding]] = {}
     for finding in sorted(report.active, key=Finding.sort_key):
         if fix_for(finding.rule_id) is not None:
             by_file.setdefault(finding.file, []).append(finding)
-    siblings = _Siblings(request.cwd, report.files)
+    siblings = _Siblings(request.cwd, report.files, tree, limit)
 
     def lint(file: str, text: str) -> dict[str, Finding]:
         """The file alone, with the files of its directory (and --context) for cross-object rules:
@@ -590,16 +630,23 @@ def plan_fixes(request: LintRequest, config: Config, registry: Registry | None =
             result.skipped_files.append((file, "input read from stdin is never rewritten"))
             continue
         path = request.cwd / file
+        if not tree.contains(path):
+            result.skipped_files.append((file, "it is outside the scanned tree"))
+            continue
         try:
-            text = path.read_bytes().decode("utf-8")
+            raw, info = read_regular_stat(path, limit)
+            text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            result.skipped_files.append((file, f"cannot read it ({exc})"))
+            reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+            result.skipped_files.append((file, f"cannot read it ({reason.lower()})"))
             continue
         why = never_rewritten(text)
         if why is not None:
             result.skipped_files.append((file, why))
             continue
-        stages.setdefault(str(Path(file).parent), {})[file] = _stage(file, text, findings)
+        stage = _stage(file, text, findings)
+        stage.fix.snapshot = Snapshot.of(info, raw)
+        stages.setdefault(str(Path(file).parent), {})[file] = stage
     for group in stages.values():
         # fast path: one lint of the directory before and one after all edits
         staged = {file: stage for file, stage in group.items() if stage.targets}
@@ -624,26 +671,21 @@ def plan_fixes(request: LintRequest, config: Config, registry: Registry | None =
     return result
 
 
-def write_file(path: Path, text: str) -> None:
-    """Replace `path` atomically (temporary file in the same directory, then a rename),
-    keeping its permission bits; a failure leaves the original untouched."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".kubelint-fix", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-        Path(tmp_name).chmod(mode)
-        Path(tmp_name).replace(path)  # os.replace: atomic on POSIX and Windows
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
 def write_fixes(result: FixResult, cwd: Path) -> list[str]:
-    """Rewrite every changed file atomically; the files written."""
+    """Replace every changed file atomically, through links, keeping its mode; the files
+    written. A file that is no longer what was read (an editor saved it meanwhile) is left as
+    it is and listed in `result.unwritten`: its edit is never lost."""
     written = []
     for file_fix in result.files:
-        if file_fix.changed:
-            write_file(cwd / file_fix.file, file_fix.fixed)
-            written.append(file_fix.file)
+        if not file_fix.changed:
+            continue
+        if file_fix.snapshot is None:
+            result.unwritten.append((file_fix.file, "it was not read from disk"))
+            continue
+        try:
+            write_atomically(cwd / file_fix.file, file_fix.fixed, expect=file_fix.snapshot, durable=True)
+        except Changed as exc:
+            result.unwritten.append((file_fix.file, exc.strerror or "it changed while kubelint worked on it"))
+            continue
+        written.append(file_fix.file)
     return written

@@ -105,41 +105,14 @@ def _color_default(ctx_color: bool | None) -> bool:
     return sys.stdout.isatty()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file in the same directory and a rename,
-    so a reader never sees half a report and a failure leaves nothing behind. A device or
-    FIFO (`/dev/stdout`, `/dev/full`) is written in place and a symbolic link is followed:
-    renaming over them would replace the device or the link with a regular file."""
-    try:
-        special = not stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        special = False
-    if special:
-        try:
-            with path.open("w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-        except OSError as exc:
-            raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
-        return
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
-    directory = path.parent if str(path.parent) else Path()
-    import tempfile  # here, not at the top: ~5 ms of every run's start-up for reports written to files
+def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    """A report, baseline or configuration written with the project's one atomic writer
+    (kubelint_py/atomic_write.py); a failure is the user's to fix (exit 2)."""
+    from kubelint_py.atomic_write import write_atomically as write
 
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        write(path, text, mode=mode)
     except OSError as exc:
-        raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
-    try:
-        if hasattr(os, "fchmod"):  # mkstemp makes 0600 files; a report is as readable as any file
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(handle, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        Path(tmp_name).replace(path)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
         raise KubelintError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}") from None
 
 
@@ -228,6 +201,8 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         raise KubelintError(str(exc)) from None
     tree = base_tree.with_paths([config_path], cwd)
     limit = max_file_bytes(config)
+    written = [*outputs, write_baseline_path]
+    _refuse_overwriting_inputs(written, [*named, *context_paths], cwd, [*context_paths, *config.context])
     stdin_bytes = None
     if any("-" in item.paths for item in inputs):
         stdin_bytes = _read_stdin(limit)
@@ -258,6 +233,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         except (ConfigError, RegistryError, DiscoveryError) as exc:
             raise KubelintError(str(exc)) from None
     report = _merge_reports(reports)
+    _refuse_overwriting_inputs(written, report.files, cwd)  # the files found in directories too
     if baseline_path is not None or write_baseline_path is not None:
         report = _apply_baseline(report, baseline_path, write_baseline_path, limit)
     threshold_name = fail_on or config.fail_on
@@ -373,6 +349,43 @@ def kustomize_command(directories: tuple[Path, ...], **options: Any) -> None:
         inputs.append(_Input(sources=(Source(rendered.label, rendered.text.encode("utf-8")),), chart_root=directory))
     category = f"kustomize-{directories[0].resolve().name}" if len(directories) == 1 else "kustomize"
     _lint_and_exit(options, inputs, category)
+
+
+def _refuse_overwriting_inputs(
+    outputs: Sequence[Path | None], inputs: Sequence[Any], cwd: Path, context_dirs: Sequence[str] = ()
+) -> None:
+    """--output or --write-baseline naming an input (the same file by any name, links included;
+    a manifest in a --context directory) is a usage error: the report would replace it."""
+    written = {}
+    for out in outputs:
+        identity = _identity(out) if out is not None else None
+        if identity is not None:
+            written[identity] = out
+    if not written:
+        return
+    for item in inputs:
+        if item is None or str(item) in ("", "-"):
+            continue
+        identity = _identity(cwd / item)
+        clash = written.get(identity) if identity is not None else None
+        if clash is not None:
+            raise KubelintError(f"{clash} is one of the input files; writing the report would overwrite it")
+    if context_dirs:
+        from kubelint_py.confine import Tree
+        from kubelint_py.discovery import MANIFEST_SUFFIXES
+
+        context = Tree(os.path.realpath(d) for d in context_dirs if Path(d).is_dir())
+        for out in written.values():
+            if out is not None and out.name.endswith(MANIFEST_SUFFIXES) and context.contains(out):
+                raise KubelintError(f"{out} is one of the input files; writing the report would overwrite it")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def _apply_baseline(report: Any, read: Path | None, write: Path | None, limit: int) -> Any:
@@ -569,6 +582,7 @@ def fix_command(
 
     from kubelint_py.autofix import plan_fixes, write_fixes
     from kubelint_py.config import ConfigError, load_config
+    from kubelint_py.confine import Tree
     from kubelint_py.discovery import DiscoveryError
     from kubelint_py.pipeline import LintRequest
     from kubelint_py.registry import RegistryError
@@ -578,9 +592,11 @@ def fix_command(
     if target_version is not None and not _valid_version(target_version):
         raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
     cwd = Path.cwd()
+    base_tree = Tree.for_run(cwd, [*(paths or (".",)), *context_paths])
     try:
-        config = load_config(config_path, cwd, os.environ)
+        config = load_config(config_path, cwd, os.environ, base_tree)
         request = LintRequest(
+            tree=base_tree.with_paths([config_path], cwd),
             paths=paths or (".",),
             context_paths=context_paths,
             select=_split(select),
@@ -607,9 +623,12 @@ def fix_command(
         _echo(f"kubelint: {summary}", err=True)
         raise SystemExit(EXIT_FINDINGS if changed else EXIT_CLEAN)
     try:
-        write_fixes(result, cwd)
+        written = set(write_fixes(result, cwd))
     except OSError as exc:
         raise KubelintError(f"cannot rewrite {exc.filename}: {(exc.strerror or str(exc)).lower()}") from None
+    for file, why in result.unwritten:
+        _echo(f"{file}: not rewritten: {why}; run kubelint fix again", err=True)
+    applied = [outcome for outcome in applied if outcome.finding.file in written]
     for outcome in applied:
         start = outcome.finding.span.start
         caution = f" (note: {outcome.spec.caution})" if outcome.spec.caution else ""
@@ -617,23 +636,20 @@ def fix_command(
             f"{outcome.finding.file}:{start.line}:{start.column}: fixed {outcome.finding.rule_id}: "
             f"{outcome.spec.summary}{caution}"
         )
-    _echo(f"Fixed {len(applied)} finding(s) in {len(changed)} file(s)")
-    raise SystemExit(EXIT_CLEAN)
+    _echo(f"Fixed {len(applied)} finding(s) in {len(written)} file(s)")
+    raise SystemExit(EXIT_FINDINGS if result.unwritten else EXIT_CLEAN)
 
 
 def init_command(path: Path, force: bool) -> None:
     """Write a commented starter configuration (every key, its default and what it does) to
     PATH [default: .kubelint.yaml]."""
-    import stat
-
     from kubelint_py.init_config import starter_config
 
     if (path.exists() or path.is_symlink()) and not force:
         raise KubelintError(f"{path} already exists; use --force to overwrite it")
     _check_writable(path)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644  # a config is read by others
-    write_atomically(path, starter_config())
-    path.chmod(mode)
+    # a replaced file keeps its mode; a new one is read by others
+    write_atomically(path, starter_config(), mode=None if path.is_file() else 0o644)
     _echo(f"kubelint: wrote {path}; edit it, then run `kubelint lint`", err=True)
 
 

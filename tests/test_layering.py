@@ -53,9 +53,22 @@ ALLOWED: dict[str, set[str]] = {
     "fixes": set(),
     "guidance_docs": set(),
     "init_config": {"model", "config", "loader", "k8s"},
-    "autofix": {"model", "config", "fixes", "loader", "pipeline", "registry", "streams"},
+    "autofix": {
+        "model",
+        "config",
+        "confine",
+        "atomic_write",
+        "fixes",
+        "loader",
+        "masking",
+        "pipeline",
+        "registry",
+        "streams",
+    },
     "rendered": {"model", "engine", "confine"},
     "confine": set(),  # the tree and bounded reads: below everything that opens a path
+    "atomic_write": set(),
+    "masking": {"model", "loader", "positions", "k8s"},
     "renderers": {"model"},
 }
 THIRD_PARTY_HOME = {"click": {"cli"}, "ruamel": {"yamlio", "autofix"}, "sarif_om": {"reporters"}}
