@@ -11,7 +11,8 @@ scrub) and the text report's `--show-source`:
   repeats the object, a Secret's data included), the `value` of an entry whose `name` looks
   sensitive (environment variables: the name test of secret-literal-in-env), a scalar under a
   key whose name looks sensitive (`SMTP_PASSWORD` in a ConfigMap, `spec.token` of a custom
-  resource), and any string that holds a credential (the credential rules' patterns);
+  resource), a command-line argument `--db-password=...`, and any string that holds a
+  credential (the credential rules' patterns);
 * a source line, when only its text is known (the text report): one that holds a credential, the
   last-applied annotation, or a sensitive name with a value beside it.
 """
@@ -84,8 +85,13 @@ def sensitive_at(data: object, path: FieldPath, kind: str = "") -> tuple[str, ..
         return None
     if type(key) is str and _KEY_MATCHER.matches(key):
         return _texts(current)
-    if type(current) is str and DEFAULT_SCANNER.find(current) is not None:
-        return _texts(current)
+    if type(current) is str:
+        if current.startswith("-") and "=" in current:  # a command line's `--db-password=...`
+            flag, _, value = current.partition("=")
+            if _KEY_MATCHER.matches(flag.lstrip("-")):
+                return _texts(value)
+        if DEFAULT_SCANNER.find(current) is not None:
+            return _texts(current)
     return None
 
 

@@ -330,3 +330,58 @@ def test_every_reporter_honours_sensitive(report: Report, fmt: str) -> None:
                     "endColumn",
                 }
                 assert "contextRegion" not in location["physicalLocation"]
+
+
+def test_what_is_sensitive() -> None:
+    """The one decision (kubelint_py.k8s.sensitive), and what it leaves alone so that
+    `--show-source` still shows ordinary lines."""
+    from kubelint_py.k8s.sensitive import line_may_hold_secret, sensitive_at
+
+    pod = {
+        "metadata": {"annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"}},
+        "spec": {
+            "automountServiceAccountToken": True,
+            "containers": [
+                {
+                    "image": "nginx:1.27",
+                    "args": ["--db-password=Qw3rTy9Ui0Op", "--log-level=2"],
+                    "env": [{"name": "DB_PASSWORD", "value": "Qw3rTy9Ui0Op"}, {"name": "MODE", "value": "fast"}],
+                }
+            ],
+            "volumes": [{"name": "v", "secret": {"secretName": "creds"}}],
+        },
+        "data": {"SMTP_PASSWORD": "Qw3rTy9Ui0Op", "token": {"nested": "map"}},
+    }
+    container = ("spec", "containers", 0)
+    assert sensitive_at(pod, (*container, "env", 0, "value")) == ("Qw3rTy9Ui0Op",)
+    assert sensitive_at(pod, (*container, "env", 0)) == ("Qw3rTy9Ui0Op",)
+    assert sensitive_at(pod, (*container, "args", 0)) == ("Qw3rTy9Ui0Op",)
+    assert sensitive_at(pod, ("data", "SMTP_PASSWORD")) == ("Qw3rTy9Ui0Op",)
+    assert sensitive_at(pod, ("metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration")) == ()
+    assert sensitive_at(pod, ("data", "x"), "Secret") == ()
+    for plain in (
+        (*container, "env", 1, "value"),
+        (*container, "args", 1),
+        (*container, "image"),
+        ("spec", "automountServiceAccountToken"),
+        ("spec", "volumes", 0, "secret", "secretName"),
+        ("data", "token"),
+        container,
+    ):
+        assert sensitive_at(pod, plain) is None, plain
+    for line in (
+        "  SMTP_PASSWORD: hunter2",
+        "- {name: DB_PASSWORD, value: hunter2}",
+        '  args: ["--password=hunter2"]',
+        "    kubectl.kubernetes.io/last-applied-configuration: '{}'",
+        f"  token: {SECRETS['configmap-token']}",
+    ):
+        assert line_may_hold_secret(line), line
+    for line in (
+        "  automountServiceAccountToken: false",
+        "      secretName: creds",
+        "    - name: DB_PASSWORD",
+        "      image: nginx:1.27",
+        "        valueFrom: {secretKeyRef: {name: db, key: password}}",
+    ):
+        assert not line_may_hold_secret(line), line
