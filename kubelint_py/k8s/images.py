@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from kubelint_py.k8s.workloads import ContainerRef, pod_spec_path
 from kubelint_py.model import Document, get_path
@@ -33,6 +33,9 @@ from kubelint_py.model import Document, get_path
 DEFAULT_REGISTRY = "docker.io"
 # Host names that all mean Docker Hub.
 DOCKER_HUB_ALIASES = frozenset(("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"))
+
+
+_WHITESPACE = re.compile(r"\s")
 
 
 class ImageRef(NamedTuple):
@@ -74,7 +77,7 @@ def is_registry_segment(segment: str) -> bool:
 def parse_image(ref: object) -> ImageRef | None:
     """Split an image reference; None when `ref` is not a usable reference (not a string,
     empty, containing whitespace, or with an empty repository)."""
-    if not isinstance(ref, str) or not ref or any(ch.isspace() for ch in ref):
+    if not isinstance(ref, str) or not ref or _WHITESPACE.search(ref) is not None:
         return None
     name, at, digest = ref.partition("@")
     if at and not digest:
@@ -190,9 +193,22 @@ def checked_image(doc: Document, container: ContainerRef) -> ImageRef | None:
     """The image a rule about images should judge: the parsed reference, or None when the
     container has no usable image, a placeholder, or an image an injector writes in."""
     image = container.data.get("image")
-    if placeholder_image_reason(image) is not None or is_injected_container(doc, container):
+    if not isinstance(image, str) or is_injected_container(doc, container):
         return None
-    return parse_image(image)
+    verdict = _CHECKED.get(image, _UNSEEN)
+    if verdict is _UNSEEN:
+        verdict = None if placeholder_image_reason(image) is not None else parse_image(image)
+        if len(_CHECKED) >= _MAX_CHECKED:
+            _CHECKED.clear()
+        _CHECKED[image] = verdict
+    return cast("ImageRef | None", verdict)
+
+
+# Verdicts by reference: the same few images recur in every workload of a run (bounded, as
+# the cache lives as long as the process).
+_CHECKED: dict[str, object] = {}
+_UNSEEN = object()
+_MAX_CHECKED = 4096
 
 
 __all__ = [
