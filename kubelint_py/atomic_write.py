@@ -88,9 +88,10 @@ def write_atomically(
                 os.fchmod(out.fileno(), mode)
             if durable:
                 os.fsync(out.fileno())
-        if expect is not None:
-            _check_unchanged(target, expect, str(path))
-        Path(tmp_name).replace(target)
+        if expect is None:
+            Path(tmp_name).replace(target)
+        else:
+            _replace_if_unchanged(Path(tmp_name), target, expect, str(path))
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
@@ -102,8 +103,10 @@ def _write_in_place(target: Path, payload: bytes) -> None:
         out.write(payload)
 
 
-def _check_unchanged(target: Path, expect: Snapshot, shown: str) -> None:
-    """The last look before the rename: the same file, with the same bytes."""
+def _replace_if_unchanged(tmp: Path, target: Path, expect: Snapshot, shown: str) -> None:
+    """Rename `tmp` over `target` if `target` is still `expect`. There is no compare-and-rename:
+    the original stays open across the rename, and a write into it in between (an editor
+    saving in place) is put back over the rename, so the edit wins and Changed is raised."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(target, flags)
@@ -111,17 +114,28 @@ def _check_unchanged(target: Path, expect: Snapshot, shown: str) -> None:
         raise Changed(0, "it was removed while kubelint worked on it", shown) from None
     try:
         info = os.fstat(fd)
-        if not expect.matches(info):
+        if not expect.matches(info) or _read_all(fd, expect.size + 1) != expect.data:
             raise Changed(0, "it changed while kubelint worked on it", shown)
-        chunks: list[bytes] = []
-        left = expect.size + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        tmp.replace(target)
+        after = os.fstat(fd)
+        if expect.matches(after):
+            return
+        os.lseek(fd, 0, os.SEEK_SET)
+        edited = _read_all(fd, after.st_size)
     finally:
         os.close(fd)
-    if b"".join(chunks) != expect.data:
-        raise Changed(0, "it changed while kubelint worked on it", shown)
+    write_atomically(target, edited, mode=stat.S_IMODE(after.st_mode))
+    raise Changed(0, "it changed while kubelint worked on it", shown)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Up to `size` bytes from `fd`."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from pathlib import Path
 
 # The loader's default `limits.maxFileBytes`: reads that come before the configuration is known
@@ -35,8 +35,17 @@ def _real(path: str | os.PathLike[str]) -> str:
         return ""
 
 
-def _under(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+def _ancestor_in(real: str, roots: Set[str]) -> str | None:
+    """The member of `roots` that is `real` or a directory above it (both resolved), if any:
+    one set lookup per component, however many paths the command line named."""
+    current = real
+    while True:
+        if current in roots:
+            return current
+        parent = current.rpartition(os.sep)[0] or os.sep
+        if parent == current:
+            return None
+        current = parent
 
 
 def static_prefix(pattern: str) -> str:
@@ -69,16 +78,17 @@ def repository_root(cwd: Path, home: Path | None = None) -> Path | None:
 
 
 class Tree:
-    """Resolved roots; `contains` and `resolve` answer whether a path stays inside them."""
+    """Resolved roots; `contains` and `resolve` answer whether a path stays inside them.
 
-    __slots__ = ("roots",)
+    The paths named on the command line are resolved on the first path that the current
+    directory and its repository do not hold: pre-commit names every changed file, and most
+    runs never ask (or find the answer under the current directory)."""
 
-    def __init__(self, roots: Iterable[str]) -> None:
-        kept: list[str] = []
-        for root in sorted({r for r in roots if r}, key=len):
-            if not any(_under(root, other) for other in kept):
-                kept.append(root)
-        self.roots = tuple(kept)
+    __slots__ = ("_pending", "_roots")
+
+    def __init__(self, roots: Iterable[str], pending: Iterable[tuple[Path, str]] = ()) -> None:
+        self._roots = _minimal(roots)
+        self._pending = tuple(pending)
 
     @classmethod
     def for_run(cls, cwd: Path, paths: Iterable[str | os.PathLike[str] | None] = ()) -> Tree:
@@ -94,22 +104,41 @@ class Tree:
         """This tree and `paths` from the command line: a directory with everything under it, a
         file by itself and the directory that holds it, a glob its directory without globs."""
         base = cwd if cwd is not None else Path.cwd()
-        roots = list(self.roots)
-        for raw in paths:
-            if raw is None or str(raw) in ("", "-"):
-                continue
-            text = os.fspath(raw)
+        named = [(base, os.fspath(raw)) for raw in paths if raw is not None and str(raw) not in ("", "-")]
+        return Tree(self._roots, (*self._pending, *named))
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        self._settle()
+        return tuple(sorted(self._roots))
+
+    def _settle(self) -> None:
+        """Resolve the pending command-line paths into roots."""
+        if not self._pending:
+            return
+        roots = set(self._roots)
+        for base, text in self._pending:
             path = base / text
             if is_glob(text) and not os.path.lexists(path):
                 path = base / static_prefix(text)
-            roots.append(_real(path))
+            roots.add(_real(path))
             if not path.is_dir():
-                roots.append(_real(path.parent))
-        return Tree(roots)
+                roots.add(_real(path.parent))
+        self._roots = _minimal(roots)
+        self._pending = ()
+
+    def _holds(self, real: str) -> bool:
+        if not real:
+            return False
+        if _ancestor_in(real, self._roots) is not None:
+            return True
+        if not self._pending:
+            return False
+        self._settle()
+        return _ancestor_in(real, self._roots) is not None
 
     def contains(self, path: str | os.PathLike[str]) -> bool:
-        real = _real(path)
-        return bool(real) and any(_under(real, root) for root in self.roots)
+        return self._holds(_real(path))
 
     def resolve(self, base: Path, relative: str | os.PathLike[str]) -> Path | None:
         """`base / relative` resolved, or None when that leaves the tree."""
@@ -118,12 +147,16 @@ class Tree:
         except (TypeError, ValueError):
             return None
         real = _real(joined)
-        if not real or not any(_under(real, root) for root in self.roots):
-            return None
-        return Path(real)
+        return Path(real) if self._holds(real) else None
 
 
-EVERYWHERE = Tree(["/"])  # for callers with nothing to confine (tests of the mapping alone)
+def _minimal(roots: Iterable[str]) -> frozenset[str]:
+    """The roots without those under another one."""
+    kept: set[str] = set()
+    for root in sorted({r for r in roots if r}, key=len):
+        if _ancestor_in(root, kept) is None:
+            kept.add(root)
+    return frozenset(kept)
 
 
 def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:

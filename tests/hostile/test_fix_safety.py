@@ -104,6 +104,28 @@ def test_a_file_replaced_by_an_editor_is_not_overwritten(repo: Path, monkeypatch
     assert web.read_text() == edited
 
 
+def test_an_edit_in_place_just_before_the_rename_is_put_back(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last check passed, then the editor wrote into the file, then kubelint renamed: the
+    edit went to the replaced file, so it is put back."""
+    web = repo / "deploy" / "web.yaml"
+    edited = pod("web") + "# saved in the last moment\n"
+    rename = Path.replace
+
+    def write_then_rename(self: Path, target: Any) -> Path:
+        if Path(target) == web.resolve() or Path(target) == web:
+            with web.open("w") as handle:  # in place: the same inode, as `vim` or `>` save
+                handle.write(edited)
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "replace", write_then_rename)
+    assert _fix("deploy") == 1
+    assert web.read_text() == edited
+    assert "not rewritten: it changed while kubelint worked on it" in capsys.readouterr().err
+    assert sorted(p.name for p in (repo / "deploy").iterdir()) == ["web.yaml"]
+
+
 def test_unchanged_files_are_still_fixed_next_to_an_edited_one(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "deploy" / "api.yaml").write_text(pod("api"))
     web = repo / "deploy" / "web.yaml"
