@@ -14,6 +14,7 @@ import functools
 import gc
 import io
 import os
+import re
 import signal
 import stat
 import sys
@@ -355,10 +356,12 @@ def _refuse_overwriting_inputs(
     outputs: Sequence[Path | None], inputs: Sequence[Any], cwd: Path, context_dirs: Sequence[str] = ()
 ) -> None:
     """--output or --write-baseline naming an input (the same file by any name, links included;
-    a manifest in a --context directory) is a usage error: the report would replace it."""
+    a manifest in a --context directory) is a usage error: the report would replace it. A
+    report or baseline of an earlier run is read as an input too (`lint .` finds
+    `.kubelint-baseline.json`), and is replaced as asked."""
     written = {}
     for out in outputs:
-        identity = _identity(out) if out is not None else None
+        identity = _identity(out) if out is not None and not _earlier_report(out) else None
         if identity is not None:
             written[identity] = out
     if not written:
@@ -378,6 +381,29 @@ def _refuse_overwriting_inputs(
         for out in written.values():
             if out is not None and out.name.endswith(MANIFEST_SUFFIXES) and context.contains(out):
                 raise KubelintError(f"{out} is one of the input files; writing the report would overwrite it")
+
+
+# how kubelint's JSON report and baseline, and its SARIF log, begin: the tool's name comes first
+_REPORT_HEAD = re.compile(rb'^\{\s*"schemaVersion"[^{}]*?"tool"\s*:\s*(?:"kubelint"|\{\s*"name"\s*:\s*"kubelint")')
+_SARIF_HEAD = re.compile(
+    rb'^\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"[\s\S]{0,400}?"driver"\s*:\s*\{[^{}]*"name"\s*:\s*"kubelint"'
+)
+
+
+def _earlier_report(path: Path) -> bool:
+    """Whether `path` holds a JSON report, SARIF log or baseline that kubelint wrote (its first
+    KiB; a FIFO or device is not opened for long: O_NONBLOCK, then only a regular file is read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return False
+    try:
+        head = os.read(fd, 1024) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return _REPORT_HEAD.match(head) is not None or _SARIF_HEAD.match(head) is not None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -198,3 +198,22 @@ def test_a_report_naming_an_input_is_a_usage_error(tmp_path: Path, args: list[st
     run = lint_subprocess(args, tmp_path)  # and the tree is unchanged
     assert run.code == 2 and run.out == ""
     assert run.err.startswith("kubelint: error: ") and "is one of the input files" in run.err
+
+
+def test_a_report_or_baseline_of_an_earlier_run_is_replaced_as_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lint .` reads `.kubelint-baseline.json` and `report.json` of the last run as inputs
+    (JSON files); they are kubelint's own, so writing them again is no clash (README's baseline
+    workflow)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pod.yaml").write_text(pod("web"))
+    for args in (
+        [".", "--write-baseline", ".kubelint-baseline.json"],
+        [".", "--baseline", ".kubelint-baseline.json", "--write-baseline", ".kubelint-baseline.json"],
+        [".", "--format", "json", "--output", "report.json"],
+        [".", "--format", "json", "--output", "report.json"],
+        [".", "--format", "sarif", "--output", "report.json"],
+        [".", "--format", "sarif", "--output", "report.json"],
+    ):
+        assert main(["lint", *args, "--no-plugins"]) in (0, 1), args
