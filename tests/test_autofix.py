@@ -107,16 +107,22 @@ CASES: dict[str, Case] = {
     ),
     "run-as-non-root-missing": Case(
         "run-as-root-allowed",
-        WORKLOAD.replace("{runAsUser: 10002}", "{runAsUser: 10002, runAsNonRoot: true}"),
+        # the container "app" sets no UID (a non-zero runAsUser alone is not reported)
+        WORKLOAD.replace("{runAsUser: 10002}", "{runAsUser: 10002, runAsNonRoot: true}").replace(
+            "          runAsUser: 10001\n", "          allowPrivilegeEscalation: false\n"
+        ),
         [],
         ["          runAsNonRoot: true"],
     ),
     "run-as-non-root-false-at-pod": Case(
         "run-as-root-allowed",
+        # without the containers' runAsUser: a non-zero UID never runs as root, whatever runAsNonRoot says
         WORKLOAD.replace(
             "    spec:\n      containers:",
             "    spec:\n      securityContext:\n        runAsNonRoot: no\n      containers:",
-        ),
+        )
+        .replace("        securityContext:\n          runAsUser: 10001\n", "")
+        .replace("        securityContext: {runAsUser: 10002}\n", ""),
         ["        runAsNonRoot: no"],
         ["        runAsNonRoot: true"],
     ),
