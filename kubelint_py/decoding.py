@@ -56,6 +56,8 @@ def decode(raw: bytes) -> Decoded:
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
         return Decoded(None, f"binary or corrupt file: control character U+{ord(control.group()):04X} at line {line}")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r\n" in text:
+        # CR LF is one line end for editors and for YAML; a lone CR is left to the parser, which
+        # breaks a line there as kubectl's does, while positions count `\n` only (positions.LineMap)
+        text = text.replace("\r\n", "\n")
     return Decoded(text, None)

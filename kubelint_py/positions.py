@@ -3,9 +3,15 @@
 The index mirrors the data: each mapping becomes `{key: Entry}` and each sequence a
 list of `Entry`. An `Entry` holds 1-based positions of the key (for list items, the
 item itself), of the value, and the child index when the value is a collection.
+
+Lines are counted by `\n` only, as editors and GitHub count them; columns count code points.
+The YAML parser also breaks lines at a lone CR, NEL, LS and PS (YAML 1.1, as kubectl's parser
+does, so the structure is kubectl's); `LineMap` turns its marks into editor positions.
 """
 
 from __future__ import annotations
+
+import re
 
 from kubelint_py.model import FieldPath, Pos, PositionLookup, Span
 
@@ -100,4 +106,71 @@ def shifted(index: PositionIndex, prefix: FieldPath) -> PositionIndex:
     return PositionIndex(span, entry[8])
 
 
-__all__ = ["Children", "Entry", "PositionIndex", "shifted"]
+# Line breaks of the YAML parser (CR LF counts once); editors break at `\n` only.
+PARSER_BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def has_parser_only_breaks(text: str) -> bool:
+    """Whether the parser would count lines differently from an editor (C-speed scans)."""
+    return "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+
+
+class LineMap:
+    """The parser's (line, column) -> the editor's, for one text.
+
+    Positions are the 1-based ones of the index, shifted by `line_offset` lines (the text's
+    first line in its file).
+    """
+
+    __slots__ = ("_memo", "_offset", "_starts")
+
+    def __init__(self, text: str, line_offset: int = 0) -> None:
+        # per parser line: its editor line and the column of its first character (0-based)
+        starts = [(0, 0)]
+        line = line_start = 0
+        for match in PARSER_BREAK_RE.finditer(text):
+            end = match.end()
+            if text[end - 1] == "\n":
+                line, line_start = line + 1, end
+            starts.append((line, end - line_start))
+        self._starts = starts
+        self._offset = line_offset
+        self._memo: dict[int, Children] = {}
+
+    def point(self, line: int, column: int) -> tuple[int, int]:
+        parser_line = min(max(line - 1 - self._offset, 0), len(self._starts) - 1)
+        editor_line, first_column = self._starts[parser_line]
+        return editor_line + 1 + self._offset, first_column + column
+
+    def pos(self, pos: Pos) -> Pos:
+        return Pos(*self.point(pos.line, pos.column))
+
+    def entry(self, entry: Entry) -> Entry:
+        point = self.point
+        kl, kc = point(entry[0], entry[1])
+        kel, kec = point(entry[2], entry[3])
+        vl, vc = point(entry[4], entry[5])
+        vel, vec = point(entry[6], entry[7])
+        return (kl, kc, kel, kec, vl, vc, vel, vec, self.children(entry[8]))
+
+    def children(self, children: Children) -> Children:
+        """The same tree in editor positions; a subtree shared by aliases is mapped once."""
+        if children is None:
+            return None
+        done = self._memo.get(id(children))
+        if done is not None:
+            return done
+        mapped: Children
+        if isinstance(children, dict):
+            mapped = {key: self.entry(entry) for key, entry in children.items()}
+        else:
+            mapped = [self.entry(entry) for entry in children]
+        self._memo[id(children)] = mapped
+        return mapped
+
+    def index(self, index: PositionIndex) -> PositionIndex:
+        span = index.span
+        return PositionIndex(Span(self.pos(span.start), self.pos(span.end)), self.children(index.root))
+
+
+__all__ = ["PARSER_BREAK_RE", "Children", "Entry", "LineMap", "PositionIndex", "has_parser_only_breaks", "shifted"]

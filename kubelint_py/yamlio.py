@@ -5,28 +5,52 @@ one Python walk turns them into dicts/lists/scalars and fills the position index
 Scalars are resolved the way Kubernetes reads YAML (go-yaml v2, YAML 1.1 style):
 `yes`/`on` are booleans, `0644` is octal. No tag ever constructs an object: unknown
 tags (`!!python/object`, `!foo`) yield the node's text, or its mapping or list.
+
+The C scanner (libyaml 0.1) predates YAML 1.2's flow context: it rejects `{image: busybox:1.36}`
+and `[http://a]`, which kubectl accepts. A document it rejects is parsed again, at C speed with
+those colons masked when that is all that was wrong, else by ruamel's pure-Python parser with
+YAML 1.2's flow-context rules (slow, so a run may spend only a budget of text on it). Positions
+are the parser's marks turned into editor lines (`positions.LineMap`) when they differ.
 """
 
 from __future__ import annotations
 
 import operator
 import re
+import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
+from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
+    AliasEvent,
     MappingEndEvent,
     MappingStartEvent,
+    ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
-from ruamel.yaml.nodes import MappingNode, ScalarNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.parser import Parser
+from ruamel.yaml.reader import Reader
+from ruamel.yaml.scanner import Scanner, ScannerError
 from ruamel.yaml.tag import Tag
+from ruamel.yaml.tokens import (
+    FlowEntryToken,
+    FlowMappingEndToken,
+    FlowMappingStartToken,
+    FlowSequenceEndToken,
+    FlowSequenceStartToken,
+    KeyToken,
+    ScalarToken,
+)
 
 from kubelint_py.model import Pos, Span
-from kubelint_py.positions import Children, Entry, PositionIndex
+from kubelint_py.positions import PARSER_BREAK_RE, Children, Entry, LineMap, PositionIndex, has_parser_only_breaks
 
 _TAG = "tag:yaml.org,2002:"
 STR = _TAG + "str"
@@ -111,6 +135,18 @@ _TAG_OBJECTS = {name: Tag(suffix=name) for name in (STR, INT, FLOAT, BOOL, NULL,
 _STR_TAG = _TAG_OBJECTS[STR]
 
 
+def _resolve(kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> Tag:
+    """The tag of an untagged node (`implicit[0]`: a plain scalar)."""
+    if kind is ScalarNode:
+        assert value is not None
+        if value and value[0] not in _MAYBE_SPECIAL:  # most values: plain text, resolved inline
+            return _STR_TAG
+        if isinstance(implicit, tuple) and implicit[0]:
+            return _TAG_OBJECTS[resolve_plain(value)]
+        return _STR_TAG
+    return _TAG_OBJECTS[MAP] if kind is MappingNode else _TAG_OBJECTS[SEQ]
+
+
 class _Parser(CParser):  # type: ignore[misc]
     """The C composer with our own scalar resolver (path resolvers are not used).
 
@@ -121,16 +157,7 @@ class _Parser(CParser):  # type: ignore[misc]
 
     descend_resolver = staticmethod(operator.is_)  # (parent, index) -> ignored bool
     ascend_resolver = staticmethod(int)  # () -> 0, ignored
-
-    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> Tag:
-        if kind is ScalarNode:
-            assert value is not None
-            if value and value[0] not in _MAYBE_SPECIAL:  # most values: plain text, resolved inline
-                return _STR_TAG
-            if isinstance(implicit, tuple) and implicit[0]:
-                return _TAG_OBJECTS[resolve_plain(value)]
-            return _STR_TAG
-        return _TAG_OBJECTS[MAP] if kind is MappingNode else _TAG_OBJECTS[SEQ]
+    resolve = staticmethod(_resolve)
 
 
 class YamlSyntaxError(Exception):
@@ -169,14 +196,22 @@ class Limits:
     max_scalar: int = 5_000_000
 
 
+# Characters of text the pure-Python parser may read in one run (it reads ~0.25 MB/s): the
+# documents the C scanner rejects for its flow-context rules are rare and small in real trees;
+# a tree made of them must not take minutes.
+SLOW_PARSE_CHARS = 1_000_000
+
+
 class AliasBudget:
-    """Alias-expanded nodes still allowed in this run, shared by all documents: per-document
-    checks alone let many small documents each expand 100-fold."""
+    """What the documents of one run may still spend, shared by all of them: alias-expanded
+    nodes (per-document checks alone let many small documents each expand 100-fold), and
+    characters for the slow parser."""
 
-    __slots__ = ("remaining",)
+    __slots__ = ("remaining", "slow_chars")
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, slow_chars: int = SLOW_PARSE_CHARS) -> None:
         self.remaining = total
+        self.slow_chars = slow_chars
 
 
 # go-yaml (which kubectl and the API server use) rejects "excessive aliasing": more than 99%
@@ -197,12 +232,13 @@ def _mark(mark: Any, line_offset: int) -> tuple[int, int]:
 
 
 def _syntax_error(exc: YAMLError, line_offset: int, text: str = "") -> YamlSyntaxError:
+    """The error in the parser's lines (`LineMap` turns them into the editor's)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context_mark", None)
     message = _message(exc, _char_at(text, mark))
     if mark is not None and context is not None and text:
         # "unexpected end of stream" lands after the document: the opening is more useful
-        lines = text.rstrip().split("\n")
+        lines = PARSER_BREAK_RE.split(text.rstrip())
         if mark.line > len(lines) - 1:
             mark = context
         if mark.line > len(lines) - 1:  # both at the end: blame the last line with content
@@ -214,11 +250,18 @@ def _syntax_error(exc: YAMLError, line_offset: int, text: str = "") -> YamlSynta
 def _char_at(text: str, mark: Any) -> str | None:
     if mark is None or not text:
         return None
-    lines = text.split("\n")
-    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
-        return str(lines[mark.line][mark.column])
-    return None
+    index = getattr(mark, "index", -1)  # code points, as in the text
+    if not isinstance(index, int) or not 0 <= index < len(text):
+        return None
+    char = text[index]
+    return None if char in "\r\n\x85\u2028\u2029" else char
 
+
+_NOT_ALIGNED_WITH_KEYS = "this line is not indented like the keys around it: align it with them"
+_NOT_ALIGNED_WITH_ITEMS = "this line is not indented like the items of its list: align it with them"
+_MISPLACED_TEXT = "unexpected text after the document's end: fix the indentation, or add `---`"
+_VALUE_MISSING = "a value is missing here: add it, or quote the text"
+_DUPLICATE_ANCHOR = "the same anchor `&name` is defined twice in this document: rename one"
 
 # libyaml's wording -> what is wrong in plain words and what to do, first match wins.
 # Keys are (context, problem) fragments; "" matches anything.
@@ -229,16 +272,10 @@ _PLAIN_MESSAGES: tuple[tuple[str, str, str], ...] = (
         "could not find expected ':'",
         "this line is not `key: value`: a `:` is missing, or the indentation is off",
     ),
-    (
-        "block mapping",
-        "did not find expected key",
-        "this line is not indented like the keys around it: align it with them",
-    ),
-    (
-        "block collection",
-        "did not find expected '-'",
-        "this line is not indented like the items of its list: align it with them",
-    ),
+    ("block mapping", "did not find expected key", _NOT_ALIGNED_WITH_KEYS),
+    ("block mapping", "expected <block end>", _NOT_ALIGNED_WITH_KEYS),  # the slow parser's wording
+    ("block collection", "did not find expected '-'", _NOT_ALIGNED_WITH_ITEMS),
+    ("block collection", "expected <block end>", _NOT_ALIGNED_WITH_ITEMS),
     ("flow sequence", "", "an inline list `[...]` is not closed: add the missing `,` or `]`, or quote the text"),
     ("flow mapping", "", "an inline mapping `{...}` is not closed: add the missing `,` or `}`, or quote the text"),
     ("quoted scalar", "end of stream", "a quoted string is never closed: add the closing quote"),
@@ -248,11 +285,14 @@ _PLAIN_MESSAGES: tuple[tuple[str, str, str], ...] = (
     ("directive", "", "a line starting with `%` is a YAML directive: quote the value or remove the line"),
     ("tag", "", "a `!` starts a YAML tag here: quote the value"),
     ("alias", "", "a `*` starts a YAML alias here: quote the value"),
+    ("duplicate anchor", "", _DUPLICATE_ANCHOR),  # the C composer says it in the context
     ("anchor", "", "a `&` starts a YAML anchor here: quote the value"),
     ("", "undefined alias", "an alias `*name` refers to no anchor `&name` defined before it in this document"),
-    ("", "duplicate anchor", "the same anchor `&name` is defined twice in this document: rename one"),
-    ("", "expected <document start>", "unexpected text after the document's end: fix the indentation, or add `---`"),
-    ("", "expected node content", "a value is missing here: add it, or quote the text"),
+    ("", "duplicate anchor", _DUPLICATE_ANCHOR),
+    ("", "expected <document start>", _MISPLACED_TEXT),
+    ("", "expected '<document start>'", _MISPLACED_TEXT),
+    ("", "expected node content", _VALUE_MISSING),
+    ("", "expected the node content", _VALUE_MISSING),
     ("", "control characters are not allowed", "a control character is not allowed in YAML: remove it"),
 )
 
@@ -269,8 +309,11 @@ def _message(exc: YAMLError, char: str | None = None) -> str:
     for in_context, in_problem, plain in _PLAIN_MESSAGES:
         if in_context in context and in_problem in problem:
             return plain
-    parts = [p for p in (context, problem) if p]
+    parts = [_QUOTED_RE.sub(r"`\1`", p) for p in (context, problem) if p]
     return "invalid YAML: " + ": ".join(parts) if parts else "invalid YAML"
+
+
+_QUOTED_RE = re.compile(r"'([^'\s]*)'")  # the parsers quote tokens the way repr() does
 
 
 def _nesting_is_plausible(text: str, limits: Limits) -> bool:
@@ -281,7 +324,8 @@ def _nesting_is_plausible(text: str, limits: Limits) -> bool:
 
 
 def _check_depth(text: str, limits: Limits, line_offset: int) -> None:
-    """Exact depth check on the event stream (iterative, so safe on hostile input)."""
+    """Exact depth check on the event stream (iterative, so safe on hostile input).
+    Raises LimitExceeded, or the parser's YAMLError."""
     parser = _Parser(text)
     depth = 0
     try:
@@ -296,8 +340,6 @@ def _check_depth(text: str, limits: Limits, line_offset: int) -> None:
                     )
             elif isinstance(event, MappingEndEvent | SequenceEndEvent):
                 depth -= 1
-    except YAMLError as exc:
-        raise _syntax_error(exc, line_offset, text) from None
     finally:
         parser.dispose()
 
@@ -306,21 +348,33 @@ def parse_document(
     text: str, *, line_offset: int = 0, limits: Limits = Limits(), budget: AliasBudget | None = None
 ) -> ParsedYaml | None:
     """Parse one YAML document. None for an empty document. `budget` (shared by the documents
-    of a run) is charged the document's alias-expanded nodes when it parses.
+    of a run) is charged the document's alias-expanded nodes when it parses, and the text the
+    slow parser reads.
 
     Raises YamlSyntaxError or LimitExceeded; never anything else for any input text.
     """
-    if not _nesting_is_plausible(text, limits):
-        _check_depth(text, limits, line_offset)
-    parser = _Parser(text)
+    if not has_parser_only_breaks(text):
+        return _parse(text, line_offset, limits, budget)
+    lines = LineMap(text, line_offset)
     try:
-        node = parser.get_single_node()
-    except YAMLError as exc:
-        raise _syntax_error(exc, line_offset, text) from None
-    except RecursionError:
-        raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
-    finally:
-        parser.dispose()
+        parsed = _parse(text, line_offset, limits, budget)
+    except YamlSyntaxError as exc:
+        raise YamlSyntaxError(exc.message, lines.pos(exc.pos)) from None
+    except LimitExceeded as exc:
+        raise LimitExceeded(exc.message, lines.pos(exc.pos)) from None
+    if parsed is None:
+        return None
+    return ParsedYaml(
+        parsed.data,
+        lines.index(parsed.positions),
+        tuple(Duplicate(dup.key, lines.pos(dup.first), lines.pos(dup.second)) for dup in parsed.duplicates),
+        tuple((tag, lines.pos(pos)) for tag, pos in parsed.tags),
+    )
+
+
+def _parse(text: str, line_offset: int, limits: Limits, budget: AliasBudget | None) -> ParsedYaml | None:
+    """`parse_document` in the parser's lines."""
+    node = _compose(text, line_offset, limits, budget)
     if node is None:
         return None
     walker = _Walker(line_offset, limits, budget.remaining if budget is not None else None)
@@ -334,6 +388,341 @@ def parse_document(
     if budget is not None:
         budget.remaining -= walker.aliased
     return ParsedYaml(data, index, tuple(walker.duplicates), tuple(walker.tags))
+
+
+def _compose(text: str, line_offset: int, limits: Limits, budget: AliasBudget | None) -> Any:
+    """The document's root node from the first parser that accepts it: the C composer; again,
+    with the colons of plain scalars masked, when it rejected one (libyaml 0.1's flow context);
+    else the slow YAML 1.2 flow-context parser. Raises YamlSyntaxError or LimitExceeded."""
+    try:
+        return _compose_c(text, line_offset, limits)
+    except YAMLError as exc:
+        errors = [exc]
+    masked = _mask_colons(text) if _rejects_colon(errors[0]) else None
+    if masked is not None:
+        placeholder, masked_text = masked
+        try:
+            node = _compose_c(masked_text, line_offset, limits)
+        except YAMLError as exc:
+            errors.append(exc)
+        else:
+            _unmask(node, placeholder)
+            return node
+    if not _in_flow_context(errors[-1]):  # a real error: the slow parser would only be laxer
+        raise _latest(errors, line_offset, text)
+    return _compose_slow(text, line_offset, limits, budget, errors)
+
+
+def _compose_c(text: str, line_offset: int, limits: Limits) -> Any:
+    """The C composer's root node. Raises the parser's YAMLError, or LimitExceeded."""
+    if not _nesting_is_plausible(text, limits):
+        _check_depth(text, limits, line_offset)
+    parser = _Parser(text)
+    try:
+        return parser.get_single_node()
+    except RecursionError:
+        raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
+    finally:
+        parser.dispose()
+
+
+# -- libyaml 0.1 and colons in flow context ----------------------------------------------------
+#
+# Its scanner stops at a `:` inside a plain scalar in `[...]` or `{...}` ("found unexpected ':'")
+# where YAML 1.2 (and go-yaml, so kubectl) read on: `{image: busybox:1.36}`. Such colons are
+# replaced by a private-use character the scanner reads as text, one code point for one so every
+# mark stays where it was, and put back in the scalars afterwards. A colon is masked when it is
+# between two characters that can be inside a plain scalar: not after a quote or a closing
+# bracket (`{"a":b}` is a key and its value in YAML 1.2), not before a space, a flow indicator
+# or the end, and not in a tag. Anything else the scanner rejects goes to the slow parser.
+
+# group 1: a tag (`!!python/object:x`, its colons are its own); else a maskable colon
+_MASKABLE_COLON_RE = re.compile(r"(?<![^\s\[\{,])(![^\s,\[\]\{\}]*)|(?<=[^\s\"'\]\},\[\{]):(?=[^\s,\[\]\{\}])")
+_PLACEHOLDERS = tuple(chr(code) for code in range(0xE000, 0xE010))
+
+
+def _rejects_colon(exc: YAMLError) -> bool:
+    return isinstance(exc, MarkedYAMLError) and "unexpected ':'" in (exc.problem or "")
+
+
+def _in_flow_context(exc: YAMLError) -> bool:
+    """Whether libyaml gave up inside `[...]` or `{...}`, where its rules are older than YAML
+    1.2's. Elsewhere its verdict stands: go-yaml (kubectl) shares its rules, and the pure-Python
+    parser is laxer (anchor names, tags, block scalars)."""
+    return isinstance(exc, MarkedYAMLError) and ("flow" in (exc.context or "") or _rejects_colon(exc))
+
+
+def _mask_colons(text: str) -> tuple[str, str] | None:
+    """(placeholder, text with the maskable colons replaced), or None if there is no unused
+    placeholder."""
+    placeholder = next((char for char in _PLACEHOLDERS if char not in text), None)
+    if placeholder is None:
+        return None
+    return placeholder, _MASKABLE_COLON_RE.sub(lambda match: match.group(1) or placeholder, text)
+
+
+def _unmask(root: Any, placeholder: str) -> None:
+    """Put the colons back in the scalars (each node once: aliases share nodes); a plain
+    scalar is resolved again (`1:30` is the YAML 1.1 integer 90)."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        kind = type(node)
+        if kind is ScalarNode:
+            value: str = node.value
+            if placeholder in value:
+                node.value = value = value.replace(placeholder, ":")
+                if node.ctag is _STR_TAG and not node.style:
+                    node.ctag = _resolve(ScalarNode, value, (True, False))
+        elif kind is MappingNode:
+            for key, item in node.value:
+                pending.append(key)
+                pending.append(item)
+        else:
+            pending.extend(node.value)
+
+
+# -- the slow parser: ruamel's pure-Python one with YAML 1.2's flow context --------------------
+
+
+def _compose_slow(
+    text: str, line_offset: int, limits: Limits, budget: AliasBudget | None, errors: list[YAMLError]
+) -> Any:
+    """The slow parser's root node, or the most telling error of all the parsers tried."""
+    if not _spend_slow_budget(budget, len(text)):
+        exc = _syntax_error(errors[-1], line_offset, text)
+        raise YamlSyntaxError(exc.message + _SLOW_BUDGET_SPENT, exc.pos)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _compose_flow12(text, line_offset, limits)
+    except YAMLError as exc:
+        errors.append(exc)
+    except (AssertionError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError):
+        pass  # a fault of the slow parser on input the C parser rejected too: report the C error
+    raise _latest(errors, line_offset, text) from None
+
+
+_SLOW_BUDGET_SPENT = " (the YAML 1.2 parser did not check it: this run's budget for it is spent)"
+
+
+def _spend_slow_budget(budget: AliasBudget | None, chars: int) -> bool:
+    if budget is None:
+        return chars <= SLOW_PARSE_CHARS
+    if chars > budget.slow_chars:
+        return False
+    budget.slow_chars -= chars
+    return True
+
+
+def _latest(errors: list[YAMLError], line_offset: int, text: str) -> YamlSyntaxError:
+    """The error found furthest into the document: a parser that stopped earlier stopped at
+    something another one accepts. Ties go to the C parser, whose messages are mapped."""
+    found = [_syntax_error(exc, line_offset, text) for exc in errors]
+    return max(found, key=lambda exc: exc.pos)  # the first of the furthest
+
+
+_BLANK_OR_END = "\0 \t\r\n\x85\u2028\u2029"
+_ENDS_FLOW_PLAIN = _BLANK_OR_END + ",[]{}"  # what cannot continue a plain scalar in flow context
+_NOT_PLAIN_FIRST = _BLANK_OR_END + "-?:,[]{}#&*!|>'\"%@`"
+
+
+class _Reader(Reader):  # type: ignore[misc]
+    """Counts lines and columns as the C reader does: a line ends at CR LF, CR, LF, NEL, LS or
+    PS; every other character but a leading byte order mark is a column (the pure reader breaks
+    lines at LF and CR only, and skips U+FEFF everywhere)."""
+
+    def forward(self, length: int = 1) -> None:
+        if self.pointer + length + 1 >= len(self.buffer):
+            self.update(length + 1)
+        buffer = self.buffer
+        while length:
+            char = buffer[self.pointer]
+            self.pointer += 1
+            self.index += 1
+            if char in "\n\x85\u2028\u2029" or (char == "\r" and buffer[self.pointer] != "\n"):
+                self.line += 1
+                self.column = 0
+            elif self.index > 1 or char != "\ufeff":
+                self.column += 1
+            length -= 1
+
+
+class _Scanner(Scanner):  # type: ignore[misc]
+    """ruamel's pure-Python scanner (libyaml's YAML 1.1 rules) with YAML 1.2's flow context
+    (spec 7.3.3, 7.4): inside `[...]` and `{...}`, a `:`, `?` or `-` followed by a character that
+    can continue a plain scalar is part of the scalar (`busybox:1.36`, `http://a`, `::x`,
+    `?x`), except a `:` after a JSON-like key (`"a":b`, `[a]:b`); a `:` followed by `,` or a
+    bracket ends it (`[a:, b]`); an entry may have an empty key (`{: x}`, `[: x]`)."""
+
+    _last_token: Any = None
+
+    def fetch_more_tokens(self) -> Any:
+        result = super().fetch_more_tokens()
+        if self.tokens:
+            self._last_token = self.tokens[-1]
+        return result
+
+    def _after_json_node(self) -> bool:
+        last = self._last_token
+        kind = type(last)
+        return (kind is ScalarToken and not last.plain) or kind is FlowSequenceEndToken or kind is FlowMappingEndToken
+
+    def fetch_stream_end(self) -> None:
+        reader = self.reader
+        if reader.column:  # as libyaml: the stream ends on a line of its own
+            reader.line += 1
+            reader.column = 0
+        super().fetch_stream_end()
+
+    def check_key(self) -> bool:
+        if self.flow_level:
+            return self.reader.peek(1) in _ENDS_FLOW_PLAIN
+        return self.reader.peek(1) in _BLANK_OR_END
+
+    def check_value(self) -> bool:
+        if self.flow_level:
+            return self._after_json_node() or self.reader.peek(1) in _ENDS_FLOW_PLAIN
+        return self.reader.peek(1) in _BLANK_OR_END
+
+    def check_plain(self) -> bool:
+        char = self.reader.peek()
+        if char not in _NOT_PLAIN_FIRST:
+            return True
+        if char in "-?:":
+            return self.reader.peek(1) not in (_ENDS_FLOW_PLAIN if self.flow_level else _BLANK_OR_END)
+        return False
+
+    def fetch_value(self) -> None:
+        last = type(self._last_token)
+        if (
+            self.flow_level
+            and self.flow_level not in self.possible_simple_keys
+            and (last is FlowEntryToken or last is FlowSequenceStartToken or last is FlowMappingStartToken)
+        ):
+            mark = self.reader.get_mark()  # an entry with an empty key
+            self.tokens.append(KeyToken(mark, mark))
+        super().fetch_value()
+
+    def scan_tag(self) -> Any:
+        peek = self.reader.peek
+        if peek(1) == "!" and peek(2) in _BLANK_OR_END:  # `!!` alone: libyaml wants a suffix
+            mark = self.reader.get_mark()
+            raise ScannerError("while parsing a tag", mark, "did not find expected tag URI", mark)
+        return super().scan_tag()
+
+    def scan_plain(self) -> Any:
+        reader = self.reader
+        peek = reader.peek
+        flow = bool(self.flow_level)
+        stops = _ENDS_FLOW_PLAIN if flow else _BLANK_OR_END
+        start_mark = end_mark = reader.get_mark()
+        indent = self.indent + 1
+        chunks: list[str] = []
+        spaces: list[str] | None = []
+        while peek() != "#":
+            length = 0
+            while True:
+                char = peek(length)
+                if char in stops or (char == ":" and peek(length + 1) in stops):
+                    break
+                length += 1
+            if not length:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces or ())
+            chunks.append(reader.prefix(length))
+            reader.forward(length)
+            end_mark = reader.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark)
+            if not spaces or peek() == "#" or (not flow and reader.column < indent):
+                break
+        return ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+
+class _FlowParser(_Reader, _Scanner, Parser):  # type: ignore[misc]
+    processing_version = (1, 1)  # libyaml's rules but for the flow context above
+    top_level_block_style_scalar_no_indent_error_1_1 = True  # as libyaml: `|` at the top is indented
+
+    def __init__(self, text: str) -> None:
+        self.comment_handling = None
+        self.doc_infos = [SimpleNamespace(doc_version=None, tags=[])]  # written by a %YAML directive
+        _Reader.__init__(self, text, loader=self)
+        _Scanner.__init__(self, loader=self)
+        Parser.__init__(self, loader=self)
+        self._resolver = self
+
+
+def _compose_flow12(text: str, line_offset: int, limits: Limits) -> Any:
+    """The root node of the single document in `text`, composed without recursion."""
+    parser = _FlowParser(text)
+    parser.get_event()  # stream start
+    if parser.check_event(StreamEndEvent):
+        return None
+    parser.get_event()  # document start
+    root = _compose_events(parser, line_offset, limits)
+    parser.get_event()  # document end
+    if not parser.check_event(StreamEndEvent):
+        event = parser.get_event()
+        raise ComposerError(
+            "expected a single document in the stream", root.start_mark, "but found another document", event.start_mark
+        )
+    return root
+
+
+def _compose_events(parser: Any, line_offset: int, limits: Limits) -> Any:
+    anchors: dict[str, Any] = {}
+    open_nodes: list[tuple[Any, list[Any], str | None]] = []  # collection, its items, its anchor
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        node: Any
+        anchor = None
+        if kind is ScalarEvent:
+            node = ScalarNode(_event_tag(event, ScalarNode), event.value, event.start_mark, event.end_mark)
+            node.style = event.style
+            anchor = event.anchor
+        elif kind is AliasEvent:
+            node = anchors.get(event.anchor)
+            if node is None:
+                raise ComposerError(None, None, f"found undefined alias {event.anchor}", event.start_mark)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if len(open_nodes) >= limits.max_depth:
+                raise LimitExceeded(
+                    f"nesting deeper than {limits.max_depth} levels", Pos(*_mark(event.start_mark, line_offset))
+                )
+            cls = MappingNode if kind is MappingStartEvent else SequenceNode
+            open_nodes.append((cls(_event_tag(event, cls), [], event.start_mark, None), [], event.anchor))
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            node, items, anchor = open_nodes.pop()
+            node.end_mark = event.end_mark
+            node.value = list(zip(items[::2], items[1::2], strict=True)) if kind is MappingEndEvent else items
+        else:
+            raise ComposerError(None, None, "expected a node", event.start_mark)
+        if anchor is not None:
+            if anchor in anchors:  # as the C composer says it
+                raise ComposerError(
+                    "found duplicate anchor; first occurrence",
+                    anchors[anchor].start_mark,
+                    "second occurrence",
+                    event.start_mark,
+                )
+            anchors[anchor] = node
+        if not open_nodes:
+            return node
+        open_nodes[-1][1].append(node)
+
+
+def _event_tag(event: Any, kind: type) -> Tag:
+    tag = event.ctag
+    if tag is None or str(tag) == "!":
+        return _resolve(kind, event.value if kind is ScalarNode else None, event.implicit)
+    return Tag(suffix=str(tag))
 
 
 class _Walker:
