@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 180.0
+MAX_OUTPUT = 256 * 1024 * 1024  # discovery's READ_CEILING: no input file is read past it either
 _ORIGIN_RE = re.compile(r"^(\s*)config\.kubernetes\.io/origin:\s*\|[-+]?\s*$")
 _ORIGIN_FIELD_RE = re.compile(r"^(\s+)(path|configuredIn):(\s*)(\S.*?)\s*$")
 _KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -82,24 +83,53 @@ def _tail(text: str, lines: int = 3) -> str:
     return "; ".join(kept[-lines:]) or "no error output"
 
 
-def _run(args: Sequence[str], cwd: Path | None, timeout: float, what: str) -> str:
-    try:
-        done = subprocess.run(
-            list(args),
-            cwd=cwd,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"{what} did not finish within {timeout:g} s") from None
-    except OSError as exc:
-        raise RenderError(f"{what} could not be started: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", "replace")
-        raise RenderError(f"{what} failed (exit {done.returncode}): {_tail(stderr)}")
-    return done.stdout.decode("utf-8", "replace")
+def _run(args: Sequence[str], cwd: Path | None, timeout: float, what: str, max_bytes: int = MAX_OUTPUT) -> str:
+    """The tool's standard output, at most `max_bytes` of it: a chart or kustomization from the
+    tree decides how much is rendered, and the stream is held in memory to be linted."""
+    import threading
+
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                list(args), cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+            )
+        except OSError as exc:
+            raise RenderError(f"{what} could not be started: {exc.strerror or exc}") from None
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=_read_at_most, args=(proc, max_bytes + 1, chunks), daemon=True)
+        reader.start()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            reader.join(timeout=5)  # a process the tool left behind may hold the pipe open
+            raise RenderError(f"{what} did not finish within {timeout:g} s") from None
+        reader.join()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        output = b"".join(chunks)
+        if len(output) > max_bytes:
+            raise RenderError(f"{what} wrote more than {max_bytes // (1024 * 1024)} MiB; not linted")
+        if proc.returncode != 0:
+            errors.seek(0)
+            stderr = errors.read(64 * 1024).decode("utf-8", "replace")
+            raise RenderError(f"{what} failed (exit {proc.returncode}): {_tail(stderr)}")
+    return output.decode("utf-8", "replace")
+
+
+def _read_at_most(proc: subprocess.Popen[bytes], size: int, chunks: list[bytes]) -> None:
+    """Read `proc`'s standard output into `chunks` up to `size` bytes; past that, stop the tool."""
+    assert proc.stdout is not None
+    left = size
+    while left > 0:
+        chunk = proc.stdout.read1(min(left, 1 << 20))  # type: ignore[attr-defined]
+        if not chunk:
+            return
+        chunks.append(chunk)
+        left -= len(chunk)
+    proc.kill()
+    proc.stdout.close()
 
 
 # -- Helm ---------------------------------------------------------------------------------

@@ -139,8 +139,23 @@ def test_stdin_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
-            err = proc.stderr.read().decode() if proc.stderr else ""
+            assert proc.stderr is not None
+            err = proc.stderr.read().decode()
+            proc.stderr.close()
             proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode == 1 and no_traceback(err), err
     assert [f["ruleId"] for f in json.loads(out.read_text())["findings"]] == ["input-too-large"]
     assert usage.ru_maxrss < 100 * 1024, f"peak RSS {usage.ru_maxrss // 1024} MiB"  # KiB on Linux
+
+
+# -- helm template / kustomize build output -----------------------------------------------------------
+def test_a_renderer_writing_without_end_is_stopped_at_the_limit() -> None:
+    """A chart decides how much `helm template` writes (`range until 100000000`); the stream
+    is held in memory to be linted, so it is read up to a limit and the tool is stopped."""
+    from kubelint_py.renderers import RenderError, _run
+
+    with pytest.raises(RenderError, match="wrote more than 1 MiB; not linted"):
+        _run(["yes", "kind: Pod"], None, 60, "helm template charts/web", max_bytes=1 << 20)
+    assert _run([sys.executable, "-c", "print('kind: Pod')"], None, 60, "python") == "kind: Pod\n"
+    with pytest.raises(RenderError, match=r"failed \(exit 3\): boom"):
+        _run([sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"], None, 60, "python")
