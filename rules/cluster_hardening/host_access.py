@@ -125,6 +125,25 @@ def _run_alias(path: str) -> str:
 
 _SOCKETS = {_run_alias(s): s for s in _RUNTIME_SOCKETS}
 
+# Paths under the sensitive trees that hold only public, non-secret data: the node's CA
+# certificates (how pods trust the same CAs as the node), its time zone and OS release. Read
+# only, they expose nothing; writable, a pod could plant a CA the node then trusts, so a
+# writable mount stays sensitive.
+_PUBLIC_READ_ONLY = frozenset(
+    (
+        "/etc/ssl/certs",
+        "/etc/pki/tls/certs",
+        "/etc/pki/ca-trust/extracted",
+        "/etc/pki/ca-trust/source/anchors",
+        "/etc/ca-certificates",
+        "/etc/localtime",
+        "/etc/timezone",
+        "/etc/os-release",
+    )
+)
+# The syslog socket: a pod can at worst write forged lines into the node's log.
+_LOG_SOCKETS = frozenset(("/dev/log",))
+
 
 def sensitive_reason(path: str) -> str | None:
     """Why a hostPath path is sensitive (catalog §9.2), or None."""
@@ -138,6 +157,28 @@ def sensitive_reason(path: str) -> str | None:
     if socket is not None:
         return "the container runtime socket: full control of every container on the node"
     return None
+
+
+def _mounted_read_only(doc: Document, volume: str) -> bool:
+    """Every mount of the volume (any container, init and ephemeral included) is readOnly."""
+    mounts = [
+        mount
+        for container in containers(doc, ContainerScope.ALL)
+        for mount in container.data.get("volumeMounts") or ()
+        if isinstance(mount, Mapping) and mount.get("name") == volume
+    ]
+    return bool(mounts) and all(mount.get("readOnly") is True for mount in mounts)
+
+
+def _volume_reason(doc: Document, volume: str, path: str) -> str | None:
+    """`sensitive_reason`, less the public files mounted read-only and the syslog socket,
+    which are ordinary hostPath volumes (`hostpath-volume`)."""
+    normalized = normalize_host_path(path)
+    if normalized in _LOG_SOCKETS:
+        return None
+    if normalized in _PUBLIC_READ_ONLY and _mounted_read_only(doc, volume):
+        return None
+    return sensitive_reason(normalized)
 
 
 def _host_path_volumes(doc: Document) -> Iterator[tuple[int, str, object]]:
@@ -208,7 +249,7 @@ def check_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     assert spec_path is not None
     for index, name, host_path in _host_path_volumes(doc):
         path = _path_of(host_path)
-        if path is not None and sensitive_reason(path) is not None:
+        if path is not None and _volume_reason(doc, name, path) is not None:
             continue
         where = f"the node's path {quote(path)}" if path is not None else "a path of the node"
         yield Violation(f'volume "{name}" mounts {where}', (*spec_path, "volumes", index, "hostPath"))
@@ -246,7 +287,11 @@ container on the node (start a privileged one, exec into any other); `/var/lib/k
 every pod's mounted Secrets and ServiceAccount tokens; `/var/lib/etcd` is the whole cluster
 state; `/etc`, `/root`, `/boot`, `/proc`, `/sys` and `/dev` let a pod rewrite node
 configuration, credentials and kernel settings; `/` is all of it. Mounting them read-only does
-not help much: reading tokens and keys is the attack. Paths are normalised (repeated and
+not help much: reading tokens and keys is the attack. Two exceptions are ordinary hostPath
+volumes (`hostpath-volume`): public files mounted read-only in every container (the node's CA
+certificates under `/etc/ssl/certs` or `/etc/pki`, `/etc/localtime`, `/etc/timezone`,
+`/etc/os-release`; writable, a pod could plant a CA the node trusts) and the syslog socket
+`/dev/log`. Paths are normalised (repeated and
 trailing `/` removed, `.` and `..` resolved) and `/var/run` is treated as the `/run` it links to.
 """,
     remediation="Remove the mount; give node agents a narrow, read-only path or an API instead.",
@@ -265,7 +310,7 @@ def check_sensitive_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violat
     assert spec_path is not None
     for index, name, host_path in _host_path_volumes(doc):
         path = _path_of(host_path)
-        reason = sensitive_reason(path) if path is not None else None
+        reason = _volume_reason(doc, name, path) if path is not None else None
         if reason is not None:
             yield Violation(
                 f'volume "{name}" mounts host path {quote(path)} ({reason})',
