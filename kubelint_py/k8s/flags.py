@@ -11,11 +11,11 @@ The last occurrence of a flag wins. List flags are split on commas and trimmed
 
 Real-behaviour refinement: etcd (Go `flag`) also accepts a single dash (`-cert-file=...`).
 
-kube-apiserver (spf13/pflag) and etcd (Go `flag`) never let a
-*boolean* flag consume the next element: `--anonymous-auth false` sets the flag to true
-and leaves a stray argument `false` (kube-apiserver then refuses to start). Boolean flags
-known here therefore only take a value through `--flag=value`; the stray element is kept
-in `Flags.stray`.
+kube-apiserver, kube-controller-manager, kube-scheduler (spf13/pflag) and etcd (Go `flag`)
+never let a *boolean* flag consume the next element: `--anonymous-auth false` sets the flag
+to true and leaves a stray argument `false` (the component then refuses to start). Boolean
+flags known here therefore only take a value through `--flag=value`; the stray element is
+kept in `Flags.stray`.
 
 etcd also reads `ETCD_<FLAG_IN_UPPER_SNAKE_CASE>` environment variables (the flag wins),
 and when started with `--config-file` (or `ETCD_CONFIG_FILE`) ignores every other flag and
@@ -55,6 +55,37 @@ BOOL_FLAGS: Mapping[str, frozenset[str]] = {
             "audit-log-truncate-enabled",
             "audit-webhook-truncate-enabled",
             "encryption-provider-config-automatic-reload",
+        )
+    ),
+    "kube-controller-manager": frozenset(
+        (
+            "use-service-account-credentials",
+            "profiling",
+            "contention-profiling",
+            "leader-elect",
+            "allocate-node-cidrs",
+            "configure-cloud-routes",
+            "enable-dynamic-provisioning",
+            "enable-garbage-collector",
+            "enable-hostpath-provisioner",
+            "enable-taint-manager",
+            "authentication-skip-lookup",
+            "authentication-tolerate-lookup-failure",
+            "permit-address-sharing",
+            "permit-port-sharing",
+            "logtostderr",
+        )
+    ),
+    "kube-scheduler": frozenset(
+        (
+            "profiling",
+            "contention-profiling",
+            "leader-elect",
+            "authentication-skip-lookup",
+            "authentication-tolerate-lookup-failure",
+            "permit-address-sharing",
+            "permit-port-sharing",
+            "logtostderr",
         )
     ),
     "etcd": frozenset(
