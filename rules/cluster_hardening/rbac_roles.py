@@ -94,7 +94,8 @@ _FAMILIES: tuple[tuple[str, tuple[_Grant, ...]], ...] = (
     ),
     (
         "pod exec/attach/port-forward",
-        (_Grant(CORE_GROUP, ("create",), ("pods/exec", "pods/attach", "pods/portforward")),),
+        # `get` too: a WebSocket exec, attach or port-forward request is an HTTP GET, authorised as `get`
+        (_Grant(CORE_GROUP, ("create", "get"), ("pods/exec", "pods/attach", "pods/portforward")),),
     ),
     ("node proxy", (_Grant(CORE_GROUP, ("get", "create"), ("nodes/proxy",)),)),
     ("token creation", (_Grant(CORE_GROUP, ("create",), ("serviceaccounts/token",)),)),
@@ -187,9 +188,11 @@ _ESCALATION_PASS = _ESCALATION_FAIL.replace('"pods", "pods/exec"', '"pods", "pod
     rationale="""
 Some permissions are worth more than they look, because each leads to broader access: `escalate`
 and `bind` on roles let a subject grant itself any permission; `impersonate` lets it act as
-another user, group or ServiceAccount; `create` on `pods/exec`, `pods/attach` or
+another user, group or ServiceAccount; `create` or `get` on `pods/exec`, `pods/attach` or
 `pods/portforward` gives a shell or a socket inside pods and so their ServiceAccount tokens and
-mounted Secrets; `nodes/proxy` reaches the kubelet API (exec into any pod on the node); `create`
+mounted Secrets (`get` is enough: a WebSocket exec, attach or port-forward request is an HTTP GET
+and the API server authorises it as `get`, unless it is a release that also demands `create`);
+`nodes/proxy` reaches the kubelet API (exec into any pod on the node); `create`
 on `serviceaccounts/token` mints tokens for any ServiceAccount; CSR approval together with
 `approve` on signers issues client certificates for any identity; and writing webhook
 configurations lets a subject read or rewrite every object sent to the API server. Matching
