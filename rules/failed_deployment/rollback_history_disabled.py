@@ -24,14 +24,15 @@ spec:
     id="rollback-history-disabled",
     title="Revision history disabled: nothing to roll back to",
     document="failed-deployment",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     kind_groups=("workload",),
     category="reliability",
     rationale="""
 `revisionHistoryLimit: 0` makes the controller delete every old ReplicaSet (Deployment) or
 ControllerRevision (StatefulSet, DaemonSet) as soon as a rollout completes. When the new
 version turns out to be broken, `kubectl rollout undo` has no previous revision to return
-to, and recovery means finding and re-applying the old manifest under pressure.
+to, and recovery means finding and re-applying the old manifest under pressure. A warning:
+the workload runs; what is lost is the quick way back.
 """,
     remediation="Remove `revisionHistoryLimit` (default 10) or keep at least 3 revisions.",
     examples=(_FAIL, _FAIL.replace("revisionHistoryLimit: 0", "revisionHistoryLimit: 5")),

@@ -155,7 +155,7 @@ def _port_label(port: DeclaredPort) -> str:
     id="container-port-duplicate",
     title="Duplicate container port number or port name",
     document="network-connectivity",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     kind_groups=("workload",),
     category="correctness",
     rationale="""
@@ -166,7 +166,9 @@ a port name repeated within one container, and two entries with the same
 `containerPort` and protocol in one container are at best redundant and at worst hide an
 edit that was meant for another port (strategic-merge patches key ports by number and
 protocol, so one of them is lost on `kubectl apply`). Containers and init containers
-(including sidecars) are checked.
+(including sidecars) are checked. A warning, not an error: for a repeated number and
+protocol the API server only warns, and a name repeated within one container is rejected by
+the API server itself, so `kubectl apply` reports it before anything runs.
 """,
     remediation="Give every port a unique number/protocol within its container and a unique name within the pod.",
     examples=(_DUP_FAIL, _DUP_FAIL.replace("{name: http, containerPort: 8443}", "{name: https, containerPort: 8443}")),

@@ -44,14 +44,16 @@ spec:
     id="ingress-no-tls",
     title="Ingress serves a host without TLS",
     document="securing-ingress",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     kinds=("Ingress",),
     rationale="""
 Without a `tls` entry covering a host, the controller serves that host over plain HTTP (or with
 its default, usually self-signed, certificate): credentials, session cookies and personal data
 cross the network readable and modifiable by anyone on the path. A wildcard TLS host
 `*.example.com` covers exactly one extra left-most label (`a.example.com`, not `example.com`
-nor `a.b.example.com`), as in certificate matching.
+nor `a.b.example.com`), as in certificate matching. A warning, not an error: TLS is often
+terminated in front of the controller (a cloud load balancer with its own certificate), which
+the Ingress cannot show.
 """,
     remediation="Add a `tls` entry (with a certificate Secret or a cert-manager issuer) for every host.",
     examples=(_FAIL, _PASS),
