@@ -38,7 +38,9 @@ plain text. A Secret manifest with real values in a repository or chart hands th
 everyone with read access to the repository, its forks, CI logs and backups, for as long as the
 history exists. Entries that are placeholders (empty, `<...>`, `${...}`, `{{ ... }}`, `CHANGEME`,
 `REPLACE_ME`, also after base64 decoding) are not reported; a service-account-token Secret with no
-data is filled in by the cluster and is exempt.
+data is filled in by the cluster and is exempt. Secrets rendered by Helm (a `# Source:`
+header) are not judged: their values come from the chart's values or are generated at render
+time (`randAlphaNum`, `genCA`), so the rendered text says nothing about what is committed.
 """,
     remediation="Commit a SealedSecret or a SOPS-encrypted file, or an ExternalSecret that pulls from a store.",
     examples=(_FAIL, _PASS),
@@ -50,7 +52,7 @@ data is filled in by the cluster and is exempt.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version != "v1":
+    if doc.api_version != "v1" or doc.helm_source is not None:
         return
     for field in ("data", "stringData"):
         entries = doc.mapping(field)
