@@ -146,36 +146,40 @@ def config_context(config: Config, tree: Tree) -> list[str]:
 
 
 def custom_rule_paths(request: LintRequest, config: Config, tree: Tree) -> list[str]:
-    """Custom rule files to load: the files of a directory that stay in the tree and are
-    regular files within the size limit (a link to /dev/zero or out of the tree is left out)."""
+    """Custom rule files to load, from the configuration's `customRules` and --rules: in the
+    tree (a file of a directory that links out of it is left out), regular files (a FIFO
+    cannot block the run) within the size limit (a link to /dev/zero cannot fill the memory)."""
+    limit = max_file_bytes(config)
     named = [(entry, not config.trusted) for entry in config.custom_rules]
     named += [(entry, True) for entry in request.custom_rules]
     paths: list[str] = []
     for entry, confined in named:
         path = Path(entry)
-        if confined and path.exists() and not tree.contains(path):
+        if not confined or not path.exists():
+            paths.append(entry)  # the registry says that it does not exist
+        elif not tree.contains(path):
             where = config.path or "configuration"
             raise ConfigError(f'{where}: customRules: "{entry}" is outside the scanned tree; not read')
-        if confined and path.is_dir():
-            paths += _rule_files(path, tree, max_file_bytes(config))
-        else:
+        elif path.is_dir():
+            paths += [str(file) for file in sorted(path.rglob("*.y*ml")) if _rule_file(file, tree, limit)]
+        elif _rule_file(path, tree, limit):
             paths.append(entry)
+        else:
+            raise ConfigError(f"{entry}: custom rules file is not a regular file; not read")
     return paths
 
 
-def _rule_files(directory: Path, tree: Tree, limit: int) -> list[str]:
-    files = []
-    for file in sorted(directory.rglob("*.y*ml")):
-        try:
-            info = file.stat()
-        except OSError:
-            continue
-        if not tree.contains(file) or not stat.S_ISREG(info.st_mode):
-            continue
-        if info.st_size > limit:
-            raise ConfigError(f"{file}: custom rules file over the limit of {limit:,} bytes; not read")
-        files.append(str(file))
-    return files
+def _rule_file(file: Path, tree: Tree, limit: int) -> bool:
+    """Whether `file` is a regular file in the tree; ConfigError when it is over `limit`."""
+    try:
+        info = file.stat()
+    except OSError:
+        return False
+    if not tree.contains(file) or not stat.S_ISREG(info.st_mode):
+        return False
+    if info.st_size > limit:
+        raise ConfigError(f"{file}: custom rules file over the limit of {limit:,} bytes; not read")
+    return True
 
 
 def collect_sources(request: LintRequest, config: Config) -> tuple[list[Source], list[Source]]:

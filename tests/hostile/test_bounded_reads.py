@@ -159,3 +159,17 @@ def test_a_renderer_writing_without_end_is_stopped_at_the_limit() -> None:
     assert _run([sys.executable, "-c", "print('kind: Pod')"], None, 60, "python") == "kind: Pod\n"
     with pytest.raises(RenderError, match=r"failed \(exit 3\): boom"):
         _run([sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"], None, 60, "python")
+
+
+# -- custom rules ---------------------------------------------------------------------------------
+def test_custom_rule_files_that_are_fifos_or_devices_are_not_read(tmp_path: Path) -> None:
+    rules = tmp_path / "policy"
+    rules.mkdir()
+    os.mkfifo(rules / "pipe.yaml")
+    (rules / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "pod.yaml").write_text(pod("web"))
+    run = lint(["pod.yaml", "--rules", "policy"], tmp_path, timeout=60)
+    assert run.code == 1, run.err
+    (tmp_path / ".kubelint.yaml").write_text("customRules: [policy/pipe.yaml]\n")
+    run = lint(["pod.yaml"], tmp_path, timeout=60)
+    assert run.code == 2 and "policy/pipe.yaml: custom rules file is not a regular file" in run.err
