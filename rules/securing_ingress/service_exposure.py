@@ -2,7 +2,8 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+from kubelint_py.k8s.entrypoints import runs_entry_point
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule, selector_from_map
 
 # annotation -> required value (None: any value other than "false", as the AWS in-tree provider reads it)
 INTERNAL_ANNOTATIONS: Mapping[str, str | None] = {
@@ -55,6 +56,12 @@ def _has_source_ranges(doc: Document) -> bool:
     return bool(ranges) or (isinstance(legacy, str) and bool(legacy.strip()))
 
 
+def fronts_entry_point(doc: Document, ctx: RuleContext) -> bool:
+    """The Service selects only pods of ingress controllers or gateway proxies (and some)."""
+    templates = ctx.pod_templates_matching(selector_from_map(doc.value("spec", "selector")), ctx.namespace_of(doc))
+    return bool(templates) and all(runs_entry_point(template.doc) for template in templates)
+
+
 @rule(
     id="service-loadbalancer-unrestricted",
     title="LoadBalancer Service open to the internet",
@@ -67,7 +74,9 @@ A `type: LoadBalancer` Service gets a cloud load balancer that, without
 address on the internet, straight to the pods and around the ingress controller's TLS, WAF,
 authentication and rate limits. The legacy `service.beta.kubernetes.io/load-balancer-source-ranges`
 annotation counts as a restriction (the cloud providers still honour it); the AWS `internal`
-annotation counts with any value other than "false", as the provider reads it.
+annotation counts with any value other than "false", as the provider reads it. The Service of
+an ingress controller or gateway proxy (ingress-nginx, Traefik, HAProxy, Kong, Contour/Envoy,
+Istio gateways, ...) is not reported: it is the public entry point the remediation points to.
 """,
     remediation="Restrict `loadBalancerSourceRanges` or make the load balancer internal; publish through the "
     "ingress controller instead.",
@@ -92,7 +101,7 @@ annotation counts with any value other than "false", as the provider reads it.
     },
 )
 def check_load_balancer(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version != "v1" or doc.value("spec", "type") != "LoadBalancer":
+    if doc.api_version != "v1" or doc.value("spec", "type") != "LoadBalancer" or fronts_entry_point(doc, ctx):
         return
     if _has_source_ranges(doc) or _is_internal(doc.annotations(), ctx.options.get("internalAnnotations", {})):
         return
@@ -125,12 +134,13 @@ spec:
 A `type: NodePort` Service opens a port in the 30000-32767 range on every node, reachable by
 anything that can reach a node address: the application is served around the ingress
 controller's TLS, WAF, authentication and rate limits, and node firewalls have to be kept in
-step with every such Service.
+step with every such Service. The Service of an ingress controller or gateway proxy is not
+reported: on bare metal, NodePort is how the entry point itself is published.
 """,
     remediation="Use `type: ClusterIP` behind the ingress controller.",
     examples=(_NP_FAIL, _NP_FAIL.replace("type: NodePort", "type: ClusterIP").replace(", nodePort: 30080", "")),
     references=("https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport",),
 )
 def check_node_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version == "v1" and doc.value("spec", "type") == "NodePort":
+    if doc.api_version == "v1" and doc.value("spec", "type") == "NodePort" and not fronts_entry_point(doc, ctx):
         yield Violation("is a NodePort Service: the pods are reachable on a port of every node", ("spec", "type"))
