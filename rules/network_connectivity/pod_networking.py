@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from kubelint_py.k8s.ports import DeclaredPort, container_ports, probe_ports
@@ -28,8 +29,59 @@ spec:
     metadata: {labels: {app: node-agent}}
     spec:
       hostNetwork: true
-      containers: [{name: agent, image: "registry.example.com/node-agent:1.4"}]
+      containers:
+        - name: agent
+          image: registry.example.com/node-agent:1.4
+          args: ["--collector=http://collector.monitoring.svc:4317"]
 """
+
+
+# `api.shop.svc`, `api.shop.svc.cluster.local`: names only cluster DNS answers
+_CLUSTER_NAME_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\.(?:svc(?:\.cluster\.local)?|cluster\.local)\b")
+# a host written as a URL authority (`http://api:8080`, `user@api`) or `host:port`
+_HOST_RE = re.compile(r"(?://|@)([a-z0-9][a-z0-9.-]*)|\b([a-z0-9][a-z0-9.-]*):\d{1,5}\b")
+
+
+def _strings(doc: Document) -> Iterator[str]:
+    """What the containers are told to connect to: command, args and literal env values."""
+    for container in containers(doc, ContainerScope.ALL):
+        for key in ("command", "args"):
+            argv = container.data.get(key)
+            if isinstance(argv, list):
+                yield from (arg for arg in argv if isinstance(arg, str))
+        env = container.data.get("env")
+        for entry in env if isinstance(env, list) else ():
+            value = entry.get("value") if isinstance(entry, dict) else None
+            if isinstance(value, str):
+                yield value
+
+
+def _service_names(ctx: RuleContext) -> frozenset[tuple[str, str | None]]:
+    """(name, namespace) and (name.namespace, None) of every Service of the input."""
+    names: set[tuple[str, str | None]] = set()
+    for service in ctx.of_kind("Service"):
+        namespace = ctx.namespace_of(service)
+        names.add((service.name, namespace))
+        names.add((f"{service.name}.{namespace}", None))
+    return frozenset(names)
+
+
+def _uses_cluster_dns(doc: Document, ctx: RuleContext) -> str | None:
+    """The first host name in the pod's command, args or env that only cluster DNS resolves: a
+    `.svc` name, or a Service of the input addressed by name (same namespace) or name.namespace."""
+    services: frozenset[tuple[str, str | None]] | None = None
+    namespace = ctx.namespace_of(doc)
+    for text in _strings(doc):
+        found = _CLUSTER_NAME_RE.search(text)
+        if found:
+            return found.group()
+        for match in _HOST_RE.finditer(text):
+            host = (match.group(1) or match.group(2)).rstrip(".")
+            if services is None:
+                services = ctx.lint.cached("hostnetwork-dns-policy/services", lambda: _service_names(ctx))
+            if (host, namespace) in services or (host, None) in services:
+                return host
+    return None
 
 
 @rule(
@@ -45,6 +97,10 @@ default): the pod gets the node's `/etc/resolv.conf`, so names such as
 `api.shop.svc.cluster.local` do not resolve and connections to cluster Services fail with
 "unknown host" although the same image works in a normal pod. Only
 `dnsPolicy: ClusterFirstWithHostNet` sends a host-network pod's lookups to CoreDNS.
+Reported when the pod's command, args or env name a cluster Service (a `.svc` or
+`cluster.local` name, or a Service of the input by name or `name.namespace`): node agents
+that talk only to the node and to outside endpoints (node-exporter, log shippers) resolve
+what they need through the node's resolver.
 """,
     remediation="Set `dnsPolicy: ClusterFirstWithHostNet` on host-network pods that talk to cluster Services.",
     examples=(
@@ -59,14 +115,22 @@ def check_hostnetwork_dns(doc: Document, ctx: RuleContext) -> Iterator[Violation
     if spec.get("hostNetwork") is not True or spec_path is None:
         return
     policy = spec.get("dnsPolicy")
+    if policy not in (None, "ClusterFirst"):
+        return
+    used = _uses_cluster_dns(doc, ctx)
+    if used is None:
+        return
+    name = quote(used)
     if policy is None:
         yield Violation(
-            "hostNetwork: true without dnsPolicy, so the default ClusterFirst falls back to the node's resolver",
+            f"hostNetwork: true without dnsPolicy, so the default ClusterFirst falls back to the node's resolver, "
+            f"which cannot resolve {name}",
             (*spec_path, "hostNetwork"),
         )
-    elif policy == "ClusterFirst":
+    else:
         yield Violation(
-            "hostNetwork: true with dnsPolicy: ClusterFirst, which the kubelet turns into the node's resolver",
+            f"hostNetwork: true with dnsPolicy: ClusterFirst, which the kubelet turns into the node's resolver, "
+            f"which cannot resolve {name}",
             (*spec_path, "dnsPolicy"),
         )
 
