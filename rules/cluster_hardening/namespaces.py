@@ -153,9 +153,12 @@ in a namespace without a default-deny policy every new workload starts out reach
 compromised pod anywhere. A policy with an empty `podSelector`, `policyTypes` containing
 `Ingress` and no `ingress` rules selects every pod of the namespace and allows nothing, so
 each flow must then be allowed explicitly. An absent `policyTypes` counts as `[Ingress]`, as
-the API server defaults it. Every namespace declared in the input or holding a workload of the
-input is checked. The finding is reported on the Namespace object when the input declares it,
-otherwise on the first workload of that namespace. Guard: the rule runs only when the input
+the API server defaults it. Every namespace the input declares (a Namespace object) is
+checked: a namespace the input only deploys into belongs to whoever created it, and a chart or
+app bundle cannot own that namespace's default policy (a deny-all it shipped would cut off the
+namespace's other tenants). With `--assume-complete` the input is the whole cluster's
+configuration and namespaces that only hold workloads are checked too, the finding then on
+their first workload. Guard: the rule runs only when the input
 holds at least one NetworkPolicy (`networking.k8s.io`), or with `--assume-complete`, since
 policies are often kept apart from the workloads.
 """,
@@ -221,6 +224,11 @@ def check_default_deny(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]
                     related=related,
                 ),
             )
+            continue
+        if not ctx.assume_complete:
+            # a namespace the input only deploys into belongs to whoever created it: a chart or
+            # an app bundle cannot own its default policy (a `podSelector: {}` deny it shipped
+            # would cut off every other tenant of the namespace)
             continue
         workload = workloads[namespace]
         path: FieldPath = ("metadata", "namespace") if workload.namespace else ("metadata",)
