@@ -1,0 +1,201 @@
+"""Roles that let their subjects write what runs or who is admin (rule-catalog §9.1):
+rbac-workload-create, rbac-aws-auth-write."""
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.k8s.rbac import CORE_GROUP, RBAC_GROUP, PolicyRule, is_system_name, policy_rules
+from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+
+_RBAC_GOOD_PRACTICES = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+
+
+def _skipped(doc: Document) -> bool:
+    """Kubernetes' own roles, aggregated ClusterRoles (the controller fills their rules), other groups."""
+    if doc.group != RBAC_GROUP or is_system_name(doc.name):
+        return True
+    return doc.kind == "ClusterRole" and isinstance(doc.value("aggregationRule"), Mapping)
+
+
+def _verbs(policy: PolicyRule, verbs: tuple[str, ...]) -> list[str]:
+    return [verb for verb in verbs if policy.matches_verb(verb)]
+
+
+# -- rbac-workload-create -------------------------------------------------------------
+
+_WRITE_VERBS = ("create", "update", "patch")
+# (API group, resource, verbs that put a pod template or a container into the cluster)
+_WORKLOAD_RESOURCES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (CORE_GROUP, "pods", _WRITE_VERBS),
+    (CORE_GROUP, "replicationcontrollers", _WRITE_VERBS),
+    ("apps", "deployments", _WRITE_VERBS),
+    ("apps", "replicasets", _WRITE_VERBS),
+    ("apps", "statefulsets", _WRITE_VERBS),
+    ("apps", "daemonsets", _WRITE_VERBS),
+    ("batch", "jobs", _WRITE_VERBS),
+    ("batch", "cronjobs", _WRITE_VERBS),
+    # `kubectl debug` adds an ephemeral container, any image, with the pod's volumes and token
+    (CORE_GROUP, "pods/ephemeralcontainers", ("update", "patch")),
+)
+
+
+def workload_writes(policy: PolicyRule) -> tuple[list[str], list[str]]:
+    """The workload resources a rule lets its subjects write, and with which verbs."""
+    resources: list[str] = []
+    verbs: list[str] = []
+    for group, resource, wanted in _WORKLOAD_RESOURCES:
+        if not (policy.matches_group(group) and policy.matches_resource(resource)):
+            continue
+        matched = _verbs(policy, wanted)
+        if matched:
+            resources.append(resource)
+            verbs.extend(v for v in matched if v not in verbs)
+    return resources, verbs
+
+
+_WORKLOAD_FAIL = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: prod}
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "create", "update", "patch"]
+"""
+
+_WORKLOAD_PASS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: scaler, namespace: prod}
+rules:
+  - apiGroups: ["apps"]
+    resources: ["deployments"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: ["apps"]
+    resources: ["deployments/scale"]
+    verbs: ["update", "patch"]
+"""
+
+
+@rule(
+    id="rbac-workload-create",
+    title="Role lets its subjects create or change workloads",
+    document="cluster-hardening",
+    severity=Severity.WARNING,
+    kinds=("Role", "ClusterRole"),
+    default_enabled=False,
+    rationale="""
+Whoever can write a pod or a pod template (a Deployment, ReplicaSet, StatefulSet, DaemonSet,
+ReplicationController, Job or CronJob) can run any image with any ServiceAccount, Secret,
+ConfigMap or volume of the namespace, and so holds every permission and credential those give;
+admission policy is the only limit. The same holds for `update`/`patch` on
+`pods/ephemeralcontainers` (`kubectl debug`), which adds a container of any image to a running pod
+with its volumes and token. Matching follows the RBAC authorizer as in
+`rbac-escalation-permission` (`*` in verbs, resources or apiGroups matches); other subresources
+such as `deployments/scale` or `pods/status` do not change what runs and are not counted. Roles
+named `system:...` and aggregated ClusterRoles are skipped. Opt-in: deployment pipelines and
+controllers need this, and only the bindings say who holds it.
+""",
+    remediation="Keep workload writes to deployment pipelines and controllers, bound in one namespace; give "
+    "people read access and a pipeline to deploy through.",
+    examples=(_WORKLOAD_FAIL, _WORKLOAD_PASS),
+    references=(
+        f"{_RBAC_GOOD_PRACTICES}#workload-creation",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
+    ),
+)
+def check_workload_create(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if _skipped(doc):
+        return
+    for policy in policy_rules(doc.data):
+        resources, verbs = workload_writes(policy)
+        if resources:
+            yield Violation(
+                f"rules[{policy.position}] grants {', '.join(verbs)} on {', '.join(resources)}: its subjects decide "
+                "which images run, with any ServiceAccount, Secret or volume of the namespace",
+                ("rules", policy.position),
+            )
+
+
+# -- rbac-aws-auth-write --------------------------------------------------------------
+
+_AWS_AUTH = "aws-auth"
+_AWS_AUTH_NAMESPACE = "kube-system"
+_AWS_AUTH_VERBS = ("update", "patch", "delete")
+
+
+def _role_namespace(doc: Document, ctx: RuleContext) -> str | None:
+    """The Role's namespace when known (metadata.namespace, else a --namespace other than the
+    fallback `default`); None when the manifest leaves it to `kubectl -n`."""
+    if doc.namespace:
+        return doc.namespace
+    fallback = ctx.lint.default_namespace
+    return fallback if fallback != "default" else None
+
+
+def _aws_auth_path(doc: Document, ctx: RuleContext, policy: PolicyRule) -> tuple[str | int, ...] | None:
+    """Where the rule reaches kube-system/aws-auth, or None when it does not."""
+    namespace = _role_namespace(doc, ctx) if doc.kind == "Role" else None
+    if doc.kind == "Role" and namespace not in (None, _AWS_AUTH_NAMESPACE):
+        return None  # a Role grants only in its own namespace
+    if _AWS_AUTH in policy.resource_names:
+        return ("rules", policy.position, "resourceNames", policy.resource_names.index(_AWS_AUTH))
+    if not policy.resource_names and doc.kind == "Role" and namespace == _AWS_AUTH_NAMESPACE:
+        return ("rules", policy.position, "resources")
+    return None
+
+
+_AWS_FAIL = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: node-onboarding}
+rules:
+  - apiGroups: [""]
+    resources: ["configmaps"]
+    resourceNames: ["aws-auth"]
+    verbs: ["get", "update", "patch"]
+"""
+
+_AWS_PASS = _AWS_FAIL.replace('["get", "update", "patch"]', '["get"]')
+
+
+@rule(
+    id="rbac-aws-auth-write",
+    title="Role can rewrite the EKS aws-auth ConfigMap",
+    document="cluster-hardening",
+    severity=Severity.ERROR,
+    kinds=("Role", "ClusterRole"),
+    default_enabled=False,
+    security_severity="8.5",
+    rationale="""
+On Amazon EKS the `kube-system/aws-auth` ConfigMap maps IAM roles and users to Kubernetes users
+and groups, `system:masters` included: whoever can `update` or `patch` it can make any IAM
+identity they control a cluster administrator, and `delete` locks every node and administrator
+out. A rule reaches it when its apiGroups hold `""` or `*`, its resources `configmaps` or `*`,
+its verbs `update`, `patch`, `delete` or `*`, and either its resourceNames name `aws-auth`
+(in a ClusterRole, or in a Role of `kube-system` or of no declared namespace) or it is a Role of
+`kube-system` without resourceNames. A Role of another namespace grants nothing on
+`kube-system`. `create` is not counted: RBAC cannot restrict `create` by name. Roles named
+`system:...` are skipped. Opt-in: only EKS clusters have `aws-auth`.
+""",
+    remediation="Change `aws-auth` (or EKS access entries) only from the cluster-provisioning pipeline; drop the "
+    "write verbs from the role.",
+    examples=(_AWS_FAIL, _AWS_PASS),
+    references=(
+        "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html",
+        f"{_RBAC_GOOD_PRACTICES}#privilege-escalation-risks",
+    ),
+)
+def check_aws_auth_write(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if doc.group != RBAC_GROUP or is_system_name(doc.name):
+        return
+    for policy in policy_rules(doc.data):
+        if not (policy.matches_group(CORE_GROUP) and policy.matches_resource("configmaps")):
+            continue
+        verbs = _verbs(policy, _AWS_AUTH_VERBS)
+        path = _aws_auth_path(doc, ctx, policy) if verbs else None
+        if path is not None:
+            yield Violation(
+                f'rules[{policy.position}] grants {", ".join(verbs)} on ConfigMap "kube-system/aws-auth", '
+                "which maps IAM identities to Kubernetes groups (system:masters included)",
+                path,
+            )
