@@ -92,7 +92,14 @@ authenticate at all.
     options_schema={
         "type": "object",
         "additionalProperties": False,
-        "properties": {"requireFiles": {"type": "boolean", "default": False}},
+        "properties": {
+            "requireFiles": {
+                "type": "boolean",
+                "default": False,
+                "description": "Also require --service-account-key-file, --tls-cert-file, --tls-private-key-file "
+                "and --client-ca-file.",
+            }
+        },
     },
 )
 def check_weak_setting(doc: Document, ctx: RuleContext) -> Iterator[Violation]:

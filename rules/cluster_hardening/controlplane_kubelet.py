@@ -132,11 +132,35 @@ API to downgrade and padding-oracle attacks; a negative `podPidsLimit` lets one 
 the node; `seccompDefault: false` runs every container without the RuntimeDefault seccomp
 profile. `streamingConnectionIdleTimeout: 0` is not reported: in a KubeletConfiguration file
 the kubelet replaces a zero value by its 4h default (kubeadm writes `0s` for that reason).
+
+With the option `protectKernelDefaults: true` (off by default) the rule also requires
+`protectKernelDefaults: true` (absent = false). Without it the kubelet silently rewrites
+kernel tunables it depends on (`vm.overcommit_memory`, `vm.panic_on_oom`, `kernel.panic`,
+`kernel.panic_on_oops`, `kernel.keys.*`) whenever they differ from its expectations, so a
+node's hardened sysctl baseline is overridden without notice; with it the kubelet refuses
+to start instead, and the node image must set those values first (which is why the check is
+an option, not the default).
 """,
     remediation="Apply the CIS kubelet settings: TLS 1.2+, ECDHE-AEAD suites, certificate rotation, a pod PID limit, "
     "seccompDefault.",
     examples=(_KUBEADM + "tlsMinVersion: VersionTLS10\n", _KUBEADM + "tlsMinVersion: VersionTLS12\n"),
-    references=(CONFIG_REF, "CIS Kubernetes Benchmark 4.2.6-4.2.13"),
+    references=(
+        CONFIG_REF,
+        "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
+        "CIS Kubernetes Benchmark 4.2.6-4.2.13",
+    ),
+    options_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "protectKernelDefaults": {
+                "type": "boolean",
+                "default": False,
+                "description": "Also require protectKernelDefaults: true (the nodes must set the kubelet's "
+                "expected kernel tunables first).",
+            }
+        },
+    },
 )
 def check_weak(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.value("makeIPTablesUtilChains") is False:
@@ -154,3 +178,21 @@ def check_weak(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(f"podPidsLimit is {pids}: pods may create unlimited processes", ("podPidsLimit",))
     if doc.value("seccompDefault") is False:
         yield Violation("seccompDefault is false: containers run unconfined by default", ("seccompDefault",))
+    if ctx.options.get("protectKernelDefaults") is True:
+        yield from _kernel_defaults(doc)
+
+
+def _kernel_defaults(doc: Document) -> Iterator[Violation]:
+    value = doc.value("protectKernelDefaults")
+    if value is True:
+        return
+    if value is None:
+        state = "is not set (the default is false)"
+    elif value is False:
+        state = "is false"
+    else:
+        state = f"is {quote(str(value))}, not the boolean true"
+    yield Violation(
+        f"protectKernelDefaults {state}: the kubelet rewrites kernel tunables that differ from its defaults",
+        ("protectKernelDefaults",),
+    )
