@@ -1,0 +1,264 @@
+"""metadata-label-invalid (rule-catalog §5).
+
+The API server validates label syntax (`ValidateLabels`, `ValidateLabelName`,
+`ValidateLabelSelector` of k8s.io/apimachinery) wherever labels are written or selected:
+every object's `metadata.labels`, pod templates (and a CronJob's Job template), pod
+`nodeSelector`, Service and ReplicationController selectors, and the label selectors of the
+built-in kinds (`matchLabels`, `matchExpressions[].key` and, since the values of an `In` or
+`NotIn` requirement are validated as label values too, those values). Custom resources get
+the ObjectMeta checks only: their own selectors are the CRD schema's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from kubelint_py.k8s.identifiers import label_key_problems, label_value_problems
+from kubelint_py.k8s.workloads import pod_template_labels_path
+from kubelint_py.rule_api import (
+    Document,
+    FieldPath,
+    RuleContext,
+    Severity,
+    Violation,
+    pod_spec_path,
+    quote,
+    rule,
+)
+
+_FAIL = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: web
+    app.kubernetes.io/version: "1.4.2+build.7"
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: app, image: "shop/web:1.4.2"}
+"""
+
+# (group, kind) -> paths of LabelSelectors the API server validates (lists marked by "*")
+_SELECTORS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
+    ("apps", "Deployment"): (("spec", "selector"),),
+    ("apps", "ReplicaSet"): (("spec", "selector"),),
+    ("apps", "DaemonSet"): (("spec", "selector"),),
+    ("apps", "StatefulSet"): (("spec", "selector"), ("spec", "volumeClaimTemplates", "*", "spec", "selector")),
+    ("batch", "Job"): (("spec", "selector"),),
+    ("batch", "CronJob"): (("spec", "jobTemplate", "spec", "selector"),),
+    ("policy", "PodDisruptionBudget"): (("spec", "selector"),),
+    ("", "PersistentVolumeClaim"): (("spec", "selector"),),
+    ("networking.k8s.io", "NetworkPolicy"): (
+        ("spec", "podSelector"),
+        ("spec", "ingress", "*", "from", "*", "podSelector"),
+        ("spec", "ingress", "*", "from", "*", "namespaceSelector"),
+        ("spec", "egress", "*", "to", "*", "podSelector"),
+        ("spec", "egress", "*", "to", "*", "namespaceSelector"),
+    ),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"): (
+        ("webhooks", "*", "namespaceSelector"),
+        ("webhooks", "*", "objectSelector"),
+    ),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"): (
+        ("webhooks", "*", "namespaceSelector"),
+        ("webhooks", "*", "objectSelector"),
+    ),
+    ("rbac.authorization.k8s.io", "ClusterRole"): (("aggregationRule", "clusterRoleSelectors", "*"),),
+}
+# (group, kind) -> paths of plain label maps besides metadata.labels
+_LABEL_MAPS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
+    ("", "Service"): (("spec", "selector"),),
+    ("", "ReplicationController"): (("spec", "selector"),),
+    ("batch", "CronJob"): (("spec", "jobTemplate", "metadata", "labels"),),
+    ("apps", "StatefulSet"): (("spec", "volumeClaimTemplates", "*", "metadata", "labels"),),
+}
+# NodeSelectorTerm lists: their matchExpressions keys are label keys
+_NODE_TERMS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
+    ("", "PersistentVolume"): (("spec", "nodeAffinity", "required", "nodeSelectorTerms"),),
+}
+_POD_SELECTORS: tuple[FieldPath, ...] = (
+    ("affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "labelSelector"),
+    ("affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "namespaceSelector"),
+    (
+        "affinity",
+        "podAffinity",
+        "preferredDuringSchedulingIgnoredDuringExecution",
+        "*",
+        "podAffinityTerm",
+        "labelSelector",
+    ),
+    (
+        "affinity",
+        "podAffinity",
+        "preferredDuringSchedulingIgnoredDuringExecution",
+        "*",
+        "podAffinityTerm",
+        "namespaceSelector",
+    ),
+    ("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "labelSelector"),
+    ("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "namespaceSelector"),
+    (
+        "affinity",
+        "podAntiAffinity",
+        "preferredDuringSchedulingIgnoredDuringExecution",
+        "*",
+        "podAffinityTerm",
+        "labelSelector",
+    ),
+    (
+        "affinity",
+        "podAntiAffinity",
+        "preferredDuringSchedulingIgnoredDuringExecution",
+        "*",
+        "podAffinityTerm",
+        "namespaceSelector",
+    ),
+    ("topologySpreadConstraints", "*", "labelSelector"),
+)
+_POD_NODE_TERMS: tuple[FieldPath, ...] = (
+    ("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"),
+)
+_POD_NODE_PREFERENCES: FieldPath = ("affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution")
+
+
+def _expand(data: object, pattern: FieldPath, prefix: FieldPath = ()) -> Iterator[tuple[FieldPath, object]]:
+    """The values at `pattern` under `data`, "*" standing for every item of a list."""
+    if not pattern:
+        yield prefix, data
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _expand(item, rest, (*prefix, index))
+    elif isinstance(data, Mapping) and step in data:
+        yield from _expand(data[step], rest, (*prefix, step))
+
+
+def _dotted(path: FieldPath) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _label_map_violations(labels: object, path: FieldPath) -> Iterator[Violation]:
+    if not isinstance(labels, Mapping):
+        return
+    where = _dotted(path)
+    for key, value in labels.items():
+        if not isinstance(key, str):
+            continue  # schema-violation's finding
+        problems = [f"key: {p}" for p in label_key_problems(key)]
+        if isinstance(value, str):
+            problems += [f"value {quote(value)}: {p}" for p in label_value_problems(value)]
+        if problems:
+            yield Violation(f"label {quote(key)} in {where} is invalid ({'; '.join(problems)})", (*path, key))
+
+
+def _requirement_violations(expressions: object, path: FieldPath, *, values: bool) -> Iterator[Violation]:
+    """`matchExpressions` of a LabelSelector (values too) or a NodeSelectorTerm (keys only)."""
+    if not isinstance(expressions, list):
+        return
+    for index, expr in enumerate(expressions):
+        if not isinstance(expr, Mapping):
+            continue
+        here: FieldPath = (*path, index)
+        key = expr.get("key")
+        if isinstance(key, str) and label_key_problems(key):
+            problems = "; ".join(label_key_problems(key))
+            yield Violation(f"label key {quote(key)} in {_dotted(here)} is invalid ({problems})", (*here, "key"))
+        listed = expr.get("values")
+        if not values or expr.get("operator") not in ("In", "NotIn") or not isinstance(listed, list):
+            continue
+        for number, value in enumerate(listed):
+            if isinstance(value, str) and label_value_problems(value):
+                problems = "; ".join(label_value_problems(value))
+                yield Violation(
+                    f"label value {quote(value)} in {_dotted(here)}.values is invalid ({problems})",
+                    (*here, "values", number),
+                )
+
+
+def _selector_violations(selector: object, path: FieldPath) -> Iterator[Violation]:
+    if not isinstance(selector, Mapping):
+        return
+    yield from _label_map_violations(selector.get("matchLabels"), (*path, "matchLabels"))
+    yield from _requirement_violations(selector.get("matchExpressions"), (*path, "matchExpressions"), values=True)
+
+
+def _node_terms_violations(terms: object, path: FieldPath) -> Iterator[Violation]:
+    if not isinstance(terms, list):
+        return
+    for index, term in enumerate(terms):
+        if isinstance(term, Mapping):
+            here = (*path, index, "matchExpressions")
+            yield from _requirement_violations(term.get("matchExpressions"), here, values=False)
+
+
+def _pod_spec_violations(doc: Document, spec_path: FieldPath) -> Iterator[Violation]:
+    spec = doc.value(*spec_path)
+    if not isinstance(spec, Mapping):
+        return
+    labels_path = pod_template_labels_path(doc)
+    if labels_path is not None and labels_path != ("metadata", "labels"):
+        yield from _label_map_violations(doc.value(*labels_path), labels_path)
+    yield from _label_map_violations(spec.get("nodeSelector"), (*spec_path, "nodeSelector"))
+    if not isinstance(spec.get("affinity"), Mapping) and not spec.get("topologySpreadConstraints"):
+        return
+    for pattern in _POD_SELECTORS:
+        for path, selector in _expand(spec, pattern, spec_path):
+            yield from _selector_violations(selector, path)
+    for pattern in _POD_NODE_TERMS:
+        for path, terms in _expand(spec, pattern, spec_path):
+            yield from _node_terms_violations(terms, path)
+    for path, preference in _expand(spec, (*_POD_NODE_PREFERENCES, "*", "preference"), spec_path):
+        if isinstance(preference, Mapping):
+            here = (*path, "matchExpressions")
+            yield from _requirement_violations(preference.get("matchExpressions"), here, values=False)
+
+
+@rule(
+    id="metadata-label-invalid",
+    title="Label key or value the API server rejects",
+    document="failed-deployment",
+    severity=Severity.ERROR,
+    category="correctness",
+    rationale="""
+Labels are what selectors, Services, NetworkPolicies and tools match on, so the API server
+enforces their syntax and rejects the whole object when one is wrong: the apply fails and the
+release stops, typically after a templated value (a version with `+build` metadata, an image
+reference with `/` and `:`, a branch name, a long release name) went into a label. A value has
+at most 63 characters of letters, digits, `-`, `_` and `.`, beginning and ending with a letter
+or digit (or is empty); a key is the same name (required), optionally after a lower-case DNS
+subdomain prefix and `/`. The same check applies to pod template labels, `nodeSelector`,
+Service and ReplicationController selectors and the label selectors of built-in kinds.
+""",
+    remediation="Shorten or sanitise the key or value (e.g. turn `/`, `:` and `+` into `-` or `_`).",
+    examples=(_FAIL, _FAIL.replace('"1.4.2+build.7"', '"1.4.2_build.7"')),
+    references=(
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set",
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    yield from _label_map_violations(doc.value("metadata", "labels"), ("metadata", "labels"))
+    key = (doc.group, doc.kind)
+    for pattern in _LABEL_MAPS.get(key, ()):
+        for path, labels in _expand(doc.data, pattern):
+            yield from _label_map_violations(labels, path)
+    for pattern in _SELECTORS.get(key, ()):
+        for path, selector in _expand(doc.data, pattern):
+            yield from _selector_violations(selector, path)
+    for pattern in _NODE_TERMS.get(key, ()):
+        for path, terms in _expand(doc.data, pattern):
+            yield from _node_terms_violations(terms, path)
+    spec_path = pod_spec_path(doc)
+    if spec_path is not None:
+        yield from _pod_spec_violations(doc, spec_path)

@@ -1,0 +1,96 @@
+"""restart-policy-invalid (rule-catalog §5).
+
+The pod-level `restartPolicy` defaults to `Always` (SetDefaults_PodSpec) before validation, so
+an absent value is `Always`: accepted by the long-running controllers, rejected in a Job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec, pod_spec_path, rule
+
+_FAIL = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: shop}
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      containers:
+        - {name: migrate, image: "shop/migrate:1.4.2"}
+"""
+
+POLICIES = frozenset(("Always", "OnFailure", "Never"))
+ANY_POLICY_KINDS = frozenset(("Pod", "PodTemplate"))
+JOB_SPEC: dict[str, FieldPath] = {"Job": ("spec",), "CronJob": ("spec", "jobTemplate", "spec")}
+
+
+def _effective_policy(doc: Document) -> tuple[str, bool] | None:
+    """The restartPolicy the API server validates and whether it is written; None when it is
+    not a value of the enum (schema-violation's finding)."""
+    raw = pod_spec(doc).get("restartPolicy")
+    if raw is None or raw == "":
+        return "Always", False
+    if isinstance(raw, str) and raw in POLICIES:
+        return raw, True
+    return None
+
+
+def _job_problem(doc: Document, policy: str, job_spec: FieldPath) -> str | None:
+    if policy == "Always":
+        return "a Job's pods must end: the API server accepts only OnFailure or Never"
+    if policy == "OnFailure" and doc.value(*job_spec, "podFailurePolicy") is not None:
+        return "with spec.podFailurePolicy set the API server accepts only Never"
+    return None
+
+
+@rule(
+    id="restart-policy-invalid",
+    title="Pod restartPolicy not allowed for the controller kind",
+    document="failed-deployment",
+    severity=Severity.ERROR,
+    kind_groups=("workload",),
+    category="correctness",
+    rationale="""
+The API server checks the pod template's `restartPolicy` against its controller. Deployments,
+ReplicaSets, StatefulSets, DaemonSets and ReplicationControllers (and Deployment-like kinds such
+as Argo Rollouts) keep pods running and accept only `Always`; Jobs and CronJobs run pods to
+completion and accept only `OnFailure` or `Never` (only `Never` with a `podFailurePolicy`). An
+absent `restartPolicy` is defaulted to `Always` first, so a Job or CronJob that omits it is
+rejected too. The apply fails and the release stops: a migration Job never runs, a controller
+never rolls out. The per-container `restartPolicy: Always` of native sidecars is a different
+field and is not read; Pods and PodTemplates may use any of the three values.
+""",
+    remediation=(
+        "Use `restartPolicy: Always` (or omit it) in controllers and `OnFailure` or `Never` in Jobs and CronJobs."
+    ),
+    examples=(
+        _FAIL,
+        _FAIL.replace("    spec:\n      containers:", "    spec:\n      restartPolicy: Never\n      containers:"),
+    ),
+    references=(
+        "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-template",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#pod-template",
+    ),
+)
+def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    spec_path = pod_spec_path(doc)
+    if spec_path is None or doc.kind in ANY_POLICY_KINDS:
+        return
+    found = _effective_policy(doc)
+    if found is None:
+        return
+    policy, written = found
+    shown = f"restartPolicy {policy}" if written else "restartPolicy is not set (defaults to Always)"
+    job_spec = JOB_SPEC.get(doc.kind)
+    if job_spec is not None:
+        problem = _job_problem(doc, policy, job_spec)
+    elif policy != "Always":
+        problem = f"a {doc.kind} keeps its pods running: the API server accepts only Always"
+    else:
+        problem = None
+    if problem is not None:
+        yield Violation(f"{shown}: {problem}", (*spec_path, "restartPolicy"))
