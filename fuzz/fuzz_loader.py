@@ -4,7 +4,8 @@
 
 The target fails on any exception escaping `load_source`, and on broken invariants: every
 problem is a known input rule on a line of the file with a plain message, every document's
-span lies inside the file, and no YAML tag constructs an object.
+span and every key and value in its position index lie inside the file as an editor counts
+lines (at `\n` only, columns in code points), and no YAML tag constructs an object.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any
 import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 with atheris.instrument_imports(include=["kubelint_py", "ruamel"]):
+    from kubelint_py.decoding import decode
     from kubelint_py.loader import LoadOptions, LoadResult, load_source
     from kubelint_py.model import Source
+    from kubelint_py.positions import Children, PositionIndex
     from kubelint_py.yamlio import Limits
 
 # Small limits so the fuzzer reaches them; the defaults are the same code with bigger numbers.
@@ -38,18 +41,43 @@ def _plain(value: Any, depth: int = 0) -> bool:
     return True
 
 
+def _inside(lines: list[str], line: int, column: int, end: bool = False) -> bool:
+    """A start stands on a line of the text, at most one past its last character; an end may
+    also be the start of the line after the last (where the parser puts the end of stream)."""
+    if end and line == len(lines) + 1:
+        return column == 1
+    return 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1
+
+
+def _positions_inside(lines: list[str], children: Children, depth: int = 0) -> bool:
+    entries = children.values() if isinstance(children, dict) else children or []
+    for entry in list(entries)[:200]:
+        kl, kc, kel, kec, vl, vc, vel, vec, child = entry
+        if not (_inside(lines, kl, kc) and _inside(lines, vl, vc)):
+            return False
+        if not (_inside(lines, kel, kec, end=True) and _inside(lines, vel, vec, end=True)):
+            return False
+        if child is not None and depth < 60 and not _positions_inside(lines, child, depth + 1):
+            return False
+    return True
+
+
 def check(data: bytes) -> None:
     result = LoadResult()
     load_source(Source("fuzz.yaml", data), OPTIONS, result)
-    lines = data.count(b"\n") + data.count(b"\r") + 2
+    text = decode(data).text or ""
+    lines = text.split("\n")
     for problem in result.problems:
         assert problem.code in CODES, problem
-        assert 1 <= problem.span.start.line <= lines, (problem, lines)
+        assert 1 <= problem.span.start.line <= len(lines) + 1, (problem, len(lines))
         assert problem.span.start.column >= 1, problem
         assert problem.message and "0x" not in problem.message and "Traceback" not in problem.message, problem
     for doc in result.documents:
-        assert 1 <= doc.span.start.line <= doc.span.end.line <= lines, (doc.span, lines)
+        assert 1 <= doc.span.start.line <= doc.span.end.line <= len(lines) + 1, (doc.span, len(lines))
         assert _plain(doc.data), "a tag constructed an object"
+        index = doc.positions
+        assert isinstance(index, PositionIndex)
+        assert _positions_inside(lines, index.root), "a position outside the file"
 
 
 def TestOneInput(data: bytes) -> None:  # atheris calls it by this name

@@ -9,7 +9,7 @@ tags (`!!python/object`, `!foo`) yield the node's text, or its mapping or list.
 The C scanner (libyaml 0.1) predates YAML 1.2's flow context: it rejects `{image: busybox:1.36}`
 and `[http://a]`, which kubectl accepts. A document it rejects is parsed again, at C speed with
 those colons masked when that is all that was wrong, else by ruamel's pure-Python parser with
-YAML 1.2's flow-context rules (slow, so a run may spend only a budget of text on it). Positions
+YAML 1.2's flow-context rules (slow, so a run may spend only a budget on it). Positions
 are the parser's marks turned into editor lines (`positions.LineMap`) when they differ.
 """
 
@@ -196,22 +196,25 @@ class Limits:
     max_scalar: int = 5_000_000
 
 
-# Characters of text the pure-Python parser may read in one run (it reads ~0.25 MB/s): the
-# documents the C scanner rejects for its flow-context rules are rare and small in real trees;
-# a tree made of them must not take minutes.
-SLOW_PARSE_CHARS = 1_000_000
+# What the pure-Python parser may spend in one run, in characters read and events composed: it
+# is ~100 times slower than the C one (~0.1 ms an event, 2-5 us a character of a long scalar).
+# Real trees give it a few documents at most; a tree made of such documents costs seconds, not
+# minutes, and the documents past the budget are yaml-syntax findings that say so.
+SLOW_PARSE_CHARS = 250_000
+SLOW_PARSE_EVENTS = 10_000
 
 
 class AliasBudget:
     """What the documents of one run may still spend, shared by all of them: alias-expanded
-    nodes (per-document checks alone let many small documents each expand 100-fold), and
-    characters for the slow parser."""
+    nodes (per-document checks alone let many small documents each expand 100-fold), and the
+    slow parser's characters and events."""
 
-    __slots__ = ("remaining", "slow_chars")
+    __slots__ = ("remaining", "slow_chars", "slow_events")
 
-    def __init__(self, total: int, slow_chars: int = SLOW_PARSE_CHARS) -> None:
+    def __init__(self, total: int, slow_chars: int = SLOW_PARSE_CHARS, slow_events: int = SLOW_PARSE_EVENTS) -> None:
         self.remaining = total
         self.slow_chars = slow_chars
+        self.slow_events = slow_events
 
 
 # go-yaml (which kubectl and the API server use) rejects "excessive aliasing": more than 99%
@@ -493,13 +496,17 @@ def _compose_slow(
     text: str, line_offset: int, limits: Limits, budget: AliasBudget | None, errors: list[YAMLError]
 ) -> Any:
     """The slow parser's root node, or the most telling error of all the parsers tried."""
-    if not _spend_slow_budget(budget, len(text)):
-        exc = _syntax_error(errors[-1], line_offset, text)
-        raise YamlSyntaxError(exc.message + _SLOW_BUDGET_SPENT, exc.pos)
+    budget = budget if budget is not None else AliasBudget(0)  # a call of its own: a budget of its own
     try:
+        if len(text) > budget.slow_chars or budget.slow_events <= 0:
+            raise _SlowBudgetSpent
+        budget.slow_chars -= len(text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _compose_flow12(text, line_offset, limits)
+            return _compose_flow12(text, line_offset, limits, budget)
+    except _SlowBudgetSpent:
+        exc = _syntax_error(errors[-1], line_offset, text)
+        raise YamlSyntaxError(exc.message + _SLOW_BUDGET_SPENT, exc.pos) from None
     except YAMLError as exc:
         errors.append(exc)
     except (AssertionError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError):
@@ -507,16 +514,11 @@ def _compose_slow(
     raise _latest(errors, line_offset, text) from None
 
 
+class _SlowBudgetSpent(Exception):
+    pass
+
+
 _SLOW_BUDGET_SPENT = " (the YAML 1.2 parser did not check it: this run's budget for it is spent)"
-
-
-def _spend_slow_budget(budget: AliasBudget | None, chars: int) -> bool:
-    if budget is None:
-        return chars <= SLOW_PARSE_CHARS
-    if chars > budget.slow_chars:
-        return False
-    budget.slow_chars -= chars
-    return True
 
 
 def _latest(errors: list[YAMLError], line_offset: int, text: str) -> YamlSyntaxError:
@@ -657,14 +659,15 @@ class _FlowParser(_Reader, _Scanner, Parser):  # type: ignore[misc]
         self._resolver = self
 
 
-def _compose_flow12(text: str, line_offset: int, limits: Limits) -> Any:
-    """The root node of the single document in `text`, composed without recursion."""
+def _compose_flow12(text: str, line_offset: int, limits: Limits, budget: AliasBudget) -> Any:
+    """The root node of the single document in `text`, composed without recursion; each event
+    is charged to `budget` (_SlowBudgetSpent when it runs out)."""
     parser = _FlowParser(text)
     parser.get_event()  # stream start
     if parser.check_event(StreamEndEvent):
         return None
     parser.get_event()  # document start
-    root = _compose_events(parser, line_offset, limits)
+    root = _compose_events(parser, line_offset, limits, budget)
     parser.get_event()  # document end
     if not parser.check_event(StreamEndEvent):
         event = parser.get_event()
@@ -674,10 +677,13 @@ def _compose_flow12(text: str, line_offset: int, limits: Limits) -> Any:
     return root
 
 
-def _compose_events(parser: Any, line_offset: int, limits: Limits) -> Any:
+def _compose_events(parser: Any, line_offset: int, limits: Limits, budget: AliasBudget) -> Any:
     anchors: dict[str, Any] = {}
     open_nodes: list[tuple[Any, list[Any], str | None]] = []  # collection, its items, its anchor
     while True:
+        if budget.slow_events <= 0:
+            raise _SlowBudgetSpent
+        budget.slow_events -= 1
         event = parser.get_event()
         kind = type(event)
         node: Any

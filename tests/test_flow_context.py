@@ -9,6 +9,7 @@ spec, chapter 7 (keys stay text: an empty key is "", as `null: x` would be "null
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -201,14 +202,26 @@ def test_the_slow_parser_constructs_nothing_and_keeps_the_limits() -> None:
 
 
 def test_the_slow_parser_has_a_budget_the_masked_reparse_does_not_spend() -> None:
-    budget = AliasBudget(1_000_000, slow_chars=40)
-    parsed = parse_document("a: {image: busybox:1.36}\n" * 1, budget=budget)  # masked: C speed, free
-    assert parsed is not None and budget.slow_chars == 40
-    assert parse_document("a: [:x]\n", budget=budget) is not None  # 8 characters of the slow parser
+    budget = AliasBudget(1_000_000, slow_chars=40, slow_events=100)
+    parsed = parse_document("a: {image: busybox:1.36}\n", budget=budget)  # masked: C speed, free
+    assert parsed is not None and (budget.slow_chars, budget.slow_events) == (40, 100)
+    assert parse_document("a: [:x]\n", budget=budget) is not None  # 8 characters, 6 events
+    assert (budget.slow_chars, budget.slow_events) == (32, 94)
+    with pytest.raises(YamlSyntaxError, match="budget"):
+        parse_document("a: [:x]\n" + "b: c\n" * 10, budget=budget)  # too long
     assert budget.slow_chars == 32
     with pytest.raises(YamlSyntaxError, match="budget"):
-        parse_document("a: [:x]\n" + "b: c\n" * 10, budget=budget)
-    assert budget.slow_chars == 32
+        parse_document("a: [:x, " + "y, " * 100 + "]\n", budget=AliasBudget(0, slow_events=50))  # too many events
+
+
+def test_a_tree_of_documents_only_the_slow_parser_reads_costs_seconds() -> None:
+    doc = "kind: ConfigMap\ndata: {a: [:x], b: [" + ", ".join(f"k{i}: v:{i}" for i in range(40)) + "]}\n---\n"
+    result = LoadResult()
+    start = time.perf_counter()
+    load_text("h.yaml", doc * 4000, True, LoadOptions(), result)
+    assert time.perf_counter() - start < 20  # ~2 s of slow parsing, the rest at C speed
+    assert len(result.documents) + result.unknown + len(result.problems) == 4000
+    assert "budget" in result.problems[-1].message
 
 
 def test_a_real_error_outside_flow_context_never_reaches_the_slow_parser() -> None:
@@ -229,7 +242,10 @@ def _documents(root: Path) -> list[str]:
 
 def _walked(node: object) -> tuple[object, ...]:
     walker = _Walker(0, Limits())
-    data, children = walker.walk(node, 0)
+    try:
+        data, children = walker.walk(node, 0)
+    except (LimitExceeded, YamlSyntaxError) as exc:
+        return type(exc).__name__, exc.message, exc.pos
     return data, children, tuple(walker.duplicates), tuple(walker.tags)
 
 
@@ -243,7 +259,7 @@ def test_the_slow_parser_gives_what_the_c_parser_gives(text: str) -> None:
         return
     if fast is None:
         return
-    slow = _compose_flow12(text, 0, Limits())
+    slow = _compose_flow12(text, 0, Limits(), AliasBudget(0, slow_events=10**9))
     assert (slow.start_mark.line, slow.start_mark.column) == (fast.start_mark.line, fast.start_mark.column)
     assert (slow.end_mark.line, slow.end_mark.column) == (fast.end_mark.line, fast.end_mark.column)
     assert _walked(slow) == _walked(fast)

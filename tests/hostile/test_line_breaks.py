@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubelint_py.decoding import decode
 from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Document, LoadProblem, Pos, Source
-from kubelint_py.positions import LineMap
+from kubelint_py.positions import Children, LineMap
 from kubelint_py.yamlio import YamlSyntaxError, parse_document
 from tests.hostile.support import lint_in_process, lint_subprocess
 
@@ -186,6 +186,40 @@ def test_positions_do_not_depend_on_breaks_inside_quotes(values: list[str], quot
     assert with_breaks is not None and without is not None
     assert with_breaks.positions.root == without.positions.root
     assert with_breaks.positions.span == without.positions.span
+
+
+def _inside(lines: list[str], pos: tuple[int, int], end: bool = False) -> bool:
+    line, column = pos
+    if end and line == len(lines) + 1:  # the end of the stream, on a line of its own
+        return column == 1
+    return 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1
+
+
+def _all_inside(lines: list[str], children: Children) -> bool:
+    entries = children.values() if isinstance(children, dict) else children or []
+    for entry in entries:
+        starts = ((entry[0], entry[1]), (entry[4], entry[5]))
+        ends = ((entry[2], entry[3]), (entry[6], entry[7]))
+        if not all(_inside(lines, p) for p in starts) or not all(_inside(lines, p, end=True) for p in ends):
+            return False
+        if not _all_inside(lines, entry[8]):
+            return False
+    return True
+
+
+_yaml_chars = st.sampled_from([*"ab1 :-[]{},#&*!|>'\"\n?", "\t", "  ", ": ", "- ", *BREAKS, "é"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_yaml_chars, max_size=80).map("".join))
+def test_every_position_is_inside_the_file_as_an_editor_shows_it(text: str) -> None:
+    result = load("a: 1\n---\n" + text)
+    lines = ("a: 1\n---\n" + text).split("\n")
+    for problem in result.problems:
+        assert _inside(lines, problem.span.start, end=True), problem
+    for doc in result.documents:
+        assert _inside(lines, doc.span.start) and _inside(lines, doc.span.end, end=True), doc.span
+        assert _all_inside(lines, doc.positions.root)  # type: ignore[attr-defined]
 
 
 def test_cli_finding_after_a_line_separator_is_at_the_editor_position(tmp_path: Path) -> None:
