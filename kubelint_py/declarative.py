@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from kubelint_py.bounded_schema import (
+    BoundedValidator,
+    OverBudget,
+    SchemaProblem,
+    check_options_schema,
+    check_rule_schema,
+)
 from kubelint_py.k8s.workloads import ContainerScope, containers, pod_spec_path
 from kubelint_py.model import DocType, Document, FieldPath, Severity, get_path
 from kubelint_py.rule_api import Rule, RuleContext, Violation, rule
@@ -12,6 +19,20 @@ from kubelint_py.rule_api import Rule, RuleContext, Violation, rule
 
 class RuleSpecError(Exception):
     pass
+
+
+NOT_CHECKED = "custom rule could not check this value"
+BOUNDS_HELP = "custom rules from the repository are bounded (docs/rule-authoring.md, Limits)"
+
+
+def _plain_validation(schema: Mapping[str, Any] | bool) -> Callable[[object], Any]:
+    """The most relevant error of a value, for built-in (trusted) rules: no bounds."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+    from referencing import Registry
+
+    validator = Draft202012Validator(schema, registry=Registry())
+    return lambda value: best_match(validator.iter_errors(value))
 
 
 def rule_dict_from_meta(meta: Any) -> dict[str, Any]:
@@ -71,85 +92,35 @@ def _walk_pointer(node: object, steps: list[str], prefix: FieldPath) -> Iterator
         yield from _walk_pointer(node[int(head)], rest, (*prefix, int(head)))
 
 
-def _remote_refs(node: object) -> Iterator[str]:
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if key in ("$ref", "$dynamicRef") and isinstance(value, str) and not value.startswith("#"):
-                yield value
-            else:
-                yield from _remote_refs(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _remote_refs(item)
-
-
-def _safe_pattern_validator(base: Any) -> Any:
-    """`pattern` and `patternProperties` of a rule from the scanned repository run through
-    the `regex` module with a time limit: Python's `re` cannot be interrupted, so a
-    catastrophic pattern paired with matching data would hang the linter."""
-    import regex
-    from jsonschema import validators
-    from jsonschema.exceptions import ValidationError
-
-    def search(pattern: str, text: str) -> bool | None:
-        try:
-            return regex.search(pattern, text, timeout=REGEX_SECONDS) is not None
-        except TimeoutError:
-            return None
-
-    def pattern_keyword(validator: Any, pattern: str, instance: object, schema: object) -> Iterator[Any]:
-        if isinstance(instance, str):
-            found = search(pattern, instance)
-            if found is None:
-                yield ValidationError(f"pattern {pattern!r} took longer than {REGEX_SECONDS} s; not matched")
-            elif not found:
-                yield ValidationError(f"does not match {pattern!r}")
-
-    def pattern_properties(validator: Any, patterns: Mapping[str, Any], instance: object, schema: object) -> Any:
-        if not isinstance(instance, Mapping):
-            return
-        for pattern, subschema in patterns.items():
-            for key, value in instance.items():
-                if isinstance(key, str) and search(pattern, key):
-                    yield from validator.descend(value, subschema, path=key, schema_path=pattern)
-
-    return validators.extend(  # type: ignore[no-untyped-call]
-        base, {"pattern": pattern_keyword, "patternProperties": pattern_properties}
-    )
-
-
-REGEX_SECONDS = 0.5
-
-
 def build_declarative(spec: Mapping[str, Any], source: str, *, trusted: bool = True) -> Rule:
     """Turn a validated rule spec (rule.schema.json) into a Rule.
 
-    Rules from the scanned repository (`trusted=False`) are data only: no remote `$ref` is
-    ever fetched (the rule is refused), and their regular expressions run with a time limit.
+    Rules from the scanned repository (`trusted=False`) are data only, and bounded
+    (kubelint_py/bounded_schema.py): `$ref` only inside the rule, never fetched; no keyword
+    whose cost cannot be bounded; validating one value has a step, depth and regex-time
+    budget, past which the rule reports that it could not check the value.
     """
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError, best_match
-    from referencing import Registry
-
-    remote = next(_remote_refs(spec["schema"]), None)
-    if remote is not None:
-        raise RuleSpecError(
-            f"{source}: rule {spec.get('id')}: $ref {remote!r} points outside the rule; kubelint never fetches "
-            "schemas (it runs offline): inline the schema or use a local #/$defs reference"
-        )
+    where = f"{source}: rule {spec.get('id')}"
+    schema = spec["schema"]
+    options_schema = spec.get("options-schema")
     try:
-        Draft202012Validator.check_schema(spec["schema"])
-    except SchemaError as exc:
-        raise RuleSpecError(f"{source}: rule {spec.get('id')}: invalid schema: {exc.message}") from None
-    validator_class = Draft202012Validator if trusted else _safe_pattern_validator(Draft202012Validator)
-    validator = validator_class(spec["schema"], registry=Registry())
+        check_rule_schema(schema)
+        if options_schema is not None and not trusted:
+            check_options_schema(options_schema)
+    except SchemaProblem as exc:
+        raise RuleSpecError(f"{where}: {exc}") from None
+    first_error = _plain_validation(schema) if trusted else BoundedValidator(schema).best_error
     target = str(spec["target"])
     message = str(spec["message"])
     scope = spec.get("scope", {})
 
     def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for path, value in _targets(doc, target):
-            error = best_match(validator.iter_errors(value))
+            try:
+                error = first_error(value)
+            except OverBudget as exc:
+                yield Violation(f"{NOT_CHECKED}: {exc.reason}; {BOUNDS_HELP}", path)
+                continue
             if error is not None:
                 yield Violation(message, (*path, *error.absolute_path))
 
@@ -166,7 +137,7 @@ def build_declarative(spec: Mapping[str, Any], source: str, *, trusted: bool = T
         kind_groups=scope.get("kind-groups", ()),
         doc_types=tuple(DocType(t) for t in scope.get("doc-types", ())),
         references=spec.get("references", ()),
-        options_schema=spec.get("options-schema"),
+        options_schema=options_schema,
         default_enabled=spec.get("default-enabled", True),
         category=spec.get("category", "security"),
         security_severity=spec.get("security-severity"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -290,15 +291,44 @@ def load_custom(registry: Registry, paths: Iterable[str]) -> None:
         if not path.exists():
             raise RegistryError(f"{raw_path}: custom rules path does not exist")
         for file in files:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RegistryError(f"{file}: cannot read custom rules ({exc})") from None
+            text = _read_rules_file(file)
             try:
                 for found in load_yaml_rules(text, str(file), trusted=False):
                     registry.add(found, str(file))
             except RuleSpecError as exc:
                 raise RegistryError(str(exc)) from None
+
+
+# Custom rules come from the tree: read only regular files (a FIFO must not block the run) of
+# at most this size (the schema of every rule is walked and checked at load).
+CUSTOM_RULES_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _read_rules_file(file: Path) -> str:
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise RegistryError(f"{file}: cannot read custom rules ({(exc.strerror or str(exc)).lower()})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RegistryError(f"{file}: custom rules must be a regular file; not read")
+        size = info.st_size
+        if size <= CUSTOM_RULES_MAX_BYTES:
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read(CUSTOM_RULES_MAX_BYTES + 1)  # it may have grown since fstat()
+                size = len(raw)
+    except OSError as exc:
+        raise RegistryError(f"{file}: cannot read custom rules ({(exc.strerror or str(exc)).lower()})") from None
+    finally:
+        os.close(fd)
+    if size > CUSTOM_RULES_MAX_BYTES:
+        raise RegistryError(f"{file}: custom rules file over {CUSTOM_RULES_MAX_BYTES // (1024 * 1024)} MiB; not read")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RegistryError(f"{file}: custom rules are not UTF-8 text") from None
 
 
 def _declares_plugins(path_entry: str) -> bool:
