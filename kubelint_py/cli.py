@@ -157,6 +157,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     ignore = options["ignore"]
     namespace = options["namespace"]
     context_paths = options["context_paths"]
+    schema_locations = options["schema_locations"]
     assume_complete = options["assume_complete"]
     include_suppressed = options["include_suppressed"]
     target_version = options["target_version"]
@@ -195,7 +196,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         raise click.BadParameter("use the form 1.NN, e.g. 1.31", param_hint="--target-version")
     cwd = Path.cwd()
     named = [p for item in inputs for p in (*item.paths, item.chart_root)]
-    base_tree = Tree.for_run(cwd, [*named, *context_paths, *rule_paths, baseline_path])
+    base_tree = Tree.for_run(cwd, [*named, *context_paths, *schema_locations, *rule_paths, baseline_path])
     try:
         config = load_config(config_path, cwd, os.environ, base_tree)
     except ConfigError as exc:
@@ -214,6 +215,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
             sources=item.sources,
             chart_root=item.chart_root,
             context_paths=context_paths,
+            schema_locations=schema_locations,
             stdin=stdin_bytes,
             stdin_name=stdin_filename or "<stdin>",
             select=_split(select),
@@ -690,6 +692,7 @@ _LINT_DEFAULTS: dict[str, Any] = {
     "ignore": (),
     "namespace": None,
     "context_paths": (),
+    "schema_locations": (),
     "assume_complete": False,
     "include_suppressed": False,
     "target_version": None,
@@ -724,7 +727,13 @@ _FAST_FLAGS: dict[str, tuple[str, Any]] = {
     "-v": ("verbose", True),
     "--debug": ("debug", True),
 }
-_FAST_MULTIPLE = {"--context": "context_paths", "--select": "select", "--ignore": "ignore", "--rules": "rule_paths"}
+_FAST_MULTIPLE = {
+    "--context": "context_paths",
+    "--schema-location": "schema_locations",
+    "--select": "select",
+    "--ignore": "ignore",
+    "--rules": "rule_paths",
+}
 _FAST_SINGLE = {"--namespace": "namespace", "--target-provider": "target_provider"}
 
 
@@ -828,6 +837,14 @@ def _build_cli() -> click.Group:
             "context_paths",
             multiple=True,
             help="Load PATH for cross-object lookups only; its findings are not reported.",
+        ),
+        click.option(
+            "--schema-location",
+            "schema_locations",
+            multiple=True,
+            metavar="DIR",
+            help="Folder of custom resource schemas (<group>/<kind>_<version>.json, the CRD catalog layout) "
+            "or CRD manifests, for custom resources whose CRD is not in the input; repeatable.",
         ),
         click.option(
             "--assume-complete", is_flag=True, help="The input is self-contained: cross-object rules drop their guards."

@@ -48,6 +48,7 @@ class Config:
     fail_on: str = "warning"
     custom_rules: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    schema_locations: tuple[str, ...] = ()  # folders of CRD schemas (kubelint_py.schema_locations)
     namespace: str | None = None
     assume_complete: bool = False
     target_version: str | None = None
@@ -154,9 +155,9 @@ def _load_raw(path: Path, tree: Tree, cwd: Path, seen: tuple[Path, ...] = ()) ->
 
 
 def _check_paths(raw: Mapping[str, Any], path: Path, tree: Tree, cwd: Path) -> None:
-    """`context` and `customRules` of a configuration in the tree name places in the tree
-    (a glob by its leading directories; what it matches is checked when it is expanded)."""
-    for key in ("context", "customRules"):
+    """`context`, `customRules` and `schemaLocations` of a configuration in the tree name places
+    in the tree (a glob by its leading directories; what it matches is checked when it is expanded)."""
+    for key in ("context", "customRules", "schemaLocations"):
         for entry in _strings(raw.get(key)):
             named = static_prefix(entry) if key == "context" and is_glob(entry) else entry
             if tree.resolve(cwd, named) is None:
@@ -234,6 +235,7 @@ def config_from_data(raw: Mapping[str, Any], path: str | None = None, base_dir: 
         fail_on=str(raw.get("failOn", "warning")),
         custom_rules=_strings(raw.get("customRules")),
         context=_strings(raw.get("context")),
+        schema_locations=_strings(raw.get("schemaLocations")),
         namespace=raw.get("namespace"),
         assume_complete=bool(raw.get("assumeComplete", False)),
         target_version=str(target) if target is not None else None,

@@ -19,11 +19,12 @@ from kubelint_py.context import LintContext, incomplete_files
 from kubelint_py.discovery import READ_CEILING, DiscoveryError, Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions
-from kubelint_py.model import Report, Source, ToolError
+from kubelint_py.model import Document, Report, Source, ToolError
 from kubelint_py.parallel_load import load_sources
 from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
 from kubelint_py.rendered import map_rendered
 from kubelint_py.rule_api import Rule
+from kubelint_py.schema_locations import CATALOG_SETTING, Located, locate, missing_folders
 from kubelint_py.suppress import Suppressor
 from kubelint_py.yamlio import Limits
 
@@ -42,6 +43,7 @@ class LintRequest:
     raise_errors: bool = False
     plugins: bool = True
     custom_rules: Sequence[str] = ()
+    schema_locations: Sequence[str] = ()  # --schema-location: folders of CRD schemas
     settings: Mapping[str, Any] = field(default_factory=dict)
     target_version: str | None = None
     jobs: int = 1
@@ -56,7 +58,13 @@ def request_tree(request: LintRequest) -> Tree:
     """The tree paths from the scanned files must stay in."""
     if request.tree is not None:
         return request.tree
-    named = [*request.paths, *request.context_paths, request.chart_root, *request.custom_rules]
+    named = [
+        *request.paths,
+        *request.context_paths,
+        request.chart_root,
+        *request.custom_rules,
+        *request.schema_locations,
+    ]
     return Tree.for_run(request.cwd, named)
 
 
@@ -143,6 +151,33 @@ def config_context(config: Config, tree: Tree) -> list[str]:
         else:
             paths.append(entry)
     return paths
+
+
+def schema_folders(request: LintRequest, config: Config, tree: Tree) -> list[Path]:
+    """`--schema-location` folders, then the configuration's `schemaLocations` (in the tree
+    unless the configuration is trusted), relative to the working directory."""
+    where = config.path or "configuration"
+    folders = [request.cwd / entry for entry in request.schema_locations]
+    for entry in config.schema_locations:
+        if not config.trusted and not tree.contains(request.cwd / entry):
+            raise ConfigError(f'{where}: schemaLocations: "{entry}" is outside the scanned tree; not read')
+        folders.append(request.cwd / entry)
+    missing = missing_folders(folders)
+    if missing:
+        raise ConfigError(f"schema location {missing[0]}: not a directory")
+    return folders
+
+
+def located_schemas(request: LintRequest, config: Config, documents: Sequence[Document]) -> Located:
+    """What the schema locations hold for the custom resources of `documents` (nothing to read
+    without schema locations or custom resources)."""
+    folders = schema_folders(request, config, request_tree(request))
+    if not folders:
+        return Located({}, [])
+    # a folder the configuration names is confined to the tree by schema_folders; links inside
+    # the folders must not lead out of them
+    tree = request_tree(request).with_paths(folders, request.cwd)
+    return locate(folders, documents, cwd=request.cwd, max_bytes=max_file_bytes(config), tree=tree)
 
 
 def custom_rule_paths(request: LintRequest, config: Config, tree: Tree) -> list[str]:
@@ -235,6 +270,9 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     # context sources answer lookups; their problems are not ours to report
     context_result = load_sources(context_sources, options)
     result.documents.extend(context_result.documents)
+    located = located_schemas(request, config, result.documents)
+    if located.sources:  # CRD files of the schema locations: lookups only, like context
+        result.documents.extend(load_sources(located.sources, options).documents)
     namespace = request.namespace or config.namespace or "default"
     # a directory with a file that did not load whole: its objects are not all known
     incomplete = incomplete_files(
@@ -246,6 +284,7 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     checked = [a for a in rules if a.rule.id not in loader_ids]
     settings = {**config.settings, **request.settings}
     settings["targetVersion"] = request.target_version or config.target_version
+    settings[CATALOG_SETTING] = located.schemas
     engine = Engine(
         checked,
         enabled_loader,

@@ -43,9 +43,12 @@ ALLOWED: dict[str, set[str]] = {
         "registry",
         "rendered",
         "rule_api",
+        "schema_locations",
         "suppress",
         "yamlio",
     },
+    # CRD schemas on disk for the run's custom resources: reads them, hands them to the rules
+    "schema_locations": {"model", "confine", "k8s"},
     "ruledoc": {"model", "guidance", "guidance_docs", "fixes", "safe_text"},
     # k8s: the text report asks kubelint_py.k8s.sensitive whether a source line may show a secret
     "reporters": {"model", "ruledoc", "guidance", "reporters", "safe_text", "k8s"},

@@ -4,13 +4,16 @@ custom resources of the run that have no CRD in the input."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from kubelint_py.config import Config, ConfigError, config_from_data
 from kubelint_py.k8s.crd_catalog import catalog_path
 from kubelint_py.loader import LoadOptions, LoadResult, load_text
-from kubelint_py.model import Document
+from kubelint_py.model import Document, Source
+from kubelint_py.pipeline import LintRequest, run_lint
 from kubelint_py.schema_locations import locate, missing_folders
 
 WIDGET_SCHEMA = {
@@ -134,3 +137,81 @@ def test_first_folder_wins(tmp_path: Path) -> None:
 
 def test_missing_folders(tmp_path: Path) -> None:
     assert missing_folders([tmp_path, tmp_path / "nope"]) == [str(tmp_path / "nope")]
+
+
+# -- through the pipeline ------------------------------------------------------------------
+
+WIDGET = (
+    "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labels: {app: w}}\nspec: {size: big, port: [1]}\n"
+)
+
+
+def _lint(tmp_path: Path, text: str, *, locations: Sequence[str] = (), config: Config | None = None) -> list[str]:
+    request = LintRequest(
+        sources=[Source("input.yaml", text.encode())],
+        select=["custom-resource-schema-violation", "custom-resource-without-crd"],
+        schema_locations=locations,
+        plugins=False,
+        raise_errors=True,
+        cwd=tmp_path,
+    )
+    report = run_lint(request, config or Config())
+    return [f"{f.rule_id} {f.span.start.line}: {f.message}" for f in report.findings]
+
+
+def test_schema_location_on_the_command_line(tmp_path: Path) -> None:
+    _catalog(tmp_path)
+    assert _lint(tmp_path, WIDGET, locations=["catalog"]) == [
+        'custom-resource-schema-violation 4: Widget w: `spec.size` must be an integer, found the string "big"',
+        "custom-resource-schema-violation 4: Widget w: `spec.port` must be an integer or a string, found a list",
+    ]
+    assert _lint(tmp_path, WIDGET) == []  # without it: no schema, no finding
+
+
+def test_schema_location_in_the_configuration(tmp_path: Path) -> None:
+    _catalog(tmp_path)
+    config = config_from_data({"schemaLocations": ["catalog"]}, str(tmp_path / ".kubelint.yaml"), str(tmp_path))
+    assert len(_lint(tmp_path, WIDGET, config=config)) == 2
+
+
+def test_crd_manifest_in_a_schema_location(tmp_path: Path) -> None:
+    _catalog(tmp_path)
+    gadget = "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {size: big}\n"
+    assert _lint(tmp_path, gadget, locations=["catalog"]) == [
+        'custom-resource-schema-violation 4: Gadget g: `spec.size` must be an integer, found the string "big"'
+    ]
+
+
+def test_a_missing_schema_location_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"schema location .*nope: not a directory"):
+        _lint(tmp_path, WIDGET, locations=["nope"])
+
+
+def test_a_configuration_in_the_tree_cannot_name_a_folder_outside_it(tmp_path: Path) -> None:
+    inside = tmp_path / "repo"
+    inside.mkdir()
+    _catalog(tmp_path)
+    config = config_from_data({"schemaLocations": ["../catalog"]}, str(inside / ".kubelint.yaml"), str(inside))
+    with pytest.raises(ConfigError, match=r'schemaLocations: "\.\./catalog" is outside the scanned tree'):
+        _lint(inside, WIDGET, config=config)
+
+
+def test_links_out_of_the_tree_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _catalog(outside)
+    repo = tmp_path / "repo"
+    (repo / "schemas").mkdir(parents=True)
+    (repo / "schemas" / "example.com").symlink_to(outside / "catalog" / "example.com")
+    config = config_from_data({"schemaLocations": ["schemas"]}, str(repo / ".kubelint.yaml"), str(repo))
+    assert _lint(repo, WIDGET, config=config) == []
+
+
+def test_a_catalog_schema_silences_custom_resource_without_crd(tmp_path: Path) -> None:
+    _catalog(tmp_path)
+    crd = WIDGET_CRD.replace("Gadget", "Other").replace("gadgets", "others")
+    text = crd + "---\n" + WIDGET.replace("size: big, port: [1]", "size: 1")
+    assert _lint(tmp_path, text) == [
+        "custom-resource-without-crd 19: Widget w: kind Widget of API group example.com is defined by no "
+        "CustomResourceDefinition in the input; the target cluster rejects it until the CRD is installed"
+    ]
+    assert _lint(tmp_path, text, locations=["catalog"]) == []

@@ -429,11 +429,30 @@ class _MetaPolicy:
         return merged
 
 
+_INT_OR_STRING_FORMS = frozenset(("integer", "string"))
+
+
+def _converted_int_or_string(schema: Mapping[str, Any]) -> bool:
+    """`oneOf` (or `anyOf`) `[{type: string}, {type: integer}]` and nothing else: what kubeconform's
+    openapi2jsonschema.py writes for `format: int-or-string` in CRD-catalog schema files."""
+    if "type" in schema:
+        return False
+    for key in ("oneOf", "anyOf"):
+        forms = schema.get(key)
+        if (
+            isinstance(forms, list)
+            and len(forms) == 2
+            and all(isinstance(f, Mapping) and set(f) == {"type"} for f in forms)
+        ):
+            return {f["type"] for f in forms} == _INT_OR_STRING_FORMS
+    return False
+
+
 def _crd_node(schema: object, *, structural: bool, meta: _MetaPolicy) -> Node:
     node = Node()
     if not isinstance(schema, Mapping):
         return node
-    if schema.get("x-kubernetes-int-or-string") is True:
+    if schema.get("x-kubernetes-int-or-string") is True or _converted_int_or_string(schema):
         node.special = "int-or-string"
         return node
     node.types = _types_of(schema)

@@ -1,7 +1,8 @@
 """custom-resource-without-crd (rule-catalog §3; cross-object, guard: ≥1 CRD in the input)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.crd_catalog import SETTING as CATALOG_SETTING
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 BUILTIN_GROUPS = frozenset(("", "apps", "batch", "autoscaling", "policy", "extensions"))
@@ -53,7 +54,9 @@ after it may be skipped. Built-in groups are the core group and those ending in 
 `gateway.networking.k8s.io`, `snapshot.storage.k8s.io`, `autoscaling.k8s.io` (the
 VerticalPodAutoscaler) and `policy.networking.k8s.io` are treated as custom, because Kubernetes
 serves them only from CRDs. The rule is evaluated when the input contains at least one CRD (or
-with `--assume-complete`).
+with `--assume-complete`). A kind whose schema a schema location holds (`--schema-location`,
+`schemaLocations`: a CRD-catalog file of its group, kind and version, or its CRD manifest) is
+known to the user's clusters and not reported.
 """,
     remediation="Install the CRD (or its operator) in the target cluster first, or add the CRD to the bundle.",
     examples=(_FAIL, _FAIL.replace("kind: Certificate", "kind: Issuer")),
@@ -66,7 +69,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     group = doc.group
     if is_builtin_group(group) or not doc.kind:
         return
-    if not ctx.guard("CustomResourceDefinition"):
+    if not ctx.guard("CustomResourceDefinition") or _in_schema_location(doc, ctx):
         return
     same_group = []
     for crd in ctx.of_kind("CustomResourceDefinition"):
@@ -84,3 +87,10 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         ("kind",),
         related,
     )
+
+
+def _in_schema_location(doc: Document, ctx: RuleContext) -> bool:
+    """A CRD-catalog file of the resource's group, kind and version was found for the run."""
+    located = ctx.settings.get(CATALOG_SETTING)
+    version = doc.api_version.rpartition("/")[2]
+    return isinstance(located, Mapping) and (doc.group, doc.kind, version) in located
