@@ -84,7 +84,7 @@ rules:
     message = finding.message
     for grant in (
         "impersonate on users (rules[0])",
-        "create on pods/exec (rules[0])",
+        "create, get on pods/exec (rules[0])",
         "get, create on nodes/proxy (rules[0])",
         "patch on certificatesigningrequests/approval (rules[1]) together with approve on signers (rules[2])",
         'update on mutatingwebhookconfigurations (rules[3], via "*")',
