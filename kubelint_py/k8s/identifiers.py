@@ -23,8 +23,17 @@ DNS1123_LABEL_MAX = 63
 DNS1123_SUBDOMAIN_MAX = 253
 PORT_NAME_MAX = 15
 
+# Unrendered templating ({{ }}, ${ }, $( ), <...>, %VAR%, __VAR__): the value is not final yet.
+_TEMPLATING = re.compile(r"\{\{|\}\}|\$[({]|^<[^<>]*>$|%[A-Za-z_]\w*%|__[A-Za-z0-9_]+__")
+
 _QUALIFIED_HINT = "alphanumeric characters, '-', '_' or '.', starting and ending with an alphanumeric character"
 _CACHE = 4096
+
+
+def is_templated(value: str) -> bool:
+    """A value written for a template engine or a script to fill in (`{{ .Values.x }}`,
+    `${VERSION}`, `<app-name>`): the API server never sees it as written, so it is not judged."""
+    return _TEMPLATING.search(value) is not None
 
 
 @lru_cache(maxsize=_CACHE)

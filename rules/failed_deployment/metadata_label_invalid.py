@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.identifiers import label_key_problems, label_value_problems
+from kubelint_py.k8s.identifiers import is_templated, label_key_problems, label_value_problems
 from kubelint_py.k8s.workloads import pod_template_labels_path
 from kubelint_py.rule_api import (
     Document,
@@ -153,10 +153,10 @@ def _label_map_violations(labels: object, path: FieldPath) -> Iterator[Violation
         return
     where = _dotted(path)
     for key, value in labels.items():
-        if not isinstance(key, str):
-            continue  # schema-violation's finding
+        if not isinstance(key, str) or is_templated(key):
+            continue  # not a string: schema-violation's finding; templated: not final yet
         problems = [f"key: {p}" for p in label_key_problems(key)]
-        if isinstance(value, str):
+        if isinstance(value, str) and not is_templated(value):
             problems += [f"value {quote(value)}: {p}" for p in label_value_problems(value)]
         if problems:
             yield Violation(f"label {quote(key)} in {where} is invalid ({'; '.join(problems)})", (*path, key))
@@ -171,14 +171,14 @@ def _requirement_violations(expressions: object, path: FieldPath, *, values: boo
             continue
         here: FieldPath = (*path, index)
         key = expr.get("key")
-        if isinstance(key, str) and label_key_problems(key):
+        if isinstance(key, str) and not is_templated(key) and label_key_problems(key):
             problems = "; ".join(label_key_problems(key))
             yield Violation(f"label key {quote(key)} in {_dotted(here)} is invalid ({problems})", (*here, "key"))
         listed = expr.get("values")
         if not values or expr.get("operator") not in ("In", "NotIn") or not isinstance(listed, list):
             continue
         for number, value in enumerate(listed):
-            if isinstance(value, str) and label_value_problems(value):
+            if isinstance(value, str) and not is_templated(value) and label_value_problems(value):
                 problems = "; ".join(label_value_problems(value))
                 yield Violation(
                     f"label value {quote(value)} in {_dotted(here)}.values is invalid ({problems})",

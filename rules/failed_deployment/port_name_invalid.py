@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.identifiers import dns1123_label_problems, port_name_problems
+from kubelint_py.k8s.identifiers import dns1123_label_problems, is_templated, port_name_problems
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
@@ -51,7 +51,7 @@ PORT_HANDLERS = ("httpGet", "tcpSocket")
 
 def _iana(value: str, field: str, path: FieldPath) -> Violation | None:
     problems = port_name_problems(value)
-    if not problems:
+    if not problems or is_templated(value):
         return None
     hint = " (a quoted number is a name to the API server: write the number unquoted)" if value.isdigit() else ""
     return Violation(f"{field} {quote(value)} is not a valid port name: {'; '.join(problems)}{hint}", path)
@@ -99,7 +99,7 @@ def _service_port_violations(
             yield Violation(
                 "Service port has no name: a Service with more than one port must name every port", (*path, "name")
             )
-    elif isinstance(name, str):
+    elif isinstance(name, str) and not is_templated(name):
         problems = dns1123_label_problems(name)
         if problems:
             yield Violation(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.workloads import DEPLOYMENT_LIKE
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec, pod_spec_path, rule
 
 _FAIL = """\
@@ -23,7 +24,7 @@ spec:
 """
 
 POLICIES = frozenset(("Always", "OnFailure", "Never"))
-ANY_POLICY_KINDS = frozenset(("Pod", "PodTemplate"))
+ALWAYS_KINDS = frozenset(("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"))
 JOB_SPEC: dict[str, FieldPath] = {"Job": ("spec",), "CronJob": ("spec", "jobTemplate", "spec")}
 
 
@@ -36,6 +37,13 @@ def _effective_policy(doc: Document) -> tuple[str, bool] | None:
     if isinstance(raw, str) and raw in POLICIES:
         return raw, True
     return None
+
+
+def _judged(doc: Document) -> bool:
+    """The built-in controllers and the known Deployment-like kinds. Another custom resource
+    with a pod template may run its pods to completion (OpenKruise's BroadcastJob): its own
+    controller decides which policies it accepts."""
+    return doc.kind in ALWAYS_KINDS or doc.kind in JOB_SPEC or DEPLOYMENT_LIKE.get(doc.kind) == doc.group
 
 
 def _job_problem(doc: Document, policy: str, job_spec: FieldPath) -> str | None:
@@ -61,7 +69,8 @@ completion and accept only `OnFailure` or `Never` (only `Never` with a `podFailu
 absent `restartPolicy` is defaulted to `Always` first, so a Job or CronJob that omits it is
 rejected too. The apply fails and the release stops: a migration Job never runs, a controller
 never rolls out. The per-container `restartPolicy: Always` of native sidecars is a different
-field and is not read; Pods and PodTemplates may use any of the three values.
+field and is not read; Pods and PodTemplates may use any of the three values, and other custom
+resources with a pod template are left to their own controller (some run pods to completion).
 """,
     remediation=(
         "Use `restartPolicy: Always` (or omit it) in controllers and `OnFailure` or `Never` in Jobs and CronJobs."
@@ -78,7 +87,7 @@ field and is not read; Pods and PodTemplates may use any of the three values.
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
-    if spec_path is None or doc.kind in ANY_POLICY_KINDS:
+    if spec_path is None or not _judged(doc):
         return
     found = _effective_policy(doc)
     if found is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.identifiers import is_templated
 from kubelint_py.k8s.selectors import Requirement
 from kubelint_py.k8s.workloads import is_deployment_like, pod_template_labels_path
 from kubelint_py.rule_api import (
@@ -71,6 +72,27 @@ def _describe_requirement(req: Requirement) -> str:
     return f"{req.key} {req.operator}"
 
 
+def _templated(*values: object) -> bool:
+    """A term written for a template engine to fill in is not final: it is not judged."""
+    return any(isinstance(value, str) and is_templated(value) for value in values)
+
+
+def _pair_failures(
+    pairs: Mapping[str, object], labels: Mapping[str, object], path: FieldPath
+) -> list[tuple[FieldPath, str]]:
+    """Equality terms (`matchLabels`, a plain map selector) the template labels do not satisfy."""
+    failures: list[tuple[FieldPath, str]] = []
+    for key, value in pairs.items():
+        wanted = _label_text(value)
+        if _templated(key, wanted, _label_text(labels.get(key))):
+            continue
+        if key not in labels:
+            failures.append(((*path, key), f"{key}={wanted} (the template has no {key} label)"))
+        elif _label_text(labels[key]) != wanted:
+            failures.append(((*path, key), f"{key}={wanted} (the template says {key}={_label_text(labels[key])})"))
+    return failures
+
+
 def _label_selector_failures(
     selector: Mapping[str, object], labels: Mapping[str, object]
 ) -> list[tuple[FieldPath, str]]:
@@ -78,21 +100,11 @@ def _label_selector_failures(
     failures: list[tuple[FieldPath, str]] = []
     match_labels = selector.get("matchLabels")
     if isinstance(match_labels, Mapping):
-        for key, value in match_labels.items():
-            wanted = _label_text(value)
-            if key not in labels:
-                failures.append(((*_SELECTOR, "matchLabels", key), f"{key}={wanted} (the template has no {key} label)"))
-            elif _label_text(labels[key]) != wanted:
-                failures.append(
-                    (
-                        (*_SELECTOR, "matchLabels", key),
-                        f"{key}={wanted} (the template says {key}={_label_text(labels[key])})",
-                    )
-                )
+        failures += _pair_failures(match_labels, labels, (*_SELECTOR, "matchLabels"))
     parsed = selector_from_label_selector(selector)
     if parsed is not None:
         for index, req in enumerate(parsed.requirements):
-            if not req.matches(labels):
+            if not _templated(req.key, *req.values, _label_text(labels.get(req.key))) and not req.matches(labels):
                 failures.append(((*_SELECTOR, "matchExpressions", index), _describe_requirement(req)))
     return failures
 
@@ -151,13 +163,7 @@ def _check_map_selector(doc: Document, selector: Mapping[str, object], *, requir
                 _SELECTOR,
             )
         return
-    failures: list[tuple[FieldPath, str]] = []
-    for key, value in selector.items():
-        wanted = _label_text(value)
-        if key not in labels:
-            failures.append(((*_SELECTOR, key), f"{key}={wanted} (the template has no {key} label)"))
-        elif _label_text(labels[key]) != wanted:
-            failures.append(((*_SELECTOR, key), f"{key}={wanted} (the template says {key}={_label_text(labels[key])})"))
+    failures = _pair_failures(selector, labels, _SELECTOR)
     if failures:
         yield _mismatch(doc, failures)
 
