@@ -48,6 +48,13 @@ spec:
 """
 
 
+# a workload that talks to a cluster Service by its DNS name (host-network cases need one)
+CLUSTER_CLIENT = WORKLOAD.replace(
+    '        image: "registry.example.com/web:3.2"\n',
+    '        image: "registry.example.com/web:3.2"\n        args: ["--api=http://api.prod.svc:8080"]\n',
+)
+
+
 class Case(NamedTuple):
     rule: str
     text: str
@@ -186,13 +193,13 @@ spec:
     ),
     "dns-policy-missing": Case(
         "hostnetwork-dns-policy",
-        WORKLOAD.replace("    spec:\n      containers:", "    spec:\n      hostNetwork: true\n      containers:"),
+        CLUSTER_CLIENT.replace("    spec:\n      containers:", "    spec:\n      hostNetwork: true\n      containers:"),
         [],
         ["      dnsPolicy: ClusterFirstWithHostNet"],
     ),
     "dns-policy-cluster-first": Case(
         "hostnetwork-dns-policy",
-        WORKLOAD.replace(
+        CLUSTER_CLIENT.replace(
             "    spec:\n      containers:",
             "    spec:\n      hostNetwork: true\n      dnsPolicy: ClusterFirst\n      containers:",
         ),

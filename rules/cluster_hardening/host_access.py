@@ -161,12 +161,12 @@ def sensitive_reason(path: str) -> str | None:
 
 def _mounted_read_only(doc: Document, volume: str) -> bool:
     """Every mount of the volume (any container, init and ephemeral included) is readOnly."""
-    mounts = [
-        mount
-        for container in containers(doc, ContainerScope.ALL)
-        for mount in container.data.get("volumeMounts") or ()
-        if isinstance(mount, Mapping) and mount.get("name") == volume
-    ]
+    mounts = []
+    for container in containers(doc, ContainerScope.ALL):
+        declared = container.data.get("volumeMounts")
+        for mount in declared if isinstance(declared, list) else ():
+            if isinstance(mount, Mapping) and mount.get("name") == volume:
+                mounts.append(mount)
     return bool(mounts) and all(mount.get("readOnly") is True for mount in mounts)
 
 
