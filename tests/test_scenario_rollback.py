@@ -70,9 +70,9 @@ EXPECTED = {
 }
 
 
-def test_pack_sizes() -> None:
-    assert len(_pack_ids("traffic-spike")) == 15
-    assert len(_pack_ids("failed-deployment")) == 14
+def test_the_scenario_rules_belong_to_the_packs() -> None:
+    # derived, not counted: rules are added to the packs over time
+    assert {rule for rule, _ in EXPECTED} <= set(_pack_ids(*PACKS))
 
 
 def test_expected_lines_are_the_offending_fields() -> None:
