@@ -60,8 +60,9 @@ DNS_RULE = """\
 """
 
 
-def test_pack_has_fifteen_rules() -> None:
-    assert len(_pack_ids()) == 15
+def test_the_scenario_rules_belong_to_the_pack() -> None:
+    # derived, not counted: rules are added to the pack over time
+    assert {rule for rule, _ in EXPECTED} <= set(_pack_ids())
 
 
 def test_expected_line_is_the_pod_template_labels() -> None:

@@ -53,8 +53,9 @@ EXPECTED = {
 }
 
 
-def test_pack_has_seventeen_rules() -> None:
-    assert len(_pack_ids()) == 17
+def test_the_scenario_rules_belong_to_the_pack() -> None:
+    # derived, not counted: rules are added to the pack over time
+    assert {rule for rule, _ in EXPECTED} <= set(_pack_ids())
 
 
 def test_expected_lines_point_at_the_right_fields() -> None:
