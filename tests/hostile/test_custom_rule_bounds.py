@@ -6,6 +6,7 @@ a finding of the rule at that value ("could not check"), and the run goes on."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 import time
 from pathlib import Path
@@ -287,3 +288,14 @@ def test_uniqueitems_through_the_real_cli(tmp_path: Path) -> None:
     run = lint_subprocess([".", "--format", "json", "--select", RULE], tmp_path, timeout=90)
     assert run.code == 1 and no_traceback(run.err), run.err
     assert [(f["file"], f["ruleId"]) for f in run.report()["findings"]] == [("twice.json", RULE)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_a_fifo_rules_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    """Before: the run waited forever for a writer."""
+    (tmp_path / "pod.yaml").write_text(pod("p"))
+    os.mkfifo(tmp_path / "rules.yaml")
+    (tmp_path / ".kubelint.yaml").write_text("customRules: [rules.yaml]\n")
+    run = lint_subprocess(["."], tmp_path, timeout=60)
+    assert run.code == 2 and "rules.yaml" in run.err and "regular file" in run.err, run.err
+    assert no_traceback(run.err)
