@@ -60,6 +60,12 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     drop ANSI escapes unless the stream is a terminal, write, flush); anything else, or once
     click is loaded anyway, is left to click.echo itself."""
     stream = sys.stderr if err else sys.stdout
+    if err:
+        # messages name files, keys and values of the scanned tree: no raw control or bidi
+        # character, no line a CI runner reads as a workflow command (reports are safe already)
+        from kubelint_py.safe_text import printable_text
+
+        message = printable_text(message)
     if "click" in sys.modules or not _plain_utf8_stream(stream):
         import click
 
@@ -646,7 +652,9 @@ def fix_command(
     applied = result.applied
     if show_diff:
         for file_fix in changed:
-            _echo(file_fix.diff(), nl=False)
+            from kubelint_py.safe_text import printable_text
+
+            _echo(printable_text(file_fix.diff()), nl=False)
         summary = f"{len(applied)} fix(es) available in {len(changed)} file(s); nothing was changed"
         _echo(f"kubelint: {summary}", err=True)
         raise SystemExit(EXIT_FINDINGS if changed else EXIT_CLEAN)
@@ -791,7 +799,7 @@ def _build_cli() -> click.Group:
         exit_code = EXIT_ERROR
 
         def show(self, file: IO[Any] | None = None) -> None:
-            click.echo(f"kubelint: error: {self.format_message()}", err=True)
+            _echo(f"kubelint: error: {self.format_message()}", err=True)
 
     class KubelintGroup(click.Group):
         def invoke(self, ctx: click.Context) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -311,3 +312,35 @@ def test_fixture_is_hostile() -> None:
     pods = "".join(textwrap.dedent(_pod(label, chars)) for label, chars in HOSTILE.items())
     decoded = json.loads("[" + ",".join(re.findall(r'"(?:[^"\\]|\\.)*"', pods)) + "]")
     assert all(any(chars in value for value in decoded) for chars in HOSTILE.values())
+
+
+def test_cli_messages_on_stderr_are_escaped(tmp_path: Path) -> None:
+    # a path named on the command line that does not exist: its name is echoed in the error
+    hostile = "missing-\x1b[2J\x1b]52;c;ZXZpbA==\x07-\u202e.yaml"
+    run = lint_subprocess([hostile], tmp_path)
+    assert run.code == 2 and "no file matches" in run.err
+    _no_raw(run.err)
+    run = lint_subprocess(["\n::error title=x::owned"], tmp_path)
+    assert run.code == 2
+    _no_command_lines(run.err)
+
+
+def test_fix_diff_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
+        "spec:\n"
+        "  hostNetwork: true\n  containers:\n    - name: app\n      image: nginx:1.27\n"
+        '      args: ["--api=http://api.prod.svc:8080", "\\n::error::x"]  # \u202e bidi override\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "kubelint_py", "fix", "--diff", "pod.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "dnsPolicy" in proc.stdout, proc.stdout + proc.stderr
+    _no_raw(proc.stdout)
+    _no_raw(proc.stderr)
