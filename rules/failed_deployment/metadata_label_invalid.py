@@ -70,6 +70,18 @@ _SELECTORS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
         ("webhooks", "*", "objectSelector"),
     ),
     ("rbac.authorization.k8s.io", "ClusterRole"): (("aggregationRule", "clusterRoleSelectors", "*"),),
+    **{
+        ("admissionregistration.k8s.io", kind): (
+            ("spec", field, "namespaceSelector"),
+            ("spec", field, "objectSelector"),
+        )
+        for kind, field in (
+            ("ValidatingAdmissionPolicy", "matchConstraints"),
+            ("ValidatingAdmissionPolicyBinding", "matchResources"),
+            ("MutatingAdmissionPolicy", "matchConstraints"),
+            ("MutatingAdmissionPolicyBinding", "matchResources"),
+        )
+    },
 }
 # (group, kind) -> paths of plain label maps besides metadata.labels
 _LABEL_MAPS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
@@ -82,47 +94,25 @@ _LABEL_MAPS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
 _NODE_TERMS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
     ("", "PersistentVolume"): (("spec", "nodeAffinity", "required", "nodeSelectorTerms"),),
 }
+_AFFINITY_TERMS: tuple[FieldPath, ...] = (
+    ("requiredDuringSchedulingIgnoredDuringExecution", "*"),
+    ("preferredDuringSchedulingIgnoredDuringExecution", "*", "podAffinityTerm"),
+)
+# LabelSelectors of a pod spec: pod (anti-)affinity terms and topology spread constraints
 _POD_SELECTORS: tuple[FieldPath, ...] = (
-    ("affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "labelSelector"),
-    ("affinity", "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "namespaceSelector"),
-    (
-        "affinity",
-        "podAffinity",
-        "preferredDuringSchedulingIgnoredDuringExecution",
-        "*",
-        "podAffinityTerm",
-        "labelSelector",
-    ),
-    (
-        "affinity",
-        "podAffinity",
-        "preferredDuringSchedulingIgnoredDuringExecution",
-        "*",
-        "podAffinityTerm",
-        "namespaceSelector",
-    ),
-    ("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "labelSelector"),
-    ("affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "*", "namespaceSelector"),
-    (
-        "affinity",
-        "podAntiAffinity",
-        "preferredDuringSchedulingIgnoredDuringExecution",
-        "*",
-        "podAffinityTerm",
-        "labelSelector",
-    ),
-    (
-        "affinity",
-        "podAntiAffinity",
-        "preferredDuringSchedulingIgnoredDuringExecution",
-        "*",
-        "podAffinityTerm",
-        "namespaceSelector",
+    *(
+        ("affinity", affinity, *term, selector)
+        for affinity in ("podAffinity", "podAntiAffinity")
+        for term in _AFFINITY_TERMS
+        for selector in ("labelSelector", "namespaceSelector")
     ),
     ("topologySpreadConstraints", "*", "labelSelector"),
 )
-_POD_NODE_TERMS: tuple[FieldPath, ...] = (
-    ("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"),
+_POD_NODE_TERMS: FieldPath = (
+    "affinity",
+    "nodeAffinity",
+    "requiredDuringSchedulingIgnoredDuringExecution",
+    "nodeSelectorTerms",
 )
 _POD_NODE_PREFERENCES: FieldPath = ("affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution")
 
@@ -215,9 +205,8 @@ def _pod_spec_violations(doc: Document, spec_path: FieldPath) -> Iterator[Violat
     for pattern in _POD_SELECTORS:
         for path, selector in _expand(spec, pattern, spec_path):
             yield from _selector_violations(selector, path)
-    for pattern in _POD_NODE_TERMS:
-        for path, terms in _expand(spec, pattern, spec_path):
-            yield from _node_terms_violations(terms, path)
+    for path, terms in _expand(spec, _POD_NODE_TERMS, spec_path):
+        yield from _node_terms_violations(terms, path)
     for path, preference in _expand(spec, (*_POD_NODE_PREFERENCES, "*", "preference"), spec_path):
         if isinstance(preference, Mapping):
             here = (*path, "matchExpressions")
