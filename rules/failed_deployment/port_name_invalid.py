@@ -96,8 +96,12 @@ def _service_port_violations(
     name = entry.get("name")
     if name is None or name == "":
         if several:
+            number = entry.get("port")
+            label = (
+                f"Service port {number}" if isinstance(number, int) and not isinstance(number, bool) else "Service port"
+            )
             yield Violation(
-                "Service port has no name: a Service with more than one port must name every port", (*path, "name")
+                f"{label} has no name: a Service with more than one port must name every port", (*path, "name")
             )
     elif isinstance(name, str) and not is_templated(name):
         problems = dns1123_label_problems(name)
