@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from kubelint_py.model import Finding, Report
+from kubelint_py.registry import INPUT_PROBLEMS
 from kubelint_py.reporters import fingerprint_of
 
 SCHEMA_VERSION = 1
@@ -87,8 +88,10 @@ def entry_for(finding: Finding) -> BaselineEntry:
     return BaselineEntry(finding.file, obj, finding.rule_id, path, _fingerprint(finding))
 
 
-# kubelint's own failures are never accepted as debt: they would hide a broken run
-NEVER_BASELINED = frozenset({"internal-error"})
+# Input problems (a file not read, not parsed or not fully checked) and kubelint's own
+# failures are never accepted as debt: recorded, they would hide a broken file or run, and a
+# baseline written before them cannot hide them either
+NEVER_BASELINED = INPUT_PROBLEMS
 
 
 def _recordable(finding: Finding) -> bool:

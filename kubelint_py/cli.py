@@ -54,11 +54,11 @@ class KubelintError(Exception):
 _ANSI_PATTERN = r"\033\[[0-?]*[ -/]*[@-~]"
 
 
-def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+def _echo(message: str, *, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
     """click.echo, without importing click for it: on a UTF-8 text stream (the usual stdout
     and stderr, and pytest's capture) this does what click.echo does there (append the newline,
-    drop ANSI escapes unless the stream is a terminal, write, flush); anything else, or once
-    click is loaded anyway, is left to click.echo itself."""
+    drop ANSI escapes unless the stream is a terminal or `color` is True, write, flush); anything
+    else, or once click is loaded anyway, is left to click.echo itself."""
     stream = sys.stderr if err else sys.stdout
     if err:
         # messages name files, keys and values of the scanned tree: no raw control or bidi
@@ -69,7 +69,7 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     if "click" in sys.modules or not _plain_utf8_stream(stream):
         import click
 
-        click.echo(message, err=err, nl=nl)
+        click.echo(message, err=err, nl=nl, color=color)
         return
     text = message + "\n" if nl else message
     if text:
@@ -77,7 +77,7 @@ def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
             terminal = stream.isatty()
         except Exception:
             terminal = False
-        if not terminal:
+        if not terminal and not color:
             import re
 
             text = re.sub(_ANSI_PATTERN, "", text)
@@ -105,11 +105,19 @@ def _split(values: Sequence[str]) -> list[str]:
 
 
 def _color_default(ctx_color: bool | None) -> bool:
+    """Colour by the common convention: `--color`/`--no-color`, else `NO_COLOR` (any non-empty
+    value turns it off, no-color.org), else `FORCE_COLOR` (any non-empty value turns it on,
+    piped output included, force-color.org), else whether stdout is a terminal."""
     if ctx_color is not None:
         return ctx_color
     if os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty()
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stdout
+        return False
 
 
 def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
@@ -142,13 +150,11 @@ class _Input(NamedTuple):  # not a dataclass: creating one costs ~0.6 ms of star
 
 
 def lint_command(paths: tuple[str, ...], chart_root: Path | None, **options: Any) -> None:
-    """Lint manifests in PATHS (files, directories, quoted globs, or - for stdin)."""
+    """Lint manifests in PATHS: files, directories, quoted globs, or - for stdin [default: .,
+    or stdin with --stdin-filename]."""
     if not paths:
-        if sys.stdin is None or sys.stdin.isatty():
-            import click
-
-            raise click.UsageError("no PATH given: name files or directories, or - to read stdin")
-        paths = ("-",)
+        # as ruff does: the current directory, never an empty stdin read by accident in CI
+        paths = ("-",) if options.get("stdin_filename") else (".",)
     _lint_and_exit(options, [_Input(paths=paths, chart_root=chart_root)])
 
 
@@ -192,6 +198,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         import click
 
         raise click.UsageError("more --output than --format options: pair each --output with a --format")
+    _check_one_stdout_document(formats, outputs)
     for out in outputs:
         _check_writable(out)
     if write_baseline_path is not None:
@@ -256,6 +263,8 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
                 "lint `helm template` output instead",
                 err=True,
             )
+    for note in report.notes:  # why findings stayed on a rendered stream, and what to do
+        _echo(f"kubelint: warning: {note}", err=True)
     _emit_reports(
         report,
         formats,
@@ -273,6 +282,26 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         _LineReader(cwd, stdin_bytes, stdin_filename or "<stdin>", tree, limit),
     )
     raise SystemExit(code)
+
+
+# formats that are one document each: two of them, or one with a line format, in one stream
+# parse as neither
+DOCUMENT_FORMATS = ("json", "sarif", "junit")
+
+
+def _check_one_stdout_document(formats: Sequence[str], outputs: Sequence[Path]) -> None:
+    """The formats without an --output all go to stdout: a JSON, SARIF or JUnit document there
+    must be alone, or the stream is no valid document (usage error, exit 2)."""
+    on_stdout = list(formats[len(outputs) :])
+    documents = [fmt for fmt in on_stdout if fmt in DOCUMENT_FORMATS]
+    if documents and len(on_stdout) > 1:
+        import click
+
+        shown = " and ".join(f"--format {fmt}" for fmt in on_stdout)
+        raise click.UsageError(
+            f"{shown} would share stdout, which would then be no valid {documents[0]} document: "
+            "give each --format but one an --output FILE (--format and --output pair in order)"
+        )
 
 
 def _sarif_category(options: dict[str, Any], default_category: str) -> str:
@@ -303,6 +332,7 @@ def _merge_reports(reports: Sequence[Any]) -> Any:
         files=tuple(sorted({file for r in reports for file in r.files})),
         errors=tuple(e for r in reports for e in r.errors),
         stats=stats,
+        notes=tuple(dict.fromkeys(note for r in reports for note in r.notes)),
     )
 
 
@@ -322,6 +352,7 @@ def helm_command(
     from kubelint_py.rendered import chart_name
     from kubelint_py.renderers import RendererMissing, RenderError, charts_for, helm_template
 
+    passed = _helm_pass_through(options)
     charts, not_charts = charts_for(targets)
     if not_charts:
         raise KubelintError(f"{not_charts[0]}: no Helm chart there (no Chart.yaml in it or above it)")
@@ -333,13 +364,63 @@ def helm_command(
     for chart in charts:
         try:
             rendered = helm_template(
-                chart, values=values_files, sets=set_values, release=release, namespace=options["namespace"], cwd=cwd
+                chart,
+                values=values_files,
+                sets=set_values,
+                release=release,
+                namespace=options["namespace"],
+                passed=passed,
+                cwd=cwd,
             )
         except (RendererMissing, RenderError) as exc:
             raise KubelintError(str(exc)) from None
         inputs.append(_Input(sources=(Source(rendered.label, rendered.text.encode("utf-8")),), chart_root=chart))
     category = f"helm-{chart_name(charts[0]) or charts[0].resolve().name}" if len(charts) == 1 else "helm"
     _lint_and_exit(options, inputs, category)
+
+
+def _helm_pass_through(options: dict[str, Any]) -> dict[str, Any]:
+    """The `helm template` flags of `kubelint helm` (renderers.HELM_PASS_THROUGH), taken out of
+    `options` and checked; --kube-version 1.NN[.P] is also the --target-version unless given."""
+    import click
+
+    from kubelint_py.renderers import HELM_PASS_THROUGH, helm_pass_through_error
+
+    passed: dict[str, Any] = {}
+    for option in HELM_PASS_THROUGH:
+        value = options.pop(option.name, None)
+        if option.kind == "values":
+            value = tuple(_split(value or ()))  # repeatable, and comma lists as helm takes them
+        for item in (value,) if option.kind == "value" and value is not None else value or ():
+            if isinstance(item, str) and (problem := helm_pass_through_error(option.name, item)) is not None:
+                raise click.BadParameter(problem, param_hint=option.flag)
+        passed[option.name] = value
+    kube_version = passed.get("kube_version")
+    if kube_version and options.get("target_version") is None:
+        minor = re.match(r"v?(\d+\.\d+)", kube_version)
+        if minor is not None and _valid_version(minor.group(1)):
+            options["target_version"] = minor.group(1)
+    return passed
+
+
+def _helm_pass_through_options() -> list[Any]:
+    """click options for renderers.HELM_PASS_THROUGH, so the table is the one list of them."""
+    import click
+
+    from kubelint_py.renderers import HELM_PASS_THROUGH
+
+    made = []
+    for option in HELM_PASS_THROUGH:
+        if option.kind == "switch":
+            made.append(click.option(option.flag, option.name, is_flag=True, help=option.help))
+        else:
+            metavar = "VERSION" if option.kind == "value" else "GROUP/VERSION[/KIND]"
+            made.append(
+                click.option(
+                    option.flag, option.name, multiple=option.kind == "values", metavar=metavar, help=option.help
+                )
+            )
+    return made
 
 
 def kustomize_command(directories: tuple[Path, ...], **options: Any) -> None:
@@ -527,7 +608,7 @@ def _emit_reports(
         )
         text = render(fmt, report, options)
         if target is None:
-            _echo(text, nl=not text.endswith("\n"))
+            _echo(text, nl=not text.endswith("\n"), color=options.color or None)
         else:
             write_atomically(target, text)
 
@@ -951,6 +1032,7 @@ def _build_cli() -> click.Group:
         ),
         click.option("--set", "set_values", multiple=True, help="KEY=VALUE for helm template --set (repeatable)."),
         click.option("--release", help="Release name for helm template. [default: release-name]"),
+        *_helm_pass_through_options(),
         lint_options,
     )(helm_command)
 

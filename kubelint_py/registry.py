@@ -27,6 +27,13 @@ from kubelint_py.rule_api import Rule
 
 BUILTIN_PACKAGE = "kubelint_py.builtin_rules"
 PLUGIN_GROUP = "kubelint.rules"
+# Problems with the input itself: a file kubelint could not read, parse or fully check says
+# nothing about the rules that were selected, so these run whatever the selection
+# (`--select`, `--ignore`, `rules.enable`/`disable`), and a baseline never records them
+# (kubelint_py/baseline.py): "No problems found" must never stand for "nothing was read".
+INPUT_PROBLEMS = frozenset(
+    ("yaml-syntax", "yaml-duplicate-key", "input-unreadable", "input-too-large", "internal-error")
+)
 
 
 class RegistryError(Exception):
@@ -428,7 +435,8 @@ def select_rules(
     ignore: Iterable[str] = (),
 ) -> Selection:
     """Default-enabled rules, plus config `enable`, minus `disable`; then the CLI's
-    `--select` (only these; naming an opt-in rule by id turns it on) and `--ignore`."""
+    `--select` (only these; naming an opt-in rule by id turns it on) and `--ignore`. The
+    input problems (`INPUT_PROBLEMS`) are always on."""
     enable_ids, unknown_a = _expand(enable, registry)
     disable_ids, unknown_b = _expand(disable, registry)
     select = list(select)
@@ -440,6 +448,7 @@ def select_rules(
         explicit = {name for name in select if name in registry.rules}
         active = (active & select_ids) | explicit
     active -= ignore_ids
+    active |= INPUT_PROBLEMS & registry.rules.keys()
     return Selection([registry.rules[i] for i in sorted(active)], unknown_a + unknown_b + unknown_c + unknown_d)
 
 

@@ -140,7 +140,8 @@ def test_fast_and_click_paths_print_the_same(tmp_path: Path, extra: list[str]) -
     slow = _run(["lint", "--jobs", "0", *extra, "pod.yaml", "svc.yaml"], tmp_path)
     assert fast[3] is False and slow[3] is True  # which path each took
     assert fast[:3] == slow[:3]
-    assert "\x1b" not in fast[1]  # not a terminal: escapes dropped, as click.echo does
+    # not a terminal: no colour, unless --color asks for it (then piped output is coloured too)
+    assert ("\x1b" in fast[1]) is ("--color" in extra)
 
 
 def test_fast_path_errors_read_like_clicks(tmp_path: Path) -> None:

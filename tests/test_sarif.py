@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from kubelint_py.model import Location, Pos, Report, Severity, Source, Span
+from kubelint_py.registry import INPUT_PROBLEMS
 from kubelint_py.reporters import ReportOptions, render
 from kubelint_py.reporters.sarif import _to_data
 from tests.helpers import SHARED, lint_sources
@@ -141,7 +142,8 @@ def test_clean_run_describes_every_enabled_rule(tmp_path: Path) -> None:
     data = sarif_checked(report, options(sarif_root=tmp_path, exit_code=0), tmp_path / "c.sarif", tmp_path)
     run = run_of(data)
     assert run["results"] == []
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == sorted(SELECT)
+    # the selected rules and the input problems, which run whatever the selection
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == sorted({*SELECT, *INPUT_PROBLEMS})
     assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 0}]
 
 
@@ -195,7 +197,7 @@ def test_run_envelope() -> None:
 
 def test_rule_descriptors() -> None:
     rules = _rules(json.loads(render("sarif", sample_report(), options())))
-    assert list(rules) == ["privileged-container", "yaml-syntax"]
+    assert list(rules) == sorted({"privileged-container", "yaml-syntax", *INPUT_PROBLEMS})
     priv = rules["privileged-container"]
     assert priv["name"] == "PrivilegedContainer"
     assert priv["shortDescription"] == {"text": "Container runs privileged"}
