@@ -8,7 +8,6 @@ in the number of objects.
 
 from __future__ import annotations
 
-import math
 import re
 import weakref
 from collections import defaultdict
@@ -271,7 +270,7 @@ def scaled_floor(value: object, total: int) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     pct = percent(value)
-    return math.floor(pct * total / 100) if pct is not None else None
+    return pct * total // 100 if pct is not None else None  # integers: no float overflow
 
 
 # -- per-pod requests ------------------------------------------------------------------------

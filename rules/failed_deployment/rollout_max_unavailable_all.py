@@ -1,6 +1,5 @@
 """rollout-max-unavailable-all (rule-catalog §5)."""
 
-import math
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import percent
@@ -31,8 +30,8 @@ def _resolve(value: object, total: int, round_up: bool) -> int | None:
     pct = percent(value)
     if pct is None:
         return None
-    scaled = pct * total / 100
-    return math.ceil(scaled) if round_up else math.floor(scaled)
+    # integer arithmetic: a float overflows for the 4,000-digit replica counts YAML allows
+    return -(-pct * total // 100) if round_up else pct * total // 100
 
 
 @rule(

@@ -88,7 +88,7 @@ def _show(resource: str, value: Fraction) -> str:
         for unit, size in (("Gi", 2**30), ("Mi", 2**20)):
             if value >= size and value % size == 0:
                 return f"{value // size}{unit}"
-    if resource == "cpu":
+    if resource == "cpu" and abs(value) < 10**15:  # beyond, float() overflows: the quantity form
         return f"{float(value):g}"
     return format_quantity(value)
 

@@ -196,3 +196,46 @@ def test_cli_gives_findings_not_internal_errors(tmp_path: Path) -> None:
     assert not errors, errors
     for finding in findings:
         assert DIGITS_5000 not in finding["message"]
+
+
+HUGE_REPLICAS = f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: prod}}
+spec:
+  replicas: {"9" * 4000}
+  strategy: {{type: RollingUpdate, rollingUpdate: {{maxUnavailable: "25%", maxSurge: "50%"}}}}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers:
+      - name: c
+        image: nginx:1.25
+        resources:
+          requests: {{cpu: "1", memory: 1Gi}}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {{name: q, namespace: prod}}
+spec:
+  hard: {{requests.cpu: "2", requests.memory: 2Gi, pods: "3"}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: web, namespace: prod}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
+  minReplicas: 2
+  maxReplicas: {"9" * 4000}
+"""
+
+
+def test_replica_counts_of_thousands_of_digits_are_findings_not_errors(tmp_path: Path) -> None:
+    # YAML ints have no size limit: percentages of them and quota sums must not overflow floats
+    (tmp_path / "replicas.yaml").write_text(HUGE_REPLICAS)
+    run = lint_in_process(["replicas.yaml", "--format", "json", "--fail-on", "never"], tmp_path)
+    assert no_traceback(run.out + run.err)
+    findings = run.report()["findings"]
+    assert not [f for f in findings if f["ruleId"] == "internal-error"], findings
+    assert any(f["ruleId"] == "quota-blocks-scale-out" for f in findings)
