@@ -176,7 +176,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     target_provider = options["target_provider"]
     rule_paths = options["rule_paths"]
     no_plugins = options["no_plugins"]
-    stdin_filename = options["stdin_filename"]
+    stdin_filename = options.get("stdin_filename")  # `lint` only: helm and kustomize read no stdin
     sarif_root = options["sarif_root"]
     show_source = options["show_source"]
     color = options["color"]
@@ -243,6 +243,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
             jobs=jobs,
             cwd=cwd,
             tree=tree,
+            force_exclude=bool(options.get("force_exclude")),
         )
         try:
             reports.append(run_lint(request, config))
@@ -256,7 +257,9 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     threshold = None if exit_zero or threshold_name == "never" else Severity.parse(threshold_name)
     code = exit_code(report, threshold)
     if not report.findings and not report.stats.get("documents") and not report.errors:
-        _echo("kubelint: no Kubernetes objects found", err=True)
+        excluded = report.stats.get("excluded", 0)
+        why = f" ({plural_files(excluded)} named left out by --force-exclude)" if excluded else ""
+        _echo(f"kubelint: no Kubernetes objects found{why}", err=True)
         if report.stats.get("templatesSkipped"):
             _echo(
                 f"kubelint: skipped {report.stats['templatesSkipped']} unrendered Helm template file(s); "
@@ -302,6 +305,26 @@ def _check_one_stdout_document(formats: Sequence[str], outputs: Sequence[Path]) 
             f"{shown} would share stdout, which would then be no valid {documents[0]} document: "
             "give each --format but one an --output FILE (--format and --output pair in order)"
         )
+
+
+def plural_files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _force_excluded_targets(targets: Sequence[Path], config_path: str | None) -> list[Path]:
+    """`kubelint helm --force-exclude`: the targets (files of charts, as pre-commit names them)
+    that `.kubelintignore` and the configuration's `exclude` leave in."""
+    from kubelint_py.config import ConfigError, load_config
+    from kubelint_py.confine import Tree
+    from kubelint_py.discovery import DiscoveryError, Ignore, display_path, read_ignore_file
+
+    cwd = Path.cwd()
+    try:
+        config = load_config(config_path, cwd, os.environ, Tree.for_run(cwd, [*targets, config_path]))
+        ignore = Ignore(read_ignore_file(cwd) + list(config.exclude))
+    except (ConfigError, DiscoveryError) as exc:
+        raise KubelintError(str(exc)) from None
+    return [target for target in targets if not ignore.excludes(display_path(target, cwd), target.is_dir())]
 
 
 def _sarif_category(options: dict[str, Any], default_category: str) -> str:
@@ -353,6 +376,8 @@ def helm_command(
     from kubelint_py.renderers import RendererMissing, RenderError, charts_for, helm_template
 
     passed = _helm_pass_through(options)
+    if options.get("force_exclude"):
+        targets = tuple(_force_excluded_targets(targets, options["config_path"]))
     charts, not_charts = charts_for(targets)
     if not_charts:
         raise KubelintError(f"{not_charts[0]}: no Helm chart there (no Chart.yaml in it or above it)")
@@ -789,6 +814,7 @@ _LINT_DEFAULTS: dict[str, Any] = {
     "rule_paths": (),
     "no_plugins": False,
     "stdin_filename": None,
+    "force_exclude": False,
     "sarif_category": "manifests",
     "sarif_root": None,
     "show_source": False,
@@ -807,6 +833,7 @@ _FAST_FLAGS: dict[str, tuple[str, Any]] = {
     "--assume-complete": ("assume_complete", True),
     "--include-suppressed": ("include_suppressed", True),
     "--no-plugins": ("no_plugins", True),
+    "--force-exclude": ("force_exclude", True),
     "--show-source": ("show_source", True),
     "--color": ("color", True),
     "--no-color": ("color", False),
@@ -947,6 +974,12 @@ def _build_cli() -> click.Group:
         click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins."),
         click.option("--stdin-filename", help="Path to report for input read from stdin."),
         click.option(
+            "--force-exclude",
+            is_flag=True,
+            help="Apply .kubelintignore and the configuration's exclude to the paths named too "
+            "(pre-commit names every changed file).",
+        ),
+        click.option(
             "--sarif-category", default="manifests", show_default=True, help="SARIF automationDetails category."
         ),
         click.option(
@@ -980,11 +1013,30 @@ def _build_cli() -> click.Group:
         ),
     )
 
-    def lint_options(function: Any) -> Any:
-        """The options `lint`, `helm` and `kustomize` share: one list, so they never drift apart."""
-        for option in reversed(shared_options):
-            function = option(function)
-        return function
+    # options that do something in `lint` only, or in `lint` and `helm` (pre-commit's two hooks)
+    only_in = {"stdin_filename": ("lint",), "force_exclude": ("lint", "helm")}
+    # `helm` and `kustomize` name their SARIF category after what they render
+    category_default = {
+        "helm": "helm-<chart name>, or helm for several charts",
+        "kustomize": "kustomize-<directory name>, or kustomize for several",
+    }
+
+    def options_of(command_name: str) -> Callable[[Any], Any]:
+        """The options `lint`, `helm` and `kustomize` share: one list, so they never drift apart;
+        each command shows only those that do something there, with its true defaults."""
+
+        def decorate(function: Any) -> Any:
+            for option in reversed(shared_options):
+                function = option(function)
+            params = function.__click_params__
+            params[:] = [p for p in params if command_name in only_in.get(p.name, (command_name,))]
+            for param in params:
+                if param.name == "sarif_category" and command_name in category_default:
+                    param.show_default = False
+                    param.help = f"SARIF automationDetails category. [default: {category_default[command_name]}]"
+            return function
+
+        return decorate
 
     group = click.group(
         "cli", cls=KubelintGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -1010,7 +1062,7 @@ def _build_cli() -> click.Group:
     command(
         "lint",
         click.argument("paths", nargs=-1),
-        lint_options,
+        options_of("lint"),
         click.option(
             "--chart-root",
             type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -1033,7 +1085,7 @@ def _build_cli() -> click.Group:
         click.option("--set", "set_values", multiple=True, help="KEY=VALUE for helm template --set (repeatable)."),
         click.option("--release", help="Release name for helm template. [default: release-name]"),
         *_helm_pass_through_options(),
-        lint_options,
+        options_of("helm"),
     )(helm_command)
 
     command(
@@ -1041,7 +1093,7 @@ def _build_cli() -> click.Group:
         click.argument(
             "directories", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path)
         ),
-        lint_options,
+        options_of("kustomize"),
     )(kustomize_command)
 
     command(

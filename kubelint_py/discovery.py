@@ -62,6 +62,19 @@ class Ignore:
             return False
         return self._globs.matches(rel + "/" if is_dir else rel)
 
+    def excludes(self, rel: str, is_dir: bool = False) -> bool:
+        """Whether the walk would leave out `rel` (relative to the current directory, `/`-
+        separated): it, or a directory above it, is matched or is one of SKIP_DIRS. For paths
+        named on the command line under `--force-exclude`; a path outside the current directory
+        is never excluded (the patterns are relative to it)."""
+        parts = [part for part in rel.split("/") if part not in ("", ".")]
+        if not parts or parts[0] == ".." or rel.startswith("/"):
+            return False
+        for depth in range(1, len(parts)):
+            if parts[depth - 1] in SKIP_DIRS or self.matches("/".join(parts[:depth]), True):
+                return True
+        return (is_dir and parts[-1] in SKIP_DIRS) or self.matches("/".join(parts), is_dir)
+
 
 # .kubelintignore comes from the tree: a regular file of at most this much, read without
 # blocking (a FIFO), with at most so many patterns of at most so many characters. Real ignore
@@ -225,20 +238,41 @@ def discover(
     is_target: bool = True,
     stdin: bytes | None = None,
     stdin_name: str = "<stdin>",
+    force_exclude: bool = False,
+    excluded: list[str] | None = None,
 ) -> list[Source]:
+    """Sources for `paths`. A file named here is read even when `ignore` matches it, as
+    pre-commit needs for the files it names; with `force_exclude` (ruff's `--force-exclude`)
+    named files and directories are left out as the walk leaves them out, and appended to
+    `excluded`."""
     sources: list[Source] = []
     for raw in paths:
         if raw == "-":
             sources.append(Source(stdin_name, stdin if stdin is not None else b"", is_target))
             continue
         path = Path(raw)
+        if force_exclude and (path.exists() or path.is_symlink()):
+            shown = display_path(path, cwd)
+            if ignore.excludes(shown, path.is_dir()):
+                if excluded is not None:
+                    excluded.append(shown)
+                continue
         if not path.exists() and not path.is_symlink():
             if _GLOB_CHARS & set(raw):
                 matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207 (absolute patterns too)
                 if not matches:
                     raise DiscoveryError(f"{raw}: no file matches this pattern")
                 for match in matches:
-                    sources.extend(discover([match], cwd=cwd, ignore=ignore, is_target=is_target))
+                    sources.extend(
+                        discover(
+                            [match],
+                            cwd=cwd,
+                            ignore=ignore,
+                            is_target=is_target,
+                            force_exclude=force_exclude,
+                            excluded=excluded,
+                        )
+                    )
                 continue
             raise DiscoveryError(f"{raw}: no such file or directory")
         if path.is_dir():

@@ -49,6 +49,8 @@ class LintRequest:
     jobs: int = 1
     cwd: Path = field(default_factory=Path.cwd)
     chart_root: Path | None = None  # --chart-root: the chart (or kustomization) rendered output came from
+    # --force-exclude: `.kubelintignore` and `exclude` apply to the paths named too (pre-commit)
+    force_exclude: bool = False
     # the scanned tree (docs/security.md) [default: from cwd and the paths above]; the CLI adds
     # the other paths of its command line (--config, --baseline)
     tree: Tree | None = None
@@ -217,11 +219,21 @@ def _rule_file(file: Path, tree: Tree, limit: int) -> bool:
     return True
 
 
-def collect_sources(request: LintRequest, config: Config) -> tuple[list[Source], list[Source]]:
+def collect_sources(
+    request: LintRequest, config: Config, excluded: list[str] | None = None
+) -> tuple[list[Source], list[Source]]:
+    """The sources to lint and those of the context; `excluded` receives the paths named on
+    the command line that --force-exclude left out."""
     patterns = read_ignore_file(request.cwd) + list(config.exclude)
     ignore = Ignore(patterns)
     targets = list(request.sources) + discover(
-        request.paths, cwd=request.cwd, ignore=ignore, stdin=request.stdin, stdin_name=request.stdin_name
+        request.paths,
+        cwd=request.cwd,
+        ignore=ignore,
+        stdin=request.stdin,
+        stdin_name=request.stdin_name,
+        force_exclude=request.force_exclude,
+        excluded=excluded,
     )
     target_names = {s.display for s in targets}
     context_paths = [*request.context_paths, *config_context(config, request_tree(request))]
@@ -264,7 +276,8 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     request = replace(request, tree=tree)
     registry = registry or build_registry(custom=custom_rule_paths(request, config, tree), plugins=request.plugins)
     rules = active_rules(registry, config, request)
-    targets, context_sources = collect_sources(request, config)
+    excluded: list[str] = []
+    targets, context_sources = collect_sources(request, config, excluded)
     options = _load_options(config)
     result = load_sources(targets, options, request.jobs)
     # context sources answer lookups; their problems are not ours to report
@@ -323,6 +336,7 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
         "unknown": result.unknown,
         "templatesSkipped": result.templates_skipped,
         "rules": len(rules),
+        "excluded": len(excluded),  # named, and left out by --force-exclude
     }
     return Report(
         findings=tuple(findings),
