@@ -698,10 +698,43 @@ def explain_command(rule_id: str) -> None:
     registry = build_registry()
     found = registry.rules.get(rule_id)
     if found is None:
+        _explain_peer_check(rule_id, registry.rules)
         close = difflib.get_close_matches(rule_id, list(registry.rules), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see `kubelint rules`"
         raise KubelintError(f'unknown rule "{rule_id}"{hint}')
     _echo(rule_text(found.meta), nl=False)
+
+
+def _explain_peer_check(name: str, rules: dict[str, Any]) -> None:
+    """`kubelint explain CKV_K8S_16` (or `polaris:runAsPrivileged`): another linter's check id
+    names the kubelint rule(s) reporting the same problem. One rule: its explanation; several:
+    the list. Returns (to report an unknown rule) when no peer has such a check."""
+    from kubelint_py.peers import BY_NAME, canonical, id_shape_ok, lookup
+    from kubelint_py.ruledoc import rule_text
+    from kubelint_py.safe_text import printable, printable_text
+
+    matches = [(peer, check, [r for r in ids if r in rules]) for peer, check, ids in lookup(name)]
+    matches = [(peer, check, ids) for peer, check, ids in matches if ids]
+    ids = sorted({rule_id for _, _, found in matches for rule_id in found})
+    if not ids:
+        peer, sep, check = name.partition(":")
+        if not (sep and peer in BY_NAME):  # Checkov's and Trivy's ids are recognisable as such
+            peer = next((p for p in ("checkov", "trivy") if id_shape_ok(p, canonical(p, name))), "")
+            check = canonical(peer, name) if peer else name
+        if peer:
+            raise KubelintError(
+                printable(f"{BY_NAME[peer].title} check {check} has no kubelint equivalent; see `kubelint rules`")
+            )
+        return
+    checks = "; ".join(f"{BY_NAME[peer].title} check {check}" for peer, check, _ in matches)
+    if len(ids) == 1:
+        _echo(printable_text(f"{checks}: kubelint rule {ids[0]}\n\n" + rule_text(rules[ids[0]].meta)), nl=False)
+    else:
+        lines = [f"{checks}: {len(ids)} kubelint rules report the same problem:"]
+        lines += [f"  {rule_id}  {rules[rule_id].meta.title.strip()}" for rule_id in ids]
+        lines.append("Run `kubelint explain <rule-id>` for the one you need.")
+        _echo(printable_text("\n".join(lines) + "\n"), nl=False)
+    raise SystemExit(EXIT_CLEAN)
 
 
 def fix_command(

@@ -274,6 +274,9 @@ class RuleMeta:
     source: str = "builtin"
     # findings point at credentials: reporters never print the offending source line
     sensitive: bool = False
+    # other linters' equivalent check ids by peer (kubelint_py/peers.py; the registry fills it
+    # in): not part of a rule's identity, so the index and the modules still compare equal
+    peers: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from kubelint_py.declarative import RuleSpecError, build_declarative, rule_dict_from_meta
 from kubelint_py.guidance import BY_SLUG
 from kubelint_py.model import DocType, Examples, RuleMeta, Scope, Severity, ToolError
+from kubelint_py.peers import peers_of
 from kubelint_py.rule_api import Rule
 
 BUILTIN_PACKAGE = "kubelint_py.builtin_rules"
@@ -49,6 +50,10 @@ class Registry:
     def add(self, new: Rule, source: str) -> None:
         if new.id in self.rules:
             raise RegistryError(f'{source}: rule id "{new.id}" is defined twice')
+        if not new.meta.peers:
+            peers = peers_of(new.id)
+            if peers:  # the one table of other linters' equivalent checks (kubelint_py/peers.py)
+                new = Rule(replace(new.meta, peers=peers), new.check, new.check_run)
         self.rules[new.id] = new
 
     def sorted(self) -> list[Rule]:
@@ -242,6 +247,7 @@ def _meta_from_row(row: Sequence[Any]) -> RuleMeta:
         cross_object=cross_object,
         source=source,
         sensitive=sensitive,
+        peers=peers_of(rule_id),
     )
 
 

@@ -20,6 +20,7 @@ from kubelint_py.fixes import fix_for
 from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
 from kubelint_py.guidance_docs import GUIDANCE_DOCS
 from kubelint_py.model import RuleMeta, Scope
+from kubelint_py.peers import BY_NAME, display_ids
 from kubelint_py.safe_text import json_safe, printable, printable_text
 
 _DOC_ORDER = {g.slug: i for i, g in enumerate((*GUIDANCE, LOADER))}
@@ -116,6 +117,15 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def peer_lines(meta: RuleMeta) -> list[tuple[str, str]]:
+    """(peer title, its equivalent check ids) for each peer with an equivalent check."""
+    return [
+        (BY_NAME[peer].title if peer in BY_NAME else peer, ", ".join(display_ids(peer, ids)))
+        for peer, ids in meta.peers.items()
+        if ids
+    ]
+
+
 # -- one rule ---------------------------------------------------------------------------
 def rule_markdown(meta: RuleMeta) -> str:
     """One rule page (also SARIF `help.markdown`). Self-contained: no relative links."""
@@ -166,6 +176,16 @@ def rule_markdown(meta: RuleMeta) -> str:
         out += [f"| `{n}` | {_md_cell(t)} | {f'`{d}`' if d else ''} | {_md_cell(desc)} |" for n, t, d, desc in rows]
     else:
         out.append("This rule has no options.")
+    peers = peer_lines(meta)
+    if peers:
+        out += ["", "## Other linters", ""]
+        out += [
+            "Checks of other linters that report the same problem. With `compat.peerSuppressions` in "
+            "`.kubelint.yaml`, the kube-linter, Polaris, kube-score and Checkov annotations that skip "
+            "them suppress this rule too.",
+            "",
+        ]
+        out += [f"- {title}: {', '.join(f'`{c}`' for c in ids.split(', '))}" for title, ids in peers]
     out += ["", "## References", ""]
     if meta.references:
         out += [f"- {_reference_md(ref)}" for ref in meta.references]
@@ -210,6 +230,10 @@ def rule_text(meta: RuleMeta) -> str:
         for name, kind, default, description in rows:
             detail = ", ".join(x for x in (kind, f"default {default}" if default else "") if x)
             out.append(f"    {name} ({detail})" + (f": {description}" if description else ""))
+    peers = peer_lines(meta)
+    if peers:
+        out += ["", "Equivalent checks in other linters:"]
+        out += [f"    {title}: {ids}" for title, ids in peers]
     if meta.references:
         out += ["", "References:"]
         out += [f"    - {ref}" for ref in meta.references]
@@ -255,6 +279,7 @@ def rule_record(meta: RuleMeta) -> dict[str, object]:
         "examples": {"fail": meta.examples.fail, "pass": meta.examples.pass_},
         "references": list(meta.references),
         "optionsSchema": dict(meta.options_schema) if meta.options_schema is not None else None,
+        "peers": {peer: list(ids) for peer, ids in meta.peers.items()},
     }
 
 

@@ -22,7 +22,8 @@ ALLOWED: dict[str, set[str]] = {
     "rule_api": {"model", "context", "k8s"},
     "declarative": {"model", "rule_api", "k8s", "bounded_schema"},
     "bounded_schema": set(),  # custom rules' JSON Schemas: checked at load, validated with a budget
-    "registry": {"model", "rule_api", "declarative", "guidance", "config", "streams", "yamlio", "rule_index"},
+    "registry": {"model", "rule_api", "declarative", "guidance", "config", "streams", "yamlio", "rule_index", "peers"},
+    "peers": set(),  # other linters' equivalent checks: data and lookups, imports nothing
     "rule_index": set(),  # generated data (scripts/gen_rule_index.py): imports nothing
     "config": {"model", "yamlio", "confine"},
     "suppress": {"model", "config", "globs"},
@@ -49,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     # CRD schemas on disk for the run's custom resources: reads them, hands them to the rules
     "schema_locations": {"model", "confine", "k8s"},
-    "ruledoc": {"model", "guidance", "guidance_docs", "fixes", "safe_text"},
+    "ruledoc": {"model", "guidance", "guidance_docs", "fixes", "safe_text", "peers"},
     # k8s: the text report asks kubelint_py.k8s.sensitive whether a source line may show a secret
     "reporters": {"model", "ruledoc", "guidance", "reporters", "safe_text", "k8s"},
     "safe_text": set(),

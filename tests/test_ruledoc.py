@@ -80,6 +80,7 @@ def test_markdown_follows_ruffs_section_order() -> None:
         "Use instead",
         "How to fix",
         "Options",
+        "Other linters",
         "References",
     ]
     assert page.startswith("# privileged-container\n\n**Container runs privileged**\n")
@@ -163,6 +164,7 @@ def test_rules_json_is_stable_and_complete() -> None:
         "examples",
         "references",
         "optionsSchema",
+        "peers",
     ]
     assert record["scope"] == {"kinds": ["Deployment", "StatefulSet"], "kindGroups": [], "docTypes": ["k8s-object"]}
     assert record["examples"]["pass"].startswith("kind: Deployment")

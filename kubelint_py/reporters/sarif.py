@@ -168,6 +168,8 @@ def _rule_properties(meta: RuleMeta) -> dict[str, Any]:
     problem = problem_severity(meta)
     if problem is not None:
         props["problem.severity"] = problem
+    if meta.peers:  # other linters' equivalent check ids (kubelint_py/peers.py)
+        props["peers"] = {peer: list(ids) for peer, ids in meta.peers.items()}
     return props
 
 
