@@ -295,6 +295,8 @@ class Report:
     files: tuple[str, ...]
     errors: tuple[ToolError, ...] = ()
     stats: Mapping[str, int] = field(default_factory=dict)
+    # one line each, for stderr: why findings stayed on a rendered stream and what to do
+    notes: tuple[str, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -311,6 +311,7 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
         known_ids=frozenset(registry.rules),
     )
     findings = engine.run(lint, result.problems)
+    notes: list[str] = []
     findings = map_rendered(
         findings,
         result.documents,
@@ -319,6 +320,8 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
         cwd=request.cwd,
         tree=tree,
         max_bytes=max_file_bytes(config),
+        piped=[request.stdin_name] if "-" in request.paths else [],
+        notes=notes,
     )
     errors = list(registry.errors)
     errors += [ToolError(s.display, s.error) for s in targets if s.error is not None]
@@ -344,4 +347,5 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
         files=target_files,
         errors=tuple(errors),
         stats=stats,
+        notes=tuple(notes),
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +29,9 @@ from kubelint_py.model import Document, Finding, Location, Pos, Span
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 # Catalog §0.6: kustomize generators append `-` and a 10-character hash to generated names.
 HASH_SUFFIX_RE = re.compile(r"-[a-z0-9]{10}$")
+# The suffix as kustomize writes it (hex digits with 0, 1, 3, a, e swapped for g, h, k, m, t):
+# narrower, for telling kustomize output from other manifests.
+_KUSTOMIZE_HASH_RE = re.compile(r"-[2456789bcdfghkmt]{10}$")
 _HASH_IN_ITEM_RE = re.compile(r"(\[name=[^\]]*?)-[a-z0-9]{10}\]")
 _CHART_NAME_RE = re.compile(r"""^name:\s*["']?([^"'#\s]+)["']?\s*(?:#.*)?$""", re.MULTILINE)
 _KEY_RE = re.compile(r"""^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'\[\]{}|>&*!%@`,][^#]*?)\s*:(?=\s|$)""")
@@ -357,8 +360,10 @@ class _Mapper:
         cwd: Path,
         tree: Tree,
         max_bytes: int,
+        piped: Collection[str] = (),
     ) -> None:
         self.cwd = cwd.absolute()
+        self.piped = frozenset(piped)
         self.tree = tree
         self.max_bytes = max_bytes
         self.chart_root = (self.cwd / chart_root) if chart_root is not None else None
@@ -377,6 +382,11 @@ class _Mapper:
         self._sources: dict[Path, Outline | None] = {}
         self._charts: dict[str, Path | None] = {}
         self._found_charts: list[Path] | None = None
+        self._found_kustomizations: list[Path] = []
+        self._ambiguous: dict[str, list[Path]] = {}  # chart name -> the charts that could be it
+        self._why: dict[tuple[str, str], set[str]] = {}  # (cause, detail) -> streams it left unmapped
+        self._kustomized: dict[str, bool] = {}
+        self._origins: list[str] = []  # origin paths that did not resolve
         self._patches: dict[Path, list[Path]] = {}
         self._chart_names: dict[Path, str | None] = {}
         self._inert: dict[str, bool] = {}
@@ -435,6 +445,10 @@ class _Mapper:
         return self._charts[name]
 
     def _find_chart(self, name: str) -> Path | None:
+        """`--chart-root`, else the working directory, else the one chart of that name below
+        it. Two or more charts of the name that could all have rendered the stream (each has
+        every own template the stream names) are ambiguous: None, and they are remembered for
+        the warning; the findings stay on the stream rather than land in the wrong chart."""
         root = self.chart_root
         if root is not None:
             declared = self._chart_name(root)
@@ -442,10 +456,26 @@ class _Mapper:
                 return root
         if self._chart_name(self.cwd) == name:
             return self.cwd
-        for candidate in self._all_charts():
-            if self._chart_name(candidate) == name:
-                return candidate
-        return None
+        matches = [candidate for candidate in self._all_charts() if self._chart_name(candidate) == name]
+        if len(matches) > 1:
+            named = self._own_templates(name)
+            fitting = [chart for chart in matches if all(self.inside(chart, rest) is not None for rest in named)]
+            if len(fitting) == 1:
+                return fitting[0]
+            self._ambiguous[name] = fitting or matches
+            return None
+        return matches[0] if matches else None
+
+    def _own_templates(self, name: str) -> set[str]:
+        """The chart's own files the stream's `# Source:` headers name (not its subcharts', which
+        may be packaged): `templates/deployment.yaml`, `crds/x.yaml`."""
+        named: set[str] = set()
+        for docs in self.by_file.values():
+            for doc in docs:
+                chart, _, rest = (doc.helm_source or "").partition("/")
+                if chart == name and rest and not rest.startswith("charts/") and ".." not in Path(rest).parts:
+                    named.add(rest)
+        return named
 
     def _chart_name(self, directory: Path) -> str | None:
         """`chart_name`, read once per directory and run (every chart name looked up asks)."""
@@ -454,10 +484,12 @@ class _Mapper:
         return self._chart_names[directory]
 
     def _all_charts(self) -> list[Path]:
-        """Directories holding a Chart.yaml under the cwd, shallowest first (bounded walk)."""
+        """Directories holding a Chart.yaml under the cwd, shallowest first (bounded walk); the
+        walk also notes the directories holding a kustomization (`_kustomizations`)."""
         if self._found_charts is not None:
             return self._found_charts
         found: list[tuple[int, str, Path]] = []
+        kustomizations: list[Path] = []
         queue: list[tuple[Path, int]] = [(self.cwd, 0)]
         visited = 0
         while queue and visited < _SEARCH_DIRS:
@@ -472,6 +504,8 @@ class _Mapper:
             for entry in entries:
                 if entry.name == "Chart.yaml" and directory != self.cwd:
                     found.append((depth, directory.as_posix(), directory))
+                elif entry.name in _KUSTOMIZATION_FILES:
+                    kustomizations.append(directory)
                 elif depth < _SEARCH_DEPTH and entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
                     try:
                         if entry.is_dir(follow_symlinks=False):  # a directory, not a link to one
@@ -479,7 +513,12 @@ class _Mapper:
                     except OSError:
                         continue
         self._found_charts = [path for _, _, path in sorted(found)]
+        self._found_kustomizations = kustomizations
         return self._found_charts
+
+    def _kustomizations(self) -> list[Path]:
+        self._all_charts()
+        return self._found_kustomizations
 
     def helm_target(self, helm_source: str, rendered: Outline | None, span: Span) -> _Target | None:
         chart, _, rest = helm_source.partition("/")
@@ -764,8 +803,12 @@ class _Mapper:
         """`finding` moved to its source file; unchanged when that cannot be done safely."""
         try:
             if self._stays(finding):
-                return finding  # what `_map` returns for it, without locating anything
-            return self._map(finding)
+                mapped = finding  # what `_map` returns for it, without locating anything
+            else:
+                mapped = self._map(finding)
+            if mapped.rendered is None:
+                self.explain(finding)
+            return mapped
         except (OSError, ValueError, RecursionError):  # odd paths (NUL bytes, other drives), unreadable files
             return finding
 
@@ -836,6 +879,113 @@ class _Mapper:
             return loc
         return Location(self.shown(target.path), target.span, loc.label)
 
+    # -- why findings stay on the rendered stream (said once per cause, on stderr)
+    def explain(self, finding: Finding) -> None:
+        """Note the cause when `finding` stayed on its stream for a reason the user can fix: the
+        stream's chart is ambiguous or not found, its kustomize origins do not resolve from the
+        base, or it looks like kustomize output built without origin annotations."""
+        doc = self.document_for(finding.file, finding.span.start.line, finding)
+        source = finding.helm_source or (doc.helm_source if doc is not None else None)
+        if source:
+            name = source.partition("/")[0]
+            if name in self._ambiguous:
+                self.note("ambiguous", name, finding.file)
+            elif name and self.chart_dir(name) is None:
+                self.note("missing", name, finding.file)
+            return
+        origin = self.origin_of(doc)
+        if origin:
+            path = origin.get("path") or origin.get("configuredIn")
+            base = self.chart_root if self.chart_root is not None else self.cwd
+            if not origin.get("repo") and path and self.inside(base, path) is None:
+                self.note("origin", path, finding.file)
+            return
+        if self.looks_kustomized(finding.file):
+            self.note("no-origin", "", finding.file)
+
+    def note(self, cause: str, detail: str, file: str) -> None:
+        if cause == "origin":  # one note for all origin paths; a few kept to suggest a directory
+            if len(self._origins) < 20 and detail not in self._origins:
+                self._origins.append(detail)
+            detail = ""
+        self._why.setdefault((cause, detail), set()).add(file)
+
+    def _built_from(self) -> list[Path]:
+        """Kustomization directories under the working directory from which every unresolved
+        origin path noted is a file: where the stream was probably built."""
+        return [
+            directory
+            for directory in self._kustomizations()
+            if all(self.inside(directory, path) is not None for path in self._origins)
+        ]
+
+    def looks_kustomized(self, file: str) -> bool:
+        """Whether `file`, a stream without `# Source:` headers or origin annotations, is likely
+        `kustomize build` output: piped in (or given with --chart-root), and a kustomization is
+        at hand (--chart-root, the working directory or below it) or the stream has a generated
+        ConfigMap or Secret (kustomize's hash suffix)."""
+        if file not in self.piped and self.chart_root is None:
+            return False
+        known = self._kustomized.get(file)
+        if known is None:
+            docs = self.by_file.get(file, ())
+            known = (
+                any(
+                    directory is not None and (directory / name).is_file()
+                    for directory in (self.chart_root, self.cwd)
+                    for name in _KUSTOMIZATION_FILES
+                )
+                or any(d.kind in ("ConfigMap", "Secret") and _KUSTOMIZE_HASH_RE.search(d.name or "") for d in docs)
+                or (file in self.piped and bool(self._kustomizations()))
+            )
+            self._kustomized[file] = known
+        return known
+
+    def notes(self) -> list[str]:
+        """One line per cause: why findings stay on the rendered stream, and what to do."""
+        out: list[str] = []
+        for (cause, detail), files in self._why.items():
+            shown = sorted(files)
+            streams = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+            stay = f"findings in {streams} stay on the rendered output"
+            if cause == "ambiguous":
+                candidates = [self.shown(path) for path in self._ambiguous[detail]]
+                out.append(
+                    f"{stay}: its `# Source:` headers name chart `{detail}`, and {len(candidates)} charts here "
+                    f"have that name ({', '.join(candidates)}); pass --chart-root with the one that was rendered, "
+                    f"e.g. --chart-root {candidates[0]}"
+                )
+            elif cause == "missing":
+                declared = self._chart_name(self.chart_root) if self.chart_root is not None else None
+                if self.chart_root is not None and declared is not None and declared != detail:
+                    out.append(
+                        f"{stay}: its `# Source:` headers name chart `{detail}`, but --chart-root "
+                        f"{self.shown(self.chart_root)} holds chart `{declared}`"
+                    )
+                else:
+                    out.append(
+                        f"{stay}: its `# Source:` headers name chart `{detail}`, which is not in the current "
+                        f"directory or {_SEARCH_DEPTH} levels below it; pass --chart-root CHART_DIR, or let "
+                        "kubelint render the chart: kubelint helm CHART_DIR"
+                    )
+            elif cause == "origin":
+                base = self.shown(self.chart_root) if self.chart_root is not None else "the current directory"
+                example = next((p for p in self._origins if "/" in p), self._origins[0])
+                built = [self.shown(path) for path in self._built_from()]
+                hint = f" (here: {', '.join(built[:3])})" if built else ""
+                out.append(
+                    f"{stay}: its kustomize origin paths (such as {example}) are not files relative to {base}; "
+                    f"pass --chart-root with the kustomization directory that was built{hint}, or run "
+                    "kubelint kustomize DIR"
+                )
+            else:
+                out.append(
+                    f"{stay}: it has no `config.kubernetes.io/origin` annotations, so kustomize output cannot be "
+                    "traced to its files; run kubelint kustomize DIR instead, or add "
+                    "`buildMetadata: [originAnnotations]` to the kustomization and pass --chart-root DIR"
+                )
+        return out
+
 
 def _describe(rendered: Outline, target: int) -> str:
     """`privileged`, or `the list item named log-shipper` when the span is an item's first key."""
@@ -878,6 +1028,8 @@ def map_rendered(
     cwd: Path,
     tree: Tree | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    piped: Collection[str] = (),
+    notes: list[str] | None = None,
 ) -> list[Finding]:
     """Findings with Helm/kustomize documents moved to their source files (see module doc).
 
@@ -888,13 +1040,29 @@ def map_rendered(
     Only files in `tree` are read (docs/security.md) [default: `cwd`, its repository and
     `chart_root`], at most `max_bytes` of each: a path that leaves it keeps the finding where
     it was found.
+
+    `piped` names the streams read from stdin. When findings stay on a rendered stream for a
+    reason the user can fix (an ambiguous or missing chart, kustomize output without usable
+    origins), one line per cause saying why and what to do is appended to `notes`.
     """
-    if not findings or not needs_mapping(findings, documents):
+    if not findings:
+        return list(findings)
+    if not needs_mapping(findings, documents):
+        if notes is not None and (piped or chart_root is not None):
+            if tree is None:
+                tree = Tree.for_run(cwd, [chart_root])
+            idle = _Mapper(documents, texts or {}, chart_root, cwd, tree, max_bytes, piped)
+            for file in dict.fromkeys(f.file for f in findings):
+                if idle.looks_kustomized(file):
+                    idle.note("no-origin", "", file)
+            notes.extend(idle.notes())
         return list(findings)
     if tree is None:
         tree = Tree.for_run(cwd, [chart_root])
-    mapper = _Mapper(documents, texts or {}, chart_root, cwd, tree, max_bytes)
+    mapper = _Mapper(documents, texts or {}, chart_root, cwd, tree, max_bytes, piped)
     mapped = [mapper.map(finding) for finding in findings]
+    if notes is not None:
+        notes.extend(mapper.notes())
     if all(after is before for after, before in zip(mapped, findings, strict=True)):
         return mapped  # nothing moved: as given, as when nothing needs mapping (no re-sort)
     return finalize(mapped)

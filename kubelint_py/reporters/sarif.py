@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import compress, repeat
 from typing import Any
@@ -278,6 +279,20 @@ def _result(finding: Finding, rel: str, rule_index: int, relative: Callable[[str
     return result
 
 
+def _on_rendered_stream(finding: Finding) -> Finding:
+    """`finding` placed at its rendered position, its source location kept as related evidence;
+    the fingerprint stays the source's, so the alert does not change when the root does."""
+    assert finding.rendered is not None
+    source = Location(finding.file, finding.span, "source (outside the SARIF root)")
+    return replace(
+        finding,
+        file=finding.rendered.file,
+        span=finding.rendered.span,
+        rendered=None,
+        related=(*finding.related, source),
+    )
+
+
 def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
     start = finding.span.start
     if finding.file.startswith("<"):
@@ -326,6 +341,11 @@ def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RES
     relative: Callable[[str], str | None] = cache(lambda file: repo_relative(file, options))
     for finding in shown:
         rel = relative(finding.file)
+        if rel is None and finding.rendered is not None and relative(finding.rendered.file) is not None:
+            # a template or kustomize source outside the root, a rendered stream inside it: the
+            # result goes on the stream (code scanning shows it), the source line as evidence
+            finding = _on_rendered_stream(finding)
+            rel = relative(finding.file)
         if rel is None:
             notifications.append(_outside_root_notification(finding, index[finding.rule_id]))
             continue
@@ -346,6 +366,8 @@ def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RES
         placed = placed[:max_results]
     placed.sort(key=lambda item: item[0])
 
+    for note in report.notes:  # why findings stayed on a rendered stream (also on stderr)
+        notifications.append(om.Notification(level="warning", message=om.Message(text=printable_message(note))))
     for error in report.errors:
         where = error.file or "kubelint"
         if error.line is not None:
