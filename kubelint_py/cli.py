@@ -416,8 +416,9 @@ def _helm_pass_through(options: dict[str, Any]) -> dict[str, Any]:
         value = options.pop(option.name, None)
         if option.kind == "values":
             value = tuple(_split(value or ()))  # repeatable, and comma lists as helm takes them
-        for item in (value,) if option.kind == "value" and value is not None else value or ():
-            if isinstance(item, str) and (problem := helm_pass_through_error(option.name, item)) is not None:
+        items = () if option.kind == "switch" or value is None else (value,) if option.kind == "value" else value
+        for item in items:
+            if (problem := helm_pass_through_error(option.name, item)) is not None:
                 raise click.BadParameter(problem, param_hint=option.flag)
         passed[option.name] = value
     kube_version = passed.get("kube_version")

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +133,53 @@ def _read_at_most(proc: subprocess.Popen[bytes], size: int, chunks: list[bytes])
 
 
 # -- Helm ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class HelmOption:
+    """One `kubelint helm` option passed on to `helm template` as it is."""
+
+    name: str  # the keyword of `helm_command`'s `passed` mapping, and the option's name here
+    flag: str  # helm's flag
+    kind: str  # "value": flag=VALUE, "values": flag=VALUE per value, "switch": flag when true
+    pattern: re.Pattern[str] | None = None  # what a value must look like
+    help: str = ""
+
+
+# The only flags `kubelint helm` passes on besides --values/--set/--namespace: from the command
+# line through this table, never from the scanned tree. Values go as `--flag=VALUE`, so that
+# none is taken for another flag.
+HELM_PASS_THROUGH = (
+    HelmOption(
+        "kube_version",
+        "--kube-version",
+        "value",
+        re.compile(r"v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.+-]*)?"),
+        "Kubernetes version for .Capabilities.KubeVersion (helm template --kube-version), e.g. 1.31.0; "
+        "also the --target-version when that is not given.",
+    ),
+    HelmOption(
+        "api_versions",
+        "--api-versions",
+        "values",
+        re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*(/[A-Za-z0-9.-]+){0,2}"),
+        "API version for .Capabilities.APIVersions (helm template --api-versions, repeatable), "
+        "e.g. monitoring.coreos.com/v1 or policy/v1/PodDisruptionBudget.",
+    ),
+    HelmOption(
+        "include_crds", "--include-crds", "switch", None, "Render the chart's crds/ too (helm template --include-crds)."
+    ),
+    HelmOption("skip_tests", "--skip-tests", "switch", None, "Leave out test hooks (helm template --skip-tests)."),
+)
+
+
+def helm_pass_through_error(name: str, value: str) -> str | None:
+    """Why `value` is no value for pass-through option `name`; None when it is one."""
+    option = next(o for o in HELM_PASS_THROUGH if o.name == name)
+    if option.pattern is not None and option.pattern.fullmatch(value) is None:
+        examples = {"kube_version": "1.31.0", "api_versions": "monitoring.coreos.com/v1"}
+        return f"{value!r} is not a valid value for {option.flag} (e.g. {examples.get(name, '')})"
+    return None
+
+
 def helm_command(
     chart: Path,
     *,
@@ -141,7 +188,11 @@ def helm_command(
     release: str | None = None,
     namespace: str | None = None,
     helm: str = "helm",
+    passed: Mapping[str, object] | None = None,
 ) -> list[str]:
+    """The `helm template` argument list. `passed` holds values of `HELM_PASS_THROUGH` options by
+    name (a string, a sequence of strings, or a boolean by the option's kind); anything else in
+    it is refused (ValueError), as is a value that does not look like one."""
     args = [helm, "template", release or "release-name", str(chart)]
     for value_file in values:
         args += ["--values", value_file]
@@ -149,6 +200,26 @@ def helm_command(
         args += ["--set", assignment]
     if namespace:
         args += ["--namespace", namespace]
+    given = dict(passed or {})
+    for option in HELM_PASS_THROUGH:
+        value = given.pop(option.name, None)
+        if value is None or value is False or value == () or value == []:
+            continue
+        if option.kind == "switch":
+            if value is not True:
+                raise ValueError(f"{option.flag} is a switch, not {value!r}")
+            args.append(option.flag)
+            continue
+        items = [value] if option.kind == "value" else value
+        if isinstance(items, str) or not isinstance(items, Sequence):
+            raise ValueError(f"{option.flag} takes {'one value' if option.kind == 'value' else 'a list'}")
+        for item in items:
+            problem = helm_pass_through_error(option.name, item) if isinstance(item, str) else "not a string"
+            if problem is not None:
+                raise ValueError(problem)
+            args.append(f"{option.flag}={item}")
+    if given:
+        raise ValueError(f"not passed to helm template: {', '.join(sorted(given))}")
     return args
 
 
@@ -166,6 +237,7 @@ def helm_template(
     sets: Sequence[str] = (),
     release: str | None = None,
     namespace: str | None = None,
+    passed: Mapping[str, object] | None = None,
     cwd: Path,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Rendered:
@@ -173,7 +245,7 @@ def helm_template(
     shown = _display(chart, cwd)
     if helm is None:
         raise RendererMissing(helm_missing_message(shown))
-    args = helm_command(chart, values=values, sets=sets, release=release, namespace=namespace, helm=helm)
+    args = helm_command(chart, values=values, sets=sets, release=release, namespace=namespace, helm=helm, passed=passed)
     text = _run(args, cwd, timeout, f"helm template {shown}")
     return Rendered(text, f"<helm template {shown}>", chart)
 
