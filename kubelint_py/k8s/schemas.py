@@ -56,6 +56,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from kubelint_py.k8s.bounded_regex import BoundedPattern, compile_bounded
 from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.k8s.schema_bundle import SchemaBundle, schema_bundle
 from kubelint_py.k8s.sensitive import is_sensitive_path
@@ -226,7 +227,7 @@ class Node:
         self.embedded = False
         self.title: str | None = None
         self.limits: dict[str, float] = {}
-        self.pattern: re.Pattern[str] | None = None
+        self.pattern: BoundedPattern | None = None
         self.all_of: tuple[Node, ...] = ()
         self.any_of: tuple[Node, ...] = ()
         self.one_of: tuple[Node, ...] = ()
@@ -474,10 +475,7 @@ def _crd_node(schema: object, *, structural: bool, meta: _MetaPolicy) -> Node:
         node.limits["exclusiveMaximum"] = node.limits.pop("maximum")
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
-        try:
-            node.pattern = re.compile(pattern)
-        except re.error:
-            node.pattern = None
+        node.pattern = compile_bounded(pattern)  # written by the tree: searched with a time bound
     props = schema.get("properties")
     if isinstance(props, Mapping):
         node.props = {str(k): _crd_node(v, structural=structural, meta=meta) for k, v in props.items()}
@@ -895,7 +893,7 @@ def _check_limits(node: Node, value: object, path: Path_, out: list[Issue]) -> b
             problem = f"must be at least {_number_text(limits['minLength'])} characters long"
         elif "maxLength" in limits and len(value) > limits["maxLength"]:
             problem = f"must be at most {_number_text(limits['maxLength'])} characters long"
-        elif node.pattern is not None and node.pattern.search(value) is None:
+        elif node.pattern is not None and node.pattern.search(value) is False:
             problem = f"must match the pattern {node.pattern.pattern}"
     elif isinstance(value, list):
         if "minItems" in limits and len(value) < limits["minItems"]:
