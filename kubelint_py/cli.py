@@ -199,6 +199,8 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
 
         raise click.UsageError("more --output than --format options: pair each --output with a --format")
     _check_one_stdout_document(formats, outputs)
+    if options.get("statistics"):
+        _check_statistics_format(formats, outputs)
     for out in outputs:
         _check_writable(out)
     if write_baseline_path is not None:
@@ -283,6 +285,7 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
         verbose,
         cwd,
         _LineReader(cwd, stdin_bytes, stdin_filename or "<stdin>", tree, limit),
+        statistics=bool(options.get("statistics")),
     )
     raise SystemExit(code)
 
@@ -290,6 +293,17 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
 # formats that are one document each: two of them, or one with a line format, in one stream
 # parse as neither
 DOCUMENT_FORMATS = ("json", "sarif", "junit")
+
+
+def _check_statistics_format(formats: Sequence[str], outputs: Sequence[Path]) -> None:
+    """--statistics replaces the report on stdout by counts, which exist as text and JSON only."""
+    for fmt in formats[len(outputs) :]:
+        if fmt not in ("text", "json"):
+            import click
+
+            raise click.UsageError(
+                f"--statistics prints counts as text or json, not {fmt}: give --format {fmt} an --output FILE"
+            )
 
 
 def _check_one_stdout_document(formats: Sequence[str], outputs: Sequence[Path]) -> None:
@@ -355,6 +369,7 @@ def _merge_reports(reports: Sequence[Any]) -> Any:
         files=tuple(sorted({file for r in reports for file in r.files})),
         errors=tuple(e for r in reports for e in r.errors),
         stats=stats,
+        objects=tuple(dict.fromkeys(o for r in reports for o in r.objects)),
         notes=tuple(dict.fromkeys(note for r in reports for note in r.notes)),
     )
 
@@ -612,9 +627,11 @@ def _emit_reports(
     verbose: bool,
     cwd: Path,
     line_reader: _LineReader,
+    statistics: bool = False,
 ) -> None:
     from kubelint_py.reporters import ReportOptions, render
 
+    options = None
     for number, fmt in enumerate(formats):
         target = outputs[number] if number < len(outputs) else None
         options = ReportOptions(
@@ -632,11 +649,43 @@ def _emit_reports(
             verbose=verbose,
             cwd=cwd,
         )
-        text = render(fmt, report, options)
+        if statistics and target is None:  # --statistics: counts in place of the report on stdout
+            from kubelint_py.reporters import statistics as stats_report
+
+            text = stats_report.render(fmt, report, options)
+        else:
+            text = render(fmt, report, options)
         if target is None:
             _echo(text, nl=not text.endswith("\n"), color=options.color or None)
         else:
             write_atomically(target, text)
+        if fmt == "github":
+            _append_step_summary(report, options)
+    if statistics and len(outputs) >= len(formats) and options is not None:  # every report went to a file
+        from kubelint_py.reporters import statistics as stats_report
+
+        _echo(stats_report.render_text(report, options), nl=False)
+
+
+def _append_step_summary(report: Any, options: Any) -> None:
+    """`--format github` in a GitHub Actions job: append a Markdown summary of the run to the
+    file the runner names in GITHUB_STEP_SUMMARY (shown on the run's page). A summary that
+    cannot be written is a warning: the annotations and the exit code still stand."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from kubelint_py.reporters.github_summary import render as render_summary
+
+    text = render_summary(report, options)
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        _echo(
+            f"kubelint: warning: cannot append the job summary to GITHUB_STEP_SUMMARY ({target}): "
+            f"{(exc.strerror or str(exc)).lower()}",
+            err=True,
+        )
 
 
 class _LineReader:
@@ -851,6 +900,7 @@ _LINT_DEFAULTS: dict[str, Any] = {
     "force_exclude": False,
     "sarif_category": "manifests",
     "sarif_root": None,
+    "statistics": False,
     "show_source": False,
     "color": None,
     "quiet": False,
@@ -869,6 +919,7 @@ _FAST_FLAGS: dict[str, tuple[str, Any]] = {
     "--no-plugins": ("no_plugins", True),
     "--force-exclude": ("force_exclude", True),
     "--show-source": ("show_source", True),
+    "--statistics": ("statistics", True),
     "--color": ("color", True),
     "--no-color": ("color", False),
     "--quiet": ("quiet", True),
@@ -959,7 +1010,7 @@ def _build_cli() -> click.Group:
             "--format",
             "formats",
             multiple=True,
-            type=click.Choice(["text", "json", "sarif", "github"]),
+            type=click.Choice(["text", "json", "sarif", "github", "junit"]),
             help="Output format; repeat with --output for several reports in one run. [default: text]",
         ),
         click.option(
@@ -1020,6 +1071,12 @@ def _build_cli() -> click.Group:
             "--sarif-root",
             type=click.Path(file_okay=False, path_type=Path),
             help="Directory SARIF URIs are relative to. [default: current directory]",
+        ),
+        click.option(
+            "--statistics",
+            is_flag=True,
+            help="Print the number of findings per rule and per severity instead of the findings "
+            "(text or json; reports with an --output are written as usual).",
         ),
         click.option("--show-source", is_flag=True, help="Text: print the offending line with a caret."),
         click.option("--color/--no-color", default=None, help="Colour text output. [default: on a terminal]"),

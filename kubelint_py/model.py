@@ -297,6 +297,9 @@ class Report:
     stats: Mapping[str, int] = field(default_factory=dict)
     # one line each, for stderr: why findings stayed on a rendered stream and what to do
     notes: tuple[str, ...] = ()
+    # (file, object) of every object linted, in source order: what `object_label` names them
+    # (JUnit: one test case each, with or without findings)
+    objects: tuple[tuple[str, str], ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -305,6 +308,12 @@ class Report:
     @property
     def suppressed(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.suppressed_by is not None)
+
+
+def object_label(obj: ObjectRef | None, doc_index: int) -> str:
+    """How reports that group findings by object name one: `Kind ns/name`, or the document's
+    place in its file when it is no Kubernetes object (a syntax error, a config file)."""
+    return obj.display() if obj is not None and obj.kind else f"document #{doc_index}"
 
 
 def exit_code(report: Report, fail_on: Severity | None, *, internal_failure: bool = False) -> int:

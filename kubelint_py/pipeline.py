@@ -19,7 +19,7 @@ from kubelint_py.context import LintContext, incomplete_files
 from kubelint_py.discovery import READ_CEILING, DiscoveryError, Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions
-from kubelint_py.model import Document, Report, Source, ToolError
+from kubelint_py.model import Document, Report, Source, ToolError, object_label
 from kubelint_py.parallel_load import load_sources
 from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
 from kubelint_py.rendered import map_rendered
@@ -341,7 +341,13 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
         "rules": len(rules),
         "excluded": len(excluded),  # named, and left out by --force-exclude
     }
+    objects = tuple(
+        dict.fromkeys(
+            (d.file, object_label(d.ref if d.kind else None, d.index)) for d in result.documents if d.is_target
+        )
+    )
     return Report(
+        objects=objects,
         findings=tuple(findings),
         rules=tuple(a.rule.meta for a in rules),
         files=target_files,

@@ -257,10 +257,15 @@ def test_golden_edge_report(fmt: str) -> None:
     """Hand-built report and rule metadata, so the golden files change only with the reporters
     (reports from real rules are checked structurally: their wording belongs to the rule authors)."""
     opts = options(verbose=True, include_suppressed=True, exit_code=2)
-    suffix = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github.txt"}[fmt]
+    suffix = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github.txt", "junit": "junit.xml"}[fmt]
     check_golden(f"edge.{suffix}", render(fmt, edge_report(), opts))
     if fmt == "json":
         json_report(edge_report(), opts)  # the golden JSON is schema-valid too
+    if fmt == "junit":
+        from tests.junit_schema import count_problems, problems
+
+        text = render(fmt, edge_report(), opts)
+        assert problems(text) == [] and count_problems(text) == []  # and valid JUnit
 
 
 def test_golden_edge_report_text_with_source() -> None:
@@ -271,7 +276,7 @@ def test_golden_edge_report_text_with_source() -> None:
 
 # -- render / FORMATS ---------------------------------------------------------------------
 def test_formats_and_unknown_format() -> None:
-    assert FORMATS == ("text", "json", "sarif", "github")
+    assert FORMATS == ("text", "json", "sarif", "github", "junit")
     with pytest.raises(ValueError, match="unknown output format 'xml'"):
         render("xml", sample_report(), options())
 

@@ -20,13 +20,14 @@ from pathlib import Path, PurePosixPath
 
 from kubelint_py.model import Finding, Report, RuleMeta, Severity, Span
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "junit")
 
 _MODULES = {
     "text": "kubelint_py.reporters.text",
     "json": "kubelint_py.reporters.json_report",
     "sarif": "kubelint_py.reporters.sarif",
     "github": "kubelint_py.reporters.github",
+    "junit": "kubelint_py.reporters.junit",
 }
 
 DEFAULT_HELP_BASE = "https://github.com/kubelint/kubelint_py/blob/main/docs/rules/"
