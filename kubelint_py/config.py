@@ -54,6 +54,9 @@ class Config:
     target_version: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     require_justification: bool = False
+    # peers whose own suppression annotations suppress the equivalent kubelint rules
+    # (`compat.peerSuppressions`, kubelint_py/suppress.py)
+    peer_suppressions: tuple[str, ...] = ()
     base_dir: str = "."
     # every file of the configuration lies outside the tree (the user's own, docs/security.md):
     # the paths it names are not confined to the tree
@@ -241,6 +244,7 @@ def config_from_data(raw: Mapping[str, Any], path: str | None = None, base_dir: 
         target_version=str(target) if target is not None else None,
         settings=dict(raw.get("settings") or {}),
         require_justification=bool(raw.get("requireJustification", False)),
+        peer_suppressions=tuple(dict.fromkeys(_strings((raw.get("compat") or {}).get("peerSuppressions")))),
         base_dir=base_dir,
     )
 

@@ -25,9 +25,10 @@ from kubelint_py.model import (
     Span,
     Violation,
 )
+from kubelint_py.peers import BY_NAME as PEERS_BY_NAME
 from kubelint_py.recognize import OBJECT_DOC_TYPES
 from kubelint_py.rule_api import DocCheck, Rule, RuleContext
-from kubelint_py.suppress import ANNOTATION_PREFIX, Suppressor
+from kubelint_py.suppress import ANNOTATION_PREFIX, PeerSkip, Suppressor
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +418,17 @@ class Engine:
                     f"{doc.display()}: {message}",
                     identity=f"#{doc.index}/{key}",
                 )
+            for skip in self.suppressor.unused_peer_skips(doc):
+                stale = _unused_peer_message(skip, enabled)
+                if stale is None:
+                    continue
+                self._loader_finding(
+                    "unused-suppression",
+                    doc.file,
+                    doc.positions.lookup(("metadata", "annotations", skip.key)),
+                    f"{doc.display()}: {stale}",
+                    identity=f"#{doc.index}/{skip.token}",
+                )
             for directive in self.suppressor.unused_directives(doc):
                 if (doc.file, directive.comment_line) in fired:
                     continue
@@ -438,6 +450,21 @@ class Engine:
                     message,
                     identity=f"#{doc.index}/{','.join(sorted(directive.rule_ids))}/{directive.reason}",
                 )
+
+
+def _unused_peer_message(skip: PeerSkip, enabled: set[str]) -> str | None:
+    """Why another linter's annotation suppressed nothing (None: not evidence that it is stale,
+    as every kubelint rule equivalent to its check is turned off in this run)."""
+    title = PEERS_BY_NAME[skip.peer].title
+    what = f"{title} annotation {skip.key}" + (f" ({skip.check})" if skip.check not in skip.key else "")
+    if skip.rules is None:
+        return f"{what} suppresses no kubelint finding here"
+    if not skip.rules:
+        return f"{what}: kubelint has no equivalent of this {title} check, so it suppresses nothing"
+    if not skip.rules & enabled:
+        return None
+    rules = ", ".join(sorted(skip.rules))
+    return f"{what} suppresses no kubelint finding here (equivalent rule{'s' if len(skip.rules) > 1 else ''}: {rules})"
 
 
 _T = TypeVar("_T")

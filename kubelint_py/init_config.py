@@ -60,6 +60,7 @@ def defaults() -> dict[str, object]:
         "context": list(config.context),
         "assumeComplete": config.assume_complete,
         "requireJustification": config.require_justification,
+        "compat.peerSuppressions": list(config.peer_suppressions),
         "settings.cluster.windowsTaint": DEFAULT_WINDOWS_TAINT,
         "settings.limits.maxFileBytes": load.max_file_bytes,
         "settings.limits.maxDocuments": load.max_documents,

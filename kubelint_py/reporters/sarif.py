@@ -271,10 +271,13 @@ def _result(finding: Finding, rel: str, rule_index: int, relative: Callable[[str
     if related:
         result["relatedLocations"] = related
     if finding.suppressed_by is not None:
-        kind = "inSource" if suppression_kind(finding) in ("annotation", "inline") else "external"
-        suppression = {"kind": kind}
+        how = suppression_kind(finding)  # another linter's annotation (peer:...) is in the source too
+        kind = "inSource" if how in ("annotation", "inline") or how.startswith("peer:") else "external"
+        suppression: dict[str, Any] = {"kind": kind}
         if finding.justification:
             suppression["justification"] = printable(finding.justification)
+        if how.startswith("peer:"):  # which linter's annotation: SARIF's kind cannot say
+            suppression["properties"] = {"suppressedBy": how}
         result["suppressions"] = [suppression]
     return result
 
