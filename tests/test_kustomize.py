@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -240,3 +242,89 @@ def test_no_honest_line_gives_line_one_and_says_so(tmp_path: Path, monkeypatch: 
     (finding,) = json.loads(out)["findings"]
     assert (finding["file"], finding["line"], finding["rendered"]["approximate"]) == ("app/pod.yaml", 1, True)
     assert "approximate location" in finding["message"]
+
+
+# -- piped output whose origins are missing or unusable says why (issue 19, defect 4) --------------
+def kubelint(args: list[str], *, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line, in a child process."""
+    env = {key: value for key, value in os.environ.items() if key != "KUBELINT_CONFIG"}
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint_py", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def _build(directory: Path) -> str:
+    tool = kustomize_tool()
+    assert tool is not None
+    return subprocess.run([*tool, str(directory)], capture_output=True, text=True, timeout=300, check=True).stdout
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("kubelint: warning:")]
+
+
+@needs_kustomize
+def test_piped_build_without_origin_annotations_says_why(tmp_path: Path) -> None:
+    """`kubectl kustomize DIR | kubelint lint -`: the findings stay on the stream, and one line
+    says why and how to get file locations; SARIF still has results when the stream has a name."""
+    stream = _build(ROOT / OVERLAY_REL)
+    assert "config.kubernetes.io/origin" not in stream
+    proc = kubelint(["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], cwd=ROOT, stdin=stream)
+    assert proc.returncode == 1
+    assert proc.stdout.count("<stdin>:") == len(EXPECTED)
+    (warning,) = _warnings(proc.stderr)
+    assert "findings in <stdin> stay on the rendered output" in warning
+    assert "no `config.kubernetes.io/origin` annotations" in warning
+    assert "kubelint kustomize DIR" in warning and "`buildMetadata: [originAnnotations]`" in warning
+    assert "--chart-root DIR" in warning
+    # SARIF: results on the named stream, not notifications; the warning as a notification
+    out_file = tmp_path / "out.sarif"
+    args = ["lint", "-", "--stdin-filename", "build.yaml", "--select", SELECT, "--no-plugins"]
+    proc = kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=ROOT, stdin=stream)
+    assert proc.returncode == 1
+    run_ = json.loads(out_file.read_text())["runs"][0]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
+    assert uris == {"build.yaml"} and len(run_["results"]) == len(EXPECTED)
+    (note,) = run_["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and "buildMetadata" in note["message"]["text"]
+
+
+@needs_kustomize
+def test_piped_build_with_origins_from_another_directory_names_it(tmp_path: Path) -> None:
+    """Origin paths are relative to the kustomization that was built: from elsewhere they do not
+    resolve, and the warning names the directory they resolve from."""
+    repo = tmp_path / "repo"
+    shutil.copytree(KUSTOMIZE, repo / "k")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, timeout=60)
+    kustomization = repo / "k" / "overlays" / "prod" / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text() + "buildMetadata: [originAnnotations]\n")
+    stream = _build(repo / "k" / "overlays" / "prod")
+    assert "path: ../../base/deployment.yaml" in stream
+    args = ["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"]
+    proc = kubelint(args, cwd=repo, stdin=stream)
+    assert proc.returncode == 1 and proc.stdout.count("<stdin>:") == len(EXPECTED)
+    (warning,) = _warnings(proc.stderr)
+    assert "origin paths (such as ../../base/deployment.yaml) are not files relative to the current directory" in (
+        warning
+    )
+    assert "--chart-root with the kustomization directory that was built (here: k/overlays/prod)" in warning
+    proc = kubelint([*args, "--chart-root", "k/overlays/prod"], cwd=repo, stdin=stream)
+    assert "k/base/deployment.yaml:19:13: error privileged-container" in proc.stdout
+    assert "<stdin>" not in proc.stdout and not _warnings(proc.stderr)
+
+
+def test_plain_manifests_piped_in_say_nothing(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, timeout=60)
+    text = (FIXTURES / "privileged-container" / "fail-workload-kinds.yaml").read_text()
+    proc = kubelint(["lint", "-", "--select", "privileged-container", "--no-plugins"], cwd=repo, stdin=text)
+    assert proc.returncode == 1 and "<stdin>:" in proc.stdout
+    assert not _warnings(proc.stderr)
