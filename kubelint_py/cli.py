@@ -865,17 +865,29 @@ def fix_command(
     raise SystemExit(EXIT_FINDINGS if result.unwritten else EXIT_CLEAN)
 
 
-def init_command(path: Path, force: bool) -> None:
+def init_command(path: Path, force: bool, from_peer: tuple[str, Path] | None = None) -> None:
     """Write a commented starter configuration (every key, its default and what it does) to
-    PATH [default: .kubelint.yaml]."""
+    PATH [default: .kubelint.yaml]; with --from, translated from a kube-linter or Polaris
+    configuration."""
     from kubelint_py.init_config import starter_config
 
     if (path.exists() or path.is_symlink()) and not force:
         raise KubelintError(f"{path} already exists; use --force to overwrite it")
+    text, done = starter_config(), ""
+    if from_peer:
+        from kubelint_py.config import ConfigError
+        from kubelint_py.peer_config import translated_config
+
+        peer, source = from_peer
+        try:
+            text = translated_config(peer, source)
+        except ConfigError as exc:
+            raise KubelintError(str(exc)) from None
+        done = f" from {source} (what could not be translated is listed at its top)"
     _check_writable(path)
     # a replaced file keeps its mode; a new one is read by others
-    write_atomically(path, starter_config(), mode=None if path.is_file() else 0o644)
-    _echo(f"kubelint: wrote {path}; edit it, then run `kubelint lint`", err=True)
+    write_atomically(path, text, mode=None if path.is_file() else 0o644)
+    _echo(f"kubelint: wrote {path}{done}; edit it, then run `kubelint lint`", err=True)
 
 
 # `kubelint lint` without options, as click passes it to the command (chart_root aside).
@@ -1216,6 +1228,15 @@ def _build_cli() -> click.Group:
         "init",
         click.argument("path", default=".kubelint.yaml", type=click.Path(dir_okay=False, path_type=Path)),
         click.option("--force", is_flag=True, help="Overwrite an existing file."),
+        click.option(
+            "--from",
+            "from_peer",
+            nargs=2,
+            type=(click.Choice(["kube-linter", "polaris"]), click.Path(dir_okay=False, exists=True, path_type=Path)),
+            default=None,
+            metavar="LINTER FILE",
+            help="Translate LINTER's configuration FILE (kube-linter or polaris) instead of writing the defaults.",
+        ),
     )(init_command)
     return group
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from kubelint_py.config import Config, load_schema
 from kubelint_py.k8s.apiversions import newest_release
@@ -111,11 +112,40 @@ def _empty_for(spec: Mapping[str, Any]) -> object:
     return _NONE
 
 
+class Item(NamedTuple):
+    """A value written in place of a default (`kubelint init --from`), with a trailing comment."""
+
+    value: object
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExemptionDraft:
+    """One `exemptions` item written by `kubelint init --from`: its keys in order, the comment
+    lines above it, and whether it is written active or commented out."""
+
+    entries: Mapping[str, object]
+    comments: Sequence[str] = ()
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """What `kubelint init --from` writes instead of the starter's defaults: comment lines
+    for the header, values by key path (lists of `Item`, mappings of `Item`, lists of
+    `ExemptionDraft`, or plain values), and comment lines written above a key."""
+
+    header: Sequence[str] = ()
+    values: Mapping[str, object] = field(default_factory=dict)
+    notes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, overrides: Overrides | None = None) -> None:
         self.lines: list[str] = []
         self.defaults = defaults()
         self.examples = _examples()
+        self.overrides = overrides or Overrides()
 
     def comment(self, text: str, pad: str) -> None:
         if text:
@@ -137,6 +167,11 @@ class _Writer:
             self.lines.append(f"{pad}{hash_}{name}:")
             self.properties(children, f"{key}.", depth + 1, active)
             return
+        if key in self.overrides.values:
+            self.comment(_description(key, spec), pad)
+            self.notes(key, pad)
+            self.override(name, key, self.overrides.values[key], pad, spec)
+            return
         default = self.defaults.get(key, _NONE)
         note = ""
         if default is _NONE and key in self.examples:
@@ -150,10 +185,43 @@ class _Writer:
         if key == "rules.options":
             note = f" Options of each rule: {RULE_DOCS_URI}<rule-id>.md"
         self.comment(_description(key, spec) + note, pad)
+        self.notes(key, pad)
         self.lines.append(f"{pad}{hash_}{name}: {_value(default)}")
         items = spec.get("items")
         if key == "exemptions" and isinstance(items, Mapping):
             self.example_item(items, key, pad)
+
+    def notes(self, key: str, pad: str) -> None:
+        for line in self.overrides.notes.get(key, ()):
+            self.comment(line, pad)
+
+    def override(self, name: str, key: str, value: object, pad: str, spec: Mapping[str, Any]) -> None:
+        """`value` for `key`, in block style with the comments that say where it came from."""
+        if isinstance(value, list) and value and all(isinstance(v, ExemptionDraft) for v in value):
+            self.lines.append(f"{pad}{name}:")
+            for draft in value:
+                self.draft(draft, pad + "  ")
+            items = spec.get("items")
+            if isinstance(items, Mapping):
+                self.example_item(items, key, pad)
+            return
+        if isinstance(value, list) and value and all(isinstance(v, Item) for v in value):
+            self.lines.append(f"{pad}{name}:")
+            self.lines += [f"{pad}  - {_value(item.value)}{_trailing(item.comment)}" for item in value]
+            return
+        if isinstance(value, Mapping) and value and all(isinstance(v, Item) for v in value.values()):
+            self.lines.append(f"{pad}{name}:")
+            self.lines += [f"{pad}  {_value(k)}: {_value(v.value)}{_trailing(v.comment)}" for k, v in value.items()]
+            return
+        self.lines.append(f"{pad}{name}: {_value(value)}")
+
+    def draft(self, draft: ExemptionDraft, pad: str) -> None:
+        for line in draft.comments:
+            self.comment(line, pad)
+        hash_ = "" if draft.active else "# "
+        for number, (name, value) in enumerate(draft.entries.items()):
+            lead = "- " if number == 0 else "  "
+            self.lines.append(f"{pad}{hash_}{lead}{name}: {_value(value)}")
 
     def example_item(self, items: Mapping[str, Any], key: str, pad: str) -> None:
         """A commented example list item naming every key of the items, with its description."""
@@ -170,16 +238,25 @@ class _Writer:
             self.lines.append(f"{pad}# {lead}{name}: {rendered}  # {_description(item_key, spec)}")
 
 
-def starter_config() -> str:
-    """The text of the starter .kubelint.yaml."""
+def _trailing(comment: str) -> str:
+    return f"  # {' '.join(comment.split())}" if comment else ""
+
+
+def starter_config(overrides: Overrides | None = None) -> str:
+    """The text of the starter .kubelint.yaml; with `overrides` (`kubelint init --from`), their
+    header and values in place of the starter's header and the defaults they replace."""
     schema = load_schema("config.schema.json")
-    writer = _Writer()
-    writer.lines += [
-        "# kubelint configuration, written by `kubelint init` from schemas/config.schema.json.",
-        "# Every key is listed with its default; commented keys keep kubelint's built-in default.",
-        f"# Documentation: {DOCS_URI}",
-        "",
-    ]
+    writer = _Writer(overrides)
+    if overrides is not None and overrides.header:
+        writer.lines += [f"# {line}".rstrip() for line in overrides.header]
+        writer.lines.append("")
+    else:
+        writer.lines += [
+            "# kubelint configuration, written by `kubelint init` from schemas/config.schema.json.",
+            "# Every key is listed with its default; commented keys keep kubelint's built-in default.",
+            f"# Documentation: {DOCS_URI}",
+            "",
+        ]
     props = schema.get("properties")
     assert isinstance(props, Mapping)
     start = len(writer.lines)

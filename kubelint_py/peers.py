@@ -84,6 +84,7 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "control-plane-profiling-enabled": {_CK: ("CKV_K8S_90", "CKV_K8S_107", "CKV_K8S_114")},
     "controller-manager-shared-credentials": {_CK: ("CKV_K8S_108",)},
     "credential-pattern-in-manifest": {_PO: ("sensitiveConfigmapContent",)},
+    "cronjob-starting-deadline-missing": {_KS: ("cronjob-has-deadline",)},
     "dangerous-capability-added": {
         _PO: ("dangerousCapabilities",),
         _CK: ("CKV_K8S_25", "CKV_K8S_39"),
@@ -93,6 +94,7 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "deprecated-api-version": {_KS: ("stable-version",)},
     "deprecated-service-account-field": {_KL: ("deprecated-service-account-field",)},
     "env-var-duplicate": {_KL: ("duplicate-env-var",), _KS: ("environment-variable-key-duplication",)},
+    "ephemeral-storage-unset": {_KS: ("container-ephemeral-storage-request-and-limit",)},
     "etcd-auto-tls-enabled": {_CK: ("CKV_K8S_118",)},
     "etcd-client-cert-auth-disabled": {_CK: ("CKV_K8S_117",)},
     "etcd-client-tls-missing": {_CK: ("CKV_K8S_116",)},
@@ -117,11 +119,17 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "ingress-backend-unresolved": {_KL: ("dangling-ingress",), _KS: ("ingress-targets-service",)},
     "ingress-nginx-dangerous-annotation": {_CK: ("CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154")},
     "ingress-no-tls": {_PO: ("tlsSettingsMissing",)},
+    "job-ttl-missing": {_KL: ("job-ttl-seconds-after-finished",)},
     "kubelet-anonymous-auth-enabled": {_CK: ("CKV_K8S_138",)},
     "kubelet-authorization-always-allow": {_CK: ("CKV_K8S_139",)},
     "kubelet-read-only-port-enabled": {_CK: ("CKV_K8S_141",)},
     "kubelet-weak-setting": {_CK: ("CKV_K8S_144", "CKV_K8S_145", "CKV_K8S_149", "CKV_K8S_151")},
     "liveness-equals-readiness": {_KS: ("pod-probes", "pod-probes-identical")},
+    "liveness-probe-missing": {
+        _KL: ("no-liveness-probe",),
+        _PO: ("livenessProbeMissing",),
+        _CK: ("CKV_K8S_8",),
+    },
     "memory-limit-missing": {
         _KL: ("unset-memory-requirements",),
         _KS: ("container-resources",),
@@ -129,6 +137,7 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         _CK: ("CKV_K8S_13",),
         _TR: ("KSV018",),
     },
+    "memory-request-not-limit": {_KS: ("container-memory-requests-equal-limits",)},
     "metadata-label-invalid": {_KS: ("label-values",)},
     "missing-referenced-object": {_KL: ("env-var-value-from", "non-existent-service-account")},
     "mutable-image-tag": {
@@ -138,6 +147,7 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         _CK: ("CKV_K8S_14",),
         _TR: ("KSV013",),
     },
+    "namespace-default-used": {_KL: ("use-namespace",), _CK: ("CKV_K8S_21",)},
     "namespace-without-default-deny": {
         _KL: ("non-isolated-pod",),
         _KS: ("pod-networkpolicy",),
@@ -156,6 +166,7 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         _PO: ("missingPodDisruptionBudget",),
     },
     "pdb-no-budget": {_KS: ("poddisruptionbudget-has-policy",)},
+    "pdb-unhealthy-eviction-policy-unset": {_KL: ("pdb-unhealthy-pod-eviction-policy",)},
     "port-name-invalid": {_KL: ("invalid-target-ports",), _KS: ("container-ports-check",)},
     "privilege-escalation-allowed": {
         _KL: ("privilege-escalation-container",),
@@ -243,6 +254,7 @@ EQUIVALENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "service-loadbalancer-unrestricted": {_KL: ("exposed-services",)},
     "service-nodeport-exposed": {_KL: ("exposed-services",), _KS: ("service-type",)},
     "service-selector-no-match": {_KL: ("dangling-service",), _KS: ("service-targets-pod",)},
+    "servicemonitor-selects-nothing": {_KL: ("dangling-servicemonitor",)},
     "single-replica-serving-workload": {
         _KL: ("minimum-three-replicas",),
         _KS: ("deployment-replicas",),

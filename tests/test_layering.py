@@ -58,6 +58,8 @@ ALLOWED: dict[str, set[str]] = {
     "fixes": set(),
     "guidance_docs": set(),
     "init_config": {"model", "config", "loader", "k8s"},
+    # kubelint init --from: a peer's configuration as a starter; the rules' defaults from the registry
+    "peer_config": {"model", "config", "confine", "yamlio", "peers", "init_config", "registry"},
     "autofix": {
         "model",
         "config",
