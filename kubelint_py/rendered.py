@@ -922,8 +922,10 @@ class _Mapper:
     def looks_kustomized(self, file: str) -> bool:
         """Whether `file`, a stream without `# Source:` headers or origin annotations, is likely
         `kustomize build` output: piped in (or given with --chart-root), and a kustomization is
-        at hand (--chart-root, the working directory or below it) or the stream has a generated
-        ConfigMap or Secret (kustomize's hash suffix)."""
+        the --chart-root or the working directory, or the stream has a generated ConfigMap or
+        Secret (kustomize's hash suffix), or a kustomization is below the working directory and
+        the stream's keys are sorted at every level, as kustomize writes them (people write
+        `name:` first, so plain manifests piped in are not taken for it)."""
         if file not in self.piped and self.chart_root is None:
             return False
         known = self._kustomized.get(file)
@@ -936,7 +938,7 @@ class _Mapper:
                     for name in _KUSTOMIZATION_FILES
                 )
                 or any(d.kind in ("ConfigMap", "Secret") and _KUSTOMIZE_HASH_RE.search(d.name or "") for d in docs)
-                or (file in self.piped and bool(self._kustomizations()))
+                or (file in self.piped and _keys_sorted(docs) and bool(self._kustomizations()))
             )
             self._kustomized[file] = known
         return known
@@ -985,6 +987,25 @@ class _Mapper:
                     "`buildMetadata: [originAnnotations]` to the kustomization and pass --chart-root DIR"
                 )
         return out
+
+
+def _keys_sorted(docs: Iterable[Document], budget: int = 2000) -> bool:
+    """Whether every mapping of `docs` (up to `budget` of them) has its keys in sorted order, and
+    at least three have two keys or more: how kustomize writes its output."""
+    seen = 0
+    pending: list[object] = [doc.data for doc in docs]
+    while pending and budget > 0:
+        value = pending.pop()
+        if isinstance(value, Mapping):
+            budget -= 1
+            keys = [str(key) for key in value]
+            if keys != sorted(keys):
+                return False
+            seen += len(keys) > 1
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return seen >= 3
 
 
 def _describe(rendered: Outline, target: int) -> str:

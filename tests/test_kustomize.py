@@ -328,3 +328,25 @@ def test_plain_manifests_piped_in_say_nothing(tmp_path: Path) -> None:
     proc = kubelint(["lint", "-", "--select", "privileged-container", "--no-plugins"], cwd=repo, stdin=text)
     assert proc.returncode == 1 and "<stdin>:" in proc.stdout
     assert not _warnings(proc.stderr)
+
+
+@needs_kustomize
+def test_piped_build_without_generators_is_told_from_plain_manifests(tmp_path: Path) -> None:
+    """No generated names to recognise kustomize output by: its keys are sorted at every level
+    (kustomize writes them so), a person's manifest puts `name:` first."""
+    repo = tmp_path / "repo"
+    (repo / "deploy" / "app").mkdir(parents=True)
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\n  labels:\n    app: tool\nspec:\n  containers:\n"
+        "    - name: main\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n"
+    )
+    (repo / "deploy" / "app" / "pod.yaml").write_text(pod)
+    (repo / "deploy" / "app" / "kustomization.yaml").write_text("resources:\n  - pod.yaml\n")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, timeout=60)
+    args = ["lint", "-", "--select", "privileged-container", "--no-plugins", "--quiet"]
+    built = kubelint(args, cwd=repo, stdin=_build(repo / "deploy" / "app"))
+    assert built.returncode == 1
+    (warning,) = _warnings(built.stderr)
+    assert "no `config.kubernetes.io/origin` annotations" in warning
+    plain = kubelint(args, cwd=repo, stdin=pod)
+    assert plain.returncode == 1 and not _warnings(plain.stderr)
