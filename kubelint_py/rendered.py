@@ -11,6 +11,10 @@ looked up in the source file's indentation outline. Only a single best candidate
 innermost parent matches counts as an honest match; otherwise the finding points at line 1,
 is marked `approximate` and says "approximate location" in its message. The fingerprint is
 recomputed with the source path, so it survives value changes and re-rendering.
+
+Nothing is guessed: when two charts of the stream's name could both have rendered it, or the
+chart or the kustomize origins cannot be found, findings stay on the rendered stream, and one
+note per cause (`map_rendered(notes=...)`, shown on stderr) says why and what to pass.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ _KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomizatio
 _SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"))
 _SEARCH_DEPTH = 3  # charts/web, deploy/helm/web, k8s/charts/web
 _SEARCH_DIRS = 2000
+_TEMPLATES_CHECKED = 200  # per candidate chart, when several have the stream's chart name
 APPROXIMATE = "approximate location"
 
 
@@ -458,7 +463,7 @@ class _Mapper:
             return self.cwd
         matches = [candidate for candidate in self._all_charts() if self._chart_name(candidate) == name]
         if len(matches) > 1:
-            named = self._own_templates(name)
+            named = sorted(self._own_templates(name))[:_TEMPLATES_CHECKED]
             fitting = [chart for chart in matches if all(self.inside(chart, rest) is not None for rest in named)]
             if len(fitting) == 1:
                 return fitting[0]
