@@ -28,8 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from kubelint_py.model import Finding, Report
-from kubelint_py.registry import INPUT_PROBLEMS
+from kubelint_py.model import INPUT_PROBLEMS, Finding, Report
 from kubelint_py.reporters import fingerprint_of
 
 SCHEMA_VERSION = 1

@@ -718,34 +718,75 @@ class _LineReader:
             return []
 
 
-def rules_command(fmt: str, document: str | None, show_all: bool) -> None:
-    """List the rules: id, severity, guidance document, title."""
+def _listing_registry(config_path: str | None, rule_paths: Sequence[str], no_plugins: bool) -> tuple[Any, Any]:
+    """The rules a `kubelint lint` here would know, and its configuration: built-in rules, the
+    configuration's `customRules` and --rules (confined to the tree like a lint run's), plugins."""
+    from kubelint_py.config import ConfigError, load_config
+    from kubelint_py.confine import Tree
+    from kubelint_py.pipeline import LintRequest, custom_rule_paths
+    from kubelint_py.registry import RegistryError, build_registry
+
+    cwd = Path.cwd()
+    base_tree = Tree.for_run(cwd, [*rule_paths])
+    try:
+        config = load_config(config_path, cwd, os.environ, base_tree)
+        tree = base_tree.with_paths([config_path], cwd)
+        request = LintRequest(custom_rules=tuple(rule_paths), plugins=not no_plugins, cwd=cwd, tree=tree)
+        registry = build_registry(custom=custom_rule_paths(request, config, tree), plugins=not no_plugins)
+    except (ConfigError, RegistryError) as exc:
+        raise KubelintError(str(exc)) from None
+    return registry, config
+
+
+def rules_command(
+    fmt: str,
+    document: str | None,
+    show_all: bool,
+    config_path: str | None,
+    rule_paths: tuple[str, ...],
+    no_plugins: bool,
+) -> None:
+    """List the rules a run here uses (the configuration's enable/disable applied, custom rules
+    and plugins included): id, severity, guidance document, title. --all adds the rules that are
+    off, with a STATUS column (on, opt-in, off)."""
     import click
 
     from kubelint_py.guidance import BY_SLUG
-    from kubelint_py.registry import build_registry
+    from kubelint_py.registry import select_rules
     from kubelint_py.ruledoc import rules_json, rules_table_text
 
-    if document is not None and document not in BY_SLUG:
+    registry, config = _listing_registry(config_path, rule_paths, no_plugins)
+    documents = set(BY_SLUG) | {r.meta.document for r in registry.rules.values()}
+    if document is not None and document not in documents:
         raise click.BadParameter(
-            f"unknown guidance document; one of: {', '.join(sorted(BY_SLUG))}", param_hint="--document"
+            f"unknown guidance document; one of: {', '.join(sorted(documents))}", param_hint="--document"
         )
-    registry = build_registry()
+    selection = select_rules(registry, enable=config.enable, disable=config.disable)
+    if selection.unknown:
+        where = config.path or "configuration"
+        raise KubelintError(f"{where}: rules.enable/disable name unknown rules: {', '.join(sorted(selection.unknown))}")
+    enabled = {rule.id for rule in selection.enabled}
     metas = [r.meta for r in registry.sorted() if document is None or r.meta.document == document]
+    shown = metas if show_all else [m for m in metas if m.id in enabled]
     if fmt == "json":
-        _echo(rules_json(metas), nl=False)
+        _echo(rules_json(shown, enabled), nl=False)
     else:
-        _echo(rules_table_text(metas), nl=False)
+        _echo(rules_table_text(shown, enabled if show_all else None), nl=False)
+    hidden = len(metas) - len(shown)
+    if hidden and fmt == "text":
+        _echo(
+            f"kubelint: {hidden} more rule(s) are off (opt-in, or disabled by the configuration): add --all", err=True
+        )
 
 
-def explain_command(rule_id: str) -> None:
-    """Explain a rule: what it checks, why, a failing and a fixed example, how to fix."""
+def explain_command(rule_id: str, config_path: str | None, rule_paths: tuple[str, ...], no_plugins: bool) -> None:
+    """Explain a rule (built-in, custom or from a plugin): what it checks, why, a failing and a
+    fixed example, how to fix."""
     import difflib
 
-    from kubelint_py.registry import build_registry
     from kubelint_py.ruledoc import rule_text
 
-    registry = build_registry()
+    registry, _config = _listing_registry(config_path, rule_paths, no_plugins)
     found = registry.rules.get(rule_id)
     if found is None:
         _explain_peer_check(rule_id, registry.rules)
@@ -1199,16 +1240,30 @@ def _build_cli() -> click.Group:
         options_of("kustomize"),
     )(kustomize_command)
 
+    # where `rules` and `explain` find rules, as `lint` does
+    registry_options = (
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file to use."),
+        click.option("--rules", "rule_paths", multiple=True, help="Files or directories of declarative rules (YAML)."),
+        click.option("--no-plugins", is_flag=True, help="Do not load third-party rule plugins."),
+    )
+
     command(
         "rules",
         click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
         click.option("--document", help="Only rules of this guidance document (slug)."),
-        click.option("--all", "show_all", is_flag=True, help="Include opt-in rules that are off by default."),
+        click.option(
+            "--all",
+            "show_all",
+            is_flag=True,
+            help="Also list the rules that are off (opt-in, or disabled by the configuration), with their status.",
+        ),
+        *registry_options,
     )(rules_command)
 
     command(
         "explain",
         click.argument("rule_id"),
+        *registry_options,
     )(explain_command)
 
     command(

@@ -52,6 +52,7 @@ class Config:
     namespace: str | None = None
     assume_complete: bool = False
     target_version: str | None = None
+    target_provider: str | None = None  # `targetProvider`: the cloud the manifests go to
     settings: Mapping[str, Any] = field(default_factory=dict)
     require_justification: bool = False
     # peers whose own suppression annotations suppress the equivalent kubelint rules
@@ -167,26 +168,63 @@ def _check_paths(raw: Mapping[str, Any], path: Path, tree: Tree, cwd: Path) -> N
                 raise ConfigError(f'{path}: {key}: "{entry}" {_OUTSIDE}; not read')
 
 
+def config_problems(problems: Sequence[str]) -> ConfigError:
+    """One ConfigError for every problem found: the problem itself when there is one, else a
+    line saying how many and one indented line each, so a user fixes them in one go."""
+    unique = list(dict.fromkeys(problems))
+    if len(unique) == 1:
+        return ConfigError(unique[0])
+    return ConfigError(f"{len(unique)} problems in the configuration:\n" + "\n".join(f"  {p}" for p in unique))
+
+
 def validate_config_data(raw: Mapping[str, Any], where: str) -> None:
+    """Check `raw` against schemas/config.schema.json; ConfigError lists every problem, each
+    with the file, the key and what is allowed there."""
     from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
 
     validator = Draft202012Validator(load_schema("config.schema.json"))
-    error = best_match(validator.iter_errors(raw))
-    if error is None:
-        return
+    errors = sorted(validator.iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    problems = [_problem(error, where) for error in errors if not _covered(error, errors)]
+    if problems:
+        raise config_problems(problems)
+
+
+def _covered(error: Any, errors: Sequence[Any]) -> bool:
+    """An error inside a value that another error already rejects as a whole (a wrong type)."""
+    path = list(error.absolute_path)
+    return any(
+        other is not error
+        and other.validator == "type"
+        and list(other.absolute_path) == path[: len(other.absolute_path)]
+        and len(other.absolute_path) < len(path)
+        for other in errors
+    )
+
+
+def _problem(error: Any, where: str) -> str:
+    """One schema error as the user reads it: file, key, what is wrong and what is allowed."""
     location = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, Mapping) else []
         where_key = f"{location}." if error.absolute_path else ""
-        raise ConfigError(f"{where}: unknown key {where_key}{', '.join(unknown)}; allowed: {', '.join(allowed)}")
+        return f"{where}: unknown key {where_key}{', '.join(unknown)}; allowed: {', '.join(allowed)}"
     if error.validator == "enum" and isinstance(error.validator_value, list):
         allowed_values = ", ".join(str(v) for v in error.validator_value)
-        raise ConfigError(f"{where}: {location}: {_plain(error.instance)} is not allowed; use one of: {allowed_values}")
+        return f"{where}: {location}: {_plain(error.instance)} is not allowed; use one of: {allowed_values}"
     if error.validator == "type":
-        raise ConfigError(f"{where}: {location}: must be {error.validator_value}, found {_plain(error.instance)}")
-    raise ConfigError(f"{where}: {location}: {error.message}")
+        return f"{where}: {location}: must be {_type_name(error.validator_value)}, found {_plain(error.instance)}"
+    if error.validator == "pattern" and isinstance(error.schema, Mapping) and error.schema.get("description"):
+        return f"{where}: {location}: {_plain(error.instance)} does not fit: {error.schema['description']}"
+    return f"{where}: {location}: {error.message}"
+
+
+def _type_name(value: object) -> str:
+    names = {"array": "a list", "object": "a mapping", "string": "a string", "boolean": "true or false"}
+    names |= {"integer": "an integer", "number": "a number"}
+    if isinstance(value, list):
+        return " or ".join(names.get(str(v), str(v)) for v in value)
+    return names.get(str(value), str(value))
 
 
 def _plain(value: object) -> str:
@@ -242,6 +280,7 @@ def config_from_data(raw: Mapping[str, Any], path: str | None = None, base_dir: 
         namespace=raw.get("namespace"),
         assume_complete=bool(raw.get("assumeComplete", False)),
         target_version=str(target) if target is not None else None,
+        target_provider=raw.get("targetProvider"),
         settings=dict(raw.get("settings") or {}),
         require_justification=bool(raw.get("requireJustification", False)),
         peer_suppressions=tuple(dict.fromkeys(_strings((raw.get("compat") or {}).get("peerSuppressions")))),

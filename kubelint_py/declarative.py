@@ -36,7 +36,8 @@ def _plain_validation(schema: Mapping[str, Any] | bool) -> Callable[[object], An
 
 
 def rule_dict_from_meta(meta: Any) -> dict[str, Any]:
-    """RuleMeta -> the dict shape of rule.schema.json (for validation of Python rules)."""
+    """RuleMeta -> the dict shape of rule.schema.json without target, message and schema (for
+    validation of Python rules and plugins)."""
     out: dict[str, Any] = {
         "id": meta.id,
         "title": meta.title,
@@ -48,6 +49,15 @@ def rule_dict_from_meta(meta: Any) -> dict[str, Any]:
         "references": list(meta.references),
         "category": meta.category,
         "precision": meta.precision,
+        "scope": {
+            key: value
+            for key, value in (
+                ("kinds", sorted(meta.scope.kinds)),
+                ("kind-groups", sorted(meta.scope.kind_groups)),
+                ("doc-types", sorted(d.value for d in meta.scope.doc_types)),
+            )
+            if value
+        },
     }
     if meta.security_severity is not None:
         out["security-severity"] = meta.security_severity
@@ -112,7 +122,7 @@ def build_declarative(spec: Mapping[str, Any], source: str, *, trusted: bool = T
     first_error = _plain_validation(schema) if trusted else BoundedValidator(schema).best_error
     target = str(spec["target"])
     message = str(spec["message"])
-    scope = spec.get("scope", {})
+    scope = spec["scope"]  # required by the schema, as target, message and schema are
 
     def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for path, value in _targets(doc, target):

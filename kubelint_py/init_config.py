@@ -78,6 +78,7 @@ def _examples() -> dict[str, tuple[object, str]]:
         "extends": ("../.kubelint.yaml", "none"),
         "namespace": ("default", "objects without one are linted as namespace `default`"),
         "targetVersion": (f"{newest[0]}.{newest[1]}", f"the newest release kubelint knows, {newest[0]}.{newest[1]}"),
+        "targetProvider": ("aws", "none: every provider's annotations are reported"),
         "settings.cluster.windowsNodes": (True, "detected from the input (node selectors, taints)"),
     }
 

@@ -310,6 +310,16 @@ class Report:
         return tuple(f for f in self.findings if f.suppressed_by is not None)
 
 
+# Problems with the input itself: a file kubelint could not read, parse or fully check says
+# nothing about the rules that were selected, so these run whatever the selection
+# (`--select`, `--ignore`, `rules.enable`/`disable`), and a baseline never records them
+# (kubelint_py/baseline.py; kubelint_py/registry.py applies the selection): "No problems
+# found" must never stand for "nothing was read".
+INPUT_PROBLEMS = frozenset(
+    ("yaml-syntax", "yaml-duplicate-key", "input-unreadable", "input-too-large", "internal-error")
+)
+
+
 def object_label(obj: ObjectRef | None, doc_index: int) -> str:
     """How reports that group findings by object name one: `Kind ns/name`, or the document's
     place in its file when it is no Kubernetes object (a syntax error, a config file)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kubelint_py.config import Config, ConfigError
+from kubelint_py.config import Config, ConfigError, config_problems
 from kubelint_py.confine import Tree, is_glob, static_prefix
 from kubelint_py.context import LintContext, incomplete_files
 from kubelint_py.discovery import READ_CEILING, DiscoveryError, Ignore, discover, read_ignore_file
@@ -21,7 +21,7 @@ from kubelint_py.engine import ActiveRule, Engine, EngineOptions
 from kubelint_py.loader import LoadOptions
 from kubelint_py.model import Document, Report, Source, ToolError, object_label
 from kubelint_py.parallel_load import load_sources
-from kubelint_py.registry import Registry, build_registry, select_rules, severity_of
+from kubelint_py.registry import Registry, build_registry, select_rules, severity_of, unknown_names
 from kubelint_py.rendered import map_rendered
 from kubelint_py.rule_api import Rule
 from kubelint_py.schema_locations import CATALOG_SETTING, Located, locate, missing_folders
@@ -89,44 +89,79 @@ def _load_options(config: Config) -> LoadOptions:
     )
 
 
+def option_problems(rule: Rule, config: Config) -> list[str]:
+    """What is wrong with the configuration's options for `rule`, one line each."""
+    given = dict(config.options.get(rule.id, {}))
+    schema = rule.meta.options_schema
+    where = config.path or "configuration"
+    if not given:  # defaults need no validation: keeps jsonschema out of a plain run's start-up
+        return []
+    if schema is None:
+        return [f"{where}: rules.options.{rule.id}: this rule takes no options"]
+    from jsonschema import Draft202012Validator
+
+    problems = []
+    for error in sorted(Draft202012Validator(schema).iter_errors(given), key=lambda e: list(map(str, e.path))):
+        path = ".".join(str(p) for p in error.absolute_path)
+        suffix = f".{path}" if path else ""
+        allowed = ""
+        properties = schema.get("properties")
+        if error.validator == "additionalProperties" and isinstance(properties, Mapping):
+            allowed = f"; allowed: {', '.join(sorted(properties))}"
+        problems.append(f"{where}: rules.options.{rule.id}{suffix}: {error.message}{allowed}")
+    return problems
+
+
 def rule_options(rule: Rule, config: Config) -> dict[str, Any]:
     """Per-rule options: the schema's defaults overlaid with the config's, validated."""
     given = dict(config.options.get(rule.id, {}))
     schema = rule.meta.options_schema
+    problems = option_problems(rule, config)
+    if problems:
+        raise config_problems(problems)
     if schema is None:
-        if given:
-            raise ConfigError(f"{config.path or 'configuration'}: rules.options.{rule.id}: this rule takes no options")
         return {}
-    error = None
-    if given:  # defaults need no validation: keeps jsonschema out of a plain run's start-up
-        from jsonschema import Draft202012Validator
-        from jsonschema.exceptions import best_match
-
-        error = best_match(Draft202012Validator(schema).iter_errors(given))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path)
-        suffix = f".{where}" if where else ""
-        raise ConfigError(f"{config.path or 'configuration'}: rules.options.{rule.id}{suffix}: {error.message}")
     properties = schema.get("properties")
     props: Mapping[str, Any] = properties if isinstance(properties, Mapping) else {}
     defaults = {k: v.get("default") for k, v in props.items() if isinstance(v, Mapping)}
     return {**{k: v for k, v in defaults.items() if v is not None}, **given}
 
 
+def selection_problems(registry: Registry, config: Config, request: LintRequest) -> list[str]:
+    """Every rule id the configuration and the command line name that no rule has, with where
+    it is named and what may be named there; and every option that does not fit its rule."""
+    where = config.path or "configuration"
+    see = "see `kubelint rules --all`"
+    problems = []
+    for key, names in (
+        (f"{where}: rules.enable", sorted(config.enable)),
+        (f"{where}: rules.disable", sorted(config.disable)),
+        ("--select", request.select),
+        ("--ignore", request.ignore),
+    ):
+        unknown = unknown_names(names, registry)
+        if unknown:
+            problems.append(f"{key}: unknown rule id or guidance document: {', '.join(unknown)} ({see})")
+    for key, ids in ((f"{where}: rules.severity", config.severity), (f"{where}: rules.options", config.options)):
+        unknown = sorted(set(ids) - set(registry.rules))
+        if unknown:
+            problems.append(f"{key}: unknown rule id(s): {', '.join(unknown)} ({see})")
+    for number, exemption in enumerate(config.exemptions):
+        unknown = sorted(exemption.rules - set(registry.rules))
+        if unknown:
+            problems.append(f"{where}: exemptions[{number}].rules: unknown rule id(s): {', '.join(unknown)} ({see})")
+    for rule_id in sorted(set(config.options) & set(registry.rules)):
+        problems += option_problems(registry.rules[rule_id], config)
+    return problems
+
+
 def active_rules(registry: Registry, config: Config, request: LintRequest) -> list[ActiveRule]:
+    problems = selection_problems(registry, config, request)
+    if problems:  # all at once: a user fixes them in one go
+        raise config_problems(problems)
     selection = select_rules(
         registry, enable=config.enable, disable=config.disable, select=request.select, ignore=request.ignore
     )
-    if selection.unknown:
-        raise ConfigError(
-            f"unknown rule id or guidance document: {', '.join(sorted(set(selection.unknown)))} (see `kubelint rules`)"
-        )
-    unknown_overrides = sorted(set(config.severity) - set(registry.rules))
-    if unknown_overrides:
-        raise ConfigError(f"{config.path}: rules.severity names unknown rule(s): {', '.join(unknown_overrides)}")
-    unknown_options = sorted(set(config.options) - set(registry.rules))
-    if unknown_options:
-        raise ConfigError(f"{config.path}: rules.options names unknown rule(s): {', '.join(unknown_options)}")
     return [ActiveRule(r, severity_of(r, config.severity), rule_options(r, config)) for r in selection.enabled]
 
 
@@ -296,6 +331,8 @@ def _run_lint(request: LintRequest, config: Config, registry: Registry | None) -
     enabled_loader = {a.rule.id: a for a in rules if a.rule.id in loader_ids}
     checked = [a for a in rules if a.rule.id not in loader_ids]
     settings = {**config.settings, **request.settings}
+    if config.target_provider and "targetProvider" not in request.settings:  # --target-provider wins
+        settings["targetProvider"] = config.target_provider
     settings["targetVersion"] = request.target_version or config.target_version
     settings[CATALOG_SETTING] = located.schemas
     engine = Engine(

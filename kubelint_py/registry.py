@@ -22,19 +22,12 @@ from typing import Any, NamedTuple
 
 from kubelint_py.declarative import RuleSpecError, build_declarative, rule_dict_from_meta
 from kubelint_py.guidance import BY_SLUG
-from kubelint_py.model import DocType, Examples, RuleMeta, Scope, Severity, ToolError
+from kubelint_py.model import INPUT_PROBLEMS, DocType, Examples, RuleMeta, Scope, Severity, ToolError
 from kubelint_py.peers import peers_of
 from kubelint_py.rule_api import Rule
 
 BUILTIN_PACKAGE = "kubelint_py.builtin_rules"
 PLUGIN_GROUP = "kubelint.rules"
-# Problems with the input itself: a file kubelint could not read, parse or fully check says
-# nothing about the rules that were selected, so these run whatever the selection
-# (`--select`, `--ignore`, `rules.enable`/`disable`), and a baseline never records them
-# (kubelint_py/baseline.py): "No problems found" must never stand for "nothing was read".
-INPUT_PROBLEMS = frozenset(
-    ("yaml-syntax", "yaml-duplicate-key", "input-unreadable", "input-too-large", "internal-error")
-)
 
 
 class RegistryError(Exception):
@@ -72,25 +65,38 @@ def rules_in_module(module: ModuleType) -> Iterator[Rule]:
         yield value
 
 
-def _validator() -> Any:
+# what only a declarative rule has: a Python rule's check takes their place
+DECLARATIVE_KEYS = ("target", "message", "schema")
+
+
+def _validator(declarative: bool = True) -> Any:
+    """schemas/rule.schema.json: a declarative rule file's format, or (`declarative=False`) the
+    metadata and scope every rule has, for Python rules and plugins."""
     from jsonschema import Draft202012Validator
 
     from kubelint_py.config import load_schema
 
-    return Draft202012Validator(load_schema("rule.schema.json"))
+    schema = dict(load_schema("rule.schema.json"))
+    if not declarative:
+        schema["required"] = [key for key in schema["required"] if key not in DECLARATIVE_KEYS]
+    return Draft202012Validator(schema)
 
 
 def validate_rule_spec(spec: Mapping[str, Any], source: str, validator: Any | None = None) -> None:
-    from jsonschema.exceptions import best_match
-
-    error = best_match((validator or _validator()).iter_errors(spec))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise RuleSpecError(f"{source}: rule {spec.get('id', '?')}: {where}: {error.message}")
+    """Every way `spec` departs from the rule schema, in one RuleSpecError (one line each)."""
+    errors = sorted(
+        (validator or _validator()).iter_errors(spec), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    if errors:
+        lines = []
+        for error in errors:
+            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            lines.append(f"{source}: rule {spec.get('id', '?')}: {where}: {error.message}")
+        raise RuleSpecError("\n".join(dict.fromkeys(lines)))
 
 
 def validate_rule(rule: Rule, source: str, validator: Any | None = None) -> None:
-    validate_rule_spec(rule_dict_from_meta(rule.meta), source, validator)
+    validate_rule_spec(rule_dict_from_meta(rule.meta), source, validator or _validator(declarative=False))
     if rule.meta.document not in BY_SLUG and "/" not in rule.id:
         raise RuleSpecError(f'{source}: rule {rule.id}: unknown guidance document "{rule.meta.document}"')
 
@@ -111,10 +117,6 @@ def load_yaml_rules(text: str, source: str, *, trusted: bool = True) -> list[Rul
         if not isinstance(parsed.data, Mapping):
             raise RuleSpecError(f"{source}:{chunk.first_line}: a rule must be a mapping")
         validate_rule_spec(parsed.data, source, validator)
-        if "schema" not in parsed.data:
-            raise RuleSpecError(
-                f"{source}: rule {parsed.data['id']}: a declarative rule needs target, message and schema"
-            )
         found.append(build_declarative(parsed.data, source, trusted=trusted))
     return found
 
@@ -297,6 +299,14 @@ def load_builtin(registry: Registry) -> None:
             registry.add(found, source)
 
 
+def with_source(found: Rule, source: str) -> Rule:
+    """`found` with `meta.source` saying where it comes from: `custom` (customRules, --rules) or
+    `plugin NAME`; only the rules of this package are `builtin`."""
+    from dataclasses import replace
+
+    return replace(found, meta=replace(found.meta, source=source))
+
+
 def load_custom(registry: Registry, paths: Iterable[str]) -> None:
     for raw_path in paths:
         path = Path(raw_path)
@@ -307,7 +317,8 @@ def load_custom(registry: Registry, paths: Iterable[str]) -> None:
             text = _read_rules_file(file)
             try:
                 for found in load_yaml_rules(text, str(file), trusted=False):
-                    registry.add(found, str(file))
+                    # from the tree: its texts are escaped wherever shown (ruledoc), never taken as ours
+                    registry.add(with_source(found, "custom"), str(file))
             except RuleSpecError as exc:
                 raise RegistryError(str(exc)) from None
 
@@ -394,12 +405,12 @@ def load_plugins(registry: Registry) -> None:
         version = ep.dist.version if ep.dist is not None else ""
         try:
             module = ep.load()
-            validator = validator or _validator()
+            validator = validator or _validator(declarative=False)
             for found in rules_in_module(module):
                 if not found.id.startswith(f"{ep.name}/"):
                     raise RuleSpecError(f'rule id "{found.id}" must start with "{ep.name}/"')
                 validate_rule(found, f"plugin {ep.name}", validator)
-                registry.add(found, f"plugin {ep.name}")
+                registry.add(with_source(found, f"plugin {ep.name}"), f"plugin {ep.name}")
             registry.plugins.append((ep.name, dist, version))
         except Exception as exc:  # a broken plugin must not take the run down
             registry.errors.append(ToolError(None, f"plugin {ep.name} from {dist} could not be loaded: {exc}"))
@@ -430,6 +441,11 @@ def _expand(names: Iterable[str], registry: Registry) -> tuple[set[str], list[st
         else:
             unknown.append(name)
     return ids, unknown
+
+
+def unknown_names(names: Iterable[str], registry: Registry) -> list[str]:
+    """The names (rule ids or guidance-document slugs, as selections take them) no rule answers to."""
+    return list(dict.fromkeys(_expand(names, registry)[1]))
 
 
 def select_rules(

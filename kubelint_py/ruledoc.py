@@ -12,14 +12,15 @@ Custom rules come from the scanned tree (`customRules`, `--rules`): every text m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
 from kubelint_py.fixes import fix_for
 from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
 from kubelint_py.guidance_docs import GUIDANCE_DOCS
-from kubelint_py.model import RuleMeta, Scope
+from kubelint_py.model import RuleMeta, Scope, Severity
 from kubelint_py.peers import BY_NAME, display_ids
 from kubelint_py.safe_text import json_safe, printable, printable_text
 
@@ -27,6 +28,19 @@ _DOC_ORDER = {g.slug: i for i, g in enumerate((*GUIDANCE, LOADER))}
 
 
 # -- small pieces -----------------------------------------------------------------------
+# GitHub's `security-severity` of a security rule that names none, by its severity (GitHub
+# reads >= 7.0 as high, >= 4.0 as medium)
+_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "3.0"}
+
+
+def security_severity(meta: RuleMeta) -> str | None:
+    """GitHub's `security-severity` (a string holding a number), only for security rules: the
+    rule's own, else its severity's default. SARIF and `kubelint rules --format json` show it."""
+    if meta.category != "security":
+        return None
+    return meta.security_severity or _SECURITY_SEVERITY[meta.severity]
+
+
 def guidance_title(slug: str) -> str:
     guide = BY_SLUG.get(slug)
     return guide.title if guide is not None else slug
@@ -113,6 +127,40 @@ def _fence(text: str) -> str:
     return f"{fence}yaml\n{body}\n{fence}"
 
 
+# the test suite's `# fixture-config: {json}` first line (tests/helpers.py): the configuration an
+# example needs, for the fixture runner; readers get it said in words instead
+_FIXTURE_CONFIG = re.compile(r"\A#\s*fixture-config:\s*(\{.*\})[ \t]*(?:\r?\n|\Z)")
+
+
+def example_parts(text: str) -> tuple[str, str | None]:
+    """(the example without its `# fixture-config:` line, that configuration as a one-line
+    YAML flow mapping, or None when it has none)."""
+    match = _FIXTURE_CONFIG.match(text)
+    if match is None:
+        return text, None
+    try:
+        config = json.loads(match.group(1))
+    except ValueError:
+        return text, None
+    return text[match.end() :], json.dumps(config, ensure_ascii=False, sort_keys=True)
+
+
+def _example_note(example: str) -> str | None:
+    """`with `{"targetVersion": "1.25"}` in `.kubelint.yaml`` when the example needs a configuration."""
+    config = example_parts(example)[1]
+    return f"with `{config}` in `.kubelint.yaml`" if config is not None else None
+
+
+def _md_example(example: str) -> list[str]:
+    note = _example_note(example)
+    return [*([f"W{note[1:]}:", ""] if note else []), _fence(example_parts(example)[0])]
+
+
+def _text_example(heading: str, example: str) -> list[str]:
+    note = _example_note(example)
+    return [f"{heading}{', ' + note.replace('`', '') if note else ''}):", _indent(example_parts(example)[0])]
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -155,11 +203,11 @@ def rule_markdown(meta: RuleMeta) -> str:
         "",
         "## Example",
         "",
-        _fence(meta.examples.fail),
+        *_md_example(meta.examples.fail),
         "",
         "## Use instead",
         "",
-        _fence(meta.examples.pass_),
+        *_md_example(meta.examples.pass_),
         "",
         "## How to fix",
         "",
@@ -214,11 +262,9 @@ def rule_text(meta: RuleMeta) -> str:
         "Why is this bad?",
         _indent(meta.rationale.strip()),
         "",
-        "Example (fails):",
-        _indent(meta.examples.fail),
+        *_text_example("Example (fails", meta.examples.fail),
         "",
-        "Use instead (passes):",
-        _indent(meta.examples.pass_),
+        *_text_example("Use instead (passes", meta.examples.pass_),
         "",
         "How to fix:",
         _indent(meta.remediation.strip()),
@@ -245,15 +291,34 @@ def _sorted(metas: Iterable[RuleMeta]) -> list[RuleMeta]:
     return sorted(metas, key=lambda m: m.id)
 
 
-def rules_table_text(metas: Iterable[RuleMeta]) -> str:
-    """`kubelint rules`: id, severity, guidance document and title in aligned columns."""
-    rows = [("ID", "SEVERITY", "DOCUMENT", "TITLE")]
+def enabled_label(meta: RuleMeta, enabled: Collection[str]) -> str:
+    """`on`, `opt-in` (off by default and not enabled) or `off` (disabled by the configuration)."""
+    if meta.id in enabled:
+        return "on"
+    return "opt-in" if not meta.default_enabled else "off"
+
+
+def rules_table_text(metas: Iterable[RuleMeta], enabled: Collection[str] | None = None) -> str:
+    """`kubelint rules`: id, severity, guidance document and title in aligned columns; with
+    `enabled` (the rules a run would use) a STATUS column says which are on."""
+    status = enabled is not None
+    rows = [("ID", "SEVERITY", *(("STATUS",) if status else ()), "DOCUMENT", "TITLE")]
     rows += [
-        (printable(m.id), m.severity.label, printable(m.document), printable(m.title.strip())) for m in _sorted(metas)
+        (
+            printable(m.id),
+            m.severity.label,
+            *((enabled_label(m, enabled),) if enabled is not None else ()),
+            printable(m.document),
+            printable(m.title.strip()),
+        )
+        for m in _sorted(metas)
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() for row in rows]
-    return printable_text("\n".join(lines) + "\n")
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join(f"{cell:<{width}}" for cell, width in zip(row[:-1], widths, strict=True)) + f"  {row[-1]}"
+        for row in rows
+    ]
+    return printable_text("\n".join(line.rstrip() for line in lines) + "\n")
 
 
 def rule_record(meta: RuleMeta) -> dict[str, object]:
@@ -265,7 +330,8 @@ def rule_record(meta: RuleMeta) -> dict[str, object]:
         "severity": meta.severity.label,
         "category": meta.category,
         "precision": meta.precision,
-        "securitySeverity": meta.security_severity,
+        # what SARIF gives GitHub (`security-severity`): the rule's own, else its severity's default
+        "securitySeverity": security_severity(meta),
         "defaultEnabled": meta.default_enabled,
         "crossObject": meta.cross_object,
         "source": meta.source,
@@ -276,16 +342,34 @@ def rule_record(meta: RuleMeta) -> dict[str, object]:
         },
         "rationale": meta.rationale,
         "remediation": meta.remediation,
-        "examples": {"fail": meta.examples.fail, "pass": meta.examples.pass_},
+        "examples": _example_record(meta),
         "references": list(meta.references),
         "optionsSchema": dict(meta.options_schema) if meta.options_schema is not None else None,
         "peers": {peer: list(ids) for peer, ids in meta.peers.items()},
     }
 
 
-def rules_json(metas: Iterable[RuleMeta]) -> str:
-    """`kubelint rules --format json`: a stable JSON list sorted by id."""
-    return json_safe(json.dumps([rule_record(m) for m in _sorted(metas)], indent=2, ensure_ascii=False)) + "\n"
+def _example_record(meta: RuleMeta) -> dict[str, object]:
+    fail, fail_config = example_parts(meta.examples.fail)
+    pass_, pass_config = example_parts(meta.examples.pass_)
+    record: dict[str, object] = {"fail": fail, "pass": pass_}
+    # the configuration an example needs (`.kubelint.yaml` keys), when it needs one
+    configs = {name: json.loads(c) for name, c in (("fail", fail_config), ("pass", pass_config)) if c is not None}
+    if configs:
+        record["config"] = configs
+    return record
+
+
+def rules_json(metas: Iterable[RuleMeta], enabled: Collection[str] | None = None) -> str:
+    """`kubelint rules --format json`: a stable JSON list sorted by id; with `enabled` (the rules
+    a run would use) each record says whether it is on."""
+    records = []
+    for meta in _sorted(metas):
+        record = rule_record(meta)
+        if enabled is not None:
+            record["enabled"] = meta.id in enabled
+        records.append(record)
+    return json_safe(json.dumps(records, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _doc_key(slug: str) -> tuple[int, str]:

@@ -75,7 +75,7 @@ def test_junit_report_is_valid_with_one_case_per_object_and_a_failure_per_findin
     assert all(case.get("classname") == "deploy/pod.yaml" for case in cases.values())
     findings = json.loads(result.stdout)["findings"]
     pod_failures = cases["Pod tools/debug"].findall("failure")
-    assert sorted(f.get("type") for f in pod_failures) == sorted(
+    assert sorted(str(f.get("type")) for f in pod_failures) == sorted(
         f["ruleId"] for f in findings if f["file"] == "deploy/pod.yaml"
     )
     privileged = next(f for f in pod_failures if f.get("type") == "privileged-container")

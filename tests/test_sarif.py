@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from kubelint_py.model import Location, Pos, Report, Severity, Source, Span
-from kubelint_py.registry import INPUT_PROBLEMS
+from kubelint_py.model import INPUT_PROBLEMS, Location, Pos, Report, Severity, Source, Span
 from kubelint_py.reporters import ReportOptions, render
 from kubelint_py.reporters.sarif import _to_data
 from tests.helpers import SHARED, lint_sources

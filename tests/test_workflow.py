@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_py.registry import INPUT_PROBLEMS
+from kubelint_py.model import INPUT_PROBLEMS
 from tests.helpers import ROOT
 
 PRIVILEGED_POD = """\
@@ -136,7 +136,7 @@ def test_dash_still_reads_stdin_and_stdin_filename_alone_means_stdin(repo: Path)
 # -- defect 6: one document per stream ---------------------------------------------------------
 @pytest.mark.parametrize(
     "formats",
-    [["json", "sarif"], ["sarif", "json"], ["json", "text"], ["github", "sarif"]],
+    [["json", "sarif"], ["sarif", "json"], ["json", "text"], ["github", "sarif"], ["junit", "json"], ["text", "junit"]],
     ids="+".join,
 )
 def test_two_formats_on_stdout_with_a_document_among_them_is_a_usage_error(repo: Path, formats: list[str]) -> None:

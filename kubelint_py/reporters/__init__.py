@@ -72,7 +72,6 @@ def render(fmt: str, report: Report, options: ReportOptions) -> str:
 
 # -- severity ---------------------------------------------------------------------------
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "3.0"}
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
 
 
@@ -82,10 +81,11 @@ def sarif_level(severity: Severity) -> str:
 
 
 def security_severity(meta: RuleMeta) -> str | None:
-    """GitHub's `security-severity` (a string holding a number), only for security rules."""
-    if meta.category != "security":
-        return None
-    return meta.security_severity or _SECURITY_SEVERITY[meta.severity]
+    """GitHub's `security-severity` (a string holding a number), only for security rules: one
+    source with `kubelint rules --format json` (kubelint_py/ruledoc.py)."""
+    from kubelint_py.ruledoc import security_severity as of_rule
+
+    return of_rule(meta)
 
 
 def problem_severity(meta: RuleMeta) -> str | None:

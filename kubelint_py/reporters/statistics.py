@@ -30,7 +30,7 @@ class RuleCount(NamedTuple):
 
 def rule_counts(report: Report) -> list[RuleCount]:
     """One row per rule with findings: most findings first, then by rule id."""
-    from kubelint_py.fixes import is_fixable
+    from kubelint_py.ruledoc import fix_text
 
     metas = rules_by_id(report)
     active = report.active
@@ -43,7 +43,7 @@ def rule_counts(report: Report) -> list[RuleCount]:
             rule_id,
             worst[rule_id],
             count,
-            is_fixable(rule_id),
+            fix_text(rule_id) is not None,
             metas[rule_id].title.strip() if rule_id in metas else "",
         )
         for rule_id, count in counts.items()
