@@ -185,3 +185,21 @@ def test_colour_never_reaches_a_report_file_or_a_document(repo: Path) -> None:
     assert result.returncode == 1 and "\x1b" not in (repo / "out.txt").read_text()
     forced = kubelint(["lint", "pod.yaml", "--format", "json"], repo, env={"FORCE_COLOR": "1"})
     assert "\x1b" not in forced.stdout and json.loads(forced.stdout)["findings"]
+
+
+# -- the new flags on pre-commit's fast path -----------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "--context", ".", "--force-exclude", "a.yaml", "b.yaml"],  # the pre-commit hook's entry
+        ["lint", "--statistics", "a.yaml", "--force-exclude"],
+    ],
+    ids=" ".join,
+)
+def test_fast_path_takes_the_new_flags_as_click_does(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint_py.cli import _fast_lint_options
+    from tests.test_cli_fast_path import _click_options
+
+    monkeypatch.delenv("_KUBELINT_COMPLETE", raising=False)
+    fast = _fast_lint_options(args)
+    assert fast is not None and fast == _click_options(args, monkeypatch)
