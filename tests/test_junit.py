@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT
 from tests.junit_schema import count_problems, problems
 from tests.test_workflow import BROKEN, PRIVILEGED_POD, kubelint
 
@@ -231,3 +232,21 @@ def test_an_unwritable_summary_is_a_warning(repo: Path) -> None:
     )
     assert result.returncode == 1 and "::error " in result.stdout
     assert "warning: cannot append the job summary" in result.stderr
+
+
+def test_junit_of_rendered_helm_output_tests_each_object_once() -> None:
+    """Findings mapped to the chart's templates are tested there; only the objects without
+    findings stay in the rendered stream's suite."""
+    rendered = (ROOT / "fixtures" / "helm" / "rendered" / "web-prod.yaml").read_text()
+    result = kubelint(
+        ["lint", "-", "--chart-root", "fixtures/helm/charts/web", "--format", "junit"], ROOT, stdin=rendered
+    )
+    assert result.returncode == 1, result.stderr
+    assert problems(result.stdout) == [] and count_problems(result.stdout) == []
+    root = ET.fromstring(result.stdout)
+    objects = [(case.get("classname"), case.get("name")) for case in root.iter("testcase")]
+    names = [name for _, name in objects]
+    assert len(names) == len(set(names))  # no object twice
+    assert any(file and file.endswith("templates/deployment.yaml") for file, _ in objects)
+    stream = next(suite for suite in root.iter("testsuite") if suite.get("name") == "<stdin>")
+    assert all(case.find("failure") is None for case in stream.iter("testcase"))

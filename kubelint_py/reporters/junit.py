@@ -71,8 +71,16 @@ def report_tree(report: Report, options: ReportOptions) -> ET.Element:
     metas = rules_by_id(report)
     # file -> object -> its findings (the file as reports show it)
     cases: dict[str, dict[str, list[Finding]]] = defaultdict(dict)
+    # an object of rendered Helm or Kustomize output whose findings moved to the files people
+    # edit is tested there, not a second time (passing) in the rendered stream
+    moved = {
+        (display_file(f.rendered.file, options), object_label(f.object, f.doc_index))
+        for f in report.active
+        if f.rendered is not None
+    }
     for file, label in report.objects:
-        cases[display_file(file, options)].setdefault(label, [])
+        if (display_file(file, options), label) not in moved:
+            cases[display_file(file, options)].setdefault(label, [])
     for finding in sorted_findings(report.active):
         file = display_file(finding.file, options)
         cases[file].setdefault(object_label(finding.object, finding.doc_index), []).append(finding)
