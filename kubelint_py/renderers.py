@@ -83,6 +83,31 @@ def _tail(text: str, lines: int = 3) -> str:
     return "; ".join(kept[-lines:]) or "no error output"
 
 
+# What the renderers may not reach: a chart or kustomization from the tree can name remote
+# bases (`resources: [https://...]`, `github.com/org/repo//dir?ref=...`) that kustomize would
+# fetch over HTTP or git. Every proxy points at the discard port of the loopback (the
+# connection is refused at once), nothing bypasses it, and git may use local files only.
+_DISCARD = "http://127.0.0.1:9"
+OFFLINE_ENVIRONMENT = {
+    "HTTP_PROXY": _DISCARD,
+    "HTTPS_PROXY": _DISCARD,
+    "ALL_PROXY": _DISCARD,
+    "http_proxy": _DISCARD,
+    "https_proxy": _DISCARD,
+    "all_proxy": _DISCARD,
+    "NO_PROXY": "",
+    "no_proxy": "",
+    "GIT_ALLOW_PROTOCOL": "file",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_SSH_COMMAND": "false",
+}
+
+
+def offline_environment() -> dict[str, str]:
+    """This process's environment with the network closed to the renderer (see above)."""
+    return {**os.environ, **OFFLINE_ENVIRONMENT}
+
+
 def _run(args: Sequence[str], cwd: Path | None, timeout: float, what: str, max_bytes: int = MAX_OUTPUT) -> str:
     """The tool's standard output, at most `max_bytes` of it: a chart or kustomization from the
     tree decides how much is rendered, and the stream is held in memory to be linted."""
@@ -91,7 +116,12 @@ def _run(args: Sequence[str], cwd: Path | None, timeout: float, what: str, max_b
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(
-                list(args), cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
+                list(args),
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=offline_environment(),
             )
         except OSError as exc:
             raise RenderError(f"{what} could not be started: {exc.strerror or exc}") from None
