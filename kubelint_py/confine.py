@@ -63,6 +63,18 @@ def is_glob(text: str) -> bool:
     return bool(_GLOB_CHARS & set(text))
 
 
+def expand_glob(pattern: str) -> list[str]:
+    """The paths a glob matches, sorted, `**` included, without following links to
+    directories: glob.glob follows them, and two links to `.` make its walk exponential."""
+    prefix = static_prefix(pattern)
+    rest = pattern[len(prefix) :].lstrip("/") if prefix not in (".", "/") else pattern.lstrip("/")
+    if prefix == "." and pattern.startswith("./"):
+        rest = pattern[2:]
+    if not rest:
+        return [prefix] if Path(prefix).exists() else []
+    return sorted(str(match) for match in Path(prefix).glob(rest))
+
+
 def repository_root(cwd: Path, home: Path | None = None) -> Path | None:
     """The nearest directory at or above `cwd` holding `.git`, up to the home directory: where
     configuration lookup stops, and what `extends: ../.kubelint.yaml` may reach. Never `/`."""

@@ -7,13 +7,13 @@ run reports them and goes on.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kubelint_py.confine import expand_glob
 from kubelint_py.globs import GitIgnore
 from kubelint_py.model import Source
 
@@ -259,7 +259,7 @@ def discover(
                 continue
         if not path.exists() and not path.is_symlink():
             if _GLOB_CHARS & set(raw):
-                matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207 (absolute patterns too)
+                matches = expand_glob(raw)
                 if not matches:
                     raise DiscoveryError(f"{raw}: no file matches this pattern")
                 for match in matches:

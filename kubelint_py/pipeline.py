@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kubelint_py.config import Config, ConfigError, config_problems
-from kubelint_py.confine import Tree, is_glob, static_prefix
+from kubelint_py.confine import Tree, expand_glob, is_glob, static_prefix
 from kubelint_py.context import LintContext, incomplete_files
 from kubelint_py.discovery import READ_CEILING, DiscoveryError, Ignore, discover, read_ignore_file
 from kubelint_py.engine import ActiveRule, Engine, EngineOptions
@@ -178,8 +178,7 @@ def config_context(config: Config, tree: Tree) -> list[str]:
             prefix = static_prefix(entry)
             if not tree.contains(prefix):
                 raise ConfigError(f'{where}: context: "{entry}" is outside the scanned tree; not read')
-            rest = entry[len(prefix) :].lstrip("/") if prefix not in (".", "/") else entry.lstrip("/")
-            found = sorted(str(m) for m in Path(prefix).glob(rest) if tree.contains(m))
+            found = [match for match in expand_glob(entry) if tree.contains(match)]
             if not found:
                 raise DiscoveryError(f"{entry}: no file matches this pattern")
             paths += found

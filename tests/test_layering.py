@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"model", "context", "rule_api", "suppress", "recognize", "k8s", "forked", "peers"},
     "forked": set(),
     "parallel_load": {"model", "loader", "forked", "positions", "yamlio"},
-    "discovery": {"model", "globs"},
+    "discovery": {"model", "globs", "confine"},
     "globs": set(),  # gitignore patterns from the tree, matched without backtracking
     "pipeline": {
         "model",

@@ -19,7 +19,7 @@ from typing import IO
 
 import pytest
 
-from tests.hostile.support import Run, child_env, no_traceback, pod
+from tests.hostile.support import Run, child_env, lint_subprocess, no_traceback, pod
 
 ADDRESS_SPACE = 1 << 30
 GIANT = 4 * 1024**3
@@ -173,3 +173,15 @@ def test_custom_rule_files_that_are_fifos_or_devices_are_not_read(tmp_path: Path
     (tmp_path / ".kubelint.yaml").write_text("customRules: [policy/pipe.yaml]\n")
     run = lint(["pod.yaml"], tmp_path, timeout=60)
     assert run.code == 2 and "policy/pipe.yaml: custom rules file is not a regular file" in run.err
+
+
+def test_command_line_globs_do_not_follow_link_loops(tmp_path: Path) -> None:
+    # two links to `.` made glob.glob's `**` walk 2**depth paths: the run never finished
+    tree = tmp_path / "deploy"
+    tree.mkdir()
+    (tree / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n")
+    for name in ("loop-a", "loop-b", "loop-c"):
+        (tree / name).symlink_to(".")
+    run = lint_subprocess(["deploy/**/*.yaml", "--format", "json", "--fail-on", "never"], tmp_path, timeout=60)
+    assert run.code == 0, run.err
+    assert run.report()["summary"]["filesScanned"] == 1
