@@ -250,10 +250,14 @@ class Engine:
         doc: Document | None = None,
         identity: str = "",
         sensitive: bool = False,
+        doc_index: int = 0,
+        suppressible_in: Document | None = None,
     ) -> None:
         """A finding of a built-in input rule. `identity` names the problem without line
         numbers (document index, key, rule) so its fingerprint survives edits above it.
-        `sensitive`: its line may show a secret (a Secret's `doc` is taken as such anyway)."""
+        `sensitive`: its line may show a secret (a Secret's `doc` is taken as such anyway).
+        `suppressible_in`: the document whose inline comments may suppress it (a duplicate key
+        in a document that parsed), since input problems run whatever the selection."""
         active = self.loader_rules.get(rule_id)
         if active is None:
             return
@@ -269,13 +273,13 @@ class Engine:
                 span=span,
                 object=doc.ref if doc is not None and doc.kind else None,
                 api_version=doc.api_version if doc is not None else "",
-                doc_index=doc.index if doc is not None else 0,
+                doc_index=doc.index if doc is not None else doc_index,
                 related=related,
                 helm_source=helm_source,
                 fingerprint=fingerprint(rule_id, file, "", "", "", identity or message, ""),
                 sensitive=sensitive,
             ),
-            doc,
+            doc if doc is not None else suppressible_in,
         )
 
     # -- running ----------------------------------------------------------------------
@@ -304,7 +308,8 @@ class Engine:
                 placed = defaultdict(list)
                 for doc in lint.documents:
                     placed[(doc.file, doc.index)].append(doc)
-            message, sensitive = _problem_guard(problem, placed.get((problem.file, problem.doc_index), ()))
+            here = placed.get((problem.file, problem.doc_index), ())
+            message, sensitive = _problem_guard(problem, here)
             self._loader_finding(
                 problem.code,
                 problem.file,
@@ -314,6 +319,8 @@ class Engine:
                 problem.helm_source,
                 identity=f"#{problem.doc_index}/{problem.detail}",
                 sensitive=sensitive,
+                doc_index=problem.doc_index,
+                suppressible_in=here[0] if problem.code == "yaml-duplicate-key" and len(here) == 1 else None,
             )
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
         targets = [doc for doc in lint.documents if doc.is_target]

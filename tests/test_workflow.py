@@ -203,3 +203,14 @@ def test_fast_path_takes_the_new_flags_as_click_does(args: list[str], monkeypatc
     monkeypatch.delenv("_KUBELINT_COMPLETE", raising=False)
     fast = _fast_lint_options(args)
     assert fast is not None and fast == _click_options(args, monkeypatch)
+
+
+def test_a_duplicate_key_can_still_be_suppressed_where_it_is(repo: Path) -> None:
+    """Input problems ignore the selection, not a suppression written with a reason at the line."""
+    (repo / "dup.yaml").write_text(
+        DUPLICATE.replace("  name: y\n", "  name: y  # kubelint: ignore[yaml-duplicate-key] legacy tool\n")
+    )
+    result = kubelint(["lint", "dup.yaml", "--select", "privileged-container", "--format", "json"], repo)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, result.stdout
+    assert [f["ruleId"] for f in report["suppressed"]] == ["yaml-duplicate-key"] and report["findings"] == []
