@@ -11,11 +11,12 @@ The GitHub layer, one function per object of that page:
   category (`automationDetails.id` up to its last `/`), or GitHub rejects the upload;
 - run: `tool.driver.name`; `results` present (an empty list for a clean run); at most 25,000
   rules, 100 tool extensions and 25,000 results (a warning past the 5,000 GitHub shows);
-- rule (reportingDescriptor): a unique `id`; `shortDescription.text`, `fullDescription.text`
-  and `help.text` non-empty; `name` at most 255 characters; `defaultConfiguration.level`
-  note/warning/error; `tags` strings, at most 20 (a warning past the 10 shown); `precision`,
-  `problem.severity` from their lists; `security-severity` a string holding a number in
-  0.0-10.0; kubelint's own promise: an absolute http(s) `helpUri`;
+- rule (reportingDescriptor): a unique `id`; `shortDescription.text` and `fullDescription.text`
+  non-empty, `help.text` too (a warning: GitHub takes the log, the alert shows no help);
+  `name` at most 255 characters; `defaultConfiguration.level` note/warning/error; `tags`
+  strings, at most 20 (a warning past the 10 shown); `precision`, `problem.severity` from
+  their lists; `security-severity` a string holding a number in 0.0-10.0; kubelint's own
+  promise: an absolute http(s) `helpUri`;
 - result: a `ruleId` that a rule describes, and a `ruleIndex` pointing at it; a `level` of
   the four; `message.text`; one to 1,000 locations (a warning past 100); non-empty
   `partialFingerprints` of string values that hold no absolute checkout path, and no second
@@ -217,9 +218,11 @@ class _Checker:
         if not _text(rule_id):
             self.problem(f"{where}.id", "a rule needs an id")
             rule_id = None
-        for key in ("shortDescription", "fullDescription", "help"):
+        for key in ("shortDescription", "fullDescription"):
             if not _text(_obj(rule.get(key)).get("text")):
                 self.problem(f"{where}.{key}.text", f"GitHub requires {key}.text (non-empty)")
+        if not _text(_obj(rule.get("help")).get("text")):  # uploads, but the alert has no help
+            self.warn(f"{where}.help.text", "GitHub lists help.text as required: the alert shows no help")
         name = rule.get("name")
         if isinstance(name, str) and len(name) > MAX_RULE_NAME:
             self.problem(f"{where}.name", f"{len(name)} characters: GitHub takes {MAX_RULE_NAME}")
@@ -391,18 +394,20 @@ def check_sarif(log: Any, *, repo_root: Path | str | None = None) -> Verdict:
     return verdict
 
 
-def check_sarif_file(path: Path | str, *, repo_root: Path | str | None = None) -> Verdict:
+def check_sarif_file(
+    path: Path | str, *, repo_root: Path | str | None = None, max_gzip_bytes: int = MAX_GZIP_BYTES
+) -> Verdict:
     raw = Path(path).read_bytes()
     try:
-        log = json.loads(raw.decode("utf-8"))
+        log = json.loads(raw.decode("utf-8-sig"))
     except ValueError as exc:  # UnicodeDecodeError is a ValueError
         return Verdict(problems=[f"$: not UTF-8 JSON: {exc}"])
     verdict = check_sarif(log, repo_root=repo_root)
     if raw.startswith(b"\xef\xbb\xbf"):
         verdict.problems.append("$: starts with a byte order mark")
     compressed = len(gzip.compress(raw))
-    if compressed > MAX_GZIP_BYTES:
-        verdict.problems.append(f"$: {compressed} bytes gzip-compressed: GitHub's upload limit is {MAX_GZIP_BYTES}")
+    if compressed > max_gzip_bytes:
+        verdict.problems.append(f"$: {compressed} bytes gzip-compressed: GitHub's upload limit is {max_gzip_bytes}")
     return verdict
 
 

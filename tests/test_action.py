@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from tests.helpers import ROOT, SHARED
+from tests.helpers import ROOT
+from tests.sarif_check import check_sarif_file
 
 ACTION = ROOT / "action.yml"
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -147,17 +148,6 @@ def _lint(installed: tuple[Path, dict[str, str]], workspace: Path, given: Mappin
     return runner, runner.run(given, only=("lint",))
 
 
-def _load_checker() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_sarif", SHARED / "tools" / "check_sarif.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_action_metadata_and_wiring() -> None:
     action = _action()
     assert action["runs"]["using"] == "composite"
@@ -200,9 +190,8 @@ def test_action_lints_writes_sarif_and_annotations_and_fails(
     assert run_["automationDetails"]["id"] == "kubelint/manifests/"
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
     assert uris == {"deploy/pod.yaml"}
-    if (SHARED / "tools" / "check_sarif.py").is_file():
-        checked = _load_checker().check_file(str(sarif_path), repo_root=str(workspace))
-        assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(sarif_path, repo_root=workspace)
+    assert verdict.ok and not verdict.warnings, str(verdict)
 
 
 def test_action_inputs_config_category_args_and_fail_on(installed: tuple[Path, dict[str, str]], tmp_path: Path) -> None:

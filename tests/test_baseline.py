@@ -13,7 +13,7 @@ from kubelint_py import baseline
 from kubelint_py.cli import main
 from kubelint_py.model import Report, Source
 from tests.helpers import ROOT, lint_sources
-from tests.test_sarif import checker
+from tests.sarif_check import check_sarif_file
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -160,8 +160,8 @@ def test_cli_write_then_apply(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     sarif_file = repo / "out.sarif"
     args = ["--baseline", ".kubelint-baseline.json", "--format", "sarif", "--output", str(sarif_file)]
     assert main(["lint", "deploy", *select, *args]) == 1
-    check = checker().check_file(str(sarif_file), repo_root=str(repo))
-    assert check.ok and not check.warnings, [str(p) for p in (*check.problems, *check.warnings)]
+    verdict = check_sarif_file(sarif_file, repo_root=repo)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     sarif_file.unlink()
 
     assert main(["lint", "deploy", *select, "--baseline", ".kubelint-baseline.json", "--format", "github"]) == 1

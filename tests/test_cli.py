@@ -9,13 +9,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from kubelint_py.cli import cli, main
-from tests.helpers import ROOT, SHARED
+from tests.helpers import ROOT
+from tests.sarif_check import check_sarif_file
 
 PRIVILEGED_POD = """\
 apiVersion: v1
@@ -77,9 +77,8 @@ def test_done_when_scenario_text(project: Path) -> None:
 def test_done_when_scenario_sarif_passes_the_checker(project: Path) -> None:
     code, _, _ = run(["lint", ".", "--format", "sarif", "--output", "../out.sarif"])
     assert code == 1
-    checker = _load_checker()
-    checked = checker.check_file(str(project.parent / "out.sarif"), repo_root=str(project))
-    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(project.parent / "out.sarif", repo_root=project)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     sarif = json.loads((project.parent / "out.sarif").read_text())
     results = sarif["runs"][0]["results"]
     assert {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results} >= {
@@ -257,17 +256,6 @@ def test_closed_stdout_pipe_exits_quietly(project: Path) -> None:
     finally:
         for n in range(40):
             (project / f"many-{n}.yaml").unlink()
-
-
-def _load_checker() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_sarif", SHARED / "tools" / "check_sarif.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_broken_context_files_are_not_reported(project: Path) -> None:

@@ -18,7 +18,6 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -30,6 +29,7 @@ from kubelint_py.model import Source
 from kubelint_py.rendered import Outline, find_line, map_rendered, outline
 from kubelint_py.renderers import charts_for, helm_command
 from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources
+from tests.sarif_check import alert_changes, check_sarif_file
 
 HELM = FIXTURES / "helm"
 CHART = HELM / "charts" / "web"
@@ -56,17 +56,6 @@ EXPECTED = [
 def run(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
-
-
-def _load_checker() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_sarif", SHARED / "tools" / "check_sarif.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -130,8 +119,8 @@ def test_sarif_uses_template_uris_and_passes_the_checker(at_root: Path, tmp_path
     out_file = tmp_path / "helm.sarif"
     code, _, _ = _lint_rendered("--format", "sarif", "--output", str(out_file), "--sarif-category", "helm-web")
     assert code == 1
-    checked = _load_checker().check_file(str(out_file), repo_root=str(ROOT))
-    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(out_file, repo_root=ROOT)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     sarif = json.loads(out_file.read_text())
     run_ = sarif["runs"][0]
     assert run_["automationDetails"]["id"] == "kubelint/helm-web/"
@@ -173,8 +162,8 @@ def test_stdin_stream_sarif_keeps_rendered_position_as_text(at_root: Path, tmp_p
         stdin=RENDERED.read_text(),
     )
     assert code == 1
-    checked = _load_checker().check_file(str(out_file), repo_root=str(ROOT))
-    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(out_file, repo_root=ROOT)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     results = json.loads(out_file.read_text())["runs"][0]["results"]
     assert len(results) == len(EXPECTED)  # every finding placed on a template, none lost to stdin
     related = {r["relatedLocations"][-1]["message"]["text"] for r in results}
@@ -208,11 +197,10 @@ def test_fingerprints_survive_value_changes(at_root: Path, tmp_path: Path) -> No
             stdin=text,
         )
         outputs.append(target)
-    checker = _load_checker()
-    checked = checker.check_file(str(outputs[0]), repo_root=str(ROOT))
+    verdict = check_sarif_file(outputs[0], repo_root=ROOT)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     docs = [json.loads(path.read_text()) for path in outputs]
-    checker.compare_fingerprints(checked, docs[0], docs[1], "b.sarif")
-    assert checked.ok, checked.problems
+    assert alert_changes(docs[0], docs[1]) == []
     assert len(docs[0]["runs"][0]["results"]) == len(EXPECTED)
 
 
@@ -408,8 +396,8 @@ def test_helm_subcommand_sarif_category_and_checker(tmp_path: Path) -> None:
     sarif = json.loads(out_file.read_text())
     assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/helm-web/"
     assert sarif["runs"][0]["results"]
-    checked = _load_checker().check_file(str(out_file), repo_root=str(ROOT))
-    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(out_file, repo_root=ROOT)
+    assert verdict.ok and not verdict.warnings, str(verdict)
 
 
 @needs_helm
@@ -845,8 +833,8 @@ def test_sarif_places_findings_on_the_stream_when_the_chart_is_outside_the_root(
     assert deployment["relatedLocations"][-1]["message"]["text"] == (
         f"source (outside the SARIF root) ({CHART_REL}/templates/deployment.yaml:21)"
     )
-    checked = _load_checker().check_file(str(out_file), repo_root=str(ROOT / root))
-    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(out_file, repo_root=ROOT / root)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     # the same alerts as when the templates are in the root: the fingerprints are the templates'
     inside = tmp_path / "inside.sarif"
     args = ["lint", "-", "--chart-root", CHART_REL, "--select", SELECT, "--no-plugins"]

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +24,8 @@ from kubelint_py.cli import cli
 from kubelint_py.model import Source
 from kubelint_py.rendered import parse_origin
 from kubelint_py.renderers import kustomize_build, kustomize_tool, rebase_origins
-from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources
+from tests.helpers import FIXTURES, ROOT, lint_sources
+from tests.sarif_check import check_sarif_file
 
 KUSTOMIZE = FIXTURES / "kustomize"
 OVERLAY_REL = "fixtures/kustomize/overlays/prod"
@@ -53,17 +53,6 @@ EXPECTED = [
 def run(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
-
-
-def _load_checker() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("check_sarif", SHARED / "tools" / "check_sarif.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _digest(root: Path) -> str:
@@ -115,8 +104,8 @@ def test_sarif_passes_the_checker(at_root: Path, tmp_path: Path) -> None:
         ["kustomize", OVERLAY_REL, "--select", SELECT, "--no-plugins", "--format", "sarif", "--output", str(out_file)]
     )
     assert code == 1
-    checked = _load_checker().check_file(str(out_file), repo_root=str(ROOT))
-    assert checked.ok and not checked.warnings, checked.problems + checked.warnings
+    verdict = check_sarif_file(out_file, repo_root=ROOT)
+    assert verdict.ok and not verdict.warnings, str(verdict)
     sarif = json.loads(out_file.read_text())
     assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/kustomize-prod/"
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
