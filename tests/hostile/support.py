@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import pickle
 import re
 import stat
 import subprocess
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from kubelint_py.cli import cli
@@ -96,6 +99,62 @@ def lint_in_process(args: Sequence[str], cwd: Path, stdin: str | None = None) ->
     finally:
         os.chdir(old)
     return Run(result.exit_code, result.stdout, result.stderr)
+
+
+# Linux capabilities that let root ignore file modes (capability.h): without them root is held
+# to the owner bits of its own files, as any user is.
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+def _drop_file_mode_override() -> None:
+    """In this process, give up root's right to ignore file modes (capset(2), by ctypes)."""
+
+    class Header(ctypes.Structure):
+        _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+    class Data(ctypes.Structure):
+        _fields_ = (("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32))
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    header, data = Header(_CAPABILITY_VERSION_3, 0), (Data * 2)()
+    keep = ~((1 << _CAP_DAC_OVERRIDE) | (1 << _CAP_DAC_READ_SEARCH)) & 0xFFFFFFFF
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    data[0].effective &= keep
+    data[0].permitted &= keep
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+def lint_held_to_file_modes(args: Sequence[str], cwd: Path) -> Run:
+    """`lint_in_process`, where file modes deny what they say even when the suite runs as root
+    (as CI does): there it runs in a forked child that has dropped the capabilities to ignore
+    them, so a chmod 000 file is unreadable to it."""
+    if not IS_ROOT:
+        return lint_in_process(args, cwd)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("running as root where capabilities cannot be dropped: file modes are not enforced")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop, lint, send the result back, never return into pytest
+        code = 1
+        try:
+            os.close(read)
+            _drop_file_mode_override()
+            with os.fdopen(write, "wb") as pipe:
+                pickle.dump(lint_in_process(args, cwd), pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and data, "the child without file-mode override failed"
+    run = pickle.loads(data)
+    assert isinstance(run, Run)
+    return run
 
 
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.support import IS_ROOT, PRIVILEGED_LINE, lint_in_process, no_traceback, pod
+from tests.hostile.support import PRIVILEGED_LINE, lint_held_to_file_modes, lint_in_process, no_traceback, pod
 
 BROKEN_MIDDLE = (
     pod("first")
@@ -96,7 +94,6 @@ def test_broken_documents_in_the_middle_hide_nothing(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.skipif(IS_ROOT, reason="running as root: file permissions are not enforced, chmod 000 stays readable")
 def test_permission_denied_file_and_directory(tmp_path: Path) -> None:
     (tmp_path / "good.yaml").write_text(pod("good"))
     secret = tmp_path / "secret.yaml"
@@ -107,7 +104,7 @@ def test_permission_denied_file_and_directory(tmp_path: Path) -> None:
     secret.chmod(0)
     locked.chmod(0)
     try:
-        run = lint_in_process([".", "--format", "json"], tmp_path)
+        run = lint_held_to_file_modes([".", "--format", "json"], tmp_path)
     finally:
         secret.chmod(0o644)
         locked.chmod(0o755)
