@@ -1,8 +1,9 @@
 """One parametrised test drives every rule's fixtures and executed examples.
 
-fixtures/<rule-id>/fail-*.yaml mark each expected finding with `# expect: <rule-id>` on its
-line; pass-*.yaml must give none. A first-line comment `# fixture-config: {json}` supplies
-.kubelint.yaml keys (rule options, settings, assumeComplete, namespace, targetVersion).
+fixtures/<rule-id>/fail-*.yaml mark each expected finding with `# expect: <rule-id>@<column>`
+at the end of its line (tests/fixture_markers.py); pass-*.yaml must give none. A first-line
+comment `# fixture-config: {json}` supplies .kubelint.yaml keys (rule options, settings,
+assumeComplete, namespace, targetVersion).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.model import Source
-from tests.helpers import FIXTURES, NON_RULE_DIRS, expectations, fixture_config, lint_sources, registry, text_config
+from tests.fixture_markers import HOW, MarkerError, as_markers, expected_findings
+from tests.helpers import FIXTURES, NON_RULE_DIRS, fixture_config, lint_sources, registry, text_config
 
 LOADER_ONLY = frozenset(("internal-error",))  # cannot be triggered by input text
 
@@ -38,13 +40,25 @@ def test_fixture(path: Path) -> None:
     )
     syntax = [f for f in report.findings if f.rule_id == "yaml-syntax" and rule_id != "yaml-syntax"]
     assert not syntax, f"fixture is not valid YAML: {syntax}"
-    got = Counter((f.rule_id, f.span.start.line) for f in report.findings if f.rule_id == rule_id)
+    mine = [f for f in report.findings if f.rule_id == rule_id]
+    got = Counter((f.rule_id, f.span.start.line, f.span.start.column) for f in mine)
     if path.name.startswith("pass-"):
         assert not got, f"pass fixture produced findings: {[f.message for f in report.findings]}"
-        return
-    expected = expectations(path)
-    assert expected, "a fail fixture must mark its expected findings with `# expect: <rule-id>`"
-    assert got == expected, "\n".join(f"{f.span.start.line}: {f.message}" for f in report.findings)
+    else:
+        try:
+            expected, unreadable = expected_findings(path), ""
+        except MarkerError as exc:
+            expected, unreadable = Counter(), str(exc)
+        if unreadable:
+            pytest.fail(unreadable, pytrace=False)
+        assert expected, f"a fail fixture marks the findings it expects: {HOW}"
+        assert got == expected, "\n".join(
+            [
+                f"kubelint reports, not marked: {as_markers(got - expected)}",
+                f"marked, not reported: {as_markers(expected - got)}",
+                *(f"{f.span.start.line}:{f.span.start.column}: {f.message}" for f in mine),
+            ]
+        )
 
 
 def _all_rule_ids() -> list[str]:
@@ -54,7 +68,7 @@ def _all_rule_ids() -> list[str]:
 @pytest.mark.parametrize("rule_id", _all_rule_ids())
 def test_rule_has_fixtures(rule_id: str) -> None:
     if rule_id in LOADER_ONLY:
-        return
+        pytest.skip(f"{rule_id} cannot be triggered by input text")
     folder = FIXTURES / rule_id
     assert list(folder.glob("fail-*")), f"{rule_id} has no fail fixture"
     assert list(folder.glob("pass-*")), f"{rule_id} has no pass fixture"
@@ -63,7 +77,7 @@ def test_rule_has_fixtures(rule_id: str) -> None:
 @pytest.mark.parametrize("rule_id", _all_rule_ids())
 def test_examples_execute(rule_id: str) -> None:
     if rule_id in LOADER_ONLY:
-        return
+        pytest.skip(f"{rule_id} cannot be triggered by input text")
     meta = registry().rules[rule_id].meta
     failing = lint_sources(
         [Source("example.yaml", meta.examples.fail.encode())],
