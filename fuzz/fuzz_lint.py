@@ -13,10 +13,10 @@ from pathlib import Path
 import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 with atheris.instrument_imports(include=["kubelint_py", "rules"]):
-    from kubelint_py.config import Config
+    from kubelint_py.config.config import Config
     from kubelint_py.model import Source
-    from kubelint_py.pipeline import LintRequest, run_lint
-    from kubelint_py.registry import build_registry
+    from kubelint_py.registry.registry import build_registry
+    from kubelint_py.run.pipeline import LintRequest, run_lint
 
 REGISTRY = build_registry(plugins=False)
 CWD = Path(__file__).resolve().parent

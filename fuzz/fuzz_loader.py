@@ -16,11 +16,11 @@ from typing import Any
 import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 with atheris.instrument_imports(include=["kubelint_py", "ruamel"]):
-    from kubelint_py.decoding import decode
-    from kubelint_py.loader import LoadOptions, LoadResult, load_source
+    from kubelint_py.input.decoding import decode
+    from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
+    from kubelint_py.input.positions import Children, PositionIndex
+    from kubelint_py.input.yamlio import Limits
     from kubelint_py.model import Source
-    from kubelint_py.positions import Children, PositionIndex
-    from kubelint_py.yamlio import Limits
 
 # Small limits so the fuzzer reaches them; the defaults are the same code with bigger numbers.
 OPTIONS = LoadOptions(

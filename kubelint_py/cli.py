@@ -63,7 +63,7 @@ def _echo(message: str, *, err: bool = False, nl: bool = True, color: bool | Non
     if err:
         # messages name files, keys and values of the scanned tree: no raw control or bidi
         # character, no line a CI runner reads as a workflow command (reports are safe already)
-        from kubelint_py.safe_text import printable_text
+        from kubelint_py.output.safe_text import printable_text
 
         message = printable_text(message)
     if "click" in sys.modules or not _plain_utf8_stream(stream):
@@ -186,12 +186,12 @@ def _lint_and_exit(options: dict[str, Any], inputs: Sequence[_Input], default_ca
     baseline_path = options["baseline_path"]
     write_baseline_path = options["write_baseline_path"]
     jobs = options["jobs"] or min(_usable_cpus(), 8)
-    from kubelint_py.config import ConfigError, load_config
-    from kubelint_py.confine import Tree
-    from kubelint_py.discovery import DiscoveryError
+    from kubelint_py.config.config import ConfigError, load_config
+    from kubelint_py.input.confine import Tree
+    from kubelint_py.input.discovery import DiscoveryError
     from kubelint_py.model import Severity, exit_code
-    from kubelint_py.pipeline import LintRequest, max_file_bytes, run_lint
-    from kubelint_py.registry import RegistryError
+    from kubelint_py.registry.registry import RegistryError
+    from kubelint_py.run.pipeline import LintRequest, max_file_bytes, run_lint
 
     formats = formats or ("text",)
     if len(outputs) > len(formats):
@@ -328,9 +328,9 @@ def plural_files(count: int) -> str:
 def _force_excluded_targets(targets: Sequence[Path], config_path: str | None) -> list[Path]:
     """`kubelint helm --force-exclude`: the targets (files of charts, as pre-commit names them)
     that `.kubelintignore` and the configuration's `exclude` leave in."""
-    from kubelint_py.config import ConfigError, load_config
-    from kubelint_py.confine import Tree
-    from kubelint_py.discovery import DiscoveryError, Ignore, display_path, read_ignore_file
+    from kubelint_py.config.config import ConfigError, load_config
+    from kubelint_py.input.confine import Tree
+    from kubelint_py.input.discovery import DiscoveryError, Ignore, display_path, read_ignore_file
 
     cwd = Path.cwd()
     try:
@@ -386,9 +386,9 @@ def helm_command(
     TARGETS are chart directories or files inside charts (as pre-commit passes them); each
     chart (nearest Chart.yaml) is rendered once. --namespace is also the release namespace.
     """
+    from kubelint_py.integrations.rendered import chart_name
+    from kubelint_py.integrations.renderers import RendererMissing, RenderError, charts_for, helm_template
     from kubelint_py.model import Source
-    from kubelint_py.rendered import chart_name
-    from kubelint_py.renderers import RendererMissing, RenderError, charts_for, helm_template
 
     passed = _helm_pass_through(options)
     if options.get("force_exclude"):
@@ -424,7 +424,7 @@ def _helm_pass_through(options: dict[str, Any]) -> dict[str, Any]:
     `options` and checked; --kube-version 1.NN[.P] is also the --target-version unless given."""
     import click
 
-    from kubelint_py.renderers import HELM_PASS_THROUGH, helm_pass_through_error
+    from kubelint_py.integrations.renderers import HELM_PASS_THROUGH, helm_pass_through_error
 
     passed: dict[str, Any] = {}
     for option in HELM_PASS_THROUGH:
@@ -448,7 +448,7 @@ def _helm_pass_through_options() -> list[Any]:
     """click options for renderers.HELM_PASS_THROUGH, so the table is the one list of them."""
     import click
 
-    from kubelint_py.renderers import HELM_PASS_THROUGH
+    from kubelint_py.integrations.renderers import HELM_PASS_THROUGH
 
     made = []
     for option in HELM_PASS_THROUGH:
@@ -467,8 +467,8 @@ def _helm_pass_through_options() -> list[Any]:
 def kustomize_command(directories: tuple[Path, ...], **options: Any) -> None:
     """Build DIRECTORIES with `kustomize build` (or `kubectl kustomize`) and lint the output;
     findings point at the resource files through origin annotations (your files are not changed)."""
+    from kubelint_py.integrations.renderers import RendererMissing, RenderError, kustomize_build
     from kubelint_py.model import Source
-    from kubelint_py.renderers import RendererMissing, RenderError, kustomize_build
 
     cwd = Path.cwd()
     inputs = []
@@ -504,8 +504,8 @@ def _refuse_overwriting_inputs(
         if clash is not None:
             raise KubelintError(f"{clash} is one of the input files; writing the report would overwrite it")
     if context_dirs:
-        from kubelint_py.confine import Tree
-        from kubelint_py.discovery import MANIFEST_SUFFIXES
+        from kubelint_py.input.confine import Tree
+        from kubelint_py.input.discovery import MANIFEST_SUFFIXES
 
         context = Tree(os.path.realpath(d) for d in context_dirs if Path(d).is_dir())
         for out in written.values():
@@ -545,10 +545,10 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 def _apply_baseline(report: Any, read: Path | None, write: Path | None, limit: int) -> Any:
-    """--baseline / --write-baseline (kubelint_py/baseline.py holds the logic); the baseline is
+    """--baseline / --write-baseline (kubelint_py/run/baseline.py holds the logic); the baseline is
     read like an input: a regular file within `limits.maxFileBytes`."""
-    from kubelint_py import baseline
-    from kubelint_py.confine import FileTooLarge, NotRegularFile, read_regular
+    from kubelint_py.input.confine import FileTooLarge, NotRegularFile, read_regular
+    from kubelint_py.run import baseline
 
     previous = None
     if read is not None:
@@ -629,7 +629,7 @@ def _emit_reports(
     line_reader: _LineReader,
     statistics: bool = False,
 ) -> None:
-    from kubelint_py.reporters import ReportOptions, render
+    from kubelint_py.output.reporters import ReportOptions, render
 
     options = None
     for number, fmt in enumerate(formats):
@@ -650,7 +650,7 @@ def _emit_reports(
             cwd=cwd,
         )
         if statistics and target is None:  # --statistics: counts in place of the report on stdout
-            from kubelint_py.reporters import statistics as stats_report
+            from kubelint_py.output.reporters import statistics as stats_report
 
             text = stats_report.render(fmt, report, options)
         else:
@@ -662,7 +662,7 @@ def _emit_reports(
         if fmt == "github":
             _append_step_summary(report, options)
     if statistics and len(outputs) >= len(formats) and options is not None:  # every report went to a file
-        from kubelint_py.reporters import statistics as stats_report
+        from kubelint_py.output.reporters import statistics as stats_report
 
         _echo(stats_report.render_text(report, options), nl=False)
 
@@ -674,7 +674,7 @@ def _append_step_summary(report: Any, options: Any) -> None:
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
-    from kubelint_py.reporters.github_summary import render as render_summary
+    from kubelint_py.output.reporters.github_summary import render as render_summary
 
     text = render_summary(report, options)
     try:
@@ -708,7 +708,7 @@ class _LineReader:
         return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else None
 
     def _read(self, path: Path) -> list[str]:
-        from kubelint_py.confine import read_text
+        from kubelint_py.input.confine import read_text
 
         if not self._tree.contains(path):
             return []
@@ -721,10 +721,10 @@ class _LineReader:
 def _listing_registry(config_path: str | None, rule_paths: Sequence[str], no_plugins: bool) -> tuple[Any, Any]:
     """The rules a `kubelint lint` here would know, and its configuration: built-in rules, the
     configuration's `customRules` and --rules (confined to the tree like a lint run's), plugins."""
-    from kubelint_py.config import ConfigError, load_config
-    from kubelint_py.confine import Tree
-    from kubelint_py.pipeline import LintRequest, custom_rule_paths
-    from kubelint_py.registry import RegistryError, build_registry
+    from kubelint_py.config.config import ConfigError, load_config
+    from kubelint_py.input.confine import Tree
+    from kubelint_py.registry.registry import RegistryError, build_registry
+    from kubelint_py.run.pipeline import LintRequest, custom_rule_paths
 
     cwd = Path.cwd()
     base_tree = Tree.for_run(cwd, [*rule_paths])
@@ -752,8 +752,8 @@ def rules_command(
     import click
 
     from kubelint_py.guidance import BY_SLUG
-    from kubelint_py.registry import select_rules
-    from kubelint_py.ruledoc import rules_json, rules_table_text
+    from kubelint_py.output.ruledoc import rules_json, rules_table_text
+    from kubelint_py.registry.registry import select_rules
 
     registry, config = _listing_registry(config_path, rule_paths, no_plugins)
     documents = set(BY_SLUG) | {r.meta.document for r in registry.rules.values()}
@@ -784,7 +784,7 @@ def explain_command(rule_id: str, config_path: str | None, rule_paths: tuple[str
     fixed example, how to fix."""
     import difflib
 
-    from kubelint_py.ruledoc import rule_text
+    from kubelint_py.output.ruledoc import rule_text
 
     registry, _config = _listing_registry(config_path, rule_paths, no_plugins)
     found = registry.rules.get(rule_id)
@@ -800,9 +800,9 @@ def _explain_peer_check(name: str, rules: dict[str, Any]) -> None:
     """`kubelint explain CKV_K8S_16` (or `polaris:runAsPrivileged`): another linter's check id
     names the kubelint rule(s) reporting the same problem. One rule: its explanation; several:
     the list. Returns (to report an unknown rule) when no peer has such a check."""
+    from kubelint_py.output.ruledoc import rule_text
+    from kubelint_py.output.safe_text import printable, printable_text
     from kubelint_py.peers import BY_NAME, canonical, id_shape_ok, lookup
-    from kubelint_py.ruledoc import rule_text
-    from kubelint_py.safe_text import printable, printable_text
 
     matches = [(peer, check, [r for r in ids if r in rules]) for peer, check, ids in lookup(name)]
     matches = [(peer, check, ids) for peer, check, ids in matches if ids]
@@ -844,12 +844,12 @@ def fix_command(
     something to fix."""
     import click
 
-    from kubelint_py.autofix import plan_fixes, write_fixes
-    from kubelint_py.config import ConfigError, load_config
-    from kubelint_py.confine import Tree
-    from kubelint_py.discovery import DiscoveryError
-    from kubelint_py.pipeline import LintRequest
-    from kubelint_py.registry import RegistryError
+    from kubelint_py.config.config import ConfigError, load_config
+    from kubelint_py.input.confine import Tree
+    from kubelint_py.input.discovery import DiscoveryError
+    from kubelint_py.integrations.autofix import plan_fixes, write_fixes
+    from kubelint_py.registry.registry import RegistryError
+    from kubelint_py.run.pipeline import LintRequest
 
     if "-" in paths:
         raise click.UsageError("kubelint fix rewrites files: it cannot fix stdin")
@@ -882,7 +882,7 @@ def fix_command(
     applied = result.applied
     if show_diff:
         for file_fix in changed:
-            from kubelint_py.safe_text import printable_text
+            from kubelint_py.output.safe_text import printable_text
 
             _echo(printable_text(file_fix.diff()), nl=False)
         summary = f"{len(applied)} fix(es) available in {len(changed)} file(s); nothing was changed"
@@ -910,14 +910,14 @@ def init_command(path: Path, force: bool, from_peer: tuple[str, Path] | None = N
     """Write a commented starter configuration (every key, its default and what it does) to
     PATH [default: .kubelint.yaml]; with --from, translated from a kube-linter or Polaris
     configuration."""
-    from kubelint_py.init_config import starter_config
+    from kubelint_py.config.init_config import starter_config
 
     if (path.exists() or path.is_symlink()) and not force:
         raise KubelintError(f"{path} already exists; use --force to overwrite it")
     text, done = starter_config(), ""
     if from_peer:
-        from kubelint_py.config import ConfigError
-        from kubelint_py.peer_config import translated_config
+        from kubelint_py.config.config import ConfigError
+        from kubelint_py.config.peer_config import translated_config
 
         peer, source = from_peer
         try:

@@ -12,7 +12,7 @@ An edit works on the finding's path (optionally moved by `relative`: `..` is the
   object means the same thing after the change.
 
 A fix is applied only when it is unambiguous (the parent is a mapping or list as expected)
-and, after the edit, the finding is gone and no other finding appeared (kubelint_py/autofix.py
+and, after the edit, the finding is gone and no other finding appeared (kubelint_py/integrations/autofix.py
 checks both). `caution` says what the fix may change at run time; `kubelint explain`, the rule
 pages and `kubelint fix` show it.
 """

@@ -313,7 +313,7 @@ class Report:
 # Problems with the input itself: a file kubelint could not read, parse or fully check says
 # nothing about the rules that were selected, so these run whatever the selection
 # (`--select`, `--ignore`, `rules.enable`/`disable`), and a baseline never records them
-# (kubelint_py/baseline.py; kubelint_py/registry.py applies the selection): "No problems
+# (kubelint_py/run/baseline.py; kubelint_py/registry/registry.py applies the selection): "No problems
 # found" must never stand for "nothing was read".
 INPUT_PROBLEMS = frozenset(
     ("yaml-syntax", "yaml-duplicate-key", "input-unreadable", "input-too-large", "internal-error")

@@ -7,9 +7,9 @@ those linters that report the same problem, so that
 - `kubelint explain`, `kubelint rules --format json`, the rule pages and SARIF rule properties
   show them, and `kubelint explain CKV_K8S_16` finds the kubelint rule by a peer's id;
 - the peers' own suppression annotations can suppress the equivalent kubelint rules
-  (`compat.peerSuppressions`, kubelint_py/suppress.py);
+  (`compat.peerSuppressions`, kubelint_py/run/suppress.py);
 - `kubelint init --from kube-linter|polaris` translates a peer's configuration
-  (kubelint_py/peer_config.py).
+  (kubelint_py/config/peer_config.py).
 
 Built from the peers' public documentation (kube-linter's generated checks list, Polaris'
 checks and exemptions pages, kube-score's README_CHECKS.md, Checkov's Kubernetes policy index,

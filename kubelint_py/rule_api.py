@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint_py.context import LintContext, PodTemplate
 from kubelint_py.k8s.selectors import LabelSelector, selector_from_label_selector, selector_from_map
 from kubelint_py.k8s.workloads import (
     ContainerKind,
@@ -33,6 +32,7 @@ from kubelint_py.model import (
     Severity,
     Violation,
 )
+from kubelint_py.run.context import LintContext, PodTemplate
 
 DocCheck = Callable[[Document, "RuleContext"], Iterable[Violation]]
 RunCheck = Callable[["RuleContext"], Iterable[tuple[Document, Violation]]]

@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kubelint_py.model import RuleMeta  # noqa: E402
-from kubelint_py.registry import build_registry  # noqa: E402
-from kubelint_py.ruledoc import (  # noqa: E402
+from kubelint_py.output.ruledoc import (  # noqa: E402
     GUIDANCE_DIR,
     guidance_doc_files,
     page_name,
@@ -32,6 +31,7 @@ from kubelint_py.ruledoc import (  # noqa: E402
     write_guidance_docs,
     write_rule_docs,
 )
+from kubelint_py.registry.registry import build_registry  # noqa: E402
 
 DOCS = ROOT / "docs" / "rules"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate kubelint_py/rule_index.py: every built-in rule's module, attribute, check kind
+"""Generate kubelint_py/registry/rule_index.py: every built-in rule's module, attribute, check kind
 and full metadata, taken from the rule modules themselves (their `rule(...)` metadata stays
 the single source of truth; never edit the index by hand).
 
@@ -22,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kubelint_py.registry import (  # noqa: E402
+from kubelint_py.registry.registry import (  # noqa: E402
     BUILTIN_PACKAGE,
     Registry,
     _builtin_modules,
@@ -32,7 +32,7 @@ from kubelint_py.registry import (  # noqa: E402
     scan_builtin,
 )
 
-INDEX = ROOT / "kubelint_py" / "rule_index.py"
+INDEX = ROOT / "kubelint_py" / "registry" / "rule_index.py"
 
 HEADER = '''# fmt: off
 # ruff: noqa

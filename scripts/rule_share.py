@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text  # noqa: E402
 from kubelint_py.k8s.workloads import is_workload  # noqa: E402
-from kubelint_py.loader import LoadOptions, LoadResult, load_text  # noqa: E402
 from kubelint_py.model import DocType  # noqa: E402
-from kubelint_py.registry import build_registry  # noqa: E402
+from kubelint_py.registry.registry import build_registry  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "realworld"
 NOT_PROJECTS = frozenset({"LICENSES"})

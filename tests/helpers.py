@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kubelint_py.config import Config, config_from_data, validate_config_data
+from kubelint_py.config.config import Config, config_from_data, validate_config_data
 from kubelint_py.model import Report, Source
-from kubelint_py.pipeline import LintRequest, run_lint
-from kubelint_py.registry import Registry, build_registry
+from kubelint_py.registry.registry import Registry, build_registry
+from kubelint_py.run.pipeline import LintRequest, run_lint
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

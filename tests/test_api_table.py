@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from kubelint_py.config import load_schema
+from kubelint_py.config.config import load_schema
 from kubelint_py.k8s import apiversions
 from kubelint_py.k8s.apiversions import build_table, load_raw, lookup, parse_release, target_release
 from tests.helpers import ROOT, SHARED, lint_text

@@ -16,13 +16,13 @@ from typing import NamedTuple
 
 import pytest
 
-from kubelint_py.autofix import FixResult, apply_edit, never_rewritten, plan_fixes
 from kubelint_py.cli import main
-from kubelint_py.config import Config
+from kubelint_py.config.config import Config
 from kubelint_py.fixes import FIXES, SAME_SCHEMA_REPLACEMENTS, Edit, Op
+from kubelint_py.integrations.autofix import FixResult, apply_edit, never_rewritten, plan_fixes
 from kubelint_py.k8s.apiversions import lookup
 from kubelint_py.model import Finding, Source
-from kubelint_py.pipeline import LintRequest, run_lint
+from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import registry
 
 WORKLOAD = """\
@@ -449,7 +449,7 @@ def test_json_manifests_stay_json(tmp_path: Path) -> None:
 def test_an_edit_that_introduces_a_finding_is_not_kept(tmp_path: Path) -> None:
     from dataclasses import replace as replaced
 
-    from kubelint_py.autofix import _stage, _verify_alone
+    from kubelint_py.integrations.autofix import _stage, _verify_alone
 
     text = WORKLOAD.replace("{runAsUser: 10002}", "{runAsUser: 10002, allowPrivilegeEscalation: false}")
     found = _active_findings(text)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kubelint_py import baseline
 from kubelint_py.cli import main
 from kubelint_py.model import Report, Source
+from kubelint_py.run import baseline
 from tests.helpers import ROOT, lint_sources
 from tests.sarif_check import check_sarif_file
 

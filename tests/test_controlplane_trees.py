@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.model import Report, Severity, Source
-from kubelint_py.pipeline import LintRequest, run_lint
-from kubelint_py.reporters import FORMATS, ReportOptions, render
+from kubelint_py.output.reporters import FORMATS, ReportOptions, render
+from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, ROOT, lint_sources, make_config, registry
 
 TREES = FIXTURES / "control-plane"

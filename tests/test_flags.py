@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.k8s.flags import (
     CONFIG,
     ENV,
@@ -21,7 +22,6 @@ from kubelint_py.k8s.flags import (
     suffix_score,
     url_scheme_host,
 )
-from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Document, Source
 
 

@@ -16,11 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubelint_py.decoding import decode
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
-from kubelint_py.model import Pos, Span
-from kubelint_py.streams import iter_documents
-from kubelint_py.yamlio import (
+from kubelint_py.input.decoding import decode
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
+from kubelint_py.input.streams import iter_documents
+from kubelint_py.input.yamlio import (
     AliasBudget,
     LimitExceeded,
     Limits,
@@ -30,6 +29,7 @@ from kubelint_py.yamlio import (
     _Walker,
     parse_document,
 )
+from kubelint_py.model import Pos, Span
 from tests.helpers import ROOT
 from tests.hostile.support import lint_in_process
 

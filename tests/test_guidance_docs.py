@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from kubelint_py.cli import cli
 from kubelint_py.fixes import FIXES
 from kubelint_py.guidance import BY_SLUG
-from kubelint_py.guidance_docs import GUIDANCE_DOCS
 from kubelint_py.model import RuleMeta
-from kubelint_py.ruledoc import (
+from kubelint_py.output.guidance_docs import GUIDANCE_DOCS
+from kubelint_py.output.ruledoc import (
     guidance_doc_files,
     guidance_index_markdown,
     guidance_markdown,

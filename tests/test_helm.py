@@ -25,9 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubelint_py.cli import cli
+from kubelint_py.integrations.rendered import Outline, find_line, map_rendered, outline
+from kubelint_py.integrations.renderers import charts_for, helm_command
 from kubelint_py.model import Source
-from kubelint_py.rendered import Outline, find_line, map_rendered, outline
-from kubelint_py.renderers import charts_for, helm_command
 from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources
 from tests.sarif_check import alert_changes, check_sarif_file
 

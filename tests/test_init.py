@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from kubelint_py.cli import main
-from kubelint_py.config import Config, load_config, load_schema
-from kubelint_py.init_config import FALLBACK_DESCRIPTIONS, defaults, schema_keys, starter_config
-from kubelint_py.loader import LoadOptions
-from kubelint_py.pipeline import _load_options
+from kubelint_py.config.config import Config, load_config, load_schema
+from kubelint_py.config.init_config import FALLBACK_DESCRIPTIONS, defaults, schema_keys, starter_config
+from kubelint_py.input.loader import LoadOptions
+from kubelint_py.run.pipeline import _load_options
 
 _KEY_LINE = re.compile(r"^(\s*)# ([A-Za-z]+):(\s|$)")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.cli import main
-from kubelint_py.config import Config, ConfigError, load_config
+from kubelint_py.config.config import Config, ConfigError, load_config
+from kubelint_py.config.peer_config import translated_config
 from kubelint_py.model import Severity
-from kubelint_py.peer_config import translated_config
-from kubelint_py.registry import build_registry
+from kubelint_py.registry.registry import build_registry
 
 
 @pytest.fixture

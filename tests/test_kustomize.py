@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint_py.cli import cli
+from kubelint_py.integrations.rendered import parse_origin
+from kubelint_py.integrations.renderers import kustomize_build, kustomize_tool, rebase_origins
 from kubelint_py.model import Source
-from kubelint_py.rendered import parse_origin
-from kubelint_py.renderers import kustomize_build, kustomize_tool, rebase_origins
 from tests.helpers import FIXTURES, ROOT, lint_sources
 from tests.sarif_check import check_sarif_file
 

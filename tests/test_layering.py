@@ -1,4 +1,10 @@
-"""Module boundaries (docs/architecture.md §2.3), checked by reading imports with ast."""
+"""Module boundaries (docs/architecture-notes.md), checked by reading imports with ast.
+
+Every module of kubelint_py has an entry in ALLOWED, the CLI included: a module missing from
+the table fails the test, as does an entry that names no module. An entry lists the modules
+(or whole packages, such as `k8s`) of kubelint_py that the module may import; importing the
+package a module lives in (its `__init__`) or itself is always allowed.
+"""
 
 from __future__ import annotations
 
@@ -8,108 +14,229 @@ from pathlib import Path
 from tests.helpers import ROOT
 
 PACKAGE = ROOT / "kubelint_py"
-# module -> project modules it may import (besides kubelint_py.model and the k8s helpers where listed)
+
+# module -> what it may import; a key that is a package (`k8s`) covers every module in it
 ALLOWED: dict[str, set[str]] = {
+    # -- the vocabulary every stage shares
+    "": set(),  # kubelint_py/__init__.py: version()
+    "__main__": {"cli"},
     "model": set(),
     "guidance": set(),
-    "positions": {"model"},
-    "decoding": set(),
-    "yamlio": {"model", "positions"},
-    "streams": {"model"},
-    "recognize": {"model"},
-    "loader": {"model", "decoding", "positions", "recognize", "streams", "yamlio"},
-    "context": {"model", "k8s"},
-    "rule_api": {"model", "context", "k8s"},
-    "declarative": {"model", "rule_api", "k8s", "bounded_schema"},
-    "bounded_schema": set(),  # custom rules' JSON Schemas: checked at load, validated with a budget
-    "registry": {"model", "rule_api", "declarative", "guidance", "config", "streams", "yamlio", "rule_index", "peers"},
+    "fixes": set(),  # what each rule's autofix does: data read by `kubelint fix` and the rule pages
     "peers": set(),  # other linters' equivalent checks: data and lookups, imports nothing
-    "rule_index": set(),  # generated data (scripts/gen_rule_index.py): imports nothing
-    "config": {"model", "yamlio", "confine"},
-    "suppress": {"model", "config", "globs", "peers"},
-    "engine": {"model", "context", "rule_api", "suppress", "recognize", "k8s", "forked", "peers"},
-    "forked": set(),
-    "parallel_load": {"model", "loader", "forked", "positions", "yamlio"},
-    "discovery": {"model", "globs", "confine"},
-    "globs": set(),  # gitignore patterns from the tree, matched without backtracking
-    "pipeline": {
+    "atomic_write": set(),  # the one writer of files
+    "rule_api": {"model", "k8s", "run.context"},
+    "k8s": {"model", "k8s"},  # pure Kubernetes semantics (test_k8s_helpers_are_pure says more)
+    # -- input: paths and bytes to documents
+    "input": set(),
+    "input.confine": set(),  # the tree and bounded reads: below everything that opens a path
+    "input.decoding": set(),
+    "input.globs": set(),  # gitignore patterns from the tree, matched without backtracking
+    "input.positions": {"model"},
+    "input.streams": {"model"},
+    "input.recognize": {"model"},
+    "input.yamlio": {"model", "input.positions"},
+    "input.discovery": {"model", "input.confine", "input.globs"},
+    "input.loader": {
         "model",
-        "config",
-        "confine",
-        "context",
-        "discovery",
-        "engine",
-        "loader",
-        "parallel_load",
-        "registry",
-        "rendered",
-        "rule_api",
-        "schema_locations",
-        "suppress",
-        "yamlio",
+        "input.decoding",
+        "input.positions",
+        "input.recognize",
+        "input.streams",
+        "input.yamlio",
     },
     # CRD schemas on disk for the run's custom resources: reads them, hands them to the rules
-    "schema_locations": {"model", "confine", "k8s"},
-    "ruledoc": {"model", "guidance", "guidance_docs", "fixes", "safe_text", "peers"},
-    # k8s: the text report asks kubelint_py.k8s.sensitive whether a source line may show a secret
-    "reporters": {"model", "ruledoc", "guidance", "reporters", "safe_text", "k8s"},
-    "safe_text": set(),
-    "baseline": {"model", "reporters"},
-    "fixes": set(),
-    "guidance_docs": set(),
-    "init_config": {"model", "config", "loader", "k8s"},
+    "input.schema_locations": {"model", "input.confine", "k8s"},
+    # -- configuration
+    "config": set(),
+    "config.config": {"model", "input.confine", "input.yamlio"},
+    "config.init_config": {"model", "config.config", "input.loader", "k8s"},
     # kubelint init --from: a peer's configuration as a starter; the rules' defaults from the registry
-    "peer_config": {"model", "config", "confine", "yamlio", "peers", "init_config", "registry"},
-    "autofix": {
+    "config.peer_config": {
         "model",
-        "config",
-        "confine",
+        "config.config",
+        "config.init_config",
+        "input.confine",
+        "input.yamlio",
+        "peers",
+        "registry.registry",
+    },
+    # -- the rule set
+    "registry": set(),
+    "registry.rule_index": set(),  # generated data (scripts/generate.py): imports nothing
+    "registry.bounded_schema": set(),  # custom rules' JSON Schemas: checked at load, validated with a budget
+    "registry.declarative": {"model", "rule_api", "k8s", "registry.bounded_schema"},
+    "registry.registry": {
+        "model",
+        "guidance",
+        "rule_api",
+        "config.config",
+        "input.streams",
+        "input.yamlio",
+        "registry.declarative",
+        "peers",
+        "registry.rule_index",
+    },
+    # -- a run
+    "run": set(),
+    "run.forked": set(),
+    "run.context": {"model", "k8s"},
+    "run.suppress": {"model", "config.config", "input.globs", "peers"},
+    "run.engine": {
+        "model",
+        "k8s",
+        "rule_api",
+        "input.recognize",
+        "peers",
+        "run.context",
+        "run.forked",
+        "run.suppress",
+    },
+    "run.parallel_load": {"model", "input.loader", "input.positions", "input.yamlio", "run.forked"},
+    "run.pipeline": {
+        "model",
+        "rule_api",
+        "config.config",
+        "input.confine",
+        "input.discovery",
+        "input.loader",
+        "input.schema_locations",
+        "input.yamlio",
+        "integrations.rendered",
+        "registry.registry",
+        "run.context",
+        "run.engine",
+        "run.parallel_load",
+        "run.suppress",
+    },
+    "run.baseline": {"model", "output.reporters"},
+    # -- output: pure functions of metadata and reports
+    "output": set(),
+    "output.safe_text": set(),
+    "output.guidance_docs": set(),
+    "output.ruledoc": {"model", "guidance", "fixes", "output.guidance_docs", "output.safe_text", "peers"},
+    # k8s: the text report asks kubelint_py.k8s.sensitive whether a source line may show a secret
+    "output.reporters": {"model", "k8s", "output.reporters", "output.ruledoc", "output.safe_text"},
+    # -- integrations: Helm and Kustomize, kubelint fix
+    "integrations": set(),
+    "integrations.renderers": set(),
+    "integrations.rendered": {"model", "input.confine", "run.engine"},
+    "integrations.masking": {"model", "k8s", "input.loader", "input.positions"},
+    "integrations.autofix": {
+        "model",
         "atomic_write",
         "fixes",
-        "loader",
-        "masking",
-        "pipeline",
-        "registry",
-        "streams",
+        "config.config",
+        "input.confine",
+        "input.loader",
+        "input.streams",
+        "integrations.masking",
+        "registry.registry",
+        "run.pipeline",
     },
-    "rendered": {"model", "engine", "confine"},
-    "confine": set(),  # the tree and bounded reads: below everything that opens a path
-    "atomic_write": set(),
-    "masking": {"model", "loader", "positions", "k8s"},
-    "renderers": {"model"},
+    # -- the command line: argv, the environment, stdout/stderr and the exit code
+    "cli": {
+        "",
+        "model",
+        "guidance",
+        "atomic_write",
+        "config",
+        "input.confine",
+        "input.discovery",
+        "integrations.autofix",
+        "integrations.rendered",
+        "integrations.renderers",
+        "output.reporters",
+        "output.ruledoc",
+        "output.safe_text",
+        "peers",
+        "registry.registry",
+        "run.baseline",
+        "run.pipeline",
+    },
 }
-THIRD_PARTY_HOME = {"click": {"cli"}, "ruamel": {"yamlio", "autofix"}, "sarif_om": {"reporters"}}
+# third-party packages that only these modules (or packages) may import
+THIRD_PARTY_HOME = {
+    "click": {"cli"},
+    "ruamel": {"input.yamlio", "integrations.autofix"},
+    "sarif_om": {"output.reporters.sarif"},
+}
+
+
+def _module_name(path: Path) -> str:
+    """`input.loader` for kubelint_py/input/loader.py, `input` for its __init__.py."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _entry(module: str) -> str | None:
+    """The key of ALLOWED that covers `module`: its own, else the nearest package's."""
+    parts = module.split(".") if module else [""]
+    for size in range(len(parts), 0, -1):
+        key = ".".join(parts[:size])
+        if key in ALLOWED:
+            return key
+    return None
+
+
+def _covers(allowed: str, module: str) -> bool:
+    if allowed == "":
+        return module == ""
+    return module == allowed or module.startswith(allowed + ".")
 
 
 def _imports(path: Path) -> set[str]:
+    """Everything `path` imports, as absolute dotted names; `from kubelint_py.x import y` gives
+    `kubelint_py.x.y` when y is a module, else `kubelint_py.x`."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"{path.relative_to(ROOT)}: relative import"
+            for alias in node.names:
+                inner = f"{node.module}.{alias.name}"
+                inside = inner.removeprefix("kubelint_py").lstrip(".")
+                names.add(inner if inner.startswith("kubelint_py.") and inside in MODULES else node.module)
     return names
 
 
-def _module_key(path: Path) -> str:
-    rel = path.relative_to(PACKAGE).with_suffix("")
-    return rel.parts[0] if len(rel.parts) > 1 else rel.name
+def _own(name: str) -> str | None:
+    """`input.loader` for kubelint_py.input.loader; None for a name outside kubelint_py."""
+    if name == "kubelint_py":
+        return ""
+    return name.removeprefix("kubelint_py.") if name.startswith("kubelint_py.") else None
 
 
-def test_core_modules_respect_the_layering() -> None:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        key = _module_key(path)
-        if key not in ALLOWED:
-            continue
-        for name in _imports(path):
-            if not name.startswith("kubelint_py"):
+def test_every_module_has_an_entry_and_every_entry_a_module() -> None:
+    missing = [module for module in MODULES if _entry(module) is None]
+    assert not missing, f"modules missing from ALLOWED in tests/test_layering.py: {missing}"
+    stale = [key for key in ALLOWED if not any(_covers(key, module) for module in MODULES)]
+    assert not stale, f"entries of ALLOWED that name no module: {stale}"
+    for key, allowed in ALLOWED.items():
+        for name in allowed:
+            assert any(_covers(name, module) for module in MODULES), f"ALLOWED[{key!r}] names {name!r}: no such module"
+
+
+def test_modules_import_only_what_their_entry_allows() -> None:
+    problems = []
+    for module, path in MODULES.items():
+        key = _entry(module)
+        assert key is not None
+        parent = module.rpartition(".")[0]
+        for name in sorted(_imports(path)):
+            target = _own(name)
+            if target is None or target in (module, parent):
                 continue
-            parts = name.split(".")
-            target = parts[1] if len(parts) > 1 else ""
-            if target in ("", key):
-                continue
-            assert target in ALLOWED[key] or (key == "k8s"), f"{path.relative_to(ROOT)} imports {name}"
+            if not any(_covers(allowed, target) for allowed in ALLOWED[key]):
+                problems.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not problems, "\n".join(problems)
 
 
 def test_k8s_helpers_are_pure() -> None:
@@ -132,16 +259,18 @@ def test_rules_import_only_the_rule_api() -> None:
 
 
 def test_third_party_packages_have_one_home() -> None:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        key = _module_key(path) if path.parent.name != "reporters" else "reporters"
+    for module, path in MODULES.items():
         for name in _imports(path):
-            root = name.split(".")[0]
-            if root in THIRD_PARTY_HOME:
-                assert key in THIRD_PARTY_HOME[root], f"{path.relative_to(ROOT)} imports {name}"
+            homes = THIRD_PARTY_HOME.get(name.split(".")[0])
+            if homes is not None:
+                assert any(_covers(home, module) for home in homes), f"{path.relative_to(ROOT)} imports {name}"
 
 
 def test_reporters_never_import_the_pipeline() -> None:
-    for path in sorted((PACKAGE / "reporters").glob("*.py")):
+    banned = ("run", "registry", "input", "cli", "integrations", "config", "builtin_rules")
+    for module, path in MODULES.items():
+        if not _covers("output", module):
+            continue
         for name in _imports(path):
-            for banned in ("engine", "registry", "loader", "pipeline", "cli", "builtin_rules"):
-                assert not name.startswith(f"kubelint_py.{banned}"), f"{path.name} imports {name}"
+            target = _own(name)
+            assert target is None or target.split(".")[0] not in banned, f"{path.relative_to(ROOT)} imports {name}"

@@ -7,9 +7,9 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubelint_py.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.input.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
 from kubelint_py.model import DocType, Pos, Source
-from kubelint_py.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
 
 
 def load(text: str, name: str = "x.yaml") -> LoadResult:

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import pytest
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.k8s.netpol import PolicyPort, allows_dns, policy_rules, policy_types, rule_ports
-from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Document, Source
 
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s.nginx import (
     URL_CHARS,
     host_covered,
@@ -17,7 +18,6 @@ from kubelint_py.k8s.nginx import (
     url_host,
     url_problem,
 )
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.model import Document
 
 

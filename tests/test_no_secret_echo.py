@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.model import Report, Severity
-from kubelint_py.reporters import FORMATS, ReportOptions, render
+from kubelint_py.output.reporters import FORMATS, ReportOptions, render
 from tests.helpers import lint_text, registry
 
 SECRET_RULES = sorted(rule_id for rule_id, r in registry().rules.items() if r.meta.document == "secret-management")

@@ -22,8 +22,9 @@ def test_every_rule_folder_is_packaged() -> None:
         assert name in packages, f"{name} missing from [tool.setuptools] packages"
         assert package_dir.get(name) == f"rules/{folder.name}", f"{name} missing from package-dir"
         assert (folder / "__init__.py").exists(), f"rules/{folder.name} needs an __init__.py"
-    for sub in sorted(p for p in (ROOT / "kubelint_py").iterdir() if p.is_dir() and (p / "__init__.py").exists()):
-        assert f"kubelint_py.{sub.name}" in packages, f"kubelint_py.{sub.name} missing from packages"
+    for init in sorted((ROOT / "kubelint_py").rglob("__init__.py")):
+        name = ".".join(init.parent.relative_to(ROOT).parts)
+        assert name in packages, f"{name} missing from packages"
 
 
 def test_schemas_are_package_data() -> None:

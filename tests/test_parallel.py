@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_py import engine, parallel_load
 from kubelint_py.model import Finding
-from kubelint_py.pipeline import LintRequest, run_lint
-from kubelint_py.reporters import ReportOptions, render
+from kubelint_py.output.reporters import ReportOptions, render
+from kubelint_py.run import engine, parallel_load
+from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, make_config, registry
 
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubelint_py import parallel_load
-from kubelint_py.loader import LoadOptions, LoadResult
+from kubelint_py.input.loader import LoadOptions, LoadResult
 from kubelint_py.model import Document, Source
-from kubelint_py.parallel_load import blocks, load_sources, pack_document, unpack_document
+from kubelint_py.run import parallel_load
+from kubelint_py.run.parallel_load import blocks, load_sources, pack_document, unpack_document
 from tests.helpers import FIXTURES
 
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from kubelint_py import engine
 from kubelint_py.cli import main
-from kubelint_py.config import ConfigError, load_schema, validate_config_data
+from kubelint_py.config.config import ConfigError, load_schema, validate_config_data
 from kubelint_py.model import Finding, Report, Source
-from kubelint_py.pipeline import LintRequest, run_lint
-from kubelint_py.reporters import ReportOptions, render
+from kubelint_py.output.reporters import ReportOptions, render
+from kubelint_py.run import engine
+from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import lint_sources, make_config, registry
 
 ALL_PEERS = ["kube-linter", "polaris", "kube-score", "checkov"]

@@ -11,6 +11,8 @@ import pytest
 
 from kubelint_py.cli import main
 from kubelint_py.model import Report
+from kubelint_py.output.reporters import ReportOptions, render
+from kubelint_py.output.ruledoc import rule_markdown, rule_record, rule_text
 from kubelint_py.peers import (
     BY_NAME,
     EQUIVALENTS,
@@ -21,9 +23,7 @@ from kubelint_py.peers import (
     rules_for,
     trivy_avd_id,
 )
-from kubelint_py.registry import Registry, build_registry, scan_builtin
-from kubelint_py.reporters import ReportOptions, render
-from kubelint_py.ruledoc import rule_markdown, rule_record, rule_text
+from kubelint_py.registry.registry import Registry, build_registry, scan_builtin
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.k8s.ports import (
     declared_ports,
     effective_target_port,
@@ -17,7 +18,6 @@ from kubelint_py.k8s.ports import (
     service_ports,
 )
 from kubelint_py.k8s.workloads import ContainerScope, containers
-from kubelint_py.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Document, Source
 
 

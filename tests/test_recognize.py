@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kubelint_py.input.recognize import recognize
 from kubelint_py.model import DocType
-from kubelint_py.recognize import recognize
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,8 @@ from kubelint_py.model import (
     Span,
     ToolError,
 )
-from kubelint_py.reporters import FORMATS, ReportOptions, render, repo_relative
-from kubelint_py.reporters.github import esc_data, esc_prop
+from kubelint_py.output.reporters import FORMATS, ReportOptions, render, repo_relative
+from kubelint_py.output.reporters.github import esc_data, esc_prop
 from tests.helpers import ROOT, lint_sources
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -285,7 +285,7 @@ def test_sarif_om_is_imported_lazily() -> None:
     code = (
         "import sys\n"
         "from kubelint_py.model import Report, Severity\n"
-        "from kubelint_py.reporters import ReportOptions, render\n"
+        "from kubelint_py.output.reporters import ReportOptions, render\n"
         "o = ReportOptions(fail_on=Severity.ERROR, exit_code=0)\n"
         "r = Report(findings=(), rules=(), files=())\n"
         "for fmt in ('text', 'json', 'github'): render(fmt, r, o)\n"
@@ -302,7 +302,7 @@ def test_reporters_are_pure() -> None:
         r"\bos\.environ\b|\bgetenv\b|\bopen\(|\.read_text\(|\.write_text\(|\bdatetime\b|"
         r"\btime\.time\b|\bPath\.cwd\b|\bsys\.std(out|err)\b|\bprint\("
     )
-    for path in sorted((ROOT / "kubelint_py" / "reporters").glob("*.py")):
+    for path in sorted((ROOT / "kubelint_py" / "output" / "reporters").glob("*.py")):
         found = forbidden.findall(path.read_text(encoding="utf-8"))
         assert not found, f"{path.name} uses {found}"
 

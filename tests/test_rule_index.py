@@ -1,4 +1,4 @@
-"""kubelint_py/rule_index.py: generated from the rule modules, and a run built from it
+"""kubelint_py/registry/rule_index.py: generated from the rule modules, and a run built from it
 behaves as one built by importing every rule module."""
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from kubelint_py.config import Config
-from kubelint_py.pipeline import LintRequest, run_lint
-from kubelint_py.registry import (
+from kubelint_py.config.config import Config
+from kubelint_py.registry.registry import (
     BUILTIN_PACKAGE,
     DeferredCheck,
     Registry,
@@ -21,8 +20,9 @@ from kubelint_py.registry import (
     named_rules_in_module,
     scan_builtin,
 )
+from kubelint_py.registry.rule_index import RULES
 from kubelint_py.rule_api import Rule
-from kubelint_py.rule_index import RULES
+from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, ROOT
 
 
@@ -72,7 +72,7 @@ def test_index_rows_name_the_module_and_attribute_of_each_rule() -> None:
 def test_building_the_registry_imports_no_rule_module() -> None:
     code = (
         "import json, sys\n"
-        "from kubelint_py.registry import build_registry\n"
+        "from kubelint_py.registry.registry import build_registry\n"
         "registry = build_registry(plugins=False)\n"
         f"print(json.dumps([len(registry.rules), [m for m in sys.modules if m.startswith('{BUILTIN_PACKAGE}.')]]))\n"
     )

@@ -11,8 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kubelint_py.model import DocType, Examples, RuleMeta, Scope, Severity
-from kubelint_py.registry import build_registry
-from kubelint_py.ruledoc import (
+from kubelint_py.output.ruledoc import (
     help_uri,
     page_name,
     rule_doc_files,
@@ -23,6 +22,7 @@ from kubelint_py.ruledoc import (
     rules_table_text,
     write_rule_docs,
 )
+from kubelint_py.registry.registry import build_registry
 from tests.helpers import ROOT
 
 DOCS = ROOT / "docs" / "rules"

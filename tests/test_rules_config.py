@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kubelint_py.config import load_schema
-from kubelint_py.registry import build_registry, validate_rule
-from kubelint_py.reporters import ReportOptions, render
-from kubelint_py.ruledoc import rule_markdown, rule_text, rules_json
+from kubelint_py.config.config import load_schema
+from kubelint_py.output.reporters import ReportOptions, render
+from kubelint_py.output.ruledoc import rule_markdown, rule_text, rules_json
+from kubelint_py.registry.registry import build_registry, validate_rule
 from tests.helpers import ROOT, lint_text
 from tests.test_workflow import kubelint
 
@@ -45,7 +45,7 @@ def _yaml(data: object) -> str:
 
 # -- the schema and the loader agree ------------------------------------------------------------
 def test_the_guides_rule_fits_the_schema_and_works_through_the_cli(repo: Path) -> None:
-    from kubelint_py.yamlio import parse_document
+    from kubelint_py.input.yamlio import parse_document
 
     parsed = parse_document(guide_rule())
     assert parsed is not None
@@ -61,7 +61,7 @@ def test_the_guides_rule_fits_the_schema_and_works_through_the_cli(repo: Path) -
 
 @pytest.mark.parametrize("missing", ["scope", "target", "message", "schema"])
 def test_a_rule_without_a_declarative_key_is_refused_by_schema_and_loader_alike(repo: Path, missing: str) -> None:
-    from kubelint_py.yamlio import parse_document
+    from kubelint_py.input.yamlio import parse_document
 
     parsed = parse_document(guide_rule())
     assert parsed is not None
@@ -77,7 +77,7 @@ def test_a_rule_without_a_declarative_key_is_refused_by_schema_and_loader_alike(
 
 
 def test_every_rule_problem_is_reported_at_once(repo: Path) -> None:
-    from kubelint_py.yamlio import parse_document
+    from kubelint_py.input.yamlio import parse_document
 
     parsed = parse_document(guide_rule())
     assert parsed is not None

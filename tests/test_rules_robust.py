@@ -16,14 +16,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubelint_py.config import Config
-from kubelint_py.context import LintContext
-from kubelint_py.engine import ActiveRule, Engine, EngineOptions
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
+from kubelint_py.config.config import Config
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
+from kubelint_py.input.yamlio import YamlSyntaxError, parse_document
 from kubelint_py.model import Document
-from kubelint_py.pipeline import rule_options
-from kubelint_py.suppress import Suppressor
-from kubelint_py.yamlio import YamlSyntaxError, parse_document
+from kubelint_py.run.context import LintContext
+from kubelint_py.run.engine import ActiveRule, Engine, EngineOptions
+from kubelint_py.run.pipeline import rule_options
+from kubelint_py.run.suppress import Suppressor
 from tests.helpers import registry
 
 SETTINGS: dict[str, Any] = {"cluster": {"windowsNodes": True}, "targetVersion": None}

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint_py.context import LintContext, incomplete_files
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s.producers import ProducerIndex, is_operator_resource
 from kubelint_py.k8s.selectors import selector_from_label_selector, selector_from_map
 from kubelint_py.k8s.workloads import helm_hooks, is_helm_test, runtime_pod_labels
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.model import Document, LoadProblem, Pos, Source, Span
+from kubelint_py.run.context import LintContext, incomplete_files
 from tests.helpers import lint_sources
 
 

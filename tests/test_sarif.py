@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from kubelint_py.model import INPUT_PROBLEMS, Location, Pos, Report, Severity, Source, Span
-from kubelint_py.reporters import ReportOptions, render
-from kubelint_py.reporters.sarif import _to_data
+from kubelint_py.output.reporters import ReportOptions, render
+from kubelint_py.output.reporters.sarif import _to_data
 from tests.helpers import lint_sources
 from tests.sarif_check import alert_changes, check_sarif, check_sarif_file
 from tests.test_reporters import (
@@ -382,7 +382,7 @@ def test_rendered_position_on_stdin_is_kept_as_text(tmp_path: Path) -> None:
 
 
 def test_large_logs_are_written_compact_to_fit_githubs_upload_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kubelint_py.reporters import sarif
+    from kubelint_py.output.reporters import sarif
 
     report = lint_sources([Source("p.yaml", b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n")])
     options = ReportOptions(fail_on=Severity.WARNING, exit_code=1)
@@ -416,7 +416,7 @@ def _omitted(run: Mapping[str, Any]) -> list[str]:
 def test_past_githubs_result_limit_the_most_severe_results_are_kept(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from kubelint_py.reporters import sarif
+    from kubelint_py.output.reporters import sarif
 
     monkeypatch.setattr(sarif, "MAX_RESULTS", 10)
     run = run_of(sarif_checked(_many(30), options(), tmp_path / "many.sarif", None))
@@ -429,7 +429,7 @@ def test_past_githubs_result_limit_the_most_severe_results_are_kept(
 
 @pytest.mark.parametrize("estimated", [False, True], ids=["trimmed-by-rounds", "estimated-first"])
 def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, estimated: bool) -> None:
-    from kubelint_py.reporters import sarif
+    from kubelint_py.output.reporters import sarif
 
     if estimated:  # large logs first estimate how many results fit, from a sample
         monkeypatch.setattr(sarif, "_SURELY_FITS", 0)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_py.config import Config, ConfigError, config_from_data
+from kubelint_py.config.config import Config, ConfigError, config_from_data
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
+from kubelint_py.input.schema_locations import locate, missing_folders
 from kubelint_py.k8s.crd_catalog import catalog_path
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.model import Document, Source
-from kubelint_py.pipeline import LintRequest, run_lint
-from kubelint_py.schema_locations import locate, missing_folders
+from kubelint_py.run.pipeline import LintRequest, run_lint
 
 WIDGET_SCHEMA = {
     "type": "object",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint_py.context import LintContext
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s.selectors import selector_from_label_selector, selector_from_map
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.model import Document
+from kubelint_py.run.context import LintContext
 
 
 def docs(text: str) -> list[Document]:

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from kubelint_py import registry as registry_module
-from kubelint_py.registry import PLUGIN_GROUP, build_registry, plugins_possible
-from kubelint_py.rule_index import RULES
+from kubelint_py.registry import registry as registry_module
+from kubelint_py.registry.registry import PLUGIN_GROUP, build_registry, plugins_possible
+from kubelint_py.registry.rule_index import RULES
 from tests.helpers import ROOT
 
 SERVICE = """\
@@ -73,10 +73,10 @@ def test_plain_lint_loads_no_optional_dependency_click_or_unneeded_rule(tmp_path
     for unwanted in (
         "jsonschema",  # only for validating configuration files and declarative rules
         "sarif_om",  # only for --format sarif
-        "kubelint_py.reporters.sarif",
-        "kubelint_py.reporters.json_report",
-        "kubelint_py.autofix",
-        "kubelint_py.baseline",
+        "kubelint_py.output.reporters.sarif",
+        "kubelint_py.output.reporters.json_report",
+        "kubelint_py.integrations.autofix",
+        "kubelint_py.run.baseline",
         "click",  # only for command lines the fast path does not take
     ):
         assert unwanted not in modules, unwanted
@@ -177,7 +177,7 @@ def test_a_declared_plugin_is_still_loaded(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """\
         import json
-        from kubelint_py.registry import build_registry
+        from kubelint_py.registry.registry import build_registry
         registry = build_registry()
         errors = [e.message for e in registry.errors]
         print(json.dumps([sorted(r for r in registry.rules if "/" in r), registry.plugins, errors]))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s.windows import (
     BUILD_LTSC2019,
     BUILD_LTSC2022,
@@ -22,7 +23,6 @@ from kubelint_py.k8s.windows import (
     tolerates,
     windows_taint,
 )
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.model import Document
 
 

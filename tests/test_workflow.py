@@ -106,7 +106,7 @@ def test_a_baseline_never_records_input_problems(repo: Path) -> None:
 
 
 def test_a_baseline_written_by_hand_cannot_hide_them(repo: Path) -> None:
-    from kubelint_py import baseline as baseline_module
+    from kubelint_py.run import baseline as baseline_module
 
     report = json.loads(kubelint(["lint", "broken.yaml", "--format", "json"], repo).stdout)
     entry = report["findings"][0]

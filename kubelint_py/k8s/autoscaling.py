@@ -47,7 +47,7 @@ TT = TypeVar("TT", bound=HasDoc)
 
 
 class LintLike(Protocol[TT]):
-    """What these helpers need of kubelint_py.context.LintContext (k8s helpers stay pure:
+    """What these helpers need of kubelint_py.run.context.LintContext (k8s helpers stay pure:
     they do not import the context module)."""
 
     def of_kind(self, *kinds: str) -> list[Document]: ...

@@ -6,7 +6,7 @@ kubeconform users keep the JSON schemas of their custom resources in folders lai
 `openAPIV3Schema`, converted by kubeconform's `openapi2jsonschema.py` (which adds
 `additionalProperties: false` to objects with properties and turns `format: int-or-string`
 into a `oneOf`). `--schema-location DIR` / `schemaLocations` name such folders. The pipeline
-reads the files that the run's custom resources need (`kubelint_py.schema_locations`) and
+reads the files that the run's custom resources need (`kubelint_py.input.schema_locations`) and
 hands them to the schema rules under `SETTING`; this module only says where a schema lives
 and how a found one is passed on.
 """

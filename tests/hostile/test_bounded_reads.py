@@ -152,7 +152,7 @@ def test_stdin_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
 def test_a_renderer_writing_without_end_is_stopped_at_the_limit() -> None:
     """A chart decides how much `helm template` writes (`range until 100000000`); the stream
     is held in memory to be linted, so it is read up to a limit and the tool is stopped."""
-    from kubelint_py.renderers import RenderError, _run
+    from kubelint_py.integrations.renderers import RenderError, _run
 
     with pytest.raises(RenderError, match="wrote more than 1 MiB; not linted"):
         _run(["yes", "kind: Pod"], None, 60, "helm template charts/web", max_bytes=1 << 20)

@@ -245,7 +245,7 @@ def test_context_named_on_the_command_line_is_part_of_the_tree(tmp_path: Path) -
 
 # -- the tree itself ----------------------------------------------------------------------------
 def test_tree_contains_resolves_dots_and_links(tmp_path: Path) -> None:
-    from kubelint_py.confine import Tree
+    from kubelint_py.input.confine import Tree
 
     repo, outside = _trees(tmp_path)
     (repo / "out").symlink_to(outside)

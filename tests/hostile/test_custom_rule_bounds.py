@@ -1,6 +1,6 @@
 """Custom rules from the tree are bounded (docs/security.md, point 2): `$ref` only inside the
 rule file, never fetched; no keyword whose cost cannot be bounded; validating one value has a
-step, depth and regex-time budget (kubelint_py/bounded_schema.py). A value past the budget is
+step, depth and regex-time budget (kubelint_py/registry/bounded_schema.py). A value past the budget is
 a finding of the rule at that value ("could not check"), and the run goes on."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kubelint_py.bounded_schema import (
+from kubelint_py.registry.bounded_schema import (
     MAX_DEPTH,
     MAX_STEPS,
     MAX_VALUES_OVER_BUDGET,
@@ -23,8 +23,8 @@ from kubelint_py.bounded_schema import (
     canonical,
     check_rule_schema,
 )
-from kubelint_py.declarative import NOT_CHECKED, RuleSpecError
-from kubelint_py.registry import load_yaml_rules
+from kubelint_py.registry.declarative import NOT_CHECKED, RuleSpecError
+from kubelint_py.registry.registry import load_yaml_rules
 from tests.hostile.support import Run, lint_in_process, lint_subprocess, no_traceback, pod
 
 RULE = "acme/tree-shape"

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from kubelint_py import pipeline
 from kubelint_py.model import Severity
-from kubelint_py.registry import Registry, build_registry
+from kubelint_py.registry.registry import Registry, build_registry
 from kubelint_py.rule_api import Document, RuleContext, Violation, rule
+from kubelint_py.run import pipeline
 from tests.hostile.support import (
     PRIVILEGED_LINE,
     child_env,

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from kubelint_py import autofix
 from kubelint_py.cli import main
+from kubelint_py.integrations import autofix
 from tests.helpers import ROOT
 from tests.hostile.support import lint_subprocess, no_traceback, pod
 

@@ -8,10 +8,10 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubelint_py.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.input.streams import Chunk, iter_documents, split_documents
+from kubelint_py.input.yamlio import Limits
 from kubelint_py.model import Directive, Source
-from kubelint_py.streams import Chunk, iter_documents, split_documents
-from kubelint_py.yamlio import Limits
 
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{a: b}}\n"
 

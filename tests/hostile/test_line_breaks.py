@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubelint_py.decoding import decode
-from kubelint_py.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.input.decoding import decode
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.input.positions import Children, LineMap
+from kubelint_py.input.yamlio import YamlSyntaxError, parse_document
 from kubelint_py.model import Document, LoadProblem, Pos, Source
-from kubelint_py.positions import Children, LineMap
-from kubelint_py.yamlio import YamlSyntaxError, parse_document
 from tests.hostile.support import lint_in_process, lint_subprocess
 
 BREAKS = ["\u2028", "\u2029", "\x85", "\r"]

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubelint_py.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.input.yamlio import Limits
 from kubelint_py.model import Source
-from kubelint_py.yamlio import Limits
 from tests.hostile.support import lint_in_process, lint_subprocess, pod
 
 SECRET = "s3cr3t-Value-9f8e7d"
@@ -175,7 +175,7 @@ def test_config_errors_name_the_config_file_relative_to_the_directory(tmp_path: 
 def test_an_internal_error_names_no_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kubelint_py import pipeline
+    from kubelint_py.run import pipeline
 
     def broken(*_: object, **__: object) -> object:
         raise KeyError(SECRET)

@@ -19,10 +19,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s import schemas
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.model import Document, Report, Severity, Violation
-from kubelint_py.reporters import FORMATS, ReportOptions, render
+from kubelint_py.output.reporters import FORMATS, ReportOptions, render
 from tests.helpers import lint_text
 from tests.hostile.support import lint_in_process, lint_subprocess, no_traceback
 
@@ -261,7 +261,7 @@ def test_schema_messages_name_types_in_sensitive_places() -> None:
 def test_engine_scrubs_secrets_that_any_rule_quotes(report: Report) -> None:
     """A rule that quotes a value of a Secret (or of the last-applied annotation) never gets it
     into a message: the engine scrubs every message of a sensitive object."""
-    from kubelint_py.engine import guarded_message  # (here: the module runs against older engines)
+    from kubelint_py.run.engine import guarded_message  # (here: the module runs against older engines)
 
     secret = next(doc for doc in _documents() if doc.kind == "Secret")
     message, sensitive = guarded_message(secret, Violation(f'holds "{SECRETS["secret-string"]}" in stringData'))

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_py.discovery import printable_name
+from kubelint_py.input.discovery import printable_name
 from kubelint_py.model import Examples, RuleMeta, Scope, Severity
-from kubelint_py.ruledoc import rule_markdown, rule_text, rules_json, rules_table_text
-from kubelint_py.safe_text import json_safe, no_workflow_commands, printable, printable_text
+from kubelint_py.output.ruledoc import rule_markdown, rule_text, rules_json, rules_table_text
+from kubelint_py.output.safe_text import json_safe, no_workflow_commands, printable, printable_text
 from tests.hostile.support import lint_in_process, lint_subprocess, no_traceback
 
 HOSTILE = {

@@ -1,5 +1,5 @@
 """No pattern from the tree can blow up (docs/security.md, point 2): `.kubelintignore`, the
-config's `exclude` and exemption `paths` are matched by kubelint_py/globs.py in time linear in
+config's `exclude` and exemption `paths` are matched by kubelint_py/input/globs.py in time linear in
 the path, with the semantics of pathspec's gitignore patterns that kubelint used before.
 
 pathspec (a dev dependency) is the reference here: its patterns translated to regular
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kubelint_py.discovery import (
+from kubelint_py.input.discovery import (
     IGNORE_FILE,
     IGNORE_MAX_BYTES,
     IGNORE_MAX_PATTERNS,
@@ -27,7 +27,7 @@ from kubelint_py.discovery import (
     discover,
     read_ignore_file,
 )
-from kubelint_py.globs import GitIgnore, compile_pattern
+from kubelint_py.input.globs import GitIgnore, compile_pattern
 from tests.hostile.support import PRIVILEGED_LINE, lint_in_process, lint_subprocess, no_traceback, pod
 
 pathspec = pytest.importorskip("pathspec")

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s.quantity import (
     BINARY_SUFFIXES,
     DECIMAL_SUFFIXES,
@@ -22,7 +23,6 @@ from kubelint_py.k8s.quantity import (
     parse_quantity,
     quantity_from_manifest,
 )
-from kubelint_py.loader import LoadOptions, LoadResult, load_text
 from tests.hostile.support import lint_in_process, no_traceback
 
 DIGITS_5000 = "9" * 5000

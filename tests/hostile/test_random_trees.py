@@ -128,7 +128,7 @@ def _is_plain(value: object, depth: int = 0) -> bool:
 def test_loader_on_tagged_aliased_manifests(text: str) -> None:
     """Loader level, so many more examples: tags, anchors, aliases and merge keys in every
     position never raise, never construct an object, and positions stay inside the file."""
-    from kubelint_py.loader import LoadOptions, LoadResult, load_text
+    from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 
     result = LoadResult()
     load_text("m.yaml", text, True, LoadOptions(), result)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelint_py.renderers import OFFLINE_ENVIRONMENT
+from kubelint_py.integrations.renderers import OFFLINE_ENVIRONMENT
 
 SHIM = """\
 #!/bin/sh

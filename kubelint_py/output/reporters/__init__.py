@@ -1,0 +1,209 @@
+"""Reporters: pure functions of (Report, ReportOptions) -> str, one module per format.
+
+Reporters never read the environment or touch files: everything they need arrives in
+`Report` and `ReportOptions` (the CLI fills `read_line` for `--show-source`, the SARIF
+root, colour and the exit code). Each format's module is imported lazily by `render`, so
+`sarif_om` is only loaded when SARIF is asked for.
+
+The helpers below are shared so that the JSON, SARIF and GitHub outputs never disagree on
+a finding's level, repository-relative path, help link or fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import posixpath
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from kubelint_py.model import Finding, Report, RuleMeta, Severity, Span
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+_MODULES = {
+    "text": "kubelint_py.output.reporters.text",
+    "json": "kubelint_py.output.reporters.json_report",
+    "sarif": "kubelint_py.output.reporters.sarif",
+    "github": "kubelint_py.output.reporters.github",
+    "junit": "kubelint_py.output.reporters.junit",
+}
+
+DEFAULT_HELP_BASE = "https://github.com/kubelint/kubelint_py/blob/main/docs/rules/"
+INFORMATION_URI = "https://github.com/kubelint/kubelint_py"
+
+
+def _no_source(file: str, line: int) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportOptions:
+    fail_on: Severity | None  # None = never
+    exit_code: int  # what the process will return
+    color: bool = False
+    show_source: bool = False  # text: print the offending line with a caret
+    include_suppressed: bool = False  # text: show suppressed; SARIF: emit them with `suppressions`
+    sarif_category: str = "manifests"
+    # Repository-relative paths (SARIF uri, GitHub `file=`, JSON `file`) are computed against this.
+    sarif_root: Path = Path()
+    tool_version: str = "0.0.0"
+    quiet: bool = False  # text: findings only, no summary
+    read_line: Callable[[str, int], str | None] = _no_source  # for show_source
+    help_base_uri: str = DEFAULT_HELP_BASE
+    verbose: bool = False  # text: add remediation under each finding
+    # Directory the findings' relative file names are relative to (the CLI's cwd). None: they
+    # are taken as relative to `sarif_root` when it is absolute, which is right whenever the
+    # root is the current directory (the default).
+    cwd: Path | None = None
+
+
+def render(fmt: str, report: Report, options: ReportOptions) -> str:
+    """Render `report` in `fmt` (one of FORMATS)."""
+    try:
+        module_name = _MODULES[fmt]
+    except KeyError:
+        raise ValueError(f"unknown output format {fmt!r} (use {', '.join(FORMATS)})") from None
+    module = importlib.import_module(module_name)
+    renderer: Callable[[Report, ReportOptions], str] = module.render
+    return renderer(report, options)
+
+
+# -- severity ---------------------------------------------------------------------------
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+
+
+def sarif_level(severity: Severity) -> str:
+    """SARIF `level` (also the JSON report's `level` and the GitHub command): error/warning/note."""
+    return _LEVELS[severity]
+
+
+def security_severity(meta: RuleMeta) -> str | None:
+    """GitHub's `security-severity` (a string holding a number), only for security rules: one
+    source with `kubelint rules --format json` (kubelint_py/output/ruledoc.py)."""
+    from kubelint_py.output.ruledoc import security_severity as of_rule
+
+    return of_rule(meta)
+
+
+def problem_severity(meta: RuleMeta) -> str | None:
+    """`problem.severity` for rules that are not security rules."""
+    return None if meta.category == "security" else _PROBLEM_SEVERITY[meta.severity]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# -- paths ------------------------------------------------------------------------------
+def is_pseudo_file(file: str) -> bool:
+    """`<stdin>`, `<run>` and the like: no file on disk to point at."""
+    return not file or (file.startswith("<") and file.endswith(">"))
+
+
+def _posix(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def repo_relative(file: str, options: ReportOptions) -> str | None:
+    """`file` relative to `options.sarif_root` as a POSIX path, or None when it lies outside
+    the root (or is stdin). Pure path arithmetic: no filesystem access, symlinks are not followed."""
+    if is_pseudo_file(file):
+        return None
+    root = _posix(options.sarif_root.as_posix())
+    cwd = _posix(options.cwd.as_posix()) if options.cwd is not None else None
+    if cwd is not None and not _is_abs(root):
+        root = posixpath.join(cwd, root)
+    path = _posix(file)
+    if not _is_abs(path):
+        # Relative names are relative to the CLI's cwd; without one, to an absolute root (the
+        # default root is the cwd), or to the same unknown directory as a relative root.
+        base = cwd if cwd is not None else (root if _is_abs(root) else "")
+        path = posixpath.join(base, path) if base else path
+    norm_root = posixpath.normpath(root)
+    norm_path = posixpath.normpath(path)
+    if norm_root == ".":
+        rel = norm_path
+    else:
+        try:
+            rel = PurePosixPath(norm_path).relative_to(norm_root).as_posix()
+        except ValueError:
+            return None
+    if rel in ("", ".") or rel == ".." or rel.startswith("../") or rel.startswith("/"):
+        return None
+    return rel
+
+
+def _is_abs(path: str) -> bool:
+    return path.startswith("/") or _is_windows_abs(path)
+
+
+def _is_windows_abs(path: str) -> bool:
+    return len(path) > 2 and path[1] == ":" and path[2] == "/" and path[0].isalpha()
+
+
+def display_file(file: str, options: ReportOptions) -> str:
+    """The repository-relative path when there is one, else the file as given."""
+    rel = repo_relative(file, options)
+    return rel if rel is not None else file
+
+
+# -- rules, links, fingerprints ---------------------------------------------------------
+def rules_by_id(report: Report) -> dict[str, RuleMeta]:
+    return {meta.id: meta for meta in report.rules}
+
+
+def help_uri_for(rule_id: str, metas: Mapping[str, RuleMeta], base: str) -> str:
+    from kubelint_py.output.ruledoc import help_uri, id_page_uri
+
+    meta = metas.get(rule_id)
+    return help_uri(meta, base) if meta is not None else id_page_uri(rule_id, base)
+
+
+def fingerprint_of(finding: Finding) -> str:
+    """The engine's fingerprint; for hand-built findings without one, the same recipe."""
+    if finding.fingerprint:
+        return finding.fingerprint
+    obj = finding.object
+    identity = (
+        (obj.group, obj.kind, obj.namespace or "", obj.name)
+        if obj is not None
+        else ("", "", "", f"#{finding.doc_index}")
+    )
+    where = finding.logical_path or ".".join(str(p) for p in finding.path) or finding.message
+    joined = "\0".join((finding.rule_id, finding.file, *identity, where))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)
+
+
+def shown_findings(report: Report, *, include_suppressed: bool) -> list[Finding]:
+    chosen = report.findings if include_suppressed else report.active
+    return sorted_findings(chosen)
+
+
+def suppression_kind(finding: Finding) -> str:
+    """`annotation`, `inline` or `config` (config exemptions may be written `config:<key>`)."""
+    kind = finding.suppressed_by or ""
+    return "config" if kind.startswith("config") else kind
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+def region(span: Span) -> tuple[int, int, int, int]:
+    """(startLine, startColumn, endLine, endColumn), 1-based, end exclusive as in SARIF; an
+    empty or inverted span becomes one character wide so every output can place it."""
+    start_line, start_col = max(span.start.line, 1), max(span.start.column, 1)
+    end_line, end_col = span.end.line, span.end.column
+    if (end_line, end_col) <= (start_line, start_col):
+        end_line, end_col = start_line, start_col + 1
+    return start_line, start_col, end_line, max(end_col, 1)

@@ -1,0 +1,469 @@
+"""SARIF 2.1.0 for GitHub code scanning (integration.md (a)), built with sarif-om objects.
+
+sarif-om has no serializer and `jschema_to_python.to_json()` drops every field equal to
+its default, including `Result.level == "warning"`: such a result would inherit its rule's
+default level and be misreported. `_to_data` walks the attrs fields itself, keeps `level`
+always, and drops only None and sarif-om's other "unset" defaults (-1 indexes, rank -1.0,
+kind "fail", language "en-US", the default newline sequences).
+
+GitHub shows message texts and rule help in its pages: what comes from the scanned tree (messages,
+labels, object names, custom rules' metadata) is made printable there, and the log as a whole
+`json_safe`, so it carries no raw control or bidi character.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import cache, lru_cache
+from itertools import compress, repeat
+from typing import Any
+from urllib.parse import quote
+
+import attr
+import sarif_om as om
+
+from kubelint_py.model import Finding, Location, Report, RuleMeta, Severity
+from kubelint_py.output.reporters import (
+    INFORMATION_URI,
+    ReportOptions,
+    fingerprint_of,
+    help_uri_for,
+    problem_severity,
+    region,
+    repo_relative,
+    sarif_level,
+    security_severity,
+    sorted_findings,
+    suppression_kind,
+)
+from kubelint_py.output.ruledoc import rule_markdown, rule_text
+from kubelint_py.output.safe_text import json_safe, printable, printable_message, printable_text
+
+# GitHub code scanning's upload limits (integration.md; check_sarif.py checks them): results
+# per run, and bytes per file (GitHub measures the gzip upload; we hold the raw file to it).
+MAX_RESULTS = 25_000
+MAX_BYTES = 10 * 1024 * 1024
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "kubelintFinding/v1"
+_ALWAYS_KEPT = frozenset({"level"})
+# Keys first in this order (the rest keep sarif-om's order), so the output reads naturally.
+_KEY_ORDER = {
+    key: i
+    for i, key in enumerate(
+        (
+            "$schema",
+            "version",
+            "name",
+            "id",
+            "ruleId",
+            "ruleIndex",
+            "kind",
+            "level",
+            "message",
+            "text",
+            "markdown",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+            "defaultConfiguration",
+            "locations",
+            "physicalLocation",
+            "artifactLocation",
+            "uri",
+            "uriBaseId",
+            "region",
+            "startLine",
+            "startColumn",
+            "endLine",
+            "endColumn",
+            "logicalLocations",
+            "fullyQualifiedName",
+        )
+    )
+}
+
+
+# -- serializer -------------------------------------------------------------------------
+_NO_DEFAULT: Any = object()
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_Plan = tuple[Callable[[Any], tuple[Any, ...]], tuple[tuple[str, Any], ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    """How `_to_data` writes an instance of the attrs class `cls`, worked out once per class
+    (tens of thousands of results would otherwise each look up their fields, rebuild factory
+    defaults and re-sort their keys): a getter of all attribute values at once, and per value
+    its output key and its default (`_NO_DEFAULT`: always kept), in output order."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        fields = []
+        for field in attr.fields(cls):
+            default = field.default
+            if field.name in _ALWAYS_KEPT or default is attr.NOTHING:
+                default = _NO_DEFAULT
+            elif isinstance(default, attr.Factory):  # type: ignore[arg-type]
+                default = default.factory()  # compared with, never handed out
+            fields.append((field.name, field.metadata.get("schema_property_name", field.name), default))
+        # sorted once for all fields (stable): leaving some out does not change the others' order
+        fields.sort(key=lambda item: _KEY_ORDER.get(item[1], len(_KEY_ORDER)))
+        names = [name for name, _, _ in fields]
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda v: tuple(getattr(v, n) for n in names))
+        plan = _PLANS[cls] = (getter, tuple((key, default) for _, key, default in fields))
+    return plan
+
+
+def _to_data(value: Any) -> Any:
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    plan = _PLANS.get(cls)
+    if plan is None:
+        if cls is list:
+            return [item if type(item) in _PLAIN else _to_data(item) for item in value]
+        if cls is dict:
+            return {str(k): _to_data(v) for k, v in value.items() if v is not None}
+        if not attr.has(cls):
+            if isinstance(value, Mapping):
+                return {str(k): _to_data(v) for k, v in value.items() if v is not None}
+            if isinstance(value, (list, tuple)):
+                return [_to_data(v) for v in value]
+            return value
+        plan = _plan(cls)
+    getter, entries = plan
+    values = getter(value)
+    out: dict[str, Any] = {}
+    # most attributes are unset (None): skipped in C, the loop sees the set ones only
+    for (key, default), item in compress(zip(entries, values, strict=True), map(operator.is_not, values, repeat(None))):
+        if default is not _NO_DEFAULT and type(item) is type(default) and item == default:
+            continue  # sarif-om's "unset" value
+        out[key] = item if type(item) in _PLAIN else _to_data(item)
+    return out
+
+
+# -- rules ------------------------------------------------------------------------------
+def _pascal(rule_id: str) -> str:
+    words = rule_id.replace("/", "-").replace("_", "-").split("-")
+    return "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
+def _tags(meta: RuleMeta) -> list[str]:
+    tags: list[str] = []
+    for tag in ("kubernetes", meta.category, meta.document):
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _rule_properties(meta: RuleMeta) -> dict[str, Any]:
+    props: dict[str, Any] = {"tags": _tags(meta), "precision": meta.precision}
+    sec = security_severity(meta)
+    if sec is not None:
+        props["security-severity"] = sec
+    problem = problem_severity(meta)
+    if problem is not None:
+        props["problem.severity"] = problem
+    if meta.peers:  # other linters' equivalent check ids (kubelint_py/peers.py)
+        props["peers"] = {peer: list(ids) for peer, ids in meta.peers.items()}
+    return props
+
+
+def _descriptor(meta: RuleMeta, options: ReportOptions) -> Any:
+    return om.ReportingDescriptor(
+        id=meta.id,
+        name=_pascal(meta.id),
+        short_description=om.MultiformatMessageString(text=printable(meta.title.strip())),
+        full_description=om.MultiformatMessageString(text=printable_text(meta.rationale.strip())),
+        help=om.MultiformatMessageString(text=rule_text(meta), markdown=rule_markdown(meta)),
+        help_uri=help_uri_for(meta.id, {meta.id: meta}, options.help_base_uri),
+        default_configuration=om.ReportingConfiguration(level=sarif_level(meta.severity)),
+        properties=_rule_properties(meta),
+    )
+
+
+def _placeholder_descriptor(rule_id: str, severity: Severity, options: ReportOptions) -> Any:
+    """A finding whose rule is missing from report.rules must still be described."""
+    return om.ReportingDescriptor(
+        id=rule_id,
+        name=_pascal(rule_id),
+        short_description=om.MultiformatMessageString(text=rule_id),
+        full_description=om.MultiformatMessageString(text=f"kubelint rule {rule_id}."),
+        help_uri=help_uri_for(rule_id, {}, options.help_base_uri),
+        default_configuration=om.ReportingConfiguration(level=sarif_level(severity)),
+        properties={"tags": ["kubernetes"], "precision": "medium"},
+    )
+
+
+# -- locations --------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def _uri(rel: str) -> str:
+    return quote(rel, safe="/")
+
+
+# Results are written as plain data directly, key for key what `_to_data` makes of the
+# sarif-om objects (`om.Result`, `om.Location`, ...) they stand for: values left unset (None)
+# or at sarif-om's default are absent, keys come in `_KEY_ORDER`. Building and walking eight
+# attrs objects of thirty-odd fields for each of tens of thousands of results took seconds.
+
+
+def _message(text: str | None) -> dict[str, Any]:
+    """`om.Message(text=text)`, `printable_message`."""
+    return {"text": printable_message(text)} if text is not None else {}
+
+
+def _physical(rel: str, span: Any) -> dict[str, Any]:
+    """`om.PhysicalLocation(artifact_location=om.ArtifactLocation(uri, SRCROOT), region=om.Region(...))`."""
+    start_line, start_col, end_line, end_col = region(span)
+    return {
+        "artifactLocation": {"uri": _uri(rel), "uriBaseId": SRCROOT},
+        "region": {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col},
+    }
+
+
+def _fully_qualified(finding: Finding) -> str:
+    obj = finding.object
+    assert obj is not None
+    api_version = finding.api_version or (f"{obj.group}/?" if obj.group else "v1")
+    parts = [api_version, obj.kind, *([obj.namespace] if obj.namespace else []), obj.name]
+    return "/".join(parts)
+
+
+def _related(finding: Finding, relative: Callable[[str], str | None]) -> list[dict[str, Any]]:
+    extra: list[Location] = list(finding.related)
+    if finding.rendered is not None:
+        extra.append(Location(finding.rendered.file, finding.rendered.span, "rendered output"))
+    out = []
+    for number, loc in enumerate(extra, start=1):
+        rel = relative(loc.file)
+        if rel is None:  # cannot be placed: keep it as text only
+            line = loc.span.start.line
+            out.append({"id": number, "message": _message(f"{loc.label} ({loc.file}:{line})")})
+        else:
+            out.append({"id": number, "message": _message(loc.label), "physicalLocation": _physical(rel, loc.span)})
+    return out
+
+
+def _result(finding: Finding, rel: str, rule_index: int, relative: Callable[[str], str | None]) -> dict[str, Any]:
+    """The SARIF result (`om.Result`) of a finding, as plain data."""
+    location: dict[str, Any] = {"physicalLocation": _physical(rel, finding.span)}
+    obj = finding.object
+    if obj is not None:
+        logical = {"name": printable(obj.name)} if obj.name is not None else {}
+        logical["kind"] = "resource"
+        logical["fullyQualifiedName"] = printable(_fully_qualified(finding))
+        location["logicalLocations"] = [logical]
+    result: dict[str, Any] = {"ruleId": finding.rule_id}
+    if rule_index != -1:
+        result["ruleIndex"] = rule_index
+    result["level"] = sarif_level(finding.severity)
+    result["message"] = _message(finding.message)
+    result["locations"] = [location]
+    if finding.baseline_state is not None:  # only when --baseline was applied
+        result["baselineState"] = finding.baseline_state
+    result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint_of(finding)}
+    related = _related(finding, relative)
+    if related:
+        result["relatedLocations"] = related
+    if finding.suppressed_by is not None:
+        how = suppression_kind(finding)  # another linter's annotation (peer:...) is in the source too
+        kind = "inSource" if how in ("annotation", "inline") or how.startswith("peer:") else "external"
+        suppression: dict[str, Any] = {"kind": kind}
+        if finding.justification:
+            suppression["justification"] = printable(finding.justification)
+        if how.startswith("peer:"):  # which linter's annotation: SARIF's kind cannot say
+            suppression["properties"] = {"suppressedBy": how}
+        result["suppressions"] = [suppression]
+    return result
+
+
+def _on_rendered_stream(finding: Finding) -> Finding:
+    """`finding` placed at its rendered position, its source location kept as related evidence;
+    the fingerprint stays the source's, so the alert does not change when the root does."""
+    assert finding.rendered is not None
+    source = Location(finding.file, finding.span, "source (outside the SARIF root)")
+    return replace(
+        finding,
+        file=finding.rendered.file,
+        span=finding.rendered.span,
+        rendered=None,
+        related=(*finding.related, source),
+    )
+
+
+def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
+    start = finding.span.start
+    if finding.file.startswith("<"):
+        why = "it was read from stdin; name it with --stdin-filename"
+    else:
+        why = "the file is outside the SARIF root; see --sarif-root"
+    text = f"{finding.file}:{start.line}:{start.column}: {finding.rule_id}: {finding.message} (not a result: {why})"
+    return om.Notification(
+        level=sarif_level(finding.severity),
+        message=om.Message(text=printable_message(text)),
+        associated_rule=om.ReportingDescriptorReference(id=finding.rule_id, index=rule_index),
+    )
+
+
+# -- the log ----------------------------------------------------------------------------
+_LEVEL_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> Any:
+    """The sarif-om `SarifLog` for `report`; its results are plain data already (`_result`).
+
+    At most `max_results` results, the most severe first; a notification counts the rest."""
+    # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
+    shown = sorted_findings(
+        f
+        for f in report.findings
+        if options.include_suppressed or f.suppressed_by is None or f.baseline_state == "unchanged"
+    )
+    metas: dict[str, RuleMeta | None] = {f.rule_id: None for f in shown}
+    metas.update((meta.id, meta) for meta in report.rules)
+    rule_ids = sorted(metas)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    severity_of = {f.rule_id: f.severity for f in shown}
+    descriptors = []
+    for rule_id in rule_ids:
+        meta = metas[rule_id]
+        if meta is not None:
+            descriptors.append(_descriptor(meta, options))
+        else:
+            descriptors.append(_placeholder_descriptor(rule_id, severity_of[rule_id], options))
+
+    placed: list[tuple[tuple[str, int, int, str], int, tuple[Finding, str]]] = []
+    notifications: list[Any] = []
+    seen: set[tuple[str, str, str]] = set()
+    # repo_relative once per file: the same few thousand files come back for every finding
+    relative: Callable[[str], str | None] = cache(lambda file: repo_relative(file, options))
+    for finding in shown:
+        rel = relative(finding.file)
+        if rel is None and finding.rendered is not None and relative(finding.rendered.file) is not None:
+            # a template or kustomize source outside the root, a rendered stream inside it: the
+            # result goes on the stream (code scanning shows it), the source line as evidence
+            finding = _on_rendered_stream(finding)
+            rel = relative(finding.file)
+        if rel is None:
+            notifications.append(_outside_root_notification(finding, index[finding.rule_id]))
+            continue
+        key = (finding.rule_id, rel, fingerprint_of(finding))
+        if key in seen:  # the same alert twice would be folded by GitHub anyway
+            continue
+        seen.add(key)
+        start_line, start_col, _, _ = region(finding.span)
+        # the result itself is built only if kept (below): past the limits most are not
+        placed.append(
+            ((_uri(rel), start_line, start_col, finding.rule_id), _LEVEL_RANK[finding.severity], (finding, rel))
+        )
+    if len(placed) > max_results:
+        # GitHub rejects the whole upload past its limits: keep the most severe (it shows only
+        # the 5,000 most severe anyway) and say what was left out
+        placed.sort(key=lambda item: item[1])  # stable: in finding order within a level
+        notifications.append(_omitted_notification(len(placed), max_results))
+        placed = placed[:max_results]
+    placed.sort(key=lambda item: item[0])
+
+    for note in report.notes:  # why findings stayed on a rendered stream (also on stderr)
+        notifications.append(om.Notification(level="warning", message=om.Message(text=printable_message(note))))
+    for error in report.errors:
+        where = error.file or "kubelint"
+        if error.line is not None:
+            where += f":{error.line}"
+        notifications.append(
+            om.Notification(level="error", message=om.Message(text=printable_message(f"{where}: {error.message}")))
+        )
+
+    invocation = om.Invocation(execution_successful=options.exit_code != 2, exit_code=options.exit_code)
+    if notifications:
+        invocation.tool_execution_notifications = notifications
+    driver = om.ToolComponent(
+        name="kubelint",
+        version=options.tool_version,
+        semantic_version=options.tool_version,
+        information_uri=INFORMATION_URI,
+        rules=descriptors,
+    )
+    run = om.Run(
+        tool=om.Tool(driver=driver),
+        automation_details=om.RunAutomationDetails(id=f"kubelint/{options.sarif_category}/"),
+        column_kind="unicodeCodePoints",
+        invocations=[invocation],
+        results=[_result(finding, rel, index[finding.rule_id], relative) for _, _, (finding, rel) in placed],
+    )
+    return om.SarifLog(schema_uri=SARIF_SCHEMA, version="2.1.0", runs=[run])
+
+
+def _omitted_notification(total: int, kept: int) -> Any:
+    text = (
+        f"{total:,} results; GitHub code scanning accepts at most {MAX_RESULTS:,} per run and "
+        f"{MAX_BYTES // (1024 * 1024)} MB per file: the {kept:,} most severe are included, "
+        f"{total - kept:,} left out (the JSON or text report has them all)"
+    )
+    return om.Notification(level="warning", message=om.Message(text=text))
+
+
+def sarif_data(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    log = build_log(report, options, max_results)
+    run = log.runs[0]
+    results, run.results = run.results, []  # already plain data: not walked again
+    data: dict[str, Any] = _to_data(log)
+    data["runs"][0]["results"] = results  # in the place of the empty list (key order kept)
+    # Conventional key order: $schema, version, runs.
+    return {"$schema": data["$schema"], "version": data["version"], "runs": data["runs"]}
+
+
+# GitHub rejects SARIF uploads over 10 MB; indentation is a third of a large log.
+PRETTY_LIMIT = 2_000_000
+
+
+# Up to this many findings a log cannot reach MAX_BYTES (messages are capped at 600 characters).
+_SURELY_FITS = 2_000
+_SAMPLE = 200
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def _fitting_results(report: Report, options: ReportOptions) -> int:
+    """How many results fit GitHub's limits, estimated from the log without results and with
+    the first 200 that would be kept: a first round of 25,000 results to learn that they do
+    not fit cost seconds and tens of MB on a large repository."""
+    if len(report.findings) <= _SURELY_FITS:
+        return MAX_RESULTS
+    base = _utf8_size(_compact(sarif_data(report, options, 0)))
+    sampled = _utf8_size(_compact(sarif_data(report, options, _SAMPLE)))
+    per_result = max(1.0, (sampled - base) / _SAMPLE)
+    return max(1, min(MAX_RESULTS, int((MAX_BYTES * 0.97 - base) / per_result)))
+
+
+def _utf8_size(text: str) -> int:
+    """Bytes `text` takes in UTF-8, without a copy of a log of tens of MB when it is ASCII."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def render(report: Report, options: ReportOptions) -> str:
+    """Indented for reading when small; compact (same content) past PRETTY_LIMIT characters,
+    so a repository with thousands of findings still fits GitHub's upload limit. Past
+    GitHub's limits (MAX_RESULTS results, MAX_BYTES), the most severe results that fit."""
+    max_results = _fitting_results(report, options)
+    while True:
+        data = sarif_data(report, options, max_results)
+        compact = _compact(data)
+        size = _utf8_size(compact)
+        results = len(data["runs"][0]["results"])
+        if size <= MAX_BYTES or results == 0:
+            break
+        # results are of about equal size: aim 10% under the limit (one more round, as a rule)
+        max_results = min(results - 1, int(results * MAX_BYTES / size * 0.9))
+        del data, compact  # not alive while the next round builds its own: peak memory
+    if len(compact) > PRETTY_LIMIT:
+        return json_safe(compact)
+    pretty = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(pretty if _utf8_size(pretty) <= MAX_BYTES else compact)

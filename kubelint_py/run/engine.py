@@ -1,0 +1,559 @@
+"""Run rules over documents: dispatch by scope, isolate failures, build findings."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard, TypeVar
+
+from kubelint_py.input.recognize import OBJECT_DOC_TYPES
+from kubelint_py.k8s.sensitive import is_sensitive_object, key_is_sensitive, scrub, secret_texts, sensitive_at
+from kubelint_py.k8s.workloads import is_workload
+from kubelint_py.model import (
+    DocType,
+    Document,
+    FieldPath,
+    Finding,
+    LoadProblem,
+    Location,
+    ObjectRef,
+    Pos,
+    Severity,
+    Span,
+    Violation,
+)
+from kubelint_py.peers import BY_NAME as PEERS_BY_NAME
+from kubelint_py.rule_api import DocCheck, Rule, RuleContext
+from kubelint_py.run.context import LintContext
+from kubelint_py.run.forked import Forked, can_fork
+from kubelint_py.run.suppress import ANNOTATION_PREFIX, PeerSkip, Suppressor
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRule:
+    rule: Rule
+    severity: Severity
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Below this many target documents per process, forking costs more than it saves.
+MIN_DOCUMENTS_PER_JOB = 1000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineOptions:
+    assume_complete: bool = False
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    raise_errors: bool = False
+    jobs: int = 1
+
+
+class Dispatch:
+    """Which rules apply to a document, decided once per (kind, doc type, workload-ness)."""
+
+    def __init__(self, rules: Sequence[ActiveRule]) -> None:
+        self._by_kind: dict[str, list[ActiveRule]] = defaultdict(list)
+        self._workload: list[ActiveRule] = []
+        self._by_doc_type: dict[str, list[ActiveRule]] = defaultdict(list)
+        self._any_object: list[ActiveRule] = []
+        self._cache: dict[tuple[str, str, bool], tuple[ActiveRule, ...]] = {}
+        for active in rules:
+            if active.rule.check is None:
+                continue
+            scope = active.rule.meta.scope
+            if scope.is_empty():
+                self._any_object.append(active)
+            for kind in scope.kinds:
+                self._by_kind[kind].append(active)
+            if "workload" in scope.kind_groups:
+                self._workload.append(active)
+            for doc_type in scope.doc_types:
+                self._by_doc_type[doc_type.value].append(active)
+
+    def rules_for(self, doc: Document) -> tuple[ActiveRule, ...]:
+        workload = is_workload(doc)
+        key = (doc.kind, doc.doc_type.value, workload)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        chosen: list[ActiveRule] = []
+        if doc.doc_type in OBJECT_DOC_TYPES:
+            chosen += self._any_object
+            chosen += self._by_kind.get(doc.kind, ())
+            # Control-plane static pods (kube-apiserver, etcd, ...) are laid out by kubeadm and
+            # judged by the control-plane rules; workload hygiene rules (probes, limits, host
+            # namespaces they need) would only be noise on them. Kind-scoped Pod rules still apply.
+            if workload and doc.doc_type is DocType.K8S_OBJECT:
+                chosen += self._workload
+        chosen += self._by_doc_type.get(doc.doc_type.value, ())
+        by_id: dict[str, ActiveRule] = {}
+        for active in chosen:  # a rule may sit in several buckets (kind and workload group)
+            by_id.setdefault(active.rule.id, active)
+        unique = tuple(by_id.values())
+        self._cache[key] = unique
+        return unique
+
+
+MAX_MESSAGE = 600
+
+
+def _bounded(message: str) -> str:
+    """Messages quote values; a 100 KB value must not make a 100 KB annotation."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return message[: MAX_MESSAGE - 40] + f"… ({len(message):,} characters, cut)"
+
+
+def logical_path(doc: Document, path: FieldPath) -> str:
+    """`spec.template.spec.containers[name=app].image`: list items keyed by name when they have one."""
+    parts: list[str] = []
+    current: object = doc.data
+    for step in path:
+        if isinstance(step, int):
+            item = current[step] if type(current) is list and 0 <= step < len(current) else None
+            name = item.get("name") if _is_mapping(item) else None
+            parts.append(f"[name={name}]" if type(name) is str and name else f"[{step}]")
+            current = item
+        else:
+            parts.append(f".{step}" if parts else str(step))
+            current = current.get(step) if _is_mapping(current) else None
+    return "".join(parts)
+
+
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
+    """The loader makes plain dicts: an exact type test first (an ABC check costs 10x more)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def fingerprint(rule_id: str, file: str, group: str, kind: str, namespace: str, name: str, path: str) -> str:
+    return _fingerprint(rule_id, "\0".join((file, group, kind, namespace, name)), path)
+
+
+def _fingerprint(rule_id: str, identity: str, path: str) -> str:
+    """`identity` is `file, group, kind, namespace, name` joined by NULs (see _identity)."""
+    return hashlib.sha256(f"{rule_id}\0{identity}\0{path}".encode()).hexdigest()[:32]
+
+
+def _secrets(doc: Document) -> tuple[bool, tuple[str, ...]]:
+    """(whether the whole document is secret, its secret texts): made once per document."""
+    found = doc.memo.get("secrets")
+    if found is None:
+        found = doc.memo["secrets"] = (is_sensitive_object(doc.kind, doc.doc_type), secret_texts(doc.kind, doc.data))
+    return found  # type: ignore[return-value]
+
+
+def guarded_message(doc: Document, violation: Violation) -> tuple[str, bool]:
+    """The violation's message without any secret of its document, and whether the finding is
+    sensitive (its object is secret, or its path lies in a sensitive place): the one check
+    every rule's finding passes, so no rule has to remember not to quote a secret
+    (docs/security.md, promise 3; "sensitive" is kubelint_py.k8s.sensitive's decision)."""
+    whole, texts = _secrets(doc)
+    found = None if whole else sensitive_at(doc.data, violation.path)
+    if found:
+        texts = (*texts, *found)
+    message = scrub(violation.message, texts) if texts else violation.message
+    return message, whole or found is not None
+
+
+def _problem_guard(problem: LoadProblem, docs: Sequence[Document]) -> tuple[str, bool]:
+    """`guarded_message` for an input problem (a duplicate key, a syntax error) of the
+    documents loaded at its place; a duplicate key that names a secret hides its line too."""
+    texts: tuple[str, ...] = ()
+    sensitive = False
+    for doc in docs:
+        whole, found = _secrets(doc)
+        sensitive = sensitive or whole
+        texts += found
+    if problem.detail and problem.code == "yaml-duplicate-key":
+        credential = sensitive_at(problem.detail, ())  # a key that is a credential itself
+        if credential is not None:
+            texts += credential
+        sensitive = sensitive or credential is not None or key_is_sensitive(problem.detail)
+    message = scrub(problem.message, texts) if texts else problem.message
+    return message, sensitive
+
+
+def _identity(doc: Document) -> tuple[str, ObjectRef | None, str]:
+    """What every finding of `doc` repeats (display, object, fingerprint identity): made once
+    per document, as a document has several findings."""
+    found = doc.memo.get("finding-identity")
+    if found is None:
+        name = doc.name or f"#{doc.index}"
+        identity = "\0".join((doc.file, doc.group, doc.kind, doc.namespace or "", name))
+        found = doc.memo["finding-identity"] = (doc.display(), doc.ref if doc.kind else None, identity)
+    return found  # type: ignore[return-value]
+
+
+class Engine:
+    def __init__(
+        self,
+        rules: Sequence[ActiveRule],
+        loader_rules: Mapping[str, ActiveRule],
+        suppressor: Suppressor,
+        options: EngineOptions,
+        known_ids: frozenset[str] = frozenset(),
+    ) -> None:
+        self.rules = rules
+        self.known_ids = known_ids | {a.rule.id for a in rules} | set(loader_rules)
+        self.loader_rules = loader_rules
+        self.suppressor = suppressor
+        self.options = options
+        self.findings: list[Finding] = []
+
+    # -- building findings ----------------------------------------------------------
+    def _finding_for(self, active: ActiveRule, doc: Document, violation: Violation) -> Finding:
+        span = doc.positions.lookup(violation.path)
+        related = tuple(
+            Location(other.file, other.positions.lookup(other_path), label or other.display())
+            for other, other_path, label in violation.related
+        )
+        logical = logical_path(doc, violation.path)
+        display, ref, fingerprint_prefix = _identity(doc)
+        meta = active.rule.meta
+        message, sensitive = guarded_message(doc, violation)
+        return Finding(
+            rule_id=meta.id,
+            severity=active.severity,
+            document=meta.document,
+            message=_bounded(f"{display}: {message}"),
+            file=doc.file,
+            span=span,
+            object=ref,
+            api_version=doc.api_version,
+            doc_index=doc.index,
+            path=violation.path,
+            logical_path=logical,
+            related=related,
+            helm_source=doc.helm_source,
+            sensitive=meta.sensitive or sensitive,
+            fingerprint=_fingerprint(meta.id, fingerprint_prefix, logical),
+        )
+
+    def _emit(self, finding: Finding, doc: Document | None) -> None:
+        suppression = self.suppressor.for_finding(finding.rule_id, finding.file, finding.span.start.line, doc)
+        if suppression is not None:
+            from dataclasses import replace
+
+            finding = replace(finding, suppressed_by=suppression.kind, justification=suppression.justification)
+        self.findings.append(finding)
+
+    def _loader_finding(
+        self,
+        rule_id: str,
+        file: str,
+        span: Span,
+        message: str,
+        related: tuple[Location, ...] = (),
+        helm_source: str | None = None,
+        doc: Document | None = None,
+        identity: str = "",
+        sensitive: bool = False,
+        doc_index: int = 0,
+        suppressible_in: Document | None = None,
+    ) -> None:
+        """A finding of a built-in input rule. `identity` names the problem without line
+        numbers (document index, key, rule) so its fingerprint survives edits above it.
+        `sensitive`: its line may show a secret (a Secret's `doc` is taken as such anyway).
+        `suppressible_in`: the document whose inline comments may suppress it (a duplicate key
+        in a document that parsed), since input problems run whatever the selection."""
+        active = self.loader_rules.get(rule_id)
+        if active is None:
+            return
+        if doc is not None:
+            sensitive = sensitive or _secrets(doc)[0]
+        self._emit(
+            Finding(
+                rule_id=rule_id,
+                severity=active.severity,
+                document=active.rule.meta.document,
+                message=message,
+                file=file,
+                span=span,
+                object=doc.ref if doc is not None and doc.kind else None,
+                api_version=doc.api_version if doc is not None else "",
+                doc_index=doc.index if doc is not None else doc_index,
+                related=related,
+                helm_source=helm_source,
+                fingerprint=fingerprint(rule_id, file, "", "", "", identity or message, ""),
+                sensitive=sensitive,
+            ),
+            doc if doc is not None else suppressible_in,
+        )
+
+    # -- running ----------------------------------------------------------------------
+    def _context_for(self, active: ActiveRule, lint: LintContext) -> RuleContext:
+        return RuleContext(lint, active.options, self.options.settings, self.options.assume_complete)
+
+    def _internal_error(self, active: ActiveRule, doc: Document | None, exc: BaseException) -> None:
+        where = f" on {doc.display()}" if doc is not None else ""
+        file = doc.file if doc is not None else "<run>"
+        span = doc.positions.lookup(()) if doc is not None else Span(Pos(1, 1), Pos(1, 2))
+        self._loader_finding(
+            "internal-error",
+            file,
+            span,
+            # never str(exc): it can quote the document's values (a Secret) or be a Python repr
+            f"rule {active.rule.id} failed{where} ({type(exc).__name__}); other rules still ran "
+            "(run with --debug for the traceback, and please report it)",
+            doc=doc,
+            identity=f"#{doc.index if doc is not None else ''}/{active.rule.id}",
+        )
+
+    def run(self, lint: LintContext, problems: Iterable[LoadProblem]) -> list[Finding]:
+        placed: dict[tuple[str, int], list[Document]] | None = None
+        for problem in problems:
+            if placed is None:  # the documents loaded where problems were found (few runs have any)
+                placed = defaultdict(list)
+                for doc in lint.documents:
+                    placed[(doc.file, doc.index)].append(doc)
+            here = placed.get((problem.file, problem.doc_index), ())
+            message, sensitive = _problem_guard(problem, here)
+            self._loader_finding(
+                problem.code,
+                problem.file,
+                problem.span,
+                message,
+                problem.related,
+                problem.helm_source,
+                identity=f"#{problem.doc_index}/{problem.detail}",
+                sensitive=sensitive,
+                doc_index=problem.doc_index,
+                suppressible_in=here[0] if problem.code == "yaml-duplicate-key" and len(here) == 1 else None,
+            )
+        contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
+        targets = [doc for doc in lint.documents if doc.is_target]
+        jobs = min(self.options.jobs, len(targets) // MIN_DOCUMENTS_PER_JOB or 1)
+        if jobs > 1 and can_fork():
+            self._run_forked(lint, targets, contexts, jobs)
+        else:
+            self._run_documents(targets, contexts)
+            self._run_cross_object(contexts)
+        self._report_unused(lint, {a.rule.id for a in self.rules} | set(self.loader_rules))
+        return finalize(self.findings)
+
+    def _run_documents(self, documents: Sequence[Document], contexts: Mapping[str, RuleContext]) -> None:
+        dispatch = Dispatch(self.rules)
+        # (rule, its check, its context) per dispatch key, resolved once: this loop runs
+        # about 40 checks for each of 10,000 documents, so per-pair lookups add up
+        plans: dict[int, list[tuple[ActiveRule, DocCheck, RuleContext]]] = {}  # by id of Dispatch's tuple
+        emit, finding_for = self._emit, self._finding_for
+        for doc in documents:
+            chosen = dispatch.rules_for(doc)
+            plan = plans.get(id(chosen))
+            if plan is None:
+                plan = plans[id(chosen)] = [(a, a.rule.check, contexts[a.rule.id]) for a in chosen if a.rule.check]
+            for active, check, context in plan:
+                try:
+                    for violation in check(doc, context):
+                        emit(finding_for(active, doc, violation), doc)
+                except Exception as exc:
+                    if self.options.raise_errors:
+                        raise
+                    self._internal_error(active, doc, exc)
+
+    def _run_cross_object(self, contexts: Mapping[str, RuleContext]) -> None:
+        for active in self.rules:
+            run_check = active.rule.check_run
+            if run_check is None:
+                continue
+            try:
+                for doc, violation in run_check(contexts[active.rule.id]):
+                    if doc.is_target:
+                        self._emit(self._finding_for(active, doc, violation), doc)
+            except Exception as exc:
+                if self.options.raise_errors:
+                    raise
+                self._internal_error(active, None, exc)
+
+    def _run_forked(
+        self, lint: LintContext, targets: Sequence[Document], contexts: Mapping[str, RuleContext], jobs: int
+    ) -> None:
+        """Per-document rules over `jobs` processes forked after the lint context is built.
+
+        Children (see forked.py) inherit every document and index copy-on-write, so nothing is
+        pickled on the way in; each returns its findings (as plain tuples, see `pack`) and the suppressions
+        it used. Object ids are the same in parent and children, so the used-suppression sets
+        merge as they are. This process runs the cross-object rules while the children work,
+        and unpacks their findings after, so it takes a smaller share of the documents.
+        Output does not depend on `jobs`: findings are sorted and de-duplicated in finalize().
+        """
+        lint.warm_up()
+        slices = weighted_slices(targets, [PARENT_SHARE] + [1.0] * (jobs - 1))
+
+        def run_slice(number: int) -> tuple[list[PackedFinding], set[tuple[int, str]], set[tuple[str, int]]]:
+            """In a forked child: this slice's findings and the suppressions they used."""
+            self.findings = []
+            self.suppressor.used_annotations = set()
+            self.suppressor.used_directives = set()
+            self._run_documents(slices[number], contexts)
+            return [pack(f) for f in self.findings], self.suppressor.used_annotations, self.suppressor.used_directives
+
+        with Forked(run_slice, range(1, jobs)) as children:
+            self._run_cross_object(contexts)
+            self._run_documents(slices[0], contexts)
+            for number, sent in enumerate(children.results(), start=1):
+                if sent is None:  # the child died (killed?): check its slice here
+                    self._run_documents(slices[number], contexts)
+                    continue
+                packed, annotations, directives = sent
+                self.findings.extend(map(unpack, packed))
+                self.suppressor.used_annotations.update(annotations)
+                self.suppressor.used_directives.update(directives)
+
+    def _report_unused(self, lint: LintContext, enabled: set[str]) -> None:
+        if "unused-suppression" not in self.loader_rules:
+            return
+        fired: dict[tuple[str, int], bool] = {}
+        for doc in lint.documents:
+            if not doc.is_target:
+                continue
+            for key in self.suppressor.unused_annotations(doc):
+                rule_id = key[len(ANNOTATION_PREFIX) :] if key.startswith(ANNOTATION_PREFIX) else None
+                if rule_id is not None and rule_id != "all" and rule_id not in enabled:
+                    if rule_id in self.known_ids:
+                        continue  # rule turned off in this run: not evidence the ignore is stale
+                    message = f"annotation {key} names no known rule"
+                else:
+                    message = f"annotation {key} suppresses nothing; remove it"
+                path = ("metadata", "annotations", key)
+                self._loader_finding(
+                    "unused-suppression",
+                    doc.file,
+                    doc.positions.lookup(path),
+                    f"{doc.display()}: {message}",
+                    identity=f"#{doc.index}/{key}",
+                )
+            for skip in self.suppressor.unused_peer_skips(doc):
+                stale = _unused_peer_message(skip, enabled)
+                if stale is None:
+                    continue
+                self._loader_finding(
+                    "unused-suppression",
+                    doc.file,
+                    doc.positions.lookup(("metadata", "annotations", skip.key)),
+                    f"{doc.display()}: {stale}",
+                    identity=f"#{doc.index}/{skip.token}",
+                )
+            for directive in self.suppressor.unused_directives(doc):
+                if (doc.file, directive.comment_line) in fired:
+                    continue
+                fired[(doc.file, directive.comment_line)] = True
+                ids = set(directive.rule_ids) - {"all"}
+                if ids and not ids & enabled and ids <= self.known_ids:
+                    continue
+                unknown = sorted(ids - self.known_ids)
+                message = (
+                    f"suppression names unknown rule(s) {', '.join(unknown)}"
+                    if unknown
+                    else f"suppression of {', '.join(sorted(directive.rule_ids))} matches no finding; remove it"
+                )
+                line = directive.comment_line
+                self._loader_finding(
+                    "unused-suppression",
+                    doc.file,
+                    Span(Pos(line, 1), Pos(line, 2)),
+                    message,
+                    identity=f"#{doc.index}/{','.join(sorted(directive.rule_ids))}/{directive.reason}",
+                )
+
+
+def _unused_peer_message(skip: PeerSkip, enabled: set[str]) -> str | None:
+    """Why another linter's annotation suppressed nothing (None: not evidence that it is stale,
+    as every kubelint rule equivalent to its check is turned off in this run)."""
+    title = PEERS_BY_NAME[skip.peer].title
+    what = f"{title} annotation {skip.key}" + (f" ({skip.check})" if skip.check not in skip.key else "")
+    if skip.rules is None:
+        return f"{what} suppresses no kubelint finding here"
+    if not skip.rules:
+        return f"{what}: kubelint has no equivalent of this {title} check, so it suppresses nothing"
+    if not skip.rules & enabled:
+        return None
+    rules = ", ".join(sorted(skip.rules))
+    return f"{what} suppresses no kubelint finding here (equivalent rule{'s' if len(skip.rules) > 1 else ''}: {rules})"
+
+
+_T = TypeVar("_T")
+
+# The parent's share of the documents relative to a child's: it also runs the cross-object
+# rules and unpacks the children's findings meanwhile.
+PARENT_SHARE = 0.8
+
+
+def weighted_slices(items: Sequence[_T], shares: Sequence[float]) -> list[list[_T]]:
+    """Deal `items` out in turn, each to the slice furthest below its share: interleaved, so
+    every slice gets a like mix of kinds, and deterministic."""
+    slices: list[list[_T]] = [[] for _ in shares]
+    dealt = [0] * len(shares)
+    for item in items:
+        number = min(range(len(shares)), key=lambda n: (dealt[n] + 1) / shares[n])
+        slices[number].append(item)
+        dealt[number] += 1
+    return slices
+
+
+# A finding as plain values: a forked child sends ~25,000 findings back, and plain tuples
+# pickle in C. A Finding pickles through Python-level state calls for it and each of its
+# NamedTuples, which took 1 s for 52,000 findings (0.14 s as tuples).
+PackedFinding = tuple[Any, ...]
+_LOCATION = tuple[str, int, int, int, int, str]
+
+
+def _pack_location(location: Location) -> _LOCATION:
+    (sl, sc), (el, ec) = location.span
+    return (location.file, sl, sc, el, ec, location.label)
+
+
+def _unpack_location(packed: _LOCATION) -> Location:
+    file, sl, sc, el, ec, label = packed
+    return Location(file, Span(Pos(sl, sc), Pos(el, ec)), label)
+
+
+def pack(finding: Finding) -> PackedFinding:
+    """The fields of a finding as the engine makes it (before rendering and baselines)."""
+    (sl, sc), (el, ec) = finding.span
+    obj = finding.object
+    return (
+        finding.rule_id, finding.severity.value, finding.document, finding.message, finding.file,
+        sl, sc, el, ec, tuple(obj) if obj is not None else None, finding.api_version, finding.doc_index,
+        finding.path, finding.logical_path, tuple(map(_pack_location, finding.related)), finding.helm_source,
+        finding.suppressed_by, finding.justification, finding.fingerprint, finding.sensitive,
+    )  # fmt: skip
+
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+def unpack(packed: PackedFinding) -> Finding:
+    (
+        rule_id, severity, document, message, file, sl, sc, el, ec, obj, api_version, doc_index,
+        path, logical_path, related, helm_source, suppressed_by, justification, fingerprint, sensitive,
+    ) = packed  # fmt: skip
+    return Finding(
+        rule_id=rule_id,
+        severity=_SEVERITIES[severity],
+        document=document,
+        message=message,
+        file=file,
+        span=Span(Pos(sl, sc), Pos(el, ec)),
+        object=ObjectRef(*obj) if obj is not None else None,
+        api_version=api_version,
+        doc_index=doc_index,
+        path=path,
+        logical_path=logical_path,
+        related=tuple(map(_unpack_location, related)),
+        helm_source=helm_source,
+        suppressed_by=suppressed_by,
+        justification=justification,
+        fingerprint=fingerprint,
+        sensitive=sensitive,
+    )
+
+
+def finalize(findings: Iterable[Finding]) -> list[Finding]:
+    """Sort, and emit findings that share a fingerprint once (the first in sorted order)."""
+    unique: dict[tuple[str, str], Finding] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        unique.setdefault((finding.fingerprint, finding.rule_id), finding)
+    return list(unique.values())  # insertion order is the sorted order

@@ -1,0 +1,221 @@
+"""Suppressions: config exemptions, object annotations and inline comments, and (with
+`compat.peerSuppressions`) the suppression annotations of other linters.
+
+A suppressed finding is kept and marked, never dropped. Suppressions that matched
+nothing are remembered so the engine can report them (`unused-suppression`).
+
+Peer annotations, as each peer documents them, on the object's own metadata (not its pod
+template's):
+
+- kube-linter: `ignore-check.kube-linter.io/<check>` (any value, by convention the reason) and
+  `kube-linter.io/ignore-all`;
+- Polaris: `polaris.fairwinds.com/<check>-exempt` and `polaris.fairwinds.com/exempt`, with the
+  value `true`;
+- kube-score: `kube-score/ignore: <check>[,<check>...]`;
+- Checkov: `checkov.io/skip<N>: <CKV_ID>[=<comment>]`.
+
+Each suppresses the kubelint rules kubelint_py/peers.py names for that check (every rule for
+the ignore-all forms), marked `peer:<peer>` with the annotation key and its comment as reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from kubelint_py.config.config import Config, Exemption
+from kubelint_py.input.globs import GitIgnore
+from kubelint_py.model import Directive, Document
+from kubelint_py.peers import rules_for
+
+ANNOTATION_PREFIX = "ignore.kubelint.io/"
+IGNORE_ALL_ANNOTATIONS = ("kubelint.io/ignore-all", "ignore.kubelint.io/all")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    kind: str  # "annotation", "inline" or "config"
+    justification: str
+    source: str  # the annotation key, the directive line, or the exemption
+
+
+_MEMO_KEY = "suppressing_annotations"
+PEER_KIND = "peer:"  # Suppression.kind of a peer annotation: peer:kube-linter, peer:polaris...
+
+_KUBE_LINTER_CHECK = "ignore-check.kube-linter.io/"
+_KUBE_LINTER_ALL = "kube-linter.io/ignore-all"
+_POLARIS = "polaris.fairwinds.com/"
+_POLARIS_ALL = "polaris.fairwinds.com/exempt"
+_KUBE_SCORE = "kube-score/ignore"
+_CHECKOV = re.compile(r"checkov\.io/skip[0-9]+")
+
+
+class PeerSkip(NamedTuple):
+    """One check of another linter that an annotation of an object skips."""
+
+    peer: str
+    key: str  # the annotation key
+    check: str  # the peer's check id; "" for the annotations that skip every check
+    rules: frozenset[str] | None  # the kubelint rules it suppresses (None: every rule)
+    comment: str
+    token: str  # marks it used (Suppressor.used_annotations): the key, and the check for kube-score
+
+    @property
+    def justification(self) -> str:
+        named = f" ({self.check})" if self.check and self.check not in self.key else ""
+        return f"{self.key}{named}" + (f": {self.comment}" if self.comment else "")
+
+
+def _is_true(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _skip(peer: str, key: str, check: str, comment: str, token: str = "") -> PeerSkip:
+    rules = frozenset(rules_for(peer, check)) if check else None
+    return PeerSkip(peer, key, check, rules, comment.strip(), token or key)
+
+
+def _peer_skips_of(annotations: Mapping[str, object], peers: tuple[str, ...]) -> Iterator[PeerSkip]:
+    for key, value in annotations.items():
+        if not isinstance(key, str):
+            continue
+        text = value if isinstance(value, str) else ""
+        if "kube-linter" in peers:
+            if key.startswith(_KUBE_LINTER_CHECK) and len(key) > len(_KUBE_LINTER_CHECK):
+                yield _skip("kube-linter", key, key[len(_KUBE_LINTER_CHECK) :], text)
+            elif key == _KUBE_LINTER_ALL:
+                yield _skip("kube-linter", key, "", text)
+        if "polaris" in peers and key.startswith(_POLARIS) and _is_true(value):
+            if key == _POLARIS_ALL:
+                yield _skip("polaris", key, "", "")
+            elif key.endswith("-exempt") and len(key) > len(_POLARIS) + len("-exempt"):
+                yield _skip("polaris", key, key[len(_POLARIS) : -len("-exempt")], "")
+        if "kube-score" in peers and key == _KUBE_SCORE:
+            for check in dict.fromkeys(c.strip() for c in text.split(",")):
+                if check:
+                    yield _skip("kube-score", key, check, "", f"{key}#{check}")
+        if "checkov" in peers and _CHECKOV.fullmatch(key):
+            check, _, comment = text.partition("=")
+            if check.strip():
+                yield _skip("checkov", key, check.strip(), comment)
+
+
+def peer_skips(doc: Document, peers: tuple[str, ...]) -> tuple[PeerSkip, ...]:
+    """The checks of `peers` that `doc`'s annotations skip, read once per document."""
+    if not peers:
+        return ()
+    memo_key = "peer_skips:" + ",".join(peers)
+    found = doc.memo.get(memo_key)
+    if found is None:
+        annotations = doc.annotations()
+        found = doc.memo[memo_key] = tuple(_peer_skips_of(annotations, peers)) if annotations else ()
+    return found  # type: ignore[return-value]
+
+
+def _suppressing_annotations(doc: Document) -> Mapping[object, object]:
+    """The annotations of `doc` that can suppress a finding (`ignore.kubelint.io/...` and the
+    ignore-all keys), picked out once per document (kept in its memo)."""
+    found = doc.memo.get(_MEMO_KEY)
+    if found is None:
+        found = {
+            key: value
+            for key, value in doc.annotations().items()
+            if isinstance(key, str) and (key.startswith(ANNOTATION_PREFIX) or key in IGNORE_ALL_ANNOTATIONS)
+        }
+        doc.memo[_MEMO_KEY] = found
+    return found  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class Suppressor:
+    config: Config
+    used_annotations: set[tuple[int, str]] = field(default_factory=set)
+    used_directives: set[tuple[str, int]] = field(default_factory=set)
+    _path_cache: dict[tuple[int, str], bool] = field(default_factory=dict)
+    _globs: dict[int, GitIgnore] = field(default_factory=dict)  # exemption number -> its `paths`
+
+    def for_finding(self, rule_id: str, file: str, line: int, doc: Document | None) -> Suppression | None:
+        if doc is not None:
+            found = self._annotation(rule_id, doc) or self._inline(rule_id, line, doc) or self._peer(rule_id, doc)
+            if found:
+                return found
+        return self._exemption(rule_id, file, doc)
+
+    def _peer(self, rule_id: str, doc: Document) -> Suppression | None:
+        peers = self.config.peer_suppressions
+        if not peers:
+            return None
+        found = None
+        for skip in peer_skips(doc, peers):
+            if skip.rules is None or rule_id in skip.rules:
+                # every annotation that applies is in use (a team moving from two peers has
+                # both); the first one gives the kind and the reason
+                self.used_annotations.add((id(doc), skip.token))
+                found = found or Suppression(PEER_KIND + skip.peer, skip.justification, skip.key)
+        return found
+
+    def _annotation(self, rule_id: str, doc: Document) -> Suppression | None:
+        annotations = _suppressing_annotations(doc)
+        if not annotations:
+            return None  # nearly every object: nothing to look up for each of its findings
+        for key in (ANNOTATION_PREFIX + rule_id, *IGNORE_ALL_ANNOTATIONS):
+            if key in annotations:
+                self.used_annotations.add((id(doc), key))
+                value = annotations[key]
+                return Suppression("annotation", value if isinstance(value, str) else "", key)
+        return None
+
+    def _inline(self, rule_id: str, line: int, doc: Document) -> Suppression | None:
+        for directive in doc.directives:
+            if rule_id not in directive.rule_ids and "all" not in directive.rule_ids:
+                continue
+            if directive.line == 0 or directive.line == line:
+                self.used_directives.add((doc.file, directive.comment_line))
+                return Suppression("inline", directive.reason, f"line {directive.comment_line}")
+        return None
+
+    def _exemption(self, rule_id: str, file: str, doc: Document | None) -> Suppression | None:
+        for number, exemption in enumerate(self.config.exemptions):
+            if self._exemption_matches(number, exemption, rule_id, file, doc):
+                return Suppression("config", exemption.reason, f"exemptions[{number}]")
+        return None
+
+    def _exemption_matches(
+        self, number: int, exemption: Exemption, rule_id: str, file: str, doc: Document | None
+    ) -> bool:
+        if exemption.rules and rule_id not in exemption.rules:
+            return False
+        if exemption.kinds and (doc is None or doc.kind not in exemption.kinds):
+            return False
+        if exemption.names and (doc is None or doc.name not in exemption.names):
+            return False
+        if exemption.namespaces and (doc is None or (doc.namespace or "default") not in exemption.namespaces):
+            return False
+        if exemption.paths:
+            key = (number, file)
+            if key not in self._path_cache:
+                globs = self._globs.get(number)
+                if globs is None:  # from the tree: matched in linear time (globs.py)
+                    globs = self._globs[number] = GitIgnore.from_lines(exemption.paths)
+                self._path_cache[key] = globs.matches(file)
+            if not self._path_cache[key]:
+                return False
+        return True
+
+    def unused_annotations(self, doc: Document) -> list[str]:
+        keys = [k for k in doc.annotations() if isinstance(k, str) and k.startswith(ANNOTATION_PREFIX)]
+        keys += [k for k in IGNORE_ALL_ANNOTATIONS if k in doc.annotations()]
+        return [k for k in keys if (id(doc), k) not in self.used_annotations]
+
+    def unused_peer_skips(self, doc: Document) -> list[PeerSkip]:
+        """The peer annotations of `doc` that suppressed no finding of this run."""
+        return [
+            skip
+            for skip in peer_skips(doc, self.config.peer_suppressions)
+            if (id(doc), skip.token) not in self.used_annotations
+        ]
+
+    def unused_directives(self, doc: Document) -> list[Directive]:
+        return [d for d in doc.directives if (doc.file, d.comment_line) not in self.used_directives]
