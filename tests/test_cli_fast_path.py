@@ -1,5 +1,6 @@
-"""The click-free path of `kubelint lint` (kubelint_py.cli._fast_lint_options): it must
-hand the command exactly the options click would, and print exactly what click would."""
+"""The click-free path of `kubelint lint` (kubelint_py.cli.argv.fast_lint_options): made from the
+same table as the click parser, it must hand the command exactly the options click would, and
+print exactly what click would."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Any
 import pytest
 
 from kubelint_py import cli as cli_module
-from kubelint_py.cli import _LINT_DEFAULTS, _fast_lint_options, main
+from kubelint_py.cli import lint as lint_module
+from kubelint_py.cli import main
+from kubelint_py.cli.argv import COMMANDS, LINT_DEFAULTS, SHARED, build_cli, fast_lint_options
 from tests.helpers import ROOT
 
 FAST = [
@@ -61,8 +64,8 @@ CLICK = [
 def _click_options(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, ...], dict[str, Any]]:
     """What click hands the lint command for `args`."""
     seen: list[Any] = []
-    monkeypatch.setattr(cli_module, "_lint_and_exit", lambda options, inputs, *_: seen.append((options, inputs)))
-    cli_module._build_cli().main(args=args, prog_name="kubelint", standalone_mode=False)
+    monkeypatch.setattr(lint_module, "lint_and_exit", lambda options, inputs, *_: seen.append((options, inputs)))
+    build_cli().main(args=args, prog_name="kubelint", standalone_mode=False)
     (options, inputs), *_ = seen
     assert len(inputs) == 1 and inputs[0].chart_root is None
     return inputs[0].paths, options
@@ -71,23 +74,31 @@ def _click_options(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[tu
 @pytest.mark.parametrize("args", FAST, ids=" ".join)
 def test_fast_path_gives_what_click_gives(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("_KUBELINT_COMPLETE", raising=False)
-    fast = _fast_lint_options(args)
+    fast = fast_lint_options(args)
     assert fast is not None
     assert fast == _click_options(args, monkeypatch)
 
 
 @pytest.mark.parametrize("args", CLICK, ids=lambda a: " ".join(a) or "(none)")
 def test_anything_else_is_left_to_click(args: list[str]) -> None:
-    assert _fast_lint_options(args) is None
+    assert fast_lint_options(args) is None
 
 
 def test_defaults_are_clicks_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _click_options(["lint", "a.yaml"], monkeypatch)[1] == _LINT_DEFAULTS
+    assert _click_options(["lint", "a.yaml"], monkeypatch)[1] == LINT_DEFAULTS
+
+
+def test_the_fast_options_are_those_click_neither_checks_nor_converts() -> None:
+    """A value the fast path took unchecked must be one click would also pass on as it is."""
+    for option in (*SHARED, *COMMANDS["lint"][3]):
+        if option.fast:
+            assert option.kind in ("flag", "switch", "value", "multiple"), option.flags
+            assert not (option.choices or option.path or option.int_range), option.flags
 
 
 def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_KUBELINT_COMPLETE", "bash_complete")
-    assert _fast_lint_options(["lint", "a.yaml"]) is None
+    assert fast_lint_options(["lint", "a.yaml"]) is None
 
 
 # The same run through both paths, in fresh processes (so the fast one never has click
@@ -159,7 +170,7 @@ def test_fast_path_errors_read_like_clicks(tmp_path: Path) -> None:
 def test_kubelint_error_is_not_a_click_exception_but_click_shows_it(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from kubelint_py.cli import KubelintError
+    from kubelint_py.cli.errors import KubelintError
 
     assert not any(c.__module__.startswith("click") for c in KubelintError.__mro__)
     result = CliRunner().invoke(cli_module.cli, ["lint", str(tmp_path / "missing.yaml")])

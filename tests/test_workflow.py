@@ -197,7 +197,7 @@ def test_colour_never_reaches_a_report_file_or_a_document(repo: Path) -> None:
     ids=" ".join,
 )
 def test_fast_path_takes_the_new_flags_as_click_does(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from kubelint_py.cli import _fast_lint_options
+    from kubelint_py.cli.argv import fast_lint_options as _fast_lint_options
     from tests.test_cli_fast_path import _click_options
 
     monkeypatch.delenv("_KUBELINT_COMPLETE", raising=False)
