@@ -1,10 +1,10 @@
-"""Shared test helpers: lint text or files in-process, read fixture expectations."""
+"""Shared test helpers: lint text or files in-process, read fixture configurations (the `# expect:`
+markers are read by tests/fixture_markers.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,6 @@ FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 # Folders of fixtures/ that hold multi-rule material rather than one rule's fixtures.
 NON_RULE_DIRS = frozenset(("scenarios", "helm", "kustomize", "control-plane", "hostile"))
-_EXPECT_RE = re.compile(r"#\s*expect:\s*([a-z0-9/,\s-]+?)\s*(?=#|$)")
 _CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$")
 
 
@@ -58,25 +57,6 @@ def lint_sources(
 
 def lint_text(text: str, *, name: str = "test.yaml", **kwargs: Any) -> Report:
     return lint_sources([Source(name, text.encode("utf-8"))], **kwargs)
-
-
-def expectations(path: Path) -> Counter[tuple[str, int]]:
-    """`# expect: rule-id` markers on the lines where findings are expected (repeatable),
-    or a sibling `<name>.expect` file with `<line> <rule-id>` rows for undecodable fixtures."""
-    sidecar = path.with_name(path.name + ".expect")
-    found: Counter[tuple[str, int]] = Counter()
-    if sidecar.exists():
-        for row in sidecar.read_text(encoding="utf-8").splitlines():
-            if row.strip() and not row.startswith("#"):
-                line, rule_id = row.split()
-                found[(rule_id, int(line))] += 1
-        return found
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        for match in _EXPECT_RE.finditer(line):
-            for rule_id in match.group(1).split(","):
-                if rule_id.strip():
-                    found[(rule_id.strip(), number)] += 1
-    return found
 
 
 def fixture_config(path: Path) -> dict[str, Any]:
