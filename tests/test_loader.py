@@ -1,4 +1,5 @@
-"""The loader: YAML 1.1 scalars, positions, limits, bad input. Never raises."""
+"""The loader: YAML 1.1 scalars, positions, limits, bad input. Never raises, and what it gives
+back keeps its promises (tests/loader_invariants.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
 from kubelint_py.input.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
 from kubelint_py.model import DocType, Pos, Source
+from tests.loader_invariants import assert_sound
 
 
 def load(text: str, name: str = "x.yaml") -> LoadResult:
@@ -154,13 +157,22 @@ def test_syntax_error_position_points_at_the_problem() -> None:
 
 @given(st.text(max_size=300))
 def test_loader_never_raises_on_text(text: str) -> None:
-    load(text)
+    assert_sound(text, load(text), again=lambda: load(text))
+
+
+def _load_bytes(raw: bytes) -> LoadResult:
+    result = LoadResult()
+    load_source(Source("b.yaml", raw), LoadOptions(), result)
+    return result
 
 
 @given(st.binary(max_size=300))
 def test_loader_never_raises_on_bytes(raw: bytes) -> None:
-    result = LoadResult()
-    load_source(Source("b.yaml", raw), LoadOptions(), result)
+    result = _load_bytes(raw)
+    text = decode(raw).text
+    assert_sound(text, result, again=lambda: _load_bytes(raw))
+    if text is None:  # undecodable: one problem says so, nothing else is read
+        assert [p.code for p in result.problems] == ["input-unreadable"] and not result.documents
 
 
 _yaml_chars = st.sampled_from(list(string.ascii_letters + string.digits + " :-[]{},#&*!|>'\"\n\t?%@`"))
@@ -168,7 +180,36 @@ _yaml_chars = st.sampled_from(list(string.ascii_letters + string.digits + " :-[]
 
 @given(st.lists(_yaml_chars, max_size=200).map("".join))
 def test_loader_never_raises_on_yaml_shaped_text(text: str) -> None:
-    load(text)
+    assert_sound(text, load(text), again=lambda: load(text))
+
+
+# whole top-level entries of real manifests, a few of them odd: documents of them in any order
+_ENTRIES = (
+    "apiVersion: v1",
+    "apiVersion: apps/v1",
+    "kind: Pod",
+    "kind: Deployment",
+    "metadata:\n  name: web\n  labels: {app: web}",
+    "metadata: {name: web, namespace: prod}",
+    "spec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext: {privileged: true}",
+    "spec: {replicas: 2, template: {spec: {containers: [{name: a, image: 'x:1'}]}}}",
+    "# kubelint: ignore[privileged-container] reviewed",
+    "anchors: &x [1, 2]\naliases: *x",
+    "kind: List\nitems:\n  - {apiVersion: v1, kind: Pod, metadata: {name: a}}\n  - 3",
+    "data: {a: 'yes', b: 0644, c: ~}",
+    "broken: [1, 2",
+    "\t: tab",
+)
+_manifests = st.lists(st.lists(st.sampled_from(_ENTRIES), max_size=8).map("\n".join), min_size=1, max_size=4).map(
+    "\n---\n".join
+)
+
+
+@given(_manifests)
+def test_loader_keeps_its_promises_on_manifest_shaped_text(text: str) -> None:
+    """Entries of real manifests in any order and number: documents, duplicate keys and syntax
+    errors all come out, and are sound."""
+    assert_sound(text, load(text), again=lambda: load(text))
 
 
 _scalars = st.one_of(st.integers(-(10**6), 10**6), st.booleans(), st.none(), st.text(string.ascii_letters, max_size=8))
