@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from ruamel.yaml.error import YAMLError
 
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
@@ -255,10 +256,9 @@ def test_the_slow_parser_gives_what_the_c_parser_gives(text: str) -> None:
     """Same data, positions, duplicates and tags on every document both accept."""
     try:
         fast = _compose_c(text, 0, Limits())
-    except Exception:
-        return
-    if fast is None:
-        return
+    except (YAMLError, LimitExceeded):  # the C parser refuses it: nothing to compare (a discard, not a pass)
+        fast = None
+    assume(fast is not None)
     slow = _compose_flow12(text, 0, Limits(), AliasBudget(0, slow_events=10**9))
     assert (slow.start_mark.line, slow.start_mark.column) == (fast.start_mark.line, fast.start_mark.column)
     assert (slow.end_mark.line, slow.end_mark.column) == (fast.end_mark.line, fast.end_mark.column)
