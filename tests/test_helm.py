@@ -25,7 +25,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubelint_py.cli import cli
-from kubelint_py.integrations.rendered import Outline, find_line, map_rendered, outline
+from kubelint_py.integrations.outline import Outline, find_line, outline
+from kubelint_py.integrations.rendered import map_rendered
 from kubelint_py.integrations.renderers import charts_for, helm_command
 from kubelint_py.model import Source
 from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources

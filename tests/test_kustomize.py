@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint_py.cli import cli
-from kubelint_py.integrations.rendered import parse_origin
+from kubelint_py.integrations.kustomize_mapping import parse_origin
 from kubelint_py.integrations.renderers import kustomize_build, kustomize_tool, rebase_origins
 from kubelint_py.model import Source
 from tests.helpers import FIXTURES, ROOT, lint_sources

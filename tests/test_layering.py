@@ -120,7 +120,26 @@ ALLOWED: dict[str, set[str]] = {
     # -- integrations: Helm and Kustomize, kubelint fix
     "integrations": set(),
     "integrations.renderers": set(),
-    "integrations.rendered": {"model", "input.confine", "run.engine"},
+    "integrations.outline": set(),  # an indentation outline of (template) text, and the line search
+    "integrations.charts": {"input.confine"},  # Chart.yaml names, the search for charts and kustomizations
+    "integrations.mapping": {"model", "input.confine", "integrations.charts", "integrations.outline"},
+    "integrations.helm_mapping": {"model", "integrations.charts", "integrations.mapping", "integrations.outline"},
+    "integrations.kustomize_mapping": {
+        "model",
+        "integrations.charts",
+        "integrations.mapping",
+        "integrations.outline",
+    },
+    "integrations.rendered": {
+        "model",
+        "input.confine",
+        "integrations.charts",
+        "integrations.helm_mapping",
+        "integrations.kustomize_mapping",
+        "integrations.mapping",
+        "integrations.outline",
+        "run.engine",
+    },
     "integrations.masking": {"model", "k8s", "input.loader", "input.positions"},
     "integrations.autofix": {
         "model",
@@ -159,7 +178,7 @@ ALLOWED: dict[str, set[str]] = {
         "config.config",
         "input.confine",
         "input.discovery",
-        "integrations.rendered",
+        "integrations.charts",
         "integrations.renderers",
         "registry.registry",
         "run.pipeline",

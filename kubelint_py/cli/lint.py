@@ -282,7 +282,7 @@ def helm_command(
     TARGETS are chart directories or files inside charts (as pre-commit passes them); each
     chart (nearest Chart.yaml) is rendered once. --namespace is also the release namespace.
     """
-    from kubelint_py.integrations.rendered import chart_name
+    from kubelint_py.integrations.charts import chart_name
     from kubelint_py.integrations.renderers import RendererMissing, RenderError, charts_for, helm_template
     from kubelint_py.model import Source
 
