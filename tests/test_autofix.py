@@ -19,7 +19,8 @@ import pytest
 from kubelint_py.cli import main
 from kubelint_py.config.config import Config
 from kubelint_py.fixes import FIXES, SAME_SCHEMA_REPLACEMENTS, Edit, Op
-from kubelint_py.integrations.autofix import FixResult, apply_edit, never_rewritten, plan_fixes
+from kubelint_py.integrations.autofix import FixResult, never_rewritten, plan_fixes
+from kubelint_py.integrations.yaml_edit import apply_edit
 from kubelint_py.k8s.apiversions import lookup
 from kubelint_py.model import Finding, Source
 from kubelint_py.run.pipeline import LintRequest, run_lint
