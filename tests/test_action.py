@@ -170,6 +170,7 @@ def test_action_metadata_and_wiring() -> None:
     assert "uses: kubelint/kubelint_py@" in readme and "upload-sarif: " in readme
 
 
+@pytest.mark.slow
 def test_action_lints_writes_sarif_and_annotations_and_fails(
     installed: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:

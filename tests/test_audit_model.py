@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -159,6 +160,7 @@ _request = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_rule, max_size=6), _levels)
 def test_catch_all_at_top_makes_everything_unreachable(rules: list[dict[str, Any]], level: str) -> None:
@@ -167,6 +169,7 @@ def test_catch_all_at_top_makes_everything_unreachable(rules: list[dict[str, Any
     assert shadowed == set(range(1, len(parsed)))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_rule, max_size=6), _levels, _request)
 def test_catch_all_at_top_decides_every_request(rules: list[dict[str, Any]], level: str, request: Request) -> None:
@@ -175,6 +178,7 @@ def test_catch_all_at_top_decides_every_request(rules: list[dict[str, Any]], lev
     assert possible_levels(parsed, request) == {level}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_rule, max_size=6), _request)
 def test_effective_level_is_a_possible_level(rules: list[dict[str, Any]], request: Request) -> None:
@@ -187,6 +191,7 @@ def test_effective_level_is_a_possible_level(rules: list[dict[str, Any]], reques
         assert may_apply(deciding, request) and not deciding.scoped
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_rule, min_size=1, max_size=6), _request)
 def test_unreachable_rules_never_decide_nor_add_levels(rules: list[dict[str, Any]], request: Request) -> None:
@@ -202,6 +207,7 @@ def _possible_rules(parsed: Any, request: Request) -> Any:
     return possible_rules(parsed, request)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(_rule, _rule, _request)
 def test_shadowing_is_sound(first: dict[str, Any], second: dict[str, Any], request: Request) -> None:

@@ -138,6 +138,7 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str, str, bool]:
     return proc.returncode, proc.stdout, err, flag == "True"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "extra",
     [[], ["--context", "."], ["-q", "--show-source"], ["--select", "privileged-container,nope"], ["--color"]],
@@ -155,6 +156,7 @@ def test_fast_and_click_paths_print_the_same(tmp_path: Path, extra: list[str]) -
     assert ("\x1b" in fast[1]) is ("--color" in extra)
 
 
+@pytest.mark.slow
 def test_fast_path_errors_read_like_clicks(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "pod.yaml").write_text(ESCAPES, encoding="utf-8")

@@ -19,11 +19,9 @@ ecosystem = importlib.util.module_from_spec(_spec)
 sys.modules["ecosystem"] = ecosystem
 _spec.loader.exec_module(ecosystem)
 
-pytestmark = pytest.mark.skipif(
-    not ecosystem.DEFAULT_CORPUS.is_dir(), reason="../shared/realworld is not beside the clone"
-)
 
-
+@pytest.mark.slow  # every real-world project, each linted in a child process
+@pytest.mark.skipif(not ecosystem.DEFAULT_CORPUS.is_dir(), reason="../shared/realworld is not beside the clone")
 @pytest.mark.parametrize(
     "project", ecosystem.projects(ecosystem.DEFAULT_CORPUS) if ecosystem.DEFAULT_CORPUS.is_dir() else []
 )

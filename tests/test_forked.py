@@ -53,6 +53,7 @@ def _render(jobs: int) -> str:
     return render("json", report, ReportOptions(fail_on=None, exit_code=1, cwd=FIXTURES.parent))
 
 
+@pytest.mark.slow
 def test_shares_of_dead_children_are_redone_with_the_same_output(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -341,6 +341,7 @@ def kubelint(
     )
 
 
+@pytest.mark.slow
 @needs_helm
 def test_helm_subcommand_renders_and_maps(tmp_path: Path) -> None:
     env, log = _helm_env(tmp_path)
@@ -387,6 +388,7 @@ def test_helm_subcommand_renders_and_maps(tmp_path: Path) -> None:
     assert {f["rendered"]["file"] for f in report["findings"]} == {f"<helm template {CHART_REL}>"}
 
 
+@pytest.mark.slow
 @needs_helm
 def test_helm_subcommand_sarif_category_and_checker(tmp_path: Path) -> None:
     env, _ = _helm_env(tmp_path)
@@ -401,6 +403,7 @@ def test_helm_subcommand_sarif_category_and_checker(tmp_path: Path) -> None:
     assert verdict.ok and not verdict.warnings, str(verdict)
 
 
+@pytest.mark.slow
 @needs_helm
 def test_precommit_files_render_each_chart_once(tmp_path: Path) -> None:
     """The kubelint-helm hook passes changed files that match its `files:` pattern."""
@@ -480,6 +483,7 @@ def test_unrendered_templates_are_skipped_with_a_hint(at_root: Path) -> None:
 PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
 
 
+@pytest.mark.slow
 @needs_helm
 @pytest.mark.skipif(not Path(PRE_COMMIT).exists(), reason="pre-commit is not installed")
 def test_kubelint_helm_hook_for_real(tmp_path: Path) -> None:
@@ -513,6 +517,7 @@ def test_matcher_needs_the_enclosing_key_not_only_the_item_name() -> None:
     assert _match(rendered, 4, 5, source) is None
 
 
+@pytest.mark.slow
 @needs_helm
 def test_helm_failure_exits_2(tmp_path: Path) -> None:
     chart = tmp_path / "broken"
@@ -564,6 +569,7 @@ def test_matcher_finds_each_line_in_its_own_text_or_nothing(lines: list[str]) ->
         assert found is None or found.line == node.line
 
 
+@pytest.mark.slow
 @needs_helm
 def test_several_charts_render_once_each_into_one_report(tmp_path: Path) -> None:
     pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Chart.Name }}\nspec:\n  containers:\n    - name: c\n"
@@ -611,6 +617,7 @@ def _key_at(line: str, column: int) -> str:
     return line[column - 1 :].split(":", 1)[0].strip().strip("\"'")
 
 
+@pytest.mark.slow
 @needs_helm
 @pytest.mark.parametrize(("folder", "chart", "anchors"), REAL_CHARTS, ids=[c[0] for c in REAL_CHARTS])
 def test_real_chart_findings_land_on_template_lines(
@@ -690,6 +697,7 @@ def _pass_chart(tmp_path: Path) -> Path:
     return tmp_path / "passthru"
 
 
+@pytest.mark.slow
 @needs_helm
 def test_helm_flags_pass_through_to_helm_template(tmp_path: Path) -> None:
     _pass_chart(tmp_path)
@@ -767,6 +775,7 @@ def _warnings(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("kubelint: warning:")]
 
 
+@pytest.mark.slow
 def test_two_charts_of_the_streams_name_keep_findings_on_the_stream(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     shutil.copytree(CHART, repo / "charts" / "web")
@@ -789,6 +798,7 @@ def test_two_charts_of_the_streams_name_keep_findings_on_the_stream(tmp_path: Pa
     assert not _warnings(proc.stderr)
 
 
+@pytest.mark.slow
 def test_helm_stream_piped_from_outside_the_chart_says_why_once(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     proc = kubelint(["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], cwd=repo, stdin=RENDERED.read_text())
@@ -810,6 +820,7 @@ def test_helm_stream_piped_from_outside_the_chart_says_why_once(tmp_path: Path) 
     assert proc.returncode == 1 and not _warnings(proc.stderr)
 
 
+@pytest.mark.slow
 def test_sarif_places_findings_on_the_stream_when_the_chart_is_outside_the_root(tmp_path: Path) -> None:
     """Templates outside the SARIF root, the rendered stream inside it: results on the stream,
     not notifications (before: 0 results, exit 1)."""

@@ -128,6 +128,7 @@ def test_junit_keeps_hostile_names_and_values_inert(tmp_path: Path) -> None:
 
 
 # -- --statistics ------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_statistics_count_per_rule_and_per_severity(repo: Path) -> None:
     report = json.loads(kubelint(["lint", ".", "--format", "json"], repo).stdout)
     expected: dict[str, int] = {}
@@ -153,6 +154,7 @@ def test_statistics_count_per_rule_and_per_severity(repo: Path) -> None:
     assert counts == sorted(counts, reverse=True)
 
 
+@pytest.mark.slow
 def test_statistics_next_to_report_files_and_refused_for_documents_on_stdout(repo: Path) -> None:
     both = kubelint(["lint", ".", "--statistics", "--format", "sarif", "--output", "k.sarif"], repo)
     assert both.returncode == 1
@@ -173,6 +175,7 @@ def _many_findings(root: Path, count: int) -> None:
     (root / "many.yaml").write_text("---\n".join(docs))
 
 
+@pytest.mark.slow
 def test_github_format_appends_a_job_summary(repo: Path) -> None:
     summary = repo.parent / "summary.md"
     summary.write_text("# earlier step\n")

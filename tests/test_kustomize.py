@@ -71,6 +71,7 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_text_points_at_resource_files(at_root: Path) -> None:
     before = _digest(KUSTOMIZE)
@@ -82,6 +83,7 @@ def test_text_points_at_resource_files(at_root: Path) -> None:
     assert "approximate" not in out
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_json_marks_kustomize_origin(at_root: Path) -> None:
     code, out, _ = run(["kustomize", OVERLAY_REL, "--select", SELECT, "--no-plugins", "--format", "json"])
@@ -97,6 +99,7 @@ def test_json_marks_kustomize_origin(at_root: Path) -> None:
     assert generated["object"]["namespace"] == "shop-prod"
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_sarif_passes_the_checker(at_root: Path, tmp_path: Path) -> None:
     out_file = tmp_path / "kustomize.sarif"
@@ -112,6 +115,7 @@ def test_sarif_passes_the_checker(at_root: Path, tmp_path: Path) -> None:
     assert sorted(uris) == sorted(e[0] for e in EXPECTED)
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_generated_names_keep_their_fingerprint(at_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A new generator value gives a new hash suffix; the alert must not move."""
@@ -134,6 +138,7 @@ def test_generated_names_keep_their_fingerprint(at_root: Path, tmp_path: Path, m
     assert {f["fingerprint"] for f in first["findings"]} == {f["fingerprint"] for f in second["findings"]}
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_base_alone_maps_generator_and_resources(at_root: Path) -> None:
     code, out, _ = run(["kustomize", BASE_REL, "--select", "privileged-container", "--no-plugins", "--quiet"])
@@ -141,6 +146,7 @@ def test_base_alone_maps_generator_and_resources(at_root: Path) -> None:
     assert f"{BASE_REL}/deployment.yaml:19:13: error privileged-container Deployment checkout:" in out
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_piped_build_with_origin_annotations_maps_with_chart_root(at_root: Path) -> None:
     rendered = kustomize_build(ROOT / OVERLAY_REL, cwd=ROOT)
@@ -166,6 +172,7 @@ def test_missing_tools_exit_2_with_one_line_hint(
     assert f"kubectl kustomize {OVERLAY_REL} | kubelint lint - --chart-root {OVERLAY_REL}" in lines[0]
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_directory_without_kustomization_is_an_error(at_root: Path) -> None:
     code, _, err = run(["kustomize", "fixtures/kustomize"])
@@ -205,6 +212,7 @@ def test_remote_origin_stays_on_the_rendered_stream(tmp_path: Path) -> None:
     assert finding.file == "<stdin>" and finding.rendered is None
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_value_changed_by_a_patch_points_at_the_patch(at_root: Path) -> None:
     code, out, _ = run(["kustomize", OVERLAY_REL, "--select", "pdb-missing", "--no-plugins", "--quiet"])
@@ -212,6 +220,7 @@ def test_value_changed_by_a_patch_points_at_the_patch(at_root: Path) -> None:
     assert f"{OVERLAY_REL}/replicas.yaml:6:3: warning pdb-missing Deployment shop-prod/prod-checkout: 6 replicas" in out
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_no_honest_line_gives_line_one_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A container added by a JSON 6902 patch appears in no file with its structure."""
@@ -259,6 +268,7 @@ def _warnings(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("kubelint: warning:")]
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_piped_build_without_origin_annotations_says_why(tmp_path: Path) -> None:
     """`kubectl kustomize DIR | kubelint lint -`: the findings stay on the stream, and one line
@@ -285,6 +295,7 @@ def test_piped_build_without_origin_annotations_says_why(tmp_path: Path) -> None
     assert note["level"] == "warning" and "buildMetadata" in note["message"]["text"]
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_piped_build_with_origins_from_another_directory_names_it(tmp_path: Path) -> None:
     """Origin paths are relative to the kustomization that was built: from elsewhere they do not
@@ -319,6 +330,7 @@ def test_plain_manifests_piped_in_say_nothing(tmp_path: Path) -> None:
     assert not _warnings(proc.stderr)
 
 
+@pytest.mark.slow
 @needs_kustomize
 def test_piped_build_without_generators_is_told_from_plain_manifests(tmp_path: Path) -> None:
     """No generated names to recognise kustomize output by: its keys are sorted at every level

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -223,6 +224,7 @@ _trees = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.text(string.ascii_lowercase, min_size=1, max_size=6), _trees, min_size=1, max_size=5))
 def test_json_round_trip_and_positions_inside_span(tree: dict[str, object]) -> None:
     import json

@@ -21,6 +21,7 @@ def _render_all(jobs: int) -> tuple[str, str]:
     return render("json", report, options), render("sarif", report, options)
 
 
+@pytest.mark.slow
 def test_worker_count_does_not_change_output(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "MIN_DOCUMENTS_PER_JOB", 1)  # fork even for the fixtures
     monkeypatch.setattr(parallel_load, "MIN_BYTES_PER_JOB", 1)  # and load them over several processes
@@ -39,6 +40,7 @@ def test_small_inputs_stay_in_one_process(monkeypatch: pytest.MonkeyPatch, tmp_p
     run_lint(LintRequest(paths=[str(tmp_path)], plugins=False, jobs=4, cwd=tmp_path), make_config(), registry())
 
 
+@pytest.mark.slow
 def test_packed_findings_round_trip() -> None:
     request = LintRequest(paths=[str(FIXTURES)], plugins=False, cwd=FIXTURES.parent)
     mapped = run_lint(request, make_config(), registry()).findings

@@ -29,6 +29,7 @@ def _fixture_sources() -> list[Source]:
     return [Source(str(p.relative_to(FIXTURES)), p.read_bytes()) for p in paths]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [2, 3, 5])
 def test_forked_load_equals_sequential_load(monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     sources = _fixture_sources()
@@ -78,6 +79,7 @@ def test_blocks_are_contiguous_complete_and_proportional(sizes: list[int], share
         assert weight <= total * share / sum(shares) + max(sizes, default=0) + 1e-6
 
 
+@pytest.mark.slow
 def test_packed_documents_round_trip() -> None:
     documents = load_sources(_fixture_sources(), LoadOptions()).documents
     assert any(d.directives for d in documents) and any(d.path_prefix for d in documents)

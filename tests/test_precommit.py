@@ -32,6 +32,7 @@ def _try_repo(target: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path(PRE_COMMIT).exists(), reason="pre-commit is not installed")
 def test_hook_fails_on_bad_manifest_and_passes_on_good_one(tmp_path_factory: pytest.TempPathFactory) -> None:
     home = tmp_path_factory.mktemp("pre-commit-home")

@@ -58,6 +58,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
+@pytest.mark.slow
 @needs_pre_commit
 def test_kubelint_hook_skips_what_kubelintignore_and_exclude_name(tmp_path: Path, pre_commit_home: Path) -> None:
     repo = tmp_path / "repo"
@@ -112,6 +113,7 @@ CHART_FILES = {
 }
 
 
+@pytest.mark.slow
 @needs_pre_commit
 def test_kubelint_helm_hook_renders_no_excluded_chart(tmp_path: Path, pre_commit_home: Path) -> None:
     bin_dir, log = _fake_helm(tmp_path)
@@ -171,6 +173,7 @@ def test_named_files_are_read_without_the_option(tree: Path) -> None:
     assert _files(result) == set(NAMED)
 
 
+@pytest.mark.slow
 def test_force_exclude_leaves_out_named_files_and_directories(tree: Path) -> None:
     result = kubelint(["lint", *NAMED, "--force-exclude", "--format", "json"], tree)
     assert result.returncode == 1, result.stderr
@@ -184,12 +187,14 @@ def test_force_exclude_leaves_out_named_files_and_directories(tree: Path) -> Non
     assert "app/pod.yaml" in quick.stdout and "legacy" not in quick.stdout and "kept/" not in quick.stdout
 
 
+@pytest.mark.slow
 def test_everything_named_excluded_passes_and_says_why(tree: Path) -> None:
     result = kubelint(["lint", "legacy/pod.yaml", "kept/pod.yaml", "--force-exclude"], tree)
     assert result.returncode == 0
     assert "2 files named left out by --force-exclude" in result.stderr
 
 
+@pytest.mark.slow
 def test_force_exclude_is_offered_where_it_does_something(tree: Path) -> None:
     assert "--force-exclude" in kubelint(["lint", "--help"], tree).stdout
     assert "--force-exclude" in kubelint(["helm", "--help"], tree).stdout

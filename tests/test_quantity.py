@@ -182,6 +182,7 @@ def test_values_are_multiples_of_a_nano_rounded_away_from_zero(value: Fraction) 
     assert abs(parsed - exact) < Fraction(1, 10**9)
 
 
+@pytest.mark.slow
 @given(st.text(alphabet="0123456789.+-eEikKmMGTPnu x", max_size=8))
 def test_never_crashes(text: str) -> None:
     try:

@@ -103,6 +103,7 @@ def test_a_stale_index_is_reported_not_silently_used() -> None:
         deferred.load()
 
 
+@pytest.mark.slow
 def test_lint_from_the_index_equals_lint_with_every_module_imported() -> None:
     """Every rule fires on fixtures/: the deferred checks find what the modules' own find."""
     request = LintRequest(paths=[str(FIXTURES)], plugins=False, cwd=ROOT)

@@ -59,6 +59,7 @@ def test_the_guides_rule_fits_the_schema_and_works_through_the_cli(repo: Path) -
     assert "pass.yaml" not in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("missing", ["scope", "target", "message", "schema"])
 def test_a_rule_without_a_declarative_key_is_refused_by_schema_and_loader_alike(repo: Path, missing: str) -> None:
     from kubelint_py.input.yamlio import parse_document
@@ -107,6 +108,7 @@ def test_the_schema_knows_every_document_type() -> None:
 
 
 # -- rules and explain see custom rules --------------------------------------------------------
+@pytest.mark.slow
 def test_rules_and_explain_see_rules_of_the_configuration_and_of_rules(repo: Path) -> None:
     listed = kubelint(["rules", "--rules", "policies"], repo)
     assert listed.returncode == 0 and "acme/internal-registry-only" in listed.stdout
@@ -124,6 +126,7 @@ def test_rules_and_explain_see_rules_of_the_configuration_and_of_rules(repo: Pat
     assert other.returncode == 2 and 'unknown rule "acme/internal-registry-only"' in other.stderr
 
 
+@pytest.mark.slow
 def test_rules_lists_what_runs_and_all_lists_the_rest_with_a_status(repo: Path) -> None:
     registry = build_registry(plugins=False)
     opt_in = sorted(r.id for r in registry.rules.values() if not r.meta.default_enabled)
@@ -179,6 +182,7 @@ def test_unknown_rules_everywhere_are_reported_together(repo: Path) -> None:
         assert part in result.stderr
 
 
+@pytest.mark.slow
 def test_an_exemption_naming_an_unknown_rule_is_an_error(repo: Path) -> None:
     (repo / "deploy" / "pod.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
     (repo / ".kubelint.yaml").write_text("exemptions:\n  - rules: [privileged-containers]\n    reason: typo\n")
@@ -188,6 +192,7 @@ def test_an_exemption_naming_an_unknown_rule_is_an_error(repo: Path) -> None:
     assert kubelint(["lint", "deploy"], repo).returncode == 0
 
 
+@pytest.mark.slow
 def test_target_provider_is_settable_in_the_configuration(repo: Path) -> None:
     sa = (
         "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\n  annotations:\n"

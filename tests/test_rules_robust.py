@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -108,6 +109,7 @@ def lint_documents(documents: list[Document]) -> None:
     engine.run(LintContext(documents), [])
 
 
+@pytest.mark.slow
 @given(st.data())
 def test_rules_never_raise_and_never_mutate(data: st.DataObject) -> None:
     pool = seeds()
@@ -127,6 +129,7 @@ def test_rules_never_raise_and_never_mutate(data: st.DataObject) -> None:
     assert [d.data for d in result.documents] == snapshot, "a rule modified the document it read"
 
 
+@pytest.mark.slow
 def test_every_seed_kind_is_linted_without_error() -> None:
     text = "\n---\n".join(json.dumps(tree) for tree in seeds())
     result = LoadResult()

@@ -152,6 +152,7 @@ def test_each_broken_log_is_rejected_for_its_problem(name: str, repo_and_log: tu
     assert not verdict.ok and any(expected in p for p in verdict.problems), str(verdict)
 
 
+@pytest.mark.slow
 def test_limits_gzip_size_and_warnings(tmp_path: Path, repo_and_log: tuple[Path, Log]) -> None:
     repo, log = repo_and_log
     many = copy.deepcopy(log)

@@ -19,6 +19,7 @@ def test_bundle_is_package_data() -> None:
     assert (resources.files("kubelint_py") / "data" / sb.DATA_FILE).is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("kubernetes_validate") is None, reason="needs the dev extra")
 def test_bundle_is_up_to_date() -> None:
     result = subprocess.run(

@@ -82,6 +82,7 @@ def test_hpa_effective_replicas() -> None:
     assert ctx.effective_replicas(ctx.of_kind("Deployment")[0]) == 2
 
 
+@pytest.mark.slow
 def test_matching_is_indexed_not_quadratic(monkeypatch: pytest.MonkeyPatch) -> None:
     """20,000 pod templates in one namespace, each selected once: the label index keeps the
     number of selector evaluations linear (a full scan per query would be 400 million)."""

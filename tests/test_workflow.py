@@ -62,6 +62,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 # -- defect 2: input problems whatever the selection, never in a baseline -----------------
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "selection",
     [
@@ -87,12 +88,14 @@ def test_a_broken_file_alone_never_reads_as_clean(repo: Path) -> None:
     assert "No problems found" not in result.stdout and "yaml-syntax" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_configuration_cannot_switch_input_problems_off(repo: Path) -> None:
     (repo / ".kubelint.yaml").write_text("rules: {disable: [yaml-syntax, kubelint]}\n")
     result = kubelint(["lint", "broken.yaml"], repo)
     assert result.returncode == 1 and "yaml-syntax" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_baseline_never_records_input_problems(repo: Path) -> None:
     written = kubelint(["lint", ".", "--write-baseline", "baseline.json", "--exit-zero"], repo)
     assert written.returncode == 0, written.stderr
@@ -105,6 +108,7 @@ def test_a_baseline_never_records_input_problems(repo: Path) -> None:
     assert "privileged-container" not in active
 
 
+@pytest.mark.slow
 def test_a_baseline_written_by_hand_cannot_hide_them(repo: Path) -> None:
     from kubelint_py.run import baseline as baseline_module
 
@@ -126,6 +130,7 @@ def test_bare_lint_lints_the_current_directory(repo: Path) -> None:
     assert {"pod.yaml", "broken.yaml", "dup.yaml"} <= files
 
 
+@pytest.mark.slow
 def test_dash_still_reads_stdin_and_stdin_filename_alone_means_stdin(repo: Path) -> None:
     piped = kubelint(["lint", "-"], repo, stdin=PRIVILEGED_POD)
     assert piped.returncode == 1 and "<stdin>:11:" in piped.stdout and "broken.yaml" not in piped.stdout
@@ -134,6 +139,7 @@ def test_dash_still_reads_stdin_and_stdin_filename_alone_means_stdin(repo: Path)
 
 
 # -- defect 6: one document per stream ---------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "formats",
     [["json", "sarif"], ["sarif", "json"], ["json", "text"], ["github", "sarif"], ["junit", "json"], ["text", "junit"]],
@@ -147,6 +153,7 @@ def test_two_formats_on_stdout_with_a_document_among_them_is_a_usage_error(repo:
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_each_document_with_its_own_output_is_fine(repo: Path) -> None:
     result = kubelint(["lint", "pod.yaml", "--format", "sarif", "--output", "k.sarif", "--format", "json"], repo)
     assert result.returncode == 1, result.stderr
@@ -156,6 +163,7 @@ def test_each_document_with_its_own_output_is_fine(repo: Path) -> None:
 
 
 # -- defect 7: colour -------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("flags", "env", "coloured"),
     [
@@ -180,6 +188,7 @@ def test_colour_flag_then_no_color_then_force_color_then_terminal(
     assert "privileged-container" in result.stdout
 
 
+@pytest.mark.slow
 def test_colour_never_reaches_a_report_file_or_a_document(repo: Path) -> None:
     result = kubelint(["lint", "pod.yaml", "--color", "--format", "text", "--output", "out.txt"], repo)
     assert result.returncode == 1 and "\x1b" not in (repo / "out.txt").read_text()
@@ -205,6 +214,7 @@ def test_fast_path_takes_the_new_flags_as_click_does(args: list[str], monkeypatc
     assert fast is not None and fast == _click_options(args, monkeypatch)
 
 
+@pytest.mark.slow
 def test_a_duplicate_key_can_still_be_suppressed_where_it_is(repo: Path) -> None:
     """Input problems ignore the selection, not a suppression written with a reason at the line."""
     (repo / "dup.yaml").write_text(

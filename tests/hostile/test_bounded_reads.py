@@ -99,6 +99,7 @@ def test_an_env_file_that_is_a_fifo_does_not_hang_the_mapping(tmp_path: Path) ->
 
 
 # -- the baseline and the configuration ---------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["dev-zero", "fifo", "sparse"])
 def test_a_baseline_that_is_no_regular_file_or_too_large_is_refused(tmp_path: Path, kind: str) -> None:
     baseline = tmp_path / "baseline.json"
@@ -162,6 +163,7 @@ def test_a_renderer_writing_without_end_is_stopped_at_the_limit() -> None:
 
 
 # -- custom rules ---------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_custom_rule_files_that_are_fifos_or_devices_are_not_read(tmp_path: Path) -> None:
     rules = tmp_path / "policy"
     rules.mkdir()

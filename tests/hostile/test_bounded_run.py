@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.support import PRIVILEGED_LINE, child_env, pod, tree_digest
 from tests.hostile.test_limits import laughs
 
@@ -44,6 +46,7 @@ def explosive_tree(root: Path) -> dict[str, int]:
     return expected
 
 
+@pytest.mark.slow
 def test_a_tree_of_explosive_files_lints_in_seconds_and_bounded_memory(tmp_path: Path) -> None:
     expected = explosive_tree(tmp_path)
     before = tree_digest(tmp_path)

@@ -168,6 +168,7 @@ def _config_run(repo: Path, config: str, timeout: float = 60) -> Run:
     return _lint(["pod.yaml"], repo, timeout=timeout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("config", "key"),
     [

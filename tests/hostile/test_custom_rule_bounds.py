@@ -198,6 +198,7 @@ def test_a_schema_that_only_refers_to_itself_is_a_finding_not_a_crash(tmp_path: 
     assert NOT_CHECKED in message
 
 
+@pytest.mark.slow
 def test_unique_items_over_twenty_thousand_maps(tmp_path: Path) -> None:
     """Before: jsonschema compared every pair of maps (2 * 10^8 comparisons, minutes)."""
     items = [{"name": f"item-{i}", "port": i, "labels": {"tier": "web"}} for i in range(20_000)]
@@ -210,6 +211,7 @@ def test_unique_items_over_twenty_thousand_maps(tmp_path: Path) -> None:
     assert found["twice.json"] == ["Tree twice: tree has the wrong shape"]
 
 
+@pytest.mark.slow
 def test_exponential_in_place_branching_stops_at_the_step_budget() -> None:
     defs: dict[str, Any] = {f"d{i}": {"anyOf": [{"$ref": f"#/$defs/d{i + 1}"}] * 2} for i in range(60)}
     defs["d60"] = {"type": "string"}
@@ -221,6 +223,7 @@ def test_exponential_in_place_branching_stops_at_the_step_budget() -> None:
     assert MAX_STEPS < validator.steps < MAX_STEPS + 100
 
 
+@pytest.mark.slow
 def test_a_huge_enum_is_compared_by_hash() -> None:
     schema = {"additionalProperties": {"enum": [f"value-{i}" for i in range(200_000)]}}
     validator = BoundedValidator(schema)
@@ -253,6 +256,7 @@ def test_a_failing_keyword_pays_for_quoting_a_big_value() -> None:
         validator.best_error(big)
 
 
+@pytest.mark.slow
 def test_catastrophic_pattern_properties_with_additional_properties(tmp_path: Path) -> None:
     """Before: additionalProperties matched patternProperties with Python's `re`, which a
     backtracking pattern hangs whatever the time limit on the `regex` module."""
@@ -268,6 +272,7 @@ def test_catastrophic_pattern_properties_with_additional_properties(tmp_path: Pa
     assert not [f for f in run.report()["findings"] if f["file"] == "fine.json"]
 
 
+@pytest.mark.slow
 def test_a_rule_over_budget_on_every_object_stops_trying(tmp_path: Path) -> None:
     defs: dict[str, Any] = {f"d{i}": {"anyOf": [{"$ref": f"#/$defs/d{i + 1}"}] * 2} for i in range(60)}
     defs["d60"] = {"type": "string"}
@@ -280,6 +285,7 @@ def test_a_rule_over_budget_on_every_object_stops_trying(tmp_path: Path) -> None
     assert time.process_time() - started < 60  # a guard: 5 values' budgets, not 15
 
 
+@pytest.mark.slow
 def test_uniqueitems_through_the_real_cli(tmp_path: Path) -> None:
     """End to end, in a real process: before, minutes of pairwise comparisons."""
     items = [{"name": f"item-{i}", "port": i} for i in range(20_000)]

@@ -110,6 +110,7 @@ def big_tree(root: Path, files: int) -> None:
         (root / f"many-{number:04}.yaml").write_text(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["process", "group"])
 def test_sigint_exits_130_without_a_traceback(tmp_path: Path, target: str) -> None:
     """`kill -INT pid`, and Ctrl-C, which signals the whole process group, including the
@@ -139,6 +140,7 @@ def test_sigint_exits_130_without_a_traceback(tmp_path: Path, target: str) -> No
     assert left.stdout.split() == [], "processes left behind"
 
 
+@pytest.mark.slow
 def test_closed_stdout_ends_cleanly(tmp_path: Path) -> None:
     big_tree(tmp_path, 10)
     for fmt in ("text", "json", "github", "sarif"):
@@ -234,6 +236,7 @@ def test_output_into_a_read_only_directory(tmp_path: Path) -> None:
     assert run.code == 2 and "permission denied" in run.err and list(out_dir.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_concurrent_runs_writing_one_report_leave_one_whole_report(tmp_path: Path) -> None:
     """kubelint keeps no cache; the one shared file concurrent runs can touch is --output,
     and its atomic replacement leaves one complete report and no temporary files."""

@@ -178,6 +178,7 @@ def test_fix_diff_masks_secret_values_in_its_context_lines(repo: Path, capsys: p
 
 
 # -- --output and --write-baseline never replace an input ----------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

@@ -210,6 +210,7 @@ def _all_inside(lines: list[str], children: Children) -> bool:
 _yaml_chars = st.sampled_from([*"ab1 :-[]{},#&*!|>'\"\n?", "\t", "  ", ": ", "- ", *BREAKS, "é"])
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(st.lists(_yaml_chars, max_size=80).map("".join))
 def test_every_position_is_inside_the_file_as_an_editor_shows_it(text: str) -> None:

@@ -141,6 +141,7 @@ def _one_error_line(err: str) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_cli_error_lines_are_one_plain_line(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(pod("p"))
     cases = {
@@ -157,6 +158,7 @@ def test_cli_error_lines_are_one_plain_line(tmp_path: Path) -> None:
         assert str(tmp_path) not in run.err
 
 
+@pytest.mark.slow
 def test_config_errors_name_the_config_file_relative_to_the_directory(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(pod("p"))
     config = tmp_path / ".kubelint.yaml"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.support import PRIVILEGED_LINE, lint_held_to_file_modes, lint_in_process, no_traceback, pod
 
 BROKEN_MIDDLE = (
@@ -114,6 +116,7 @@ def test_permission_denied_file_and_directory(tmp_path: Path) -> None:
     assert ("secret.yaml", 1, "input-unreadable") in run.findings()
 
 
+@pytest.mark.slow
 def test_a_directory_tree_thousands_deep(tmp_path: Path) -> None:
     """The walk is iterative: 1,500 nested directories are no RecursionError."""
     deep = tmp_path

@@ -204,6 +204,7 @@ def test_report_files_never_carry_a_secret(tree: Path, tmp_path: Path, mode: lis
     assert not leaks(run.out + run.err)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_real_cli_never_prints_a_secret(tree: Path, fmt: str) -> None:
     run = lint_subprocess([".", "--format", fmt, "--show-source", "--verbose", "--include-suppressed"], tree)

@@ -179,6 +179,7 @@ def test_data_formats_stay_valid_and_carry_nothing_raw(tree: Path, fmt: str) -> 
                     _no_raw(logical["name"] + logical["fullyQualifiedName"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_real_cli_output_is_safe(tree: Path, fmt: str) -> None:
     run = lint_subprocess([".", "--format", fmt, "--show-source", "--verbose"], tree)

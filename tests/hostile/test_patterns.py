@@ -192,6 +192,7 @@ paths = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(gitignore_lines(), min_size=1, max_size=3), st.lists(paths, min_size=1, max_size=8))
 def test_generated_patterns_agree_with_pathspec(lines: list[str], candidates: list[str]) -> None:
@@ -201,6 +202,7 @@ def test_generated_patterns_agree_with_pathspec(lines: list[str], candidates: li
         assert ours(lines, path) == expected, (lines, path)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet="ab*?[]!^/\\# ", max_size=14), st.lists(paths, min_size=1, max_size=8))
 def test_raw_lines_over_a_small_alphabet_agree_with_pathspec(line: str, candidates: list[str]) -> None:

@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +125,7 @@ def _is_plain(value: object, depth: int = 0) -> bool:
     return isinstance(value, PLAIN)
 
 
+@pytest.mark.slow
 @given(st.lists(manifest(), min_size=1, max_size=6).map("---\n".join))
 def test_loader_on_tagged_aliased_manifests(text: str) -> None:
     """Loader level, so many more examples: tags, anchors, aliases and merge keys in every

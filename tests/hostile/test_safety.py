@@ -60,6 +60,7 @@ def exploit_tree(root: Path, marker: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_yaml_tags_never_construct_or_run_anything(tmp_path: Path) -> None:
     marker = tmp_path.parent / f"{tmp_path.name}-MARKER"
     exploit_tree(tmp_path, marker)
@@ -152,6 +153,7 @@ def run_offline(args: list[str], cwd: Path, tmp: Path) -> tuple[int, str, str, P
     return proc.returncode, proc.stdout, proc.stderr, marker
 
 
+@pytest.mark.slow
 def test_lint_works_with_sockets_disabled(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
