@@ -20,13 +20,13 @@ from ruamel.yaml.error import YAMLError
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.input.streams import iter_documents
+from kubelint_py.input.yaml_flow import compose_flow12 as _compose_flow12
 from kubelint_py.input.yamlio import (
     AliasBudget,
     LimitExceeded,
     Limits,
     YamlSyntaxError,
     _compose_c,
-    _compose_flow12,
     _Walker,
     parse_document,
 )
@@ -215,6 +215,7 @@ def test_the_slow_parser_has_a_budget_the_masked_reparse_does_not_spend() -> Non
         parse_document("a: [:x, " + "y, " * 100 + "]\n", budget=AliasBudget(0, slow_events=50))  # too many events
 
 
+@pytest.mark.slow
 def test_a_tree_of_documents_only_the_slow_parser_reads_costs_seconds() -> None:
     doc = "kind: ConfigMap\ndata: {a: [:x], b: [" + ", ".join(f"k{i}: v:{i}" for i in range(40)) + "]}\n---\n"
     result = LoadResult()
@@ -270,6 +271,7 @@ _flow_plain = st.text(alphabet=st.sampled_from(list("ab1.:/-_@")), min_size=1, m
 )
 
 
+@pytest.mark.slow
 @given(st.lists(st.tuples(_flow_plain, _flow_plain), min_size=1, max_size=5))
 def test_flow_values_with_colons_read_as_their_text(pairs: list[tuple[str, str]]) -> None:
     keys = [f"k{n}" for n in range(len(pairs))]

@@ -19,132 +19,46 @@ import operator
 import re
 import warnings
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
-from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from ruamel.yaml.parser import Parser
-from ruamel.yaml.reader import Reader
-from ruamel.yaml.scanner import Scanner, ScannerError
-from ruamel.yaml.tag import Tag
-from ruamel.yaml.tokens import (
-    FlowEntryToken,
-    FlowMappingEndToken,
-    FlowMappingStartToken,
-    FlowSequenceEndToken,
-    FlowSequenceStartToken,
-    KeyToken,
-    ScalarToken,
-)
+from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 
-from kubelint_py.input.positions import PARSER_BREAK_RE, Children, Entry, LineMap, PositionIndex, has_parser_only_breaks
+from kubelint_py.input.positions import Children, Entry, LineMap, PositionIndex, has_parser_only_breaks
+from kubelint_py.input.yaml_errors import (
+    SLOW_BUDGET_SPENT,
+    AliasBudget,
+    LimitExceeded,
+    Limits,
+    SlowBudgetSpent,
+    YamlSyntaxError,
+    mark_pos,
+    syntax_error,
+)
+from kubelint_py.input.yaml_flow import compose_flow12
+from kubelint_py.input.yaml_scalars import (
+    BOOL,
+    BOOL_FALSE,
+    BOOL_TRUE,
+    FLOAT,
+    INT,
+    KNOWN_FULL_TAGS,
+    MERGE,
+    MERGE_TAG,
+    NULL,
+    STR,
+    STR_TAG,
+    resolve,
+    to_float,
+    to_int,
+)
 from kubelint_py.model import Pos, Span
 
-_TAG = "tag:yaml.org,2002:"
-STR = _TAG + "str"
-INT = _TAG + "int"
-FLOAT = _TAG + "float"
-BOOL = _TAG + "bool"
-NULL = _TAG + "null"
-MAP = _TAG + "map"
-SEQ = _TAG + "seq"
-MERGE = _TAG + "merge"
-VALUE = _TAG + "value"
+DEFAULT_LIMITS = Limits()
 
-_BOOL_TRUE = frozenset(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"])
-_BOOL_FALSE = frozenset(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"])
-_NULLS = frozenset(("~", "null", "Null", "NULL", ""))
-_INT_RE = re.compile(
-    r"""[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*)\Z
-      |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+\Z""",
-    re.X,
-)
-_FLOAT_RE = re.compile(
-    r"""[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?\Z
-      |[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z""",
-    re.X,
-)
-_MAYBE_SPECIAL = frozenset("0123456789+-.~nNyYtTfFoO<=")
-
-
-def resolve_plain(value: str) -> str:
-    """The YAML 1.1 tag of a plain (unquoted, untagged) scalar."""
-    if not value:
-        return NULL
-    if value[0] not in _MAYBE_SPECIAL:
-        return STR
-    if value in _BOOL_TRUE or value in _BOOL_FALSE:
-        return BOOL
-    if value in _NULLS:
-        return NULL
-    if value == "<<":
-        return MERGE
-    if _INT_RE.match(value):
-        return INT
-    if _FLOAT_RE.match(value) and (
-        any(ch.isdigit() for ch in value) or "inf" in value.lower() or "nan" in value.lower()
-    ):
-        return FLOAT
-    return STR
-
-
-def to_int(text: str) -> int:
-    body = text.replace("_", "")
-    sign = -1 if body.startswith("-") else 1
-    body = body.lstrip("+-")
-    if ":" in body:
-        total = 0
-        for part in body.split(":"):
-            total = total * 60 + int(part)
-        return sign * total
-    if body.startswith("0b"):
-        return sign * int(body[2:], 2)
-    if body.startswith("0x"):
-        return sign * int(body[2:], 16)
-    if body.startswith("0o"):
-        return sign * int(body[2:], 8)
-    if len(body) > 1 and body.startswith("0"):
-        return sign * int(body, 8)
-    return sign * int(body)
-
-
-def to_float(text: str) -> float:
-    low = text.lower().replace("_", "")
-    if low.endswith(".inf"):
-        return float("-inf") if low.startswith("-") else float("inf")
-    if low == ".nan":
-        return float("nan")
-    return float(low)
-
-
-# Shared Tag objects: ruamel builds (and lazily decodes) a Tag per node from a string, which
-# was half the parse time; nodes resolved by us share these, and we read `ctag.suffix`.
-_TAG_OBJECTS = {name: Tag(suffix=name) for name in (STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, MERGE)}
-_STR_TAG = _TAG_OBJECTS[STR]
-
-
-def _resolve(kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> Tag:
-    """The tag of an untagged node (`implicit[0]`: a plain scalar)."""
-    if kind is ScalarNode:
-        assert value is not None
-        if value and value[0] not in _MAYBE_SPECIAL:  # most values: plain text, resolved inline
-            return _STR_TAG
-        if isinstance(implicit, tuple) and implicit[0]:
-            return _TAG_OBJECTS[resolve_plain(value)]
-        return _STR_TAG
-    return _TAG_OBJECTS[MAP] if kind is MappingNode else _TAG_OBJECTS[SEQ]
+__all__ = ["AliasBudget", "Duplicate", "LimitExceeded", "Limits", "ParsedYaml", "YamlSyntaxError", "parse_document"]
 
 
 class _Parser(CParser):  # type: ignore[misc]
@@ -157,21 +71,7 @@ class _Parser(CParser):  # type: ignore[misc]
 
     descend_resolver = staticmethod(operator.is_)  # (parent, index) -> ignored bool
     ascend_resolver = staticmethod(int)  # () -> 0, ignored
-    resolve = staticmethod(_resolve)
-
-
-class YamlSyntaxError(Exception):
-    def __init__(self, message: str, pos: Pos) -> None:
-        super().__init__(message)
-        self.message = message
-        self.pos = pos
-
-
-class LimitExceeded(Exception):
-    def __init__(self, message: str, pos: Pos) -> None:
-        super().__init__(message)
-        self.message = message
-        self.pos = pos
+    resolve = staticmethod(resolve)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,34 +89,6 @@ class ParsedYaml:
     tags: tuple[tuple[str, Pos], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_depth: int = 200
-    max_nodes: int = 2_000_000
-    max_scalar: int = 5_000_000
-
-
-# What the pure-Python parser may spend in one run, in characters read and events composed: it
-# is ~100 times slower than the C one (~0.1 ms an event, 2-5 us a character of a long scalar).
-# Real trees give it a few documents at most; a tree made of such documents costs seconds, not
-# minutes, and the documents past the budget are yaml-syntax findings that say so.
-SLOW_PARSE_CHARS = 250_000
-SLOW_PARSE_EVENTS = 10_000
-
-
-class AliasBudget:
-    """What the documents of one run may still spend, shared by all of them: alias-expanded
-    nodes (per-document checks alone let many small documents each expand 100-fold), and the
-    slow parser's characters and events."""
-
-    __slots__ = ("remaining", "slow_chars", "slow_events")
-
-    def __init__(self, total: int, slow_chars: int = SLOW_PARSE_CHARS, slow_events: int = SLOW_PARSE_EVENTS) -> None:
-        self.remaining = total
-        self.slow_chars = slow_chars
-        self.slow_events = slow_events
-
-
 # go-yaml (which kubectl and the API server use) rejects "excessive aliasing": more than 99%
 # of a document's nodes from alias expansion, falling to 10% for documents of 4M nodes.
 _ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
@@ -228,95 +100,6 @@ def _allowed_alias_ratio(decoded: int) -> float:
     if decoded >= _ALIAS_RATIO_HIGH:
         return 0.10
     return 0.99 - 0.89 * (decoded - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
-
-
-def _mark(mark: Any, line_offset: int) -> tuple[int, int]:
-    return mark.line + 1 + line_offset, mark.column + 1
-
-
-def _syntax_error(exc: YAMLError, line_offset: int, text: str = "") -> YamlSyntaxError:
-    """The error in the parser's lines (`LineMap` turns them into the editor's)."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    context = getattr(exc, "context_mark", None)
-    message = _message(exc, _char_at(text, mark))
-    if mark is not None and context is not None and text:
-        # "unexpected end of stream" lands after the document: the opening is more useful
-        lines = PARSER_BREAK_RE.split(text.rstrip())
-        if mark.line > len(lines) - 1:
-            mark = context
-        if mark.line > len(lines) - 1:  # both at the end: blame the last line with content
-            return YamlSyntaxError(message, Pos(len(lines) + line_offset, max(len(lines[-1]), 1)))
-    pos = Pos(*_mark(mark, line_offset)) if mark is not None else Pos(1 + line_offset, 1)
-    return YamlSyntaxError(message, pos)
-
-
-def _char_at(text: str, mark: Any) -> str | None:
-    if mark is None or not text:
-        return None
-    index = getattr(mark, "index", -1)  # code points, as in the text
-    if not isinstance(index, int) or not 0 <= index < len(text):
-        return None
-    char = text[index]
-    return None if char in "\r\n\x85\u2028\u2029" else char
-
-
-_NOT_ALIGNED_WITH_KEYS = "this line is not indented like the keys around it: align it with them"
-_NOT_ALIGNED_WITH_ITEMS = "this line is not indented like the items of its list: align it with them"
-_MISPLACED_TEXT = "unexpected text after the document's end: fix the indentation, or add `---`"
-_VALUE_MISSING = "a value is missing here: add it, or quote the text"
-_DUPLICATE_ANCHOR = "the same anchor `&name` is defined twice in this document: rename one"
-
-# libyaml's wording -> what is wrong in plain words and what to do, first match wins.
-# Keys are (context, problem) fragments; "" matches anything.
-_PLAIN_MESSAGES: tuple[tuple[str, str, str], ...] = (
-    ("", "mapping values are not allowed", "a `: ` is not allowed here: quote the value, or fix the indentation"),
-    (
-        "simple key",
-        "could not find expected ':'",
-        "this line is not `key: value`: a `:` is missing, or the indentation is off",
-    ),
-    ("block mapping", "did not find expected key", _NOT_ALIGNED_WITH_KEYS),
-    ("block mapping", "expected <block end>", _NOT_ALIGNED_WITH_KEYS),  # the slow parser's wording
-    ("block collection", "did not find expected '-'", _NOT_ALIGNED_WITH_ITEMS),
-    ("block collection", "expected <block end>", _NOT_ALIGNED_WITH_ITEMS),
-    ("flow sequence", "", "an inline list `[...]` is not closed: add the missing `,` or `]`, or quote the text"),
-    ("flow mapping", "", "an inline mapping `{...}` is not closed: add the missing `,` or `}`, or quote the text"),
-    ("quoted scalar", "end of stream", "a quoted string is never closed: add the closing quote"),
-    ("quoted scalar", "", "a quoted string has an invalid escape or line: check its quotes and backslashes"),
-    ("block scalar", "", "text follows `|` or `>` on the same line: put the text on the next lines, indented"),
-    ("plain scalar", "':'", "an unquoted value contains `: `: quote the value"),
-    ("directive", "", "a line starting with `%` is a YAML directive: quote the value or remove the line"),
-    ("tag", "", "a `!` starts a YAML tag here: quote the value"),
-    ("alias", "", "a `*` starts a YAML alias here: quote the value"),
-    ("duplicate anchor", "", _DUPLICATE_ANCHOR),  # the C composer says it in the context
-    ("anchor", "", "a `&` starts a YAML anchor here: quote the value"),
-    ("", "undefined alias", "an alias `*name` refers to no anchor `&name` defined before it in this document"),
-    ("", "duplicate anchor", _DUPLICATE_ANCHOR),
-    ("", "expected <document start>", _MISPLACED_TEXT),
-    ("", "expected '<document start>'", _MISPLACED_TEXT),
-    ("", "expected node content", _VALUE_MISSING),
-    ("", "expected the node content", _VALUE_MISSING),
-    ("", "control characters are not allowed", "a control character is not allowed in YAML: remove it"),
-)
-
-
-def _message(exc: YAMLError, char: str | None = None) -> str:
-    if not isinstance(exc, MarkedYAMLError):
-        return "invalid YAML"
-    context, problem = exc.context or "", exc.problem or ""
-    if "cannot start any token" in problem:
-        if char == "\t":
-            return "a tab is not allowed for indentation: indent with spaces"
-        shown = f"`{char}`" if char is not None and char.isprintable() and char not in "` " else "this character"
-        return f"a value cannot start with {shown} here: quote the value"
-    for in_context, in_problem, plain in _PLAIN_MESSAGES:
-        if in_context in context and in_problem in problem:
-            return plain
-    parts = [_QUOTED_RE.sub(r"`\1`", p) for p in (context, problem) if p]
-    return "invalid YAML: " + ": ".join(parts) if parts else "invalid YAML"
-
-
-_QUOTED_RE = re.compile(r"'([^'\s]*)'")  # the parsers quote tokens the way repr() does
 
 
 def _nesting_is_plausible(text: str, limits: Limits) -> bool:
@@ -339,7 +122,7 @@ def _check_depth(text: str, limits: Limits, line_offset: int) -> None:
                 if depth > limits.max_depth:
                     raise LimitExceeded(
                         f"nesting deeper than {limits.max_depth} levels",
-                        Pos(*_mark(event.start_mark, line_offset)),
+                        Pos(*mark_pos(event.start_mark, line_offset)),
                     )
             elif isinstance(event, MappingEndEvent | SequenceEndEvent):
                 depth -= 1
@@ -348,7 +131,7 @@ def _check_depth(text: str, limits: Limits, line_offset: int) -> None:
 
 
 def parse_document(
-    text: str, *, line_offset: int = 0, limits: Limits = Limits(), budget: AliasBudget | None = None
+    text: str, *, line_offset: int = 0, limits: Limits = DEFAULT_LIMITS, budget: AliasBudget | None = None
 ) -> ParsedYaml | None:
     """Parse one YAML document. None for an empty document. `budget` (shared by the documents
     of a run) is charged the document's alias-expanded nodes when it parses, and the text the
@@ -385,8 +168,8 @@ def _parse(text: str, line_offset: int, limits: Limits, budget: AliasBudget | No
         data, children = walker.walk(node, 0)
     except RecursionError:
         raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
-    sl, sc = _mark(node.start_mark, line_offset)
-    el, ec = _mark(node.end_mark, line_offset)
+    sl, sc = mark_pos(node.start_mark, line_offset)
+    el, ec = mark_pos(node.end_mark, line_offset)
     index = PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), children)
     if budget is not None:
         budget.remaining -= walker.aliased
@@ -479,8 +262,8 @@ def _unmask(root: Any, placeholder: str) -> None:
             value: str = node.value
             if placeholder in value:
                 node.value = value = value.replace(placeholder, ":")
-                if node.ctag is _STR_TAG and not node.style:
-                    node.ctag = _resolve(ScalarNode, value, (True, False))
+                if node.ctag is STR_TAG and not node.style:
+                    node.ctag = resolve(ScalarNode, value, (True, False))
         elif kind is MappingNode:
             for key, item in node.value:
                 pending.append(key)
@@ -499,14 +282,14 @@ def _compose_slow(
     budget = budget if budget is not None else AliasBudget(0)  # a call of its own: a budget of its own
     try:
         if len(text) > budget.slow_chars or budget.slow_events <= 0:
-            raise _SlowBudgetSpent
+            raise SlowBudgetSpent
         budget.slow_chars -= len(text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _compose_flow12(text, line_offset, limits, budget)
-    except _SlowBudgetSpent:
-        exc = _syntax_error(errors[-1], line_offset, text)
-        raise YamlSyntaxError(exc.message + _SLOW_BUDGET_SPENT, exc.pos) from None
+            return compose_flow12(text, line_offset, limits, budget)
+    except SlowBudgetSpent:
+        exc = syntax_error(errors[-1], line_offset, text)
+        raise YamlSyntaxError(exc.message + SLOW_BUDGET_SPENT, exc.pos) from None
     except YAMLError as exc:
         errors.append(exc)
     except (AssertionError, AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError):
@@ -514,221 +297,11 @@ def _compose_slow(
     raise _latest(errors, line_offset, text) from None
 
 
-class _SlowBudgetSpent(Exception):
-    pass
-
-
-_SLOW_BUDGET_SPENT = " (the YAML 1.2 parser did not check it: this run's budget for it is spent)"
-
-
 def _latest(errors: list[YAMLError], line_offset: int, text: str) -> YamlSyntaxError:
     """The error found furthest into the document: a parser that stopped earlier stopped at
     something another one accepts. Ties go to the C parser, whose messages are mapped."""
-    found = [_syntax_error(exc, line_offset, text) for exc in errors]
+    found = [syntax_error(exc, line_offset, text) for exc in errors]
     return max(found, key=lambda exc: exc.pos)  # the first of the furthest
-
-
-_BLANK_OR_END = "\0 \t\r\n\x85\u2028\u2029"
-_ENDS_FLOW_PLAIN = _BLANK_OR_END + ",[]{}"  # what cannot continue a plain scalar in flow context
-_NOT_PLAIN_FIRST = _BLANK_OR_END + "-?:,[]{}#&*!|>'\"%@`"
-
-
-class _Reader(Reader):  # type: ignore[misc]
-    """Counts lines and columns as the C reader does: a line ends at CR LF, CR, LF, NEL, LS or
-    PS; every other character but a leading byte order mark is a column (the pure reader breaks
-    lines at LF and CR only, and skips U+FEFF everywhere)."""
-
-    def forward(self, length: int = 1) -> None:
-        if self.pointer + length + 1 >= len(self.buffer):
-            self.update(length + 1)
-        buffer = self.buffer
-        while length:
-            char = buffer[self.pointer]
-            self.pointer += 1
-            self.index += 1
-            if char in "\n\x85\u2028\u2029" or (char == "\r" and buffer[self.pointer] != "\n"):
-                self.line += 1
-                self.column = 0
-            elif self.index > 1 or char != "\ufeff":
-                self.column += 1
-            length -= 1
-
-
-class _Scanner(Scanner):  # type: ignore[misc]
-    """ruamel's pure-Python scanner (libyaml's YAML 1.1 rules) with YAML 1.2's flow context
-    (spec 7.3.3, 7.4): inside `[...]` and `{...}`, a `:`, `?` or `-` followed by a character that
-    can continue a plain scalar is part of the scalar (`busybox:1.36`, `http://a`, `::x`,
-    `?x`), except a `:` after a JSON-like key (`"a":b`, `[a]:b`); a `:` followed by `,` or a
-    bracket ends it (`[a:, b]`); an entry may have an empty key (`{: x}`, `[: x]`)."""
-
-    _last_token: Any = None
-
-    def fetch_more_tokens(self) -> Any:
-        result = super().fetch_more_tokens()
-        if self.tokens:
-            self._last_token = self.tokens[-1]
-        return result
-
-    def _after_json_node(self) -> bool:
-        last = self._last_token
-        kind = type(last)
-        return (kind is ScalarToken and not last.plain) or kind is FlowSequenceEndToken or kind is FlowMappingEndToken
-
-    def fetch_stream_end(self) -> None:
-        reader = self.reader
-        if reader.column:  # as libyaml: the stream ends on a line of its own
-            reader.line += 1
-            reader.column = 0
-        super().fetch_stream_end()
-
-    def check_key(self) -> bool:
-        if self.flow_level:
-            return self.reader.peek(1) in _ENDS_FLOW_PLAIN
-        return self.reader.peek(1) in _BLANK_OR_END
-
-    def check_value(self) -> bool:
-        if self.flow_level:
-            return self._after_json_node() or self.reader.peek(1) in _ENDS_FLOW_PLAIN
-        return self.reader.peek(1) in _BLANK_OR_END
-
-    def check_plain(self) -> bool:
-        char = self.reader.peek()
-        if char not in _NOT_PLAIN_FIRST:
-            return True
-        if char in "-?:":
-            return self.reader.peek(1) not in (_ENDS_FLOW_PLAIN if self.flow_level else _BLANK_OR_END)
-        return False
-
-    def fetch_value(self) -> None:
-        last = type(self._last_token)
-        if (
-            self.flow_level
-            and self.flow_level not in self.possible_simple_keys
-            and (last is FlowEntryToken or last is FlowSequenceStartToken or last is FlowMappingStartToken)
-        ):
-            mark = self.reader.get_mark()  # an entry with an empty key
-            self.tokens.append(KeyToken(mark, mark))
-        super().fetch_value()
-
-    def scan_tag(self) -> Any:
-        peek = self.reader.peek
-        if peek(1) == "!" and peek(2) in _BLANK_OR_END:  # `!!` alone: libyaml wants a suffix
-            mark = self.reader.get_mark()
-            raise ScannerError("while parsing a tag", mark, "did not find expected tag URI", mark)
-        return super().scan_tag()
-
-    def scan_plain(self) -> Any:
-        reader = self.reader
-        peek = reader.peek
-        flow = bool(self.flow_level)
-        stops = _ENDS_FLOW_PLAIN if flow else _BLANK_OR_END
-        start_mark = end_mark = reader.get_mark()
-        indent = self.indent + 1
-        chunks: list[str] = []
-        spaces: list[str] | None = []
-        while peek() != "#":
-            length = 0
-            while True:
-                char = peek(length)
-                if char in stops or (char == ":" and peek(length + 1) in stops):
-                    break
-                length += 1
-            if not length:
-                break
-            self.allow_simple_key = False
-            chunks.extend(spaces or ())
-            chunks.append(reader.prefix(length))
-            reader.forward(length)
-            end_mark = reader.get_mark()
-            spaces = self.scan_plain_spaces(indent, start_mark)
-            if not spaces or peek() == "#" or (not flow and reader.column < indent):
-                break
-        return ScalarToken("".join(chunks), True, start_mark, end_mark)
-
-
-class _FlowParser(_Reader, _Scanner, Parser):  # type: ignore[misc]
-    processing_version = (1, 1)  # libyaml's rules but for the flow context above
-    top_level_block_style_scalar_no_indent_error_1_1 = True  # as libyaml: `|` at the top is indented
-
-    def __init__(self, text: str) -> None:
-        self.comment_handling = None
-        self.doc_infos = [SimpleNamespace(doc_version=None, tags=[])]  # written by a %YAML directive
-        _Reader.__init__(self, text, loader=self)
-        _Scanner.__init__(self, loader=self)
-        Parser.__init__(self, loader=self)
-        self._resolver = self
-
-
-def _compose_flow12(text: str, line_offset: int, limits: Limits, budget: AliasBudget) -> Any:
-    """The root node of the single document in `text`, composed without recursion; each event
-    is charged to `budget` (_SlowBudgetSpent when it runs out)."""
-    parser = _FlowParser(text)
-    parser.get_event()  # stream start
-    if parser.check_event(StreamEndEvent):
-        return None
-    parser.get_event()  # document start
-    root = _compose_events(parser, line_offset, limits, budget)
-    parser.get_event()  # document end
-    if not parser.check_event(StreamEndEvent):
-        event = parser.get_event()
-        raise ComposerError(
-            "expected a single document in the stream", root.start_mark, "but found another document", event.start_mark
-        )
-    return root
-
-
-def _compose_events(parser: Any, line_offset: int, limits: Limits, budget: AliasBudget) -> Any:
-    anchors: dict[str, Any] = {}
-    open_nodes: list[tuple[Any, list[Any], str | None]] = []  # collection, its items, its anchor
-    while True:
-        if budget.slow_events <= 0:
-            raise _SlowBudgetSpent
-        budget.slow_events -= 1
-        event = parser.get_event()
-        kind = type(event)
-        node: Any
-        anchor = None
-        if kind is ScalarEvent:
-            node = ScalarNode(_event_tag(event, ScalarNode), event.value, event.start_mark, event.end_mark)
-            node.style = event.style
-            anchor = event.anchor
-        elif kind is AliasEvent:
-            node = anchors.get(event.anchor)
-            if node is None:
-                raise ComposerError(None, None, f"found undefined alias {event.anchor}", event.start_mark)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if len(open_nodes) >= limits.max_depth:
-                raise LimitExceeded(
-                    f"nesting deeper than {limits.max_depth} levels", Pos(*_mark(event.start_mark, line_offset))
-                )
-            cls = MappingNode if kind is MappingStartEvent else SequenceNode
-            open_nodes.append((cls(_event_tag(event, cls), [], event.start_mark, None), [], event.anchor))
-            continue
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            node, items, anchor = open_nodes.pop()
-            node.end_mark = event.end_mark
-            node.value = list(zip(items[::2], items[1::2], strict=True)) if kind is MappingEndEvent else items
-        else:
-            raise ComposerError(None, None, "expected a node", event.start_mark)
-        if anchor is not None:
-            if anchor in anchors:  # as the C composer says it
-                raise ComposerError(
-                    "found duplicate anchor; first occurrence",
-                    anchors[anchor].start_mark,
-                    "second occurrence",
-                    event.start_mark,
-                )
-            anchors[anchor] = node
-        if not open_nodes:
-            return node
-        open_nodes[-1][1].append(node)
-
-
-def _event_tag(event: Any, kind: type) -> Tag:
-    tag = event.ctag
-    if tag is None or str(tag) == "!":
-        return _resolve(kind, event.value if kind is ScalarNode else None, event.implicit)
-    return Tag(suffix=str(tag))
 
 
 class _Walker:
@@ -749,8 +322,8 @@ class _Walker:
         if kind is ScalarNode:
             self._charge(1, node)
             tag = node.ctag.suffix
-            if tag not in _KNOWN_FULL_TAGS:
-                self.tags.append((tag, Pos(*_mark(node.start_mark, self.offset))))
+            if tag not in KNOWN_FULL_TAGS:
+                self.tags.append((tag, Pos(*mark_pos(node.start_mark, self.offset))))
             return self._scalar(node), None
         # The C composer returns the anchored node itself for every alias (it does not set
         # `anchor`), so collections are remembered by identity: an alias shares the converted
@@ -763,12 +336,12 @@ class _Walker:
         self._charge(1, node)
         if depth > self.limits.max_depth:
             raise LimitExceeded(
-                f"nesting deeper than {self.limits.max_depth} levels", Pos(*_mark(node.start_mark, self.offset))
+                f"nesting deeper than {self.limits.max_depth} levels", Pos(*mark_pos(node.start_mark, self.offset))
             )
         result = self._mapping(node, depth) if kind is MappingNode else self._sequence(node, depth)
         tag = node.ctag.suffix
-        if tag not in _KNOWN_FULL_TAGS:
-            self.tags.append((tag, Pos(*_mark(node.start_mark, self.offset))))
+        if tag not in KNOWN_FULL_TAGS:
+            self.tags.append((tag, Pos(*mark_pos(node.start_mark, self.offset))))
         self.memo[id(node)] = (result[0], result[1], self.nodes - before)
         return result
 
@@ -777,7 +350,7 @@ class _Walker:
         if self.nodes > self.limits.max_nodes:
             raise LimitExceeded(
                 f"more than {self.limits.max_nodes:,} nodes after alias expansion",
-                Pos(*_mark(node.start_mark, self.offset)),
+                Pos(*mark_pos(node.start_mark, self.offset)),
             )
 
     def _charge_alias(self, count: int, node: Any) -> None:
@@ -788,12 +361,12 @@ class _Walker:
             raise LimitExceeded(
                 f"excessive aliasing: aliases make up {aliased:,} of the document's {decoded:,} nodes "
                 "(kubectl rejects such documents too)",
-                Pos(*_mark(node.start_mark, self.offset)),
+                Pos(*mark_pos(node.start_mark, self.offset)),
             )
         if self.alias_room is not None and aliased > self.alias_room:
             raise LimitExceeded(
                 "aliases in this run expand to more nodes than the limit allows; this document is not linted",
-                Pos(*_mark(node.start_mark, self.offset)),
+                Pos(*mark_pos(node.start_mark, self.offset)),
             )
 
     def _scalar(self, node: Any) -> object:
@@ -803,16 +376,16 @@ class _Walker:
             if len(value) > self.limits.max_scalar:
                 raise LimitExceeded(
                     f"scalar longer than {self.limits.max_scalar:,} characters",
-                    Pos(*_mark(node.start_mark, self.offset)),
+                    Pos(*mark_pos(node.start_mark, self.offset)),
                 )
             return value
         try:
             if tag == INT:
                 return to_int(value)
             if tag == BOOL:
-                if value in _BOOL_TRUE:
+                if value in BOOL_TRUE:
                     return True
-                if value in _BOOL_FALSE:
+                if value in BOOL_FALSE:
                     return False
                 return value.lower() in ("true", "yes", "on", "y")
             if tag == NULL:
@@ -823,7 +396,8 @@ class _Walker:
             return value
         if len(value) > self.limits.max_scalar:
             raise LimitExceeded(
-                f"scalar longer than {self.limits.max_scalar:,} characters", Pos(*_mark(node.start_mark, self.offset))
+                f"scalar longer than {self.limits.max_scalar:,} characters",
+                Pos(*mark_pos(node.start_mark, self.offset)),
             )
         return value
 
@@ -839,7 +413,7 @@ class _Walker:
         for key_node, value_node in node.value:
             if type(key_node) is ScalarNode:
                 ctag = key_node.ctag
-                if ctag is not _STR_TAG and (ctag is _MERGE_TAG or ctag.suffix == MERGE):
+                if ctag is not STR_TAG and (ctag is MERGE_TAG or ctag.suffix == MERGE):
                     merged.append(walk(value_node, inner))
                     continue
                 # keys stay text: JSON (and so the API server) only has string keys
@@ -847,25 +421,25 @@ class _Walker:
             else:  # go-yaml (kubectl) refuses these too: "invalid map key"
                 raise YamlSyntaxError(
                     "a key must be a single value, not a list or mapping: kubectl rejects the document",
-                    Pos(*_mark(key_node.start_mark, self.offset)),
+                    Pos(*mark_pos(key_node.start_mark, self.offset)),
                 )
             if type(value_node) is ScalarNode:
                 self.nodes += 2
                 child: Children = None
                 ctag = value_node.ctag
                 value: object = value_node.value
-                if ctag is not _STR_TAG or len(value) > max_scalar:  # type: ignore[arg-type]
+                if ctag is not STR_TAG or len(value) > max_scalar:  # type: ignore[arg-type]
                     # plain text (most values) is taken as it is; the rest is converted
                     value = scalar(value_node)
-                    if ctag.suffix not in _KNOWN_FULL_TAGS:
-                        self.tags.append((ctag.suffix, Pos(*_mark(value_node.start_mark, self.offset))))
+                    if ctag.suffix not in KNOWN_FULL_TAGS:
+                        self.tags.append((ctag.suffix, Pos(*mark_pos(value_node.start_mark, self.offset))))
             else:
                 self.nodes += 1
                 value, child = walk(value_node, inner)
             if key in positions:
                 old = positions[key]
                 self.duplicates.append(
-                    Duplicate(str(key), Pos(old[0], old[1]), Pos(*_mark(key_node.start_mark, self.offset)))
+                    Duplicate(str(key), Pos(old[0], old[1]), Pos(*mark_pos(key_node.start_mark, self.offset)))
                 )
             data[key] = value
             ks, ke, vs, ve = key_node.start_mark, key_node.end_mark, value_node.start_mark, value_node.end_mark
@@ -907,25 +481,3 @@ def _merge_into(data: dict[object, object], positions: dict[object, Entry], sour
                 data[key] = value
                 if isinstance(nested, dict) and key in nested:
                     positions[key] = nested[key]
-
-
-_KNOWN_TAG_NAMES = frozenset(
-    (
-        "str",
-        "int",
-        "float",
-        "bool",
-        "null",
-        "map",
-        "seq",
-        "merge",
-        "value",
-        "timestamp",
-        "binary",
-        "omap",
-        "pairs",
-        "set",
-    )
-)
-_KNOWN_FULL_TAGS = frozenset(_TAG + name for name in _KNOWN_TAG_NAMES)
-_MERGE_TAG = _TAG_OBJECTS[MERGE]
