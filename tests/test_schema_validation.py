@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kubelint_py.k8s import schemas
+from kubelint_py.k8s import schema_compile, schemas
 from kubelint_py.k8s.schema_bundle import schema_bundle
 from tests.helpers import ROOT, lint_text
 
@@ -183,14 +183,14 @@ def test_embedded_resource_metadata_is_object_meta() -> None:
 
 def test_validators_are_compiled_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    original = schemas._BuiltinCompiler.ref
+    original = schema_compile.BuiltinCompiler.ref
 
     def counting(self: Any, ref: str) -> schemas.Node:
         if ref.endswith(".Pod"):
             calls.append(ref)
         return original(self, ref)
 
-    monkeypatch.setattr(schemas._BuiltinCompiler, "ref", counting)
+    monkeypatch.setattr(schema_compile.BuiltinCompiler, "ref", counting)
     text = "\n---\n".join(POD.replace("trainer", f"p{i}") for i in range(20))
     lint_text(text, select=IDS, config={"targetVersion": "1.30"})
     assert len(calls) == 1
