@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "fixes": set(),  # what each rule's autofix does: data read by `kubelint fix` and the rule pages
     "peers": set(),  # other linters' equivalent checks: data and lookups, imports nothing
     "atomic_write": set(),  # the one writer of files
+    "fingerprint": {"model"},  # the one recipe of a finding's fingerprint (baselines, SARIF, JSON)
     "rule_api": {"model", "k8s", "run.context"},
     "k8s": {"model", "k8s"},  # pure Kubernetes semantics (test_k8s_helpers_are_pure says more)
     # -- input: paths and bytes to documents
@@ -89,6 +90,7 @@ ALLOWED: dict[str, set[str]] = {
     "run.suppress": {"model", "config.config", "input.globs", "peers"},
     "run.engine": {
         "model",
+        "fingerprint",
         "k8s",
         "rule_api",
         "input.recognize",
@@ -114,14 +116,14 @@ ALLOWED: dict[str, set[str]] = {
         "run.parallel_load",
         "run.suppress",
     },
-    "run.baseline": {"model", "output.reporters"},
+    "run.baseline": {"model", "fingerprint"},
     # -- output: pure functions of metadata and reports
     "output": set(),
     "output.safe_text": set(),
     "output.guidance_docs": set(),
     "output.ruledoc": {"model", "guidance", "fixes", "output.guidance_docs", "output.safe_text", "peers"},
     # k8s: the text report asks kubelint_py.k8s.sensitive whether a source line may show a secret
-    "output.reporters": {"model", "k8s", "output.reporters", "output.ruledoc", "output.safe_text"},
+    "output.reporters": {"model", "fingerprint", "k8s", "output.reporters", "output.ruledoc", "output.safe_text"},
     # -- integrations: Helm and Kustomize, kubelint fix
     "integrations": set(),
     "integrations.renderers": set(),
@@ -137,6 +139,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "integrations.rendered": {
         "model",
+        "fingerprint",
         "input.confine",
         "integrations.charts",
         "integrations.helm_mapping",

@@ -24,6 +24,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from kubelint_py.fingerprint import fingerprint
 from kubelint_py.input.confine import DEFAULT_MAX_BYTES, Tree
 from kubelint_py.integrations.charts import SEARCH_DEPTH
 from kubelint_py.integrations.helm_mapping import HelmMapping
@@ -31,7 +32,7 @@ from kubelint_py.integrations.kustomize_mapping import HASH_IN_ITEM_RE, ORIGIN_A
 from kubelint_py.integrations.mapping import Target
 from kubelint_py.integrations.outline import HASH_SUFFIX_RE
 from kubelint_py.model import Document, Finding, Location, Span
-from kubelint_py.run.engine import finalize, fingerprint
+from kubelint_py.run.engine import finalize
 
 
 class _Mapper(HelmMapping, KustomizeMapping):

@@ -28,8 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import INPUT_PROBLEMS, Finding, Report
-from kubelint_py.output.reporters import fingerprint_of
 
 SCHEMA_VERSION = 1
 SUPPRESSED_BY = "baseline"
@@ -76,15 +76,10 @@ class Applied:
     fixed: tuple[BaselineEntry, ...]  # entries in scope that no finding matches any more
 
 
-def _fingerprint(finding: Finding) -> str:
-    # the reporters' helper also computes the engine's recipe for hand-built findings
-    return fingerprint_of(finding)
-
-
 def entry_for(finding: Finding) -> BaselineEntry:
     obj = finding.object.display() if finding.object is not None else f"document #{finding.doc_index}"
     path = finding.logical_path or ".".join(str(p) for p in finding.path)
-    return BaselineEntry(finding.file, obj, finding.rule_id, path, _fingerprint(finding))
+    return BaselineEntry(finding.file, obj, finding.rule_id, path, fingerprint_of(finding))
 
 
 # Input problems (a file not read, not parsed or not fully checked) and kubelint's own
@@ -170,7 +165,7 @@ def apply(report: Report, baseline: Baseline) -> Applied:
         if finding.suppressed_by is not None or finding.rule_id in NEVER_BASELINED:
             marked.append(finding)
             continue
-        key = _fingerprint(finding)
+        key = fingerprint_of(finding)
         if remaining[key] > 0:
             remaining[key] -= 1
             hidden += 1

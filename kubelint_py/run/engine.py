@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard, TypeVar
 
+from kubelint_py.fingerprint import fingerprint, fingerprint_with, object_identity
 from kubelint_py.input.recognize import OBJECT_DOC_TYPES
 from kubelint_py.k8s.sensitive import is_sensitive_object, key_is_sensitive, scrub, secret_texts, sensitive_at
 from kubelint_py.k8s.workloads import is_workload
@@ -127,15 +127,6 @@ def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def fingerprint(rule_id: str, file: str, group: str, kind: str, namespace: str, name: str, path: str) -> str:
-    return _fingerprint(rule_id, "\0".join((file, group, kind, namespace, name)), path)
-
-
-def _fingerprint(rule_id: str, identity: str, path: str) -> str:
-    """`identity` is `file, group, kind, namespace, name` joined by NULs (see _identity)."""
-    return hashlib.sha256(f"{rule_id}\0{identity}\0{path}".encode()).hexdigest()[:32]
-
-
 def _secrets(doc: Document) -> tuple[bool, tuple[str, ...]]:
     """(whether the whole document is secret, its secret texts): made once per document."""
     found = doc.memo.get("secrets")
@@ -181,7 +172,7 @@ def _identity(doc: Document) -> tuple[str, ObjectRef | None, str]:
     found = doc.memo.get("finding-identity")
     if found is None:
         name = doc.name or f"#{doc.index}"
-        identity = "\0".join((doc.file, doc.group, doc.kind, doc.namespace or "", name))
+        identity = object_identity(doc.file, doc.group, doc.kind, doc.namespace or "", name)
         found = doc.memo["finding-identity"] = (doc.display(), doc.ref if doc.kind else None, identity)
     return found  # type: ignore[return-value]
 
@@ -228,7 +219,7 @@ class Engine:
             related=related,
             helm_source=doc.helm_source,
             sensitive=meta.sensitive or sensitive,
-            fingerprint=_fingerprint(meta.id, fingerprint_prefix, logical),
+            fingerprint=fingerprint_with(meta.id, fingerprint_prefix, logical),
         )
 
     def _emit(self, finding: Finding, doc: Document | None) -> None:

@@ -11,7 +11,6 @@ a finding's level, repository-relative path, help link or fingerprint.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
@@ -160,21 +159,6 @@ def help_uri_for(rule_id: str, metas: Mapping[str, RuleMeta], base: str) -> str:
 
     meta = metas.get(rule_id)
     return help_uri(meta, base) if meta is not None else id_page_uri(rule_id, base)
-
-
-def fingerprint_of(finding: Finding) -> str:
-    """The engine's fingerprint; for hand-built findings without one, the same recipe."""
-    if finding.fingerprint:
-        return finding.fingerprint
-    obj = finding.object
-    identity = (
-        (obj.group, obj.kind, obj.namespace or "", obj.name)
-        if obj is not None
-        else ("", "", "", f"#{finding.doc_index}")
-    )
-    where = finding.logical_path or ".".join(str(p) for p in finding.path) or finding.message
-    joined = "\0".join((finding.rule_id, finding.file, *identity, where))
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

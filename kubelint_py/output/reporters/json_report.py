@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
+from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Finding, Report, RuleMeta, Severity
 from kubelint_py.output.reporters import (
     ReportOptions,
     display_file,
-    fingerprint_of,
     help_uri_for,
     region,
     rules_by_id,

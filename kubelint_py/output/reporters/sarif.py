@@ -25,11 +25,11 @@ from urllib.parse import quote
 import attr
 import sarif_om as om
 
+from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Finding, Location, Report, RuleMeta, Severity
 from kubelint_py.output.reporters import (
     INFORMATION_URI,
     ReportOptions,
-    fingerprint_of,
     help_uri_for,
     problem_severity,
     region,
