@@ -21,6 +21,7 @@ from kubelint_py.fixes import fix_for
 from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
 from kubelint_py.model import RuleMeta, Scope, Severity
 from kubelint_py.output.guidance_docs import GUIDANCE_DOCS
+from kubelint_py.output.jsonwrite import indented
 from kubelint_py.output.safe_text import json_safe, printable, printable_text
 from kubelint_py.peers import BY_NAME, display_ids
 
@@ -369,7 +370,7 @@ def rules_json(metas: Iterable[RuleMeta], enabled: Collection[str] | None = None
         if enabled is not None:
             record["enabled"] = meta.id in enabled
         records.append(record)
-    return json_safe(json.dumps(records, indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(indented(records)) + "\n"
 
 
 def _doc_key(slug: str) -> tuple[int, str]:

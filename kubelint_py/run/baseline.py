@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import INPUT_PROBLEMS, Finding, Report
+from kubelint_py.output.jsonwrite import one_line
 
 SCHEMA_VERSION = 1
 SUPPRESSED_BY = "baseline"
@@ -124,7 +125,7 @@ def dumps(baseline: Baseline) -> str:
         lines.append('  "findings": []')
     else:
         lines.append('  "findings": [')
-        rows = [json.dumps(entry.record(), ensure_ascii=False) for entry in entries]
+        rows = [one_line(entry.record()) for entry in entries]
         lines += [f"    {row}," for row in rows[:-1]] + [f"    {rows[-1]}"]
         lines.append("  ]")
     lines.append("}")

@@ -6,14 +6,12 @@ output, so the two never disagree.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Finding, Report, RuleMeta, Severity
+from kubelint_py.output.jsonwrite import indented
 from kubelint_py.output.reporters import (
     ReportOptions,
     display_file,
@@ -138,115 +136,4 @@ def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
 def render(report: Report, options: ReportOptions) -> str:
     """The report; its strings keep the tree's text exactly, control and bidi characters as
     `\\uXXXX` escapes rather than raw (`json_safe`)."""
-    return json_safe(dumps_indented(report_data(report, options))) + "\n"
-
-
-# -- output -----------------------------------------------------------------------------
-# `json.dumps(data, indent=2, ensure_ascii=False)`, character for character, in a fraction
-# of the time: with `indent` the json module leaves its C encoder for a generic pure-Python
-# generator, which took seconds for tens of thousands of findings. Plain dicts, lists, str,
-# int, float, bool and None are written here (strings by the json module's own C escaper);
-# a value of any other type hands the whole document back to `json.dumps`.
-
-_INDENT = "  "
-_encode_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
-
-
-class _Unsupported(Exception):
-    pass
-
-
-def dumps_indented(data: object) -> str:
-    """`json.dumps(data, indent=2, ensure_ascii=False)`."""
-    chunks: list[str] = []
-    try:
-        _write(data, "\n", chunks)
-    except _Unsupported:
-        return json.dumps(data, indent=2, ensure_ascii=False)
-    return "".join(chunks)
-
-
-def _scalar(value: object) -> str:
-    kind = type(value)
-    if kind is str:
-        return _encode_string(value)  # type: ignore[arg-type]
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
-    if kind is float:
-        return _float(value)  # type: ignore[arg-type]
-    raise _Unsupported
-
-
-def _float(value: float) -> str:
-    if value != value:  # NaN
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
-
-
-def _key(key: object) -> str:
-    kind = type(key)
-    if kind is str:
-        return key  # type: ignore[return-value]
-    if kind is float:
-        return _float(key)  # type: ignore[arg-type]
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if kind is int:
-        return int.__repr__(key)  # type: ignore[arg-type]
-    raise _Unsupported
-
-
-def _write(value: Any, newline: str, out: list[str]) -> None:
-    """Append the JSON text of `value`, whose line starts after `newline` (the line break and
-    the current indentation); scalars inside a collection are written inline."""
-    kind = type(value)
-    if kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + _INDENT
-        comma = "," + inner
-        separator = "{" + inner
-        encode = _encode_string
-        for key, item in value.items():
-            name = encode(key) if type(key) is str else encode(_key(key))
-            item_kind = type(item)
-            if item_kind is str:
-                out.append(f"{separator}{name}: {encode(item)}")
-            elif item_kind is dict or item_kind is list:
-                out.append(f"{separator}{name}: ")
-                _write(item, inner, out)
-            else:
-                out.append(f"{separator}{name}: {_scalar(item)}")
-            separator = comma
-        out.append(newline + "}")
-    elif kind is list:
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + _INDENT
-        comma = "," + inner
-        separator = "[" + inner
-        for item in value:
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list:
-                out.append(separator)
-                _write(item, inner, out)
-            else:
-                out.append(separator + _scalar(item))
-            separator = comma
-        out.append(newline + "]")
-    else:
-        out.append(_scalar(value))
+    return json_safe(indented(report_data(report, options))) + "\n"

@@ -13,7 +13,6 @@ labels, object names, custom rules' metadata) is made printable there, and the l
 
 from __future__ import annotations
 
-import json
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -27,6 +26,7 @@ import sarif_om as om
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Finding, Location, Report, RuleMeta, Severity
+from kubelint_py.output.jsonwrite import compact, indented
 from kubelint_py.output.reporters import (
     INFORMATION_URI,
     ReportOptions,
@@ -428,7 +428,7 @@ _SAMPLE = 200
 
 
 def _compact(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+    return compact(data) + "\n"
 
 
 def _fitting_results(report: Report, options: ReportOptions) -> int:
@@ -465,5 +465,5 @@ def render(report: Report, options: ReportOptions) -> str:
         del data, compact  # not alive while the next round builds its own: peak memory
     if len(compact) > PRETTY_LIMIT:
         return json_safe(compact)
-    pretty = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    pretty = indented(data) + "\n"
     return json_safe(pretty if _utf8_size(pretty) <= MAX_BYTES else compact)

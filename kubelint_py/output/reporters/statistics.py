@@ -8,12 +8,12 @@ Rule ids and titles of custom rules come from the scanned tree: text passes `pri
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from kubelint_py.model import Report, Severity
+from kubelint_py.output.jsonwrite import indented
 from kubelint_py.output.reporters import ReportOptions, plural, rules_by_id, severity_counts
 from kubelint_py.output.safe_text import json_safe, no_workflow_commands, printable
 
@@ -113,7 +113,7 @@ def statistics_data(report: Report) -> dict[str, object]:
 
 
 def render_json(report: Report, options: ReportOptions) -> str:
-    return json_safe(json.dumps(statistics_data(report), indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(indented(statistics_data(report))) + "\n"
 
 
 FORMATS: Sequence[str] = ("text", "json")

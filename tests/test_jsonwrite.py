@@ -1,0 +1,49 @@
+"""kubelint_py/output/jsonwrite.py, the one JSON writer: `indented` writes exactly what
+`json.dumps(data, indent=2, ensure_ascii=False)` writes, for any JSON-like data."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kubelint_py.output.jsonwrite import compact, indented, one_line
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()  # control, bidi and astral characters included
+)
+KEYS = st.text() | st.integers() | st.floats(allow_nan=False) | st.booleans() | st.none()
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES)
+def test_indented_is_json_dumps_with_indent(data: object) -> None:
+    assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def test_other_types_are_left_to_the_json_module() -> None:
+    data = {"a": [1, (2, 3)], "b": {"c": "\u202e\x1b"}}
+    assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        indented({"x": Decimal(1)})
+    except TypeError as exc:
+        assert "Decimal" in str(exc)
+    else:  # pragma: no cover - json.dumps refuses it, so must the writer
+        raise AssertionError("Decimal was written")
+
+
+def test_compact_and_one_line_are_the_c_encoders() -> None:
+    data = {"é": [1, 2.5, None, True], "b": {}}
+    assert compact(data) == '{"é":[1,2.5,null,true],"b":{}}'
+    assert one_line(data) == '{"é": [1, 2.5, null, true], "b": {}}'
