@@ -1,4 +1,6 @@
-"""The one way kubelint writes a file: reports, baselines, `kubelint init` and `kubelint fix`.
+"""The one way kubelint writes a file: reports, baselines, `kubelint init`, `kubelint fix`, the
+generated rule pages and the kustomization wrapper of `kubelint kustomize`; and `append_text`,
+the one way it adds to a file another program owns (the GitHub job summary).
 
 A regular file is replaced through a temporary file in the same directory and a rename, so a
 reader never sees half of it and a failure leaves the old file as it was. A symbolic link is
@@ -96,6 +98,13 @@ def write_atomically(
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def append_text(path: Path, text: str) -> None:
+    """Add `text` (UTF-8) at the end of `path`, created if missing: a file that other steps
+    write to as well, so it is never replaced. OSError when it cannot be written."""
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
 
 
 def _write_in_place(target: Path, payload: bytes) -> None:

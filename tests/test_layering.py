@@ -124,6 +124,7 @@ ALLOWED: dict[str, set[str]] = {
     "output.guidance_docs": set(),
     "output.ruledoc": {
         "model",
+        "atomic_write",
         "guidance",
         "fixes",
         "peers",
@@ -143,7 +144,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     # -- integrations: Helm and Kustomize, kubelint fix
     "integrations": set(),
-    "integrations.renderers": set(),
+    "integrations.renderers": {"atomic_write"},
     "integrations.outline": set(),  # an indentation outline of (template) text, and the line search
     "integrations.charts": {"input.confine"},  # Chart.yaml names, the search for charts and kustomizations
     "integrations.mapping": {"model", "input.confine", "integrations.charts", "integrations.outline"},

@@ -229,9 +229,10 @@ def _append_step_summary(report: Any, options: Any) -> None:
     from kubelint_py.output.reporters.github_summary import render as render_summary
 
     text = render_summary(report, options)
+    from kubelint_py.atomic_write import append_text
+
     try:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(text)
+        append_text(Path(target), text)
     except OSError as exc:
         echo(
             f"kubelint: warning: cannot append the job summary to GITHUB_STEP_SUMMARY ({target}): "

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kubelint_py.atomic_write import write_atomically
+
 DEFAULT_TIMEOUT = 180.0
 MAX_OUTPUT = 256 * 1024 * 1024  # discovery's READ_CEILING: no input file is read past it either
 _ORIGIN_RE = re.compile(r"^(\s*)config\.kubernetes\.io/origin:\s*\|[-+]?\s*$")
@@ -348,7 +350,7 @@ def kustomize_build(directory: Path, *, cwd: Path, timeout: float = DEFAULT_TIME
     target = directory.resolve()
     with tempfile.TemporaryDirectory(prefix="kubelint-kustomize-") as tmp:
         wrapper = Path(tmp)
-        (wrapper / "kustomization.yaml").write_text(wrapper_kustomization(target, wrapper), encoding="utf-8")
+        write_atomically(wrapper / "kustomization.yaml", wrapper_kustomization(target, wrapper))
         text = _run([*tool, str(wrapper)], None, timeout, f"{Path(tool[0]).name} {tool[1]} {shown}")
         text = rebase_origins(text, wrapper.resolve(), target)
     return Rendered(text, f"<kustomize build {shown}>", directory)

@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+from kubelint_py.atomic_write import write_atomically
 from kubelint_py.fixes import fix_for
 from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
 from kubelint_py.model import RuleMeta, Scope, Severity
@@ -412,9 +413,7 @@ def write_rule_docs(metas: Iterable[RuleMeta], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in rule_doc_files(metas).items():
-        path = out_dir / name
-        path.write_text(content, encoding="utf-8", newline="\n")
-        written.append(path)
+        written.append(write_atomically(out_dir / name, content))
     return written
 
 
@@ -501,7 +500,5 @@ def write_guidance_docs(metas: Iterable[RuleMeta], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in guidance_doc_files(metas).items():
-        path = out_dir / name
-        path.write_text(content, encoding="utf-8", newline="\n")
-        written.append(path)
+        written.append(write_atomically(out_dir / name, content))
     return written
