@@ -13,10 +13,13 @@ while it ran.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from kubelint_py.input.confine import read_at_most
 
 
 class Changed(OSError):
@@ -123,28 +126,15 @@ def _replace_if_unchanged(tmp: Path, target: Path, expect: Snapshot, shown: str)
         raise Changed(0, "it was removed while kubelint worked on it", shown) from None
     try:
         info = os.fstat(fd)
-        if not expect.matches(info) or _read_all(fd, expect.size + 1) != expect.data:
+        if not expect.matches(info) or read_at_most(functools.partial(os.read, fd), expect.size + 1) != expect.data:
             raise Changed(0, "it changed while kubelint worked on it", shown)
         tmp.replace(target)
         after = os.fstat(fd)
         if expect.matches(after):
             return
         os.lseek(fd, 0, os.SEEK_SET)
-        edited = _read_all(fd, after.st_size)
+        edited = read_at_most(functools.partial(os.read, fd), after.st_size)
     finally:
         os.close(fd)
     write_atomically(target, edited, mode=stat.S_IMODE(after.st_mode))
     raise Changed(0, "it changed while kubelint worked on it", shown)
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """Up to `size` bytes from `fd`."""
-    chunks: list[bytes] = []
-    left = size
-    while left > 0:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)

@@ -79,17 +79,14 @@ _SARIF_HEAD = re.compile(
 
 def _earlier_report(path: Path) -> bool:
     """Whether `path` holds a JSON report, SARIF log or baseline that kubelint wrote (its first
-    KiB; a FIFO or device is not opened for long: O_NONBLOCK, then only a regular file is read)."""
+    KiB, read as every file is: a FIFO or device is not opened for long, only a regular file is
+    read)."""
+    from kubelint_py.input.confine import read_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        head = read_regular(path, 1024, head=True)
     except (OSError, ValueError):
         return False
-    try:
-        head = os.read(fd, 1024) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
     return _REPORT_HEAD.match(head) is not None or _SARIF_HEAD.match(head) is not None
 
 
@@ -145,23 +142,12 @@ def read_stdin(limit: int) -> bytes:
         return b""
     try:
         if hasattr(stream, "buffer"):
-            return _read_bounded(stream.buffer, limit + 1)
+            from kubelint_py.input.confine import read_at_most
+
+            return read_at_most(stream.buffer.read, limit + 1)
         return str(stream.read(limit + 1)).encode("utf-8")[: limit + 1]
     except (OSError, ValueError):
         return b""
-
-
-def _read_bounded(stream: Any, size: int) -> bytes:
-    """Up to `size` bytes, in blocks: one read(size) would allocate `size` at once."""
-    chunks: list[bytes] = []
-    left = size
-    while left > 0:
-        chunk = stream.read(min(left, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(bytes(chunk))
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def emit_reports(

@@ -3,15 +3,17 @@
 A `Tree` is a set of resolved roots: the current directory, the repository holding it, and the
 paths named on the command line. A path that the tree itself supplies (an origin annotation, a
 `# Source:` header, a configuration key) is followed only when its resolved form (`..` and
-symbolic links resolved) stays under a root. `read_regular` is the one way such a file is read:
-no FIFO can block it, no device or sparse giant can take the memory.
+symbolic links resolved) stays under a root. `read_regular` is the one way a file is read (input
+files, `.kubelintignore`, configuration, custom rules, baselines, what the tree names): no FIFO
+can block it, no device or sparse giant can take the memory.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 
 # The loader's default `limits.maxFileBytes`: reads that come before the configuration is known
@@ -171,14 +173,17 @@ def _minimal(roots: Iterable[str]) -> frozenset[str]:
     return frozenset(kept)
 
 
-def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+def read_regular(path: str | os.PathLike[str], max_bytes: int, *, head: bool = False) -> bytes:
     """The bytes of a regular file of at most `max_bytes` bytes; NotRegularFile, FileTooLarge or
     another OSError otherwise. Opened without blocking (a FIFO cannot hang the run), checked
-    after the open (no race with a swapped path), and never read past the limit."""
-    return read_regular_stat(path, max_bytes)[0]
+    after the open (no race with a swapped path), and never read past the limit. `head`: the
+    first `max_bytes` bytes of a file of any size instead."""
+    return read_regular_stat(path, max_bytes, head=head)[0]
 
 
-def read_regular_stat(path: str | os.PathLike[str], max_bytes: int) -> tuple[bytes, os.stat_result]:
+def read_regular_stat(
+    path: str | os.PathLike[str], max_bytes: int, *, head: bool = False
+) -> tuple[bytes, os.stat_result]:
     """`read_regular`, with the status of the file that was read (for `kubelint fix`)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
@@ -186,21 +191,31 @@ def read_regular_stat(path: str | os.PathLike[str], max_bytes: int) -> tuple[byt
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegularFile(0, "not a regular file", os.fspath(path))
+        if head:
+            return read_at_most(functools.partial(os.read, fd), max_bytes), info
         if info.st_size > max_bytes:
             raise FileTooLarge(0, f"over the limit of {max_bytes:,} bytes", os.fspath(path))
-        chunks: list[bytes] = []
-        left = max_bytes + 1  # one more: the file may have grown since fstat
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        if left <= 0:
+        data = read_at_most(functools.partial(os.read, fd), max_bytes + 1)  # it may have grown since fstat
+        if len(data) > max_bytes:
             raise FileTooLarge(0, f"over the limit of {max_bytes:,} bytes", os.fspath(path))
-        return b"".join(chunks), info
+        return data, info
     finally:
         os.close(fd)
+
+
+def read_at_most(read: Callable[[int], bytes], size: int) -> bytes:
+    """Up to `size` bytes from `read` (a descriptor's, a stream's), in blocks of 1 MiB: one
+    read(size) would allocate `size` at once. The one bounded read: files of the tree (above),
+    stdin, and the file `kubelint fix` replaces."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(bytes(chunk))
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int) -> str:

@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kubelint_py.input.confine import expand_glob
+from kubelint_py.input.confine import FileTooLarge, NotRegularFile, expand_glob, read_regular
 from kubelint_py.input.globs import GitIgnore
 from kubelint_py.model import Source
 
@@ -101,28 +101,16 @@ def read_ignore_file(cwd: Path) -> list[str]:
 
 
 def _read_ignore_text(path: Path) -> str | None:
-    too_large = f"{IGNORE_FILE}: over {IGNORE_MAX_BYTES // 1024} KiB; not used"
     try:
-        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        raw = read_regular(path, IGNORE_MAX_BYTES)
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except NotRegularFile:
+        raise DiscoveryError(f"{IGNORE_FILE}: not a regular file; not read") from None
+    except FileTooLarge:
+        raise DiscoveryError(f"{IGNORE_FILE}: over {IGNORE_MAX_BYTES // 1024} KiB; not used") from None
     except OSError as exc:
         raise DiscoveryError(f"{IGNORE_FILE}: cannot be read: {_os_reason(exc)}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise DiscoveryError(f"{IGNORE_FILE}: not a regular file; not read")
-        if info.st_size > IGNORE_MAX_BYTES:
-            raise DiscoveryError(too_large)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(IGNORE_MAX_BYTES + 1)  # it may have grown since fstat()
-    except OSError as exc:
-        raise DiscoveryError(f"{IGNORE_FILE}: cannot be read: {_os_reason(exc)}") from None
-    finally:
-        os.close(fd)
-    if len(raw) > IGNORE_MAX_BYTES:
-        raise DiscoveryError(too_large)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -145,12 +133,13 @@ def _read(path: Path, display: str, is_target: bool) -> Source:
     if info.st_size > READ_CEILING:
         return Source(display, None, is_target, too_large)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(READ_CEILING + 1)  # the file may have grown since stat()
+        raw = read_regular(path, READ_CEILING)
+    except NotRegularFile:  # replaced since stat()
+        return Source(display, None, is_target, "not a regular file; not read")
+    except FileTooLarge:  # grown since stat()
+        return Source(display, None, is_target, too_large)
     except OSError as exc:
         return Source(display, None, is_target, _os_reason(exc))
-    if len(raw) > READ_CEILING:
-        return Source(display, None, is_target, too_large)
     return Source(display, raw, is_target)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from kubelint_py.guidance import BY_SLUG
+from kubelint_py.input.confine import FileTooLarge, NotRegularFile, read_regular
 from kubelint_py.model import INPUT_PROBLEMS, DocType, Examples, RuleMeta, Scope, Severity, ToolError
 from kubelint_py.peers import peers_of
 from kubelint_py.registry.declarative import RuleSpecError, build_declarative, rule_dict_from_meta
@@ -330,25 +330,15 @@ CUSTOM_RULES_MAX_BYTES = 4 * 1024 * 1024
 
 def _read_rules_file(file: Path) -> str:
     try:
-        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        raw = read_regular(file, CUSTOM_RULES_MAX_BYTES)
+    except NotRegularFile:
+        raise RegistryError(f"{file}: custom rules must be a regular file; not read") from None
+    except FileTooLarge:
+        raise RegistryError(
+            f"{file}: custom rules file over {CUSTOM_RULES_MAX_BYTES // (1024 * 1024)} MiB; not read"
+        ) from None
     except OSError as exc:
         raise RegistryError(f"{file}: cannot read custom rules ({(exc.strerror or str(exc)).lower()})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise RegistryError(f"{file}: custom rules must be a regular file; not read")
-        size = info.st_size
-        if size <= CUSTOM_RULES_MAX_BYTES:
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                raw = handle.read(CUSTOM_RULES_MAX_BYTES + 1)  # it may have grown since fstat()
-                size = len(raw)
-    except OSError as exc:
-        raise RegistryError(f"{file}: cannot read custom rules ({(exc.strerror or str(exc)).lower()})") from None
-    finally:
-        os.close(fd)
-    if size > CUSTOM_RULES_MAX_BYTES:
-        raise RegistryError(f"{file}: custom rules file over {CUSTOM_RULES_MAX_BYTES // (1024 * 1024)} MiB; not read")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
