@@ -18,12 +18,14 @@ from kubelint_py.cli.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, Kub
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising SystemExit.
 
-    The cyclic garbage collector is off while a command runs (the run builds many long-lived,
-    acyclic objects that reference counting frees; see pipeline.cyclic_gc_paused). Called as
-    the program (`argv` None: the console script, `python -m kubelint_py`), the objects left
-    at the end are frozen (`gc.freeze`) rather than collected: the interpreter is about to
-    exit, and its collections, when the collector is switched back on and at shutdown, would
-    walk every one of them, ~30 ms of a ~0.2 s one-file run."""
+    The cyclic garbage collector is off while a command runs, here and nowhere else: a run
+    builds millions of long-lived, acyclic objects (documents, positions, findings, the report's
+    data) that reference counting frees, and the collector only re-scanned the growing heap
+    again and again (on the 10,000-document corpus with --format json, 8.1 s of CPU with it,
+    7.0 s without). Called as the program (`argv` None: the console script, `python -m
+    kubelint_py`), the objects left at the end are frozen (`gc.freeze`) rather than collected:
+    the interpreter is about to exit, and its collections, when the collector is switched back
+    on and at shutdown, would walk every one of them, ~30 ms of a ~0.2 s one-file run."""
     previous = _quiet_sigint_in_forked_children()
     collecting = gc.isenabled()
     gc.disable()
