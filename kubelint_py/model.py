@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
+
+T = TypeVar("T")
 
 FieldPath = tuple[str | int, ...]
 
@@ -113,6 +115,23 @@ _MISSING = object()
 _EMPTY: Mapping[str, object] = {}
 
 
+def cached(memo: dict[Hashable, object], key: Hashable, build: Callable[[], T]) -> T:
+    """The one cache helper: `build()` once per `memo` and key, the same value after. A fact
+    derived from one document lives in its `Document.cached`, a fact of the whole run (an
+    index of the input) in `LintContext.cached`; both are this function, and nothing else
+    keeps derived state (no attribute set on another object, no module-level cache of runs)."""
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = build()
+    return found  # type: ignore[return-value]
+
+
+class Cache(Protocol):
+    """Whatever keeps derived facts (`Document`, `LintContext`), for helpers that take either."""
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T: ...
+
+
 def get_path(data: object, path: Sequence[str | int]) -> object:
     """Follow `path` through dicts and lists; None when any step is missing or wrongly typed.
 
@@ -158,12 +177,16 @@ class Document:
     directives: tuple[Directive, ...] = ()
     is_target: bool = True
     path_prefix: FieldPath = ()
-    # derived facts computed once per document (pod spec path, containers); not data
-    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # derived facts computed once per document (pod spec path, containers): see `cached`
+    memo: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def group(self) -> str:
         return self.api_version.rpartition("/")[0] if "/" in self.api_version else ""
+
+    def cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A fact derived from this document, built on first use (`model.cached`)."""
+        return cached(self.memo, key, build)
 
     @property
     def ref(self) -> ObjectRef:

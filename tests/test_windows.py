@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
@@ -24,6 +22,7 @@ from kubelint_py.k8s.windows import (
     windows_taint,
 )
 from kubelint_py.model import Document
+from kubelint_py.run.context import LintContext
 
 
 @pytest.mark.parametrize(
@@ -184,9 +183,8 @@ def test_tolerates(toleration: object, ok: bool) -> None:
     assert tolerates(toleration, Taint("os", "windows", "NoSchedule")) is ok
 
 
-@dataclass
-class _Lint:
-    documents: tuple[Document, ...]
+def _Lint(documents: tuple[Document, ...]) -> LintContext:
+    return LintContext(documents)
 
 
 _LINUX = """\
@@ -236,5 +234,5 @@ def test_mixed_cluster_mode(text: str, auto: bool) -> None:
     assert mixed_cluster_mode({}, lint) is auto
     assert mixed_cluster_mode({"cluster": {"windowsNodes": True}}, _Lint(lint.documents)) is True
     assert mixed_cluster_mode({"cluster": {"windowsNodes": False}}, _Lint(lint.documents)) is False
-    # memoised on the context object: a second call gives the same answer
+    # kept in the run's cache: a second call gives the same answer
     assert mixed_cluster_mode({}, lint) is auto

@@ -2,23 +2,22 @@
 (rule-catalog §4, §5): HPA / KEDA ScaledObject / VPA target indexes, HPA resource metrics,
 PodDisruptionBudget coverage, intstr percentages and per-pod resource requests.
 
-Indexes are built once per run (cached per LintContext) so cross-object rules stay linear
+Indexes are built once per run (`LintContext.cached`) so cross-object rules stay linear
 in the number of objects.
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.k8s.selectors import LabelSelector, selector_from_label_selector
 from kubelint_py.k8s.workloads import ContainerKind, ContainerScope, containers, pod_spec_path
-from kubelint_py.model import Document, FieldPath, get_path
+from kubelint_py.model import Cache, Document, FieldPath, get_path
 
 __all__ = [
     "ResourceMetric",
@@ -30,7 +29,6 @@ __all__ = [
     "pdbs_covering",
     "percent",
     "pod_requests",
-    "run_cached",
     "scalers_targeting",
     "target_key",
 ]
@@ -46,7 +44,7 @@ class HasDoc(Protocol):
 TT = TypeVar("TT", bound=HasDoc)
 
 
-class LintLike(Protocol[TT]):
+class LintLike(Cache, Protocol[TT]):
     """What these helpers need of kubelint_py.run.context.LintContext (k8s helpers stay pure:
     they do not import the context module)."""
 
@@ -59,18 +57,9 @@ class LintLike(Protocol[TT]):
 
 
 AnyLint = LintLike[Any]
-_CACHE: weakref.WeakKeyDictionary[Any, dict[Hashable, object]] = weakref.WeakKeyDictionary()
 _PERCENT = re.compile(r"^([0-9]+)%$")
 
 TargetKey = tuple[str, str, str]  # (namespace, kind, name)
-
-
-def run_cached(lint: AnyLint, key: Hashable, build: Callable[[], T]) -> T:
-    """`build()` once per run (per LintContext) and key; later calls return the same value."""
-    store = _CACHE.setdefault(lint, {})
-    if key not in store:
-        store[key] = build()
-    return store[key]  # type: ignore[return-value]
 
 
 def is_hpa(doc: Document) -> bool:
@@ -113,17 +102,17 @@ def _index(
 
 def hpas_targeting(lint: AnyLint, doc: Document) -> list[Document]:
     """HorizontalPodAutoscalers (any autoscaling/* version) whose scaleTargetRef names `doc`."""
-    index = run_cached(
-        lint, "hpa", lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None)
+    index = lint.cached(
+        ("autoscaling", "hpa"),
+        lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None),
     )
     return list(index.get(target_key(lint, doc), ()))
 
 
 def scaled_objects_targeting(lint: AnyLint, doc: Document) -> list[Document]:
     """KEDA ScaledObjects (keda.sh) whose scaleTargetRef names `doc` (kind defaults to Deployment)."""
-    index = run_cached(
-        lint,
-        "keda",
+    index = lint.cached(
+        ("autoscaling", "keda"),
         lambda: _index(lint, "ScaledObject", is_keda_scaled_object, ("spec", "scaleTargetRef"), "Deployment"),
     )
     return list(index.get(target_key(lint, doc), ()))
@@ -135,15 +124,16 @@ def scalers_targeting(lint: AnyLint, doc: Document) -> list[Document]:
 
 
 def hpas_by_target(lint: AnyLint, key: TargetKey) -> list[Document]:
-    index = run_cached(
-        lint, "hpa", lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None)
+    index = lint.cached(
+        ("autoscaling", "hpa"),
+        lambda: _index(lint, "HorizontalPodAutoscaler", is_hpa, ("spec", "scaleTargetRef"), None),
     )
     return list(index.get(key, ()))
 
 
 def template_of(lint: LintLike[TT], doc: Document) -> TT | None:
     """The indexed pod-template record of a workload document (one dict lookup)."""
-    index: dict[int, TT] = run_cached(lint, "templates", lambda: {id(t.doc): t for t in lint.workloads()})
+    index: dict[int, TT] = lint.cached(("autoscaling", "templates"), lambda: {id(t.doc): t for t in lint.workloads()})
     return index.get(id(doc))
 
 
@@ -242,7 +232,7 @@ def _pdb_coverage(lint: AnyLint) -> dict[int, list[Document]]:
 
 def pdbs_covering(lint: AnyLint, doc: Document) -> list[Document]:
     """PodDisruptionBudgets in the workload's namespace whose selector matches its pod template labels."""
-    return list(run_cached(lint, "pdb", lambda: _pdb_coverage(lint)).get(id(doc), ()))
+    return list(lint.cached(("autoscaling", "pdb"), lambda: _pdb_coverage(lint)).get(id(doc), ()))
 
 
 def pdb_matched_templates(lint: AnyLint, pdb: Document) -> list[Document]:

@@ -27,21 +27,20 @@ Pure functions; cross-object questions go through the `Lookup` protocol (LintCon
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from kubelint_py.k8s.images import parse_image
 from kubelint_py.k8s.workloads import ContainerScope, containers, pod_spec, pod_spec_path
-from kubelint_py.model import Document
+from kubelint_py.model import Cache, Document
 
 T = TypeVar("T")
 
 
-class Lookup(Protocol):
+class Lookup(Cache, Protocol):
     def get(self, kind: str, namespace: str | None, name: str) -> Document | None: ...
     def of_kind(self, *kinds: str) -> list[Document]: ...
     def namespace_of(self, doc: Document) -> str | None: ...
-    def cached(self, key: Hashable, build: Callable[[], T]) -> T: ...
 
 
 # -- leader election --------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from typing import Any
 from kubelint_py.k8s.schema_bundle import SchemaBundle, schema_bundle
 from kubelint_py.k8s.schema_compile import BuiltinCompiler, Node, compile_crd_schema
 from kubelint_py.k8s.schema_validate import Issue, did_you_mean, edit_distance, format_path, validate
+from kubelint_py.model import Cache
 
 __all__ = [
     "Issue",
@@ -75,7 +76,6 @@ Release = tuple[int, int]
 _RELEASE_RE = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.\d+)?\s*$")
 
 _OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
-_STORE_ATTR = "_kubelint_schema_runs"
 
 
 # -- releases ------------------------------------------------------------------------------
@@ -171,17 +171,11 @@ class SchemaRun:
         return self._compiler.ref(name)
 
 
-def schema_run(holder: object, target_setting: object, default: Release | None = None) -> SchemaRun:
-    """The `SchemaRun` of one lint run, kept on `holder` (the run's LintContext) so that every
-    schema rule of the run shares the compiled validators and the per-document results.
+def schema_run(run: Cache, target_setting: object, default: Release | None = None) -> SchemaRun:
+    """The `SchemaRun` of one lint run, kept in the run's cache (`LintContext.cached`) so that
+    every schema rule of the run shares the compiled validators and the per-document results.
     `default` is the release meant when no target is set (the migration rules' default)."""
-    store: dict[str, SchemaRun] | None = getattr(holder, _STORE_ATTR, None)
-    if store is None:
-        store = {}
-        setattr(holder, _STORE_ATTR, store)
-    key = repr(target_setting)
-    run = store.get(key)
-    if run is None:
-        run = SchemaRun(schema_bundle(), parse_target(target_setting), default)
-        store[key] = run
-    return run
+    return run.cached(
+        ("schemas", repr(target_setting), default),
+        lambda: SchemaRun(schema_bundle(), parse_target(target_setting), default),
+    )

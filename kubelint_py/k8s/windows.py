@@ -6,22 +6,21 @@
   merges them (`securitycontext.DetermineEffectiveSecurityContext`).
 * Taints and tolerations with the scheduler's `ToleratesTaint` semantics.
 * Mixed-cluster mode: `settings.cluster.windowsNodes`, else automatic detection over the
-  whole input. The detection result is memoised on the lint context object of the run
-  (never in module state), so a run pays for it once.
+  whole input. The detection result is kept in the run's cache (`LintContext.cached`, never
+  in module state), so a run pays for it once.
 
 OS targeting itself (Windows-targeted / Linux-pinned) lives in `kubelint_py.k8s.ostarget`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple, Protocol
 
 from kubelint_py.k8s.ostarget import is_windows_targeted
 from kubelint_py.k8s.workloads import ContainerRef, ContainerScope, containers, pod_spec, pod_spec_path
-from kubelint_py.model import Document, FieldPath, get_path
+from kubelint_py.model import Cache, Document, FieldPath, get_path
 
 WINDOWS_BUILD_LABEL = "node.kubernetes.io/windows-build"
 DEFAULT_WINDOWS_TAINT = "os=windows:NoSchedule"
@@ -102,13 +101,7 @@ def describe_build(build: str) -> str:
 def windows_targeted(doc: Document) -> bool:
     """`is_windows_targeted` of the document's pod spec, worked out once per document: about
     a dozen rules ask it of every workload."""
-    found = doc.memo.get(_TARGETED_MEMO)
-    if found is None:
-        found = doc.memo[_TARGETED_MEMO] = is_windows_targeted(pod_spec(doc))
-    return bool(found)
-
-
-_TARGETED_MEMO = "windows.targeted"
+    return doc.cached("windows-targeted", lambda: is_windows_targeted(pod_spec(doc)))
 
 
 def windows_image_containers(doc: Document, scope: ContainerScope = ContainerScope.C_I) -> Iterator[ContainerRef]:
@@ -279,12 +272,9 @@ def tolerates(toleration: object, taint: Taint) -> bool:
 
 
 # -- mixed-cluster mode -----------------------------------------------------------------
-class HasDocuments(Protocol):
+class HasDocuments(Cache, Protocol):
     @property
     def documents(self) -> tuple[Document, ...]: ...
-
-
-_MEMO_ATTR = "_kubelint_windows_input_has_windows"
 
 
 def input_has_windows_workload(documents: Iterable[Document]) -> bool:
@@ -298,13 +288,7 @@ def input_has_windows_workload(documents: Iterable[Document]) -> bool:
 
 
 def _input_has_windows(lint: HasDocuments) -> bool:
-    cached = getattr(lint, _MEMO_ATTR, None)
-    if isinstance(cached, bool):
-        return cached
-    found = input_has_windows_workload(lint.documents)
-    with contextlib.suppress(AttributeError, TypeError):  # an object with __slots__: just do not memoise
-        setattr(lint, _MEMO_ATTR, found)
-    return found
+    return lint.cached("windows: input has a Windows workload", lambda: input_has_windows_workload(lint.documents))
 
 
 def mixed_cluster_mode(settings: Mapping[str, object], lint: HasDocuments) -> bool:

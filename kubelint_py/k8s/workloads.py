@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from kubelint_py.model import Document, FieldPath, get_path
 
@@ -58,12 +58,7 @@ CLUSTER_SCOPED_KINDS = frozenset(
 
 def pod_spec_path(doc: Document) -> FieldPath | None:
     """Where the pod spec of a workload is, or None if `doc` carries no pod template."""
-    memo = doc.memo
-    if "pod_spec_path" in memo:
-        return cast("FieldPath | None", memo["pod_spec_path"])
-    found = _pod_spec_path(doc)
-    memo["pod_spec_path"] = found
-    return found
+    return doc.cached("pod_spec_path", lambda: _pod_spec_path(doc))
 
 
 def _pod_spec_path(doc: Document) -> FieldPath | None:
@@ -146,13 +141,7 @@ class ContainerRef(NamedTuple):
 
 def containers(doc: Document, scope: ContainerScope = ContainerScope.ALL) -> Iterator[ContainerRef]:
     """The containers of a workload in `scope`, with their paths (computed once per document)."""
-    key = "containers:" + scope.value
-    cached = doc.memo.get(key)
-    if isinstance(cached, tuple):
-        return iter(cast("tuple[ContainerRef, ...]", cached))
-    found = tuple(_containers(doc, scope))
-    doc.memo[key] = found
-    return iter(found)
+    return iter(doc.cached(("containers", scope), lambda: tuple(_containers(doc, scope))))
 
 
 def _containers(doc: Document, scope: ContainerScope) -> Iterator[ContainerRef]:

@@ -30,7 +30,7 @@ from kubelint_py.k8s.workloads import (
     replicas,
     runtime_pod_labels,
 )
-from kubelint_py.model import Document, FieldPath, LoadProblem
+from kubelint_py.model import Document, FieldPath, LoadProblem, cached
 
 T = TypeVar("T")
 
@@ -107,10 +107,8 @@ class LintContext:
 
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """A run-wide derived index, built once on first use (e.g. the TLS Secrets of the
-        input). Rules use it instead of rescanning every object for every object."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        return cast(T, self._memo[key])
+        input; `model.cached`). Rules use it instead of rescanning every object for every object."""
+        return cached(self._memo, key, build)
 
     # -- identity -------------------------------------------------------------------
     def namespace_of(self, doc: Document) -> str | None:

@@ -129,10 +129,9 @@ def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
 
 def _secrets(doc: Document) -> tuple[bool, tuple[str, ...]]:
     """(whether the whole document is secret, its secret texts): made once per document."""
-    found = doc.memo.get("secrets")
-    if found is None:
-        found = doc.memo["secrets"] = (is_sensitive_object(doc.kind, doc.doc_type), secret_texts(doc.kind, doc.data))
-    return found  # type: ignore[return-value]
+    return doc.cached(
+        "secrets", lambda: (is_sensitive_object(doc.kind, doc.doc_type), secret_texts(doc.kind, doc.data))
+    )
 
 
 def guarded_message(doc: Document, violation: Violation) -> tuple[str, bool]:
@@ -169,12 +168,12 @@ def _problem_guard(problem: LoadProblem, docs: Sequence[Document]) -> tuple[str,
 def _identity(doc: Document) -> tuple[str, ObjectRef | None, str]:
     """What every finding of `doc` repeats (display, object, fingerprint identity): made once
     per document, as a document has several findings."""
-    found = doc.memo.get("finding-identity")
-    if found is None:
-        name = doc.name or f"#{doc.index}"
-        identity = object_identity(doc.file, doc.group, doc.kind, doc.namespace or "", name)
-        found = doc.memo["finding-identity"] = (doc.display(), doc.ref if doc.kind else None, identity)
-    return found  # type: ignore[return-value]
+    return doc.cached("finding-identity", lambda: _identity_of(doc))
+
+
+def _identity_of(doc: Document) -> tuple[str, ObjectRef | None, str]:
+    identity = object_identity(doc.file, doc.group, doc.kind, doc.namespace or "", doc.name or f"#{doc.index}")
+    return doc.display(), doc.ref if doc.kind else None, identity
 
 
 class Engine:

@@ -41,7 +41,6 @@ class Suppression:
     source: str  # the annotation key, the directive line, or the exemption
 
 
-_MEMO_KEY = "suppressing_annotations"
 PEER_KIND = "peer:"  # Suppression.kind of a peer annotation: peer:kube-linter, peer:polaris...
 
 _KUBE_LINTER_CHECK = "ignore-check.kube-linter.io/"
@@ -106,26 +105,25 @@ def peer_skips(doc: Document, peers: tuple[str, ...]) -> tuple[PeerSkip, ...]:
     """The checks of `peers` that `doc`'s annotations skip, read once per document."""
     if not peers:
         return ()
-    memo_key = "peer_skips:" + ",".join(peers)
-    found = doc.memo.get(memo_key)
-    if found is None:
-        annotations = doc.annotations()
-        found = doc.memo[memo_key] = tuple(_peer_skips_of(annotations, peers)) if annotations else ()
-    return found  # type: ignore[return-value]
+    return doc.cached(("peer_skips", peers), lambda: _peer_skips(doc.annotations(), peers))
+
+
+def _peer_skips(annotations: Mapping[str, object], peers: tuple[str, ...]) -> tuple[PeerSkip, ...]:
+    return tuple(_peer_skips_of(annotations, peers)) if annotations else ()
 
 
 def _suppressing_annotations(doc: Document) -> Mapping[object, object]:
     """The annotations of `doc` that can suppress a finding (`ignore.kubelint.io/...` and the
-    ignore-all keys), picked out once per document (kept in its memo)."""
-    found = doc.memo.get(_MEMO_KEY)
-    if found is None:
-        found = {
-            key: value
-            for key, value in doc.annotations().items()
-            if isinstance(key, str) and (key.startswith(ANNOTATION_PREFIX) or key in IGNORE_ALL_ANNOTATIONS)
-        }
-        doc.memo[_MEMO_KEY] = found
-    return found  # type: ignore[return-value]
+    ignore-all keys), picked out once per document (`Document.cached`)."""
+    return doc.cached("suppressing annotations", lambda: _suppressing(doc.annotations()))
+
+
+def _suppressing(annotations: Mapping[str, object]) -> Mapping[object, object]:
+    return {
+        key: value
+        for key, value in annotations.items()
+        if isinstance(key, str) and (key.startswith(ANNOTATION_PREFIX) or key in IGNORE_ALL_ANNOTATIONS)
+    }
 
 
 @dataclass(slots=True)

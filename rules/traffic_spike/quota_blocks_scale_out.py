@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import NamedTuple
 
-from kubelint_py.k8s.autoscaling import hpas_targeting, pod_requests, run_cached
+from kubelint_py.k8s.autoscaling import hpas_targeting, pod_requests
 from kubelint_py.k8s.quantity import format_quantity, quantity_from_manifest
 from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like, replicas
 from kubelint_py.rule_api import Document, LintContext, RuleContext, Severity, Violation, rule
@@ -61,7 +61,7 @@ def _max_replicas(lint: LintContext, doc: Document) -> int:
 
 def _demand(lint: LintContext, namespace: str) -> _Demand:
     """Σ over the namespace's replicated workloads of per-pod requests × max replicas (once per namespace)."""
-    return run_cached(lint, ("quota-blocks-scale-out", namespace), lambda: _compute(lint, namespace))
+    return lint.cached(("quota-blocks-scale-out", namespace), lambda: _compute(lint, namespace))
 
 
 def _compute(lint: LintContext, namespace: str) -> _Demand:

@@ -15,7 +15,6 @@ import base64
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +22,7 @@ from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s import schemas
 from kubelint_py.model import Document, Report, Severity, Violation
 from kubelint_py.output.reporters import FORMATS, ReportOptions, render
+from kubelint_py.run.context import LintContext
 from tests.helpers import lint_text
 from tests.hostile.support import lint_in_process, lint_subprocess, no_traceback
 
@@ -221,7 +221,7 @@ def report() -> Report:
 
 
 def _issues(kind: str, data: object) -> list[str]:
-    run = schemas.schema_run(SimpleNamespace(), "1.31")
+    run = schemas.schema_run(LintContext(()), "1.31")
     if run.release is None:
         pytest.skip("the kubernetes-validate schemas are not installed")
     return [issue.text() for issue in run.check(1, "v1", kind, data)]
