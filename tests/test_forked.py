@@ -68,7 +68,7 @@ def test_shares_of_dead_children_are_redone_with_the_same_output(
             os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("packing runs only in children")
 
-    monkeypatch.setattr(engine, "pack", die_in_child)  # every rule child dies
+    monkeypatch.setattr(engine, "pack_finding", die_in_child)  # every rule child dies
     monkeypatch.setattr(parallel_load, "pack_document", die_in_child)  # and every loading child
     assert _render(3) == single
     assert len(list(tmp_path.iterdir())) == 4  # two loading and two rule children died

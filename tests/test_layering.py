@@ -86,7 +86,8 @@ ALLOWED: dict[str, set[str]] = {
     },
     # -- a run
     "run": set(),
-    "run.forked": set(),
+    "run.forked": set(),  # work shared with forked processes, and the one work splitter
+    "run.packing": {"model", "input.positions"},  # findings and documents as plain tuples for the pipes
     "run.context": {"model", "k8s"},
     "run.suppress": {"model", "config.config", "input.globs", "peers"},
     "run.engine": {
@@ -98,9 +99,10 @@ ALLOWED: dict[str, set[str]] = {
         "peers",
         "run.context",
         "run.forked",
+        "run.packing",
         "run.suppress",
     },
-    "run.parallel_load": {"model", "input.loader", "input.positions", "input.yamlio", "run.forked"},
+    "run.parallel_load": {"model", "input.loader", "input.yamlio", "run.forked", "run.packing"},
     "run.pipeline": {
         "model",
         "rule_api",

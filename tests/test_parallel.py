@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from kubelint_py.model import Finding
 from kubelint_py.output.reporters import ReportOptions, render
-from kubelint_py.run import engine, parallel_load
+from kubelint_py.run import engine, packing, parallel_load
+from kubelint_py.run.forked import split
+from kubelint_py.run.packing import pack_finding, unpack_finding
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, make_config, registry
 
@@ -51,24 +53,27 @@ def test_packed_findings_round_trip() -> None:
     ]
     assert any(f.related for f in findings) and any(f.object is None for f in findings)
     assert any(f.helm_source for f in findings) and any(f.sensitive for f in findings)
-    assert [engine.unpack(engine.pack(f)) for f in findings] == findings
+    assert [unpack_finding(pack_finding(f)) for f in findings] == findings
 
 
-def test_pack_knows_every_field_of_a_finding() -> None:
-    """A new Finding field must be added to engine.pack/unpack (and here), or be set only
-    after the engine like `after_engine`; else forked runs would silently drop it."""
-    after_engine = {"rendered", "approximate", "baseline_state"}
-    packed = {
-        "rule_id", "severity", "document", "message", "file", "span", "object", "api_version", "doc_index",
-        "path", "logical_path", "related", "helm_source", "suppressed_by", "justification", "fingerprint",
-        "sensitive",
-    }  # fmt: skip
-    assert {f.name for f in fields(Finding)} == packed | after_engine
+def test_packing_is_derived_from_the_fields_and_refuses_an_unknown_type() -> None:
+    """A field added to Finding or Document is packed without anyone remembering to (the
+    layout is written from the dataclass's fields); one of a type packing does not know
+    stops the import instead of being dropped by forked runs."""
+
+    @dataclass(frozen=True)
+    class WithNewField:
+        rule_id: str
+        when: datetime
+
+    with pytest.raises(TypeError, match="when: datetime"):
+        packing._codec(WithNewField)
 
 
-def test_weighted_slices_deal_by_share() -> None:
-    items = list(range(1000))
-    slices = engine.weighted_slices(items, [0.8, 1.0])
-    assert sorted(slices[0] + slices[1]) == items
-    assert (len(slices[0]), len(slices[1])) == (444, 556)
-    assert engine.weighted_slices(items, [1.0, 1.0, 1.0])[1][:3] == [1, 4, 7]
+def test_the_parent_and_each_child_get_their_share_of_the_checks() -> None:
+    """Documents are dealt out by the checks they are in scope of (one splitter, forked.split)."""
+    weights = [1, 30, 1, 1, 30, 1, 1, 30] * 25
+    parts = split(weights, [0.8, 1.0])
+    assert [i for part in parts for i in part] == list(range(len(weights)))
+    shares = [sum(weights[i] for i in part) / sum(weights) for part in parts]
+    assert abs(shares[0] - 0.8 / 1.8) < 0.02 and abs(shares[1] - 1.0 / 1.8) < 0.02

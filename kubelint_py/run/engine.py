@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeGuard
 
 from kubelint_py.fingerprint import fingerprint, fingerprint_with, object_identity
 from kubelint_py.input.recognize import OBJECT_DOC_TYPES
@@ -27,7 +27,8 @@ from kubelint_py.model import (
 from kubelint_py.peers import BY_NAME as PEERS_BY_NAME
 from kubelint_py.rule_api import DocCheck, Rule, RuleContext
 from kubelint_py.run.context import LintContext
-from kubelint_py.run.forked import Forked, can_fork
+from kubelint_py.run.forked import Forked, can_fork, split
+from kubelint_py.run.packing import Packed, pack_finding, unpack_finding
 from kubelint_py.run.suppress import ANNOTATION_PREFIX, PeerSkip, Suppressor
 
 
@@ -363,22 +364,28 @@ class Engine:
         """Per-document rules over `jobs` processes forked after the lint context is built.
 
         Children (see forked.py) inherit every document and index copy-on-write, so nothing is
-        pickled on the way in; each returns its findings (as plain tuples, see `pack`) and the suppressions
+        pickled on the way in; each returns its findings (as plain tuples, see packing.py) and the suppressions
         it used. Object ids are the same in parent and children, so the used-suppression sets
         merge as they are. This process runs the cross-object rules while the children work,
         and unpacks their findings after, so it takes a smaller share of the documents.
         Output does not depend on `jobs`: findings are sorted and de-duplicated in finalize().
         """
         lint.warm_up()
-        slices = weighted_slices(targets, [PARENT_SHARE] + [1.0] * (jobs - 1))
+        dispatch = Dispatch(self.rules)
+        checks = [len(dispatch.rules_for(doc)) + 1 for doc in targets]  # what a document costs, roughly
+        slices = [targets[part.start : part.stop] for part in split(checks, [PARENT_SHARE] + [1.0] * (jobs - 1))]
 
-        def run_slice(number: int) -> tuple[list[PackedFinding], set[tuple[int, str]], set[tuple[str, int]]]:
+        def run_slice(number: int) -> tuple[list[Packed], set[tuple[int, str]], set[tuple[str, int]]]:
             """In a forked child: this slice's findings and the suppressions they used."""
             self.findings = []
             self.suppressor.used_annotations = set()
             self.suppressor.used_directives = set()
             self._run_documents(slices[number], contexts)
-            return [pack(f) for f in self.findings], self.suppressor.used_annotations, self.suppressor.used_directives
+            return (
+                [pack_finding(f) for f in self.findings],
+                self.suppressor.used_annotations,
+                self.suppressor.used_directives,
+            )
 
         with Forked(run_slice, range(1, jobs)) as children:
             self._run_cross_object(contexts)
@@ -388,7 +395,7 @@ class Engine:
                     self._run_documents(slices[number], contexts)
                     continue
                 packed, annotations, directives = sent
-                self.findings.extend(map(unpack, packed))
+                self.findings.extend(map(unpack_finding, packed))
                 self.suppressor.used_annotations.update(annotations)
                 self.suppressor.used_directives.update(directives)
 
@@ -464,81 +471,9 @@ def _unused_peer_message(skip: PeerSkip, enabled: set[str]) -> str | None:
     return f"{what} suppresses no kubelint finding here (equivalent rule{'s' if len(skip.rules) > 1 else ''}: {rules})"
 
 
-_T = TypeVar("_T")
-
-# The parent's share of the documents relative to a child's: it also runs the cross-object
-# rules and unpacks the children's findings meanwhile.
+# The parent's share of the documents' checks relative to a child's: it also runs the
+# cross-object rules and unpacks the children's findings meanwhile.
 PARENT_SHARE = 0.8
-
-
-def weighted_slices(items: Sequence[_T], shares: Sequence[float]) -> list[list[_T]]:
-    """Deal `items` out in turn, each to the slice furthest below its share: interleaved, so
-    every slice gets a like mix of kinds, and deterministic."""
-    slices: list[list[_T]] = [[] for _ in shares]
-    dealt = [0] * len(shares)
-    for item in items:
-        number = min(range(len(shares)), key=lambda n: (dealt[n] + 1) / shares[n])
-        slices[number].append(item)
-        dealt[number] += 1
-    return slices
-
-
-# A finding as plain values: a forked child sends ~25,000 findings back, and plain tuples
-# pickle in C. A Finding pickles through Python-level state calls for it and each of its
-# NamedTuples, which took 1 s for 52,000 findings (0.14 s as tuples).
-PackedFinding = tuple[Any, ...]
-_LOCATION = tuple[str, int, int, int, int, str]
-
-
-def _pack_location(location: Location) -> _LOCATION:
-    (sl, sc), (el, ec) = location.span
-    return (location.file, sl, sc, el, ec, location.label)
-
-
-def _unpack_location(packed: _LOCATION) -> Location:
-    file, sl, sc, el, ec, label = packed
-    return Location(file, Span(Pos(sl, sc), Pos(el, ec)), label)
-
-
-def pack(finding: Finding) -> PackedFinding:
-    """The fields of a finding as the engine makes it (before rendering and baselines)."""
-    (sl, sc), (el, ec) = finding.span
-    obj = finding.object
-    return (
-        finding.rule_id, finding.severity.value, finding.document, finding.message, finding.file,
-        sl, sc, el, ec, tuple(obj) if obj is not None else None, finding.api_version, finding.doc_index,
-        finding.path, finding.logical_path, tuple(map(_pack_location, finding.related)), finding.helm_source,
-        finding.suppressed_by, finding.justification, finding.fingerprint, finding.sensitive,
-    )  # fmt: skip
-
-
-_SEVERITIES = {severity.value: severity for severity in Severity}
-
-
-def unpack(packed: PackedFinding) -> Finding:
-    (
-        rule_id, severity, document, message, file, sl, sc, el, ec, obj, api_version, doc_index,
-        path, logical_path, related, helm_source, suppressed_by, justification, fingerprint, sensitive,
-    ) = packed  # fmt: skip
-    return Finding(
-        rule_id=rule_id,
-        severity=_SEVERITIES[severity],
-        document=document,
-        message=message,
-        file=file,
-        span=Span(Pos(sl, sc), Pos(el, ec)),
-        object=ObjectRef(*obj) if obj is not None else None,
-        api_version=api_version,
-        doc_index=doc_index,
-        path=path,
-        logical_path=logical_path,
-        related=tuple(map(_unpack_location, related)),
-        helm_source=helm_source,
-        suppressed_by=suppressed_by,
-        justification=justification,
-        fingerprint=fingerprint,
-        sensitive=sensitive,
-    )
 
 
 def finalize(findings: Iterable[Finding]) -> list[Finding]:

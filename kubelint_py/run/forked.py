@@ -12,7 +12,7 @@ import contextlib
 import os
 import pickle
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -22,6 +22,23 @@ _CHUNK = 1 << 20
 
 def can_fork() -> bool:
     return hasattr(os, "fork")
+
+
+def split(weights: Sequence[float], shares: Sequence[float]) -> list[range]:
+    """The one work splitter: contiguous runs of items (as ranges of their indexes), one per
+    share, whose weights are in proportion to the shares (some may be empty). Files are split
+    by their bytes (a run's source order is kept when the blocks are merged), documents by the
+    checks they are in scope of."""
+    total = sum(weights)
+    bounds = [sum(shares[: n + 1]) / sum(shares) * total for n in range(len(shares) - 1)]
+    cuts = [0]
+    running = 0.0
+    for position, weight in enumerate(weights):
+        running += weight
+        while len(cuts) <= len(bounds) and running >= bounds[len(cuts) - 1]:
+            cuts.append(position + 1)
+    cuts += [len(weights)] * (len(shares) + 1 - len(cuts))
+    return [range(cuts[n], cuts[n + 1]) for n in range(len(shares))]
 
 
 class Forked(Generic[T]):

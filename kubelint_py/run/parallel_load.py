@@ -16,13 +16,12 @@ so that exactly the documents a sequential load refuses are refused.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
-from kubelint_py.input.positions import PositionIndex
 from kubelint_py.input.yamlio import AliasBudget
-from kubelint_py.model import Directive, DocType, Document, Pos, Source, Span
-from kubelint_py.run.forked import Forked, can_fork
+from kubelint_py.model import Source
+from kubelint_py.run.forked import Forked, can_fork, split
+from kubelint_py.run.packing import Packed, pack_document, unpack_document
 
 # This process's share of the bytes relative to a worker's: workers also pickle what they
 # parsed, which costs them more than reading it back costs this process.
@@ -53,16 +52,7 @@ def blocks(sources: Sequence[Source], shares: Sequence[float]) -> list[Sequence[
     """Contiguous runs of `sources`, one per share, with bytes in proportion to the shares
     (some may be empty)."""
     sizes = [len(s.raw) if s.raw is not None else 0 for s in sources]
-    total = sum(sizes)
-    bounds = [sum(shares[: n + 1]) / sum(shares) * total for n in range(len(shares) - 1)]
-    cuts = [0]
-    running = 0
-    for position, size in enumerate(sizes):
-        running += size
-        while len(cuts) <= len(bounds) and running >= bounds[len(cuts) - 1]:
-            cuts.append(position + 1)
-    cuts += [len(sources)] * (len(shares) + 1 - len(cuts))
-    return [sources[cuts[n] : cuts[n + 1]] for n in range(len(shares))]
+    return [sources[part.start : part.stop] for part in split(sizes, shares)]
 
 
 def _budget_spent(result: LoadResult, options: LoadOptions) -> int:
@@ -73,7 +63,7 @@ def _budget_spent(result: LoadResult, options: LoadOptions) -> int:
 def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> LoadResult | None:
     parts = blocks(sources, [PARENT_SHARE] + [1.0] * (jobs - 1))
 
-    def load_packed(number: int) -> tuple[list[PackedDocument], LoadResult]:
+    def load_packed(number: int) -> tuple[list[Packed], LoadResult]:
         """In a forked child: load a block, documents as plain tuples."""
         result = _load_block(parts[number], options)
         documents = [pack_document(doc) for doc in result.documents]
@@ -100,45 +90,3 @@ def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> 
         merged.templates_skipped += part.templates_skipped
         merged.skipped_files.extend(part.skipped_files)
     return merged
-
-
-# A document as plain values. Data and positions are plain dicts, lists and tuples already;
-# the Document, its PositionIndex and its NamedTuples pickle through Python-level calls, which
-# made sending 5,000 documents back cost 0.38 s in the child and 0.25 s here.
-PackedDocument = tuple[Any, ...]
-
-
-def pack_document(doc: Document) -> PackedDocument:
-    (sl, sc), (el, ec) = doc.span
-    positions = doc.positions
-    assert isinstance(positions, PositionIndex)
-    (psl, psc), (pel, pec) = positions.span
-    return (
-        doc.file, doc.helm_source, doc.index, sl, sc, el, ec, doc.doc_type.value, doc.api_version, doc.kind,
-        doc.name, doc.namespace, doc.data, psl, psc, pel, pec, positions.root, tuple(map(tuple, doc.directives)),
-        doc.is_target, doc.path_prefix,
-    )  # fmt: skip
-
-
-def unpack_document(packed: PackedDocument) -> Document:
-    (
-        file, helm_source, index, sl, sc, el, ec, doc_type, api_version, kind,
-        name, namespace, data, psl, psc, pel, pec, root, directives,
-        is_target, path_prefix,
-    ) = packed  # fmt: skip
-    return Document(
-        file=file,
-        helm_source=helm_source,
-        index=index,
-        span=Span(Pos(sl, sc), Pos(el, ec)),
-        doc_type=DocType(doc_type),
-        api_version=api_version,
-        kind=kind,
-        name=name,
-        namespace=namespace,
-        data=data,
-        positions=PositionIndex(Span(Pos(psl, psc), Pos(pel, pec)), root),
-        directives=tuple(Directive(*d) for d in directives),
-        is_target=is_target,
-        path_prefix=path_prefix,
-    )
