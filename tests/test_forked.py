@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.output.reporters import ReportOptions, render
-from kubelint_py.run import engine, parallel_load
+from kubelint_py.run import engine, packing, parallel_load
 from kubelint_py.run.forked import Forked
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, make_config, registry
@@ -68,7 +68,7 @@ def test_shares_of_dead_children_are_redone_with_the_same_output(
             os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("packing runs only in children")
 
-    monkeypatch.setattr(engine, "pack_finding", die_in_child)  # every rule child dies
-    monkeypatch.setattr(parallel_load, "pack_document", die_in_child)  # and every loading child
+    monkeypatch.setattr(packing, "pack_finding", die_in_child)  # every rule child dies
+    monkeypatch.setattr(packing, "pack_document", die_in_child)  # and every loading child
     assert _render(3) == single
     assert len(list(tmp_path.iterdir())) == 4  # two loading and two rule children died

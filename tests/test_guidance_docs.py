@@ -88,7 +88,7 @@ def test_fixable_rules_say_so_in_docs_and_explain() -> None:
 
 
 def test_generator_writes_guidance_next_to_rules(tmp_path: Path) -> None:
-    script = ROOT / "scripts" / "gen_rule_docs.py"
+    script = ROOT / "scripts" / "generate.py"
     out = tmp_path / "docs" / "rules"
     only = ["--only", "privilege-escalation-allowed", "yaml-syntax"]
     subprocess.run([sys.executable, str(script), "--out", str(out), *only], check=True, capture_output=True)

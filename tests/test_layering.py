@@ -71,18 +71,27 @@ ALLOWED: dict[str, set[str]] = {
     "registry": set(),
     "registry.rule_index": set(),  # generated data (scripts/generate.py): imports nothing
     "registry.bounded_schema": set(),  # custom rules' JSON Schemas: checked at load, validated with a budget
-    "registry.declarative": {"model", "rule_api", "k8s", "registry.bounded_schema"},
-    "registry.registry": {
+    # declarative rules and rule files: the rule schema, YAML rules, their bounded JSON Schemas
+    "registry.declarative": {
         "model",
-        "input.confine",
         "guidance",
+        "k8s",
         "rule_api",
         "config.config",
         "input.streams",
         "input.yamlio",
-        "registry.declarative",
+        "registry.bounded_schema",
+    },
+    # the built-in rules: scanned from their modules, or from the index with lazy metadata
+    "registry.builtin": {"model", "peers", "rule_api", "registry.declarative", "registry.rule_index"},
+    "registry.registry": {
+        "model",
+        "guidance",
         "peers",
-        "registry.rule_index",
+        "rule_api",
+        "input.confine",
+        "registry.builtin",
+        "registry.declarative",
     },
     # -- a run
     "run": set(),
@@ -157,18 +166,19 @@ ALLOWED: dict[str, set[str]] = {
         "integrations.charts",
         "integrations.mapping",
         "integrations.outline",
+        "integrations.rendered",  # the origin annotation's name
     },
-    "integrations.rendered": {
+    "integrations.mapper": {
         "model",
         "fingerprint",
-        "input.confine",
         "integrations.charts",
         "integrations.helm_mapping",
         "integrations.kustomize_mapping",
         "integrations.mapping",
         "integrations.outline",
-        "run.engine",
     },
+    # map_rendered: imports the mapper only for runs with rendered output or piped input
+    "integrations.rendered": {"model", "input.confine", "integrations.mapper", "run.engine"},
     "integrations.masking": {"model", "k8s", "input.loader", "input.positions"},
     "integrations.autofix": {
         "model",

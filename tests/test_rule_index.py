@@ -1,29 +1,31 @@
-"""kubelint_py/registry/rule_index.py: generated from the rule modules, and a run built from it
-behaves as one built by importing every rule module."""
+"""kubelint_py/registry/rule_index.py: generated from the rule modules, holding only what a run
+needs before any check runs, and a run built from it behaves as one built by importing every
+rule module."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
 from kubelint_py.config.config import Config
-from kubelint_py.registry.registry import (
+from kubelint_py.registry.builtin import (
     BUILTIN_PACKAGE,
+    LAZY_FIELDS,
+    ROW,
     DeferredCheck,
-    Registry,
-    build_registry,
-    load_builtin,
+    IndexedMeta,
     named_rules_in_module,
-    scan_builtin,
 )
+from kubelint_py.registry.registry import Registry, build_registry, load_builtin, scan_builtin
 from kubelint_py.registry.rule_index import RULES
 from kubelint_py.rule_api import Rule
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, ROOT
+
+_ID = ROW.index("id")
 
 
 def _scanned() -> Registry:
@@ -38,10 +40,10 @@ def _indexed() -> Registry:
     return registry
 
 
-def test_index_is_what_the_generator_writes() -> None:
-    """Never edited by hand: regenerate with `python scripts/gen_rule_index.py`."""
+def test_index_and_docs_are_what_the_generator_writes() -> None:
+    """Never edited by hand: regenerate with `python scripts/generate.py`."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_rule_index.py"), "--check"],
+        [sys.executable, str(ROOT / "scripts" / "generate.py"), "--check"],
         capture_output=True,
         text=True,
         check=False,
@@ -54,7 +56,7 @@ def test_index_holds_every_rule_with_the_modules_metadata() -> None:
     assert list(indexed.rules) == list(scanned.rules)  # same ids, same registry order
     for rule_id, real in scanned.rules.items():
         listed = indexed.rules[rule_id]
-        assert listed.meta == real.meta, rule_id
+        assert listed.meta == real.meta, rule_id  # the lazy fields read from the module compare too
         assert (listed.check is None) == (real.check is None), rule_id
         assert (listed.check_run is None) == (real.check_run is None), rule_id
 
@@ -62,11 +64,23 @@ def test_index_holds_every_rule_with_the_modules_metadata() -> None:
 def test_index_rows_name_the_module_and_attribute_of_each_rule() -> None:
     import importlib
 
-    for module_name, attribute, kind, rule_id, *_ in RULES:
+    for row in RULES:
+        assert len(row) == len(ROW)
+        module_name, attribute, kind = row[:3]
         module = importlib.import_module(f"{BUILTIN_PACKAGE}.{module_name}")
         found = dict(named_rules_in_module(module))[attribute]
-        assert found.id == rule_id
+        assert found.id == row[_ID]
         assert kind == ("check" if found.check else "run" if found.check_run else "none")
+
+
+def test_the_index_leaves_out_rationale_remediation_examples_and_references() -> None:
+    """They were most of the index (5,500 lines): a run reads them only for rules it reports
+    on in JSON, text or JUnit, and for every rule only in SARIF, explain and the docs."""
+    text = (ROOT / "kubelint_py" / "registry" / "rule_index.py").read_text(encoding="utf-8")
+    privileged = _scanned().rules["privileged-container"].meta
+    assert privileged.rationale.strip()[:60] not in text
+    assert privileged.examples.fail.strip()[:60] not in text
+    assert not set(LAZY_FIELDS) & set(ROW)
 
 
 def test_building_the_registry_imports_no_rule_module() -> None:
@@ -74,12 +88,23 @@ def test_building_the_registry_imports_no_rule_module() -> None:
         "import json, sys\n"
         "from kubelint_py.registry.registry import build_registry\n"
         "registry = build_registry(plugins=False)\n"
+        "metas = [rule.meta for rule in registry.rules.values()]\n"
+        "listed = [(m.id, m.title, m.severity, m.scope, m.default_enabled, m.options_schema) for m in metas]\n"
         f"print(json.dumps([len(registry.rules), [m for m in sys.modules if m.startswith('{BUILTIN_PACKAGE}.')]]))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
     count, imported = json.loads(out)
     assert count == len(RULES)
     assert [m for m in imported if m.count(".") > 2] == []  # only the (empty) rule packages
+
+
+def test_a_lazy_field_reads_the_rules_module_once() -> None:
+    meta = build_registry(plugins=False).rules["privileged-container"].meta
+    assert isinstance(meta, IndexedMeta)
+    real = _scanned().rules["privileged-container"].meta
+    assert meta.remediation == real.remediation
+    assert meta.examples == real.examples and meta.references == real.references
+    assert meta.rationale is meta.rationale  # kept after the first read
 
 
 def test_first_call_imports_the_module_and_puts_its_check_in_the_rule() -> None:
@@ -94,13 +119,29 @@ def test_first_call_imports_the_module_and_puts_its_check_in_the_rule() -> None:
 
 
 def test_a_stale_index_is_reported_not_silently_used() -> None:
-    row = next(r for r in RULES if r[3] == "privileged-container")
+    row = next(r for r in RULES if r[_ID] == "privileged-container")
+    module = f"{BUILTIN_PACKAGE}.{row[0]}"
     indexed = build_registry(plugins=False).rules["privileged-container"]
-    stale = Rule(replace(indexed.meta, title="an older title"))
-    deferred = DeferredCheck(f"{BUILTIN_PACKAGE}.{row[0]}", row[1], run=False)
+    stale = Rule(
+        IndexedMeta.from_index(
+            module,
+            row[1],
+            **{name: getattr(indexed.meta, name) for name in _indexed_fields()},
+            title="an older title",
+        )
+    )
+    deferred = DeferredCheck(module, row[1], run=False)
     deferred.rule = stale
-    with pytest.raises(RuntimeError, match="gen_rule_index"):
+    with pytest.raises(RuntimeError, match=r"scripts/generate\.py"):
         deferred.load()
+
+
+def _indexed_fields() -> list[str]:
+    from dataclasses import fields
+
+    from kubelint_py.model import RuleMeta
+
+    return [f.name for f in fields(RuleMeta) if f.name not in (*LAZY_FIELDS, "title")]
 
 
 @pytest.mark.slow

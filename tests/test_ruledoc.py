@@ -195,7 +195,7 @@ def test_write_rule_docs_groups_the_index_by_guidance(tmp_path: Path) -> None:
 
 
 def test_generator_script_check_mode(tmp_path: Path) -> None:
-    script = ROOT / "scripts" / "gen_rule_docs.py"
+    script = ROOT / "scripts" / "generate.py"
     out = tmp_path / "rules"
     only = ["--only", "privileged-container", "yaml-syntax"]
     subprocess.run([sys.executable, str(script), "--out", str(out), *only], check=True, capture_output=True)
@@ -220,12 +220,12 @@ def _documented() -> list[RuleMeta]:
 def test_docs_have_no_pages_for_unknown_rules() -> None:
     known = {page_name(m.id) for m in metas()} | {"README.md"}
     stale = sorted(p.name for p in DOCS.glob("*.md") if p.name not in known)
-    assert not stale, f"docs/rules has pages of rules that do not exist: {stale}; run scripts/gen_rule_docs.py"
+    assert not stale, f"docs/rules has pages of rules that do not exist: {stale}; run scripts/generate.py"
 
 
 def test_docs_pages_match_metadata(tmp_path: Path) -> None:
     documented = _documented()
-    assert documented, "docs/rules has no rule pages; run scripts/gen_rule_docs.py"
+    assert documented, "docs/rules has no rule pages; run scripts/generate.py"
     write_rule_docs(documented, tmp_path)
     expected = rule_doc_files(documented)
     assert sorted(expected) == sorted(p.name for p in tmp_path.iterdir())
@@ -234,7 +234,7 @@ def test_docs_pages_match_metadata(tmp_path: Path) -> None:
         for name in sorted(expected)
         if (DOCS / name).read_bytes().decode("utf-8") != (tmp_path / name).read_bytes().decode("utf-8")
     ]
-    assert not drifted, f"docs/rules out of date for {drifted}: run python scripts/gen_rule_docs.py"
+    assert not drifted, f"docs/rules out of date for {drifted}: run python scripts/generate.py"
 
 
 def test_docs_index_lists_exactly_the_documented_rules() -> None:
@@ -244,4 +244,4 @@ def test_docs_index_lists_exactly_the_documented_rules() -> None:
 
 def test_every_rule_has_a_page() -> None:
     missing = sorted(m.id for m in metas() if not (DOCS / page_name(m.id)).exists())
-    assert not missing, f"rules without docs: {missing}; run python scripts/gen_rule_docs.py"
+    assert not missing, f"rules without docs: {missing}; run python scripts/generate.py"

@@ -14,7 +14,8 @@ from jsonschema import Draft202012Validator
 from kubelint_py.config.config import load_schema
 from kubelint_py.output.reporters import ReportOptions, render
 from kubelint_py.output.ruledoc import rule_markdown, rule_text, rules_json
-from kubelint_py.registry.registry import build_registry, validate_rule
+from kubelint_py.registry.declarative import validate_rule
+from kubelint_py.registry.registry import build_registry
 from tests.helpers import ROOT, lint_text
 from tests.test_workflow import kubelint
 

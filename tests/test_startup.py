@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from kubelint_py.registry import registry as registry_module
+from kubelint_py.registry.builtin import BUILTIN_PACKAGE
 from kubelint_py.registry.registry import PLUGIN_GROUP, build_registry, plugins_possible
 from kubelint_py.registry.rule_index import RULES
 from tests.helpers import ROOT
@@ -80,7 +81,7 @@ def test_plain_lint_loads_no_optional_dependency_click_or_unneeded_rule(tmp_path
         "click",  # only for command lines the fast path does not take
     ):
         assert unwanted not in modules, unwanted
-    rules = {m for m in modules if m.startswith(f"{registry_module.BUILTIN_PACKAGE}.") and m.count(".") > 2}
+    rules = {m for m in modules if m.startswith(f"{BUILTIN_PACKAGE}.") and m.count(".") > 2}
     assert any(m.endswith(".service_selector") for m in rules)  # a Service rule ran
     assert not any(".securing_etcd." in m or ".windows_workloads." in m for m in rules), sorted(rules)
     assert len(rules) < len({row[0] for row in RULES}) // 2

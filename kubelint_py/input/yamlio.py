@@ -37,7 +37,6 @@ from kubelint_py.input.yaml_errors import (
     mark_pos,
     syntax_error,
 )
-from kubelint_py.input.yaml_flow import compose_flow12
 from kubelint_py.input.yaml_scalars import (
     BOOL,
     BOOL_FALSE,
@@ -286,6 +285,8 @@ def _compose_slow(
         budget.slow_chars -= len(text)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            from kubelint_py.input.yaml_flow import compose_flow12  # rarely needed: imported then
+
             return compose_flow12(text, line_offset, limits, budget)
     except SlowBudgetSpent:
         exc = syntax_error(errors[-1], line_offset, text)

@@ -11,9 +11,9 @@ from pathlib import Path
 from kubelint_py.integrations.charts import KUSTOMIZATION_FILES
 from kubelint_py.integrations.mapping import APPROXIMATE, MapperBase, Target, line_one
 from kubelint_py.integrations.outline import HASH_SUFFIX_RE, Node, Outline, find_line, unquote
+from kubelint_py.integrations.rendered import ORIGIN_ANNOTATION
 from kubelint_py.model import Document, Pos, Span
 
-ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 # The suffix as kustomize writes it (hex digits with 0, 1, 3, a, e swapped for g, h, k, m, t):
 # narrower, for telling kustomize output from other manifests.
 _KUSTOMIZE_HASH_RE = re.compile(r"-[2456789bcdfghkmt]{10}$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from kubelint_py.guidance import BY_SLUG
 from kubelint_py.k8s.workloads import ContainerScope, containers, pod_spec_path
 from kubelint_py.model import DocType, Document, FieldPath, Severity, get_path
 from kubelint_py.registry.bounded_schema import (
@@ -154,3 +155,59 @@ def build_declarative(spec: Mapping[str, Any], source: str, *, trusted: bool = T
         precision=spec.get("precision", "high"),
         cross_object=False,
     )(check)
+
+
+# what only a declarative rule has: a Python rule's check takes their place
+DECLARATIVE_KEYS = ("target", "message", "schema")
+
+
+def rule_validator(declarative: bool = True) -> Any:
+    """schemas/rule.schema.json: a declarative rule file's format, or (`declarative=False`) the
+    metadata and scope every rule has, for Python rules and plugins."""
+    from jsonschema import Draft202012Validator
+
+    from kubelint_py.config.config import load_schema
+
+    schema = dict(load_schema("rule.schema.json"))
+    if not declarative:
+        schema["required"] = [key for key in schema["required"] if key not in DECLARATIVE_KEYS]
+    return Draft202012Validator(schema)
+
+
+def validate_rule_spec(spec: Mapping[str, Any], source: str, validator: Any | None = None) -> None:
+    """Every way `spec` departs from the rule schema, in one RuleSpecError (one line each)."""
+    errors = sorted(
+        (validator or rule_validator()).iter_errors(spec), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    if errors:
+        lines = []
+        for error in errors:
+            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            lines.append(f"{source}: rule {spec.get('id', '?')}: {where}: {error.message}")
+        raise RuleSpecError("\n".join(dict.fromkeys(lines)))
+
+
+def validate_rule(rule: Rule, source: str, validator: Any | None = None) -> None:
+    validate_rule_spec(rule_dict_from_meta(rule.meta), source, validator or rule_validator(declarative=False))
+    if rule.meta.document not in BY_SLUG and "/" not in rule.id:
+        raise RuleSpecError(f'{source}: rule {rule.id}: unknown guidance document "{rule.meta.document}"')
+
+
+def load_yaml_rules(text: str, source: str, *, trusted: bool = True) -> list[Rule]:
+    from kubelint_py.input.streams import split_documents
+    from kubelint_py.input.yamlio import LimitExceeded, YamlSyntaxError, parse_document
+
+    found: list[Rule] = []
+    validator = rule_validator()
+    for chunk in split_documents(text):
+        try:
+            parsed = parse_document(chunk.text, line_offset=chunk.first_line - 1)
+        except (YamlSyntaxError, LimitExceeded) as exc:
+            raise RuleSpecError(f"{source}:{exc.pos.line}: {exc.message}") from None
+        if parsed is None:
+            continue
+        if not isinstance(parsed.data, Mapping):
+            raise RuleSpecError(f"{source}:{chunk.first_line}: a rule must be a mapping")
+        validate_rule_spec(parsed.data, source, validator)
+        found.append(build_declarative(parsed.data, source, trusted=trusted))
+    return found

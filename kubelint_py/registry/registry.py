@@ -1,32 +1,27 @@
 """Collect the rule set of a run: built-in Python and YAML rules, user declarative rules,
 and third-party plugins. Nothing registers itself; modules are scanned for `Rule` objects.
 
-Built-in rules are listed in `kubelint_py/registry/rule_index.py`, generated from the rule modules'
-own metadata by `scripts/gen_rule_index.py` (a test checks it against the modules). A run
-takes their metadata from it and imports a rule's module only when its check is first
-called: a pre-commit run over one Service imports the few modules of rules that apply to
-Services, not all of them.
+Built-in rules come from the generated index (kubelint_py/registry/builtin.py says how); custom
+rules from YAML files (kubelint_py/registry/declarative.py); plugins from entry points.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import ModuleType
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from kubelint_py.guidance import BY_SLUG
 from kubelint_py.input.confine import FileTooLarge, NotRegularFile, read_regular
-from kubelint_py.model import INPUT_PROBLEMS, DocType, Examples, RuleMeta, Scope, Severity, ToolError
+from kubelint_py.model import INPUT_PROBLEMS, Severity, ToolError
 from kubelint_py.peers import peers_of
-from kubelint_py.registry.declarative import RuleSpecError, build_declarative, rule_dict_from_meta
+from kubelint_py.registry.builtin import indexed_builtin, rules_in_module, scanned_builtin
+from kubelint_py.registry.declarative import RuleSpecError, load_yaml_rules, rule_validator, validate_rule
 from kubelint_py.rule_api import Rule
 
-BUILTIN_PACKAGE = "kubelint_py.builtin_rules"
 PLUGIN_GROUP = "kubelint.rules"
 
 
@@ -53,250 +48,16 @@ class Registry:
         return [self.rules[k] for k in sorted(self.rules)]
 
 
-def named_rules_in_module(module: ModuleType) -> Iterator[tuple[str, Rule]]:
-    for name in sorted(vars(module)):
-        value = getattr(module, name)
-        if isinstance(value, Rule):
-            yield name, value
-
-
-def rules_in_module(module: ModuleType) -> Iterator[Rule]:
-    for _name, value in named_rules_in_module(module):
-        yield value
-
-
-# what only a declarative rule has: a Python rule's check takes their place
-DECLARATIVE_KEYS = ("target", "message", "schema")
-
-
-def _validator(declarative: bool = True) -> Any:
-    """schemas/rule.schema.json: a declarative rule file's format, or (`declarative=False`) the
-    metadata and scope every rule has, for Python rules and plugins."""
-    from jsonschema import Draft202012Validator
-
-    from kubelint_py.config.config import load_schema
-
-    schema = dict(load_schema("rule.schema.json"))
-    if not declarative:
-        schema["required"] = [key for key in schema["required"] if key not in DECLARATIVE_KEYS]
-    return Draft202012Validator(schema)
-
-
-def validate_rule_spec(spec: Mapping[str, Any], source: str, validator: Any | None = None) -> None:
-    """Every way `spec` departs from the rule schema, in one RuleSpecError (one line each)."""
-    errors = sorted(
-        (validator or _validator()).iter_errors(spec), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
-    if errors:
-        lines = []
-        for error in errors:
-            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            lines.append(f"{source}: rule {spec.get('id', '?')}: {where}: {error.message}")
-        raise RuleSpecError("\n".join(dict.fromkeys(lines)))
-
-
-def validate_rule(rule: Rule, source: str, validator: Any | None = None) -> None:
-    validate_rule_spec(rule_dict_from_meta(rule.meta), source, validator or _validator(declarative=False))
-    if rule.meta.document not in BY_SLUG and "/" not in rule.id:
-        raise RuleSpecError(f'{source}: rule {rule.id}: unknown guidance document "{rule.meta.document}"')
-
-
-def load_yaml_rules(text: str, source: str, *, trusted: bool = True) -> list[Rule]:
-    from kubelint_py.input.streams import split_documents
-    from kubelint_py.input.yamlio import LimitExceeded, YamlSyntaxError, parse_document
-
-    found: list[Rule] = []
-    validator = _validator()
-    for chunk in split_documents(text):
-        try:
-            parsed = parse_document(chunk.text, line_offset=chunk.first_line - 1)
-        except (YamlSyntaxError, LimitExceeded) as exc:
-            raise RuleSpecError(f"{source}:{exc.pos.line}: {exc.message}") from None
-        if parsed is None:
-            continue
-        if not isinstance(parsed.data, Mapping):
-            raise RuleSpecError(f"{source}:{chunk.first_line}: a rule must be a mapping")
-        validate_rule_spec(parsed.data, source, validator)
-        found.append(build_declarative(parsed.data, source, trusted=trusted))
-    return found
-
-
-def _builtin_folders() -> Iterator[Any]:
-    from importlib import resources
-
-    root = resources.files(BUILTIN_PACKAGE)
-    for folder in sorted(root.iterdir(), key=lambda p: p.name):
-        if folder.is_dir() and not folder.name.startswith(("_", ".")):
-            yield folder
-
-
-def _builtin_modules() -> Iterator[str]:
-    for folder in _builtin_folders():
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".py") and not entry.name.startswith("_"):
-                yield f"{BUILTIN_PACKAGE}.{folder.name}.{entry.name[:-3]}"
-
-
-def _builtin_yaml_names() -> Iterator[str]:
-    """`folder/file.yaml` of the built-in declarative rules."""
-    for folder in _builtin_folders():
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith((".yaml", ".yml")):
-                yield f"{folder.name}/{entry.name}"
-
-
-def _builtin_yaml(names: Sequence[str]) -> Iterator[tuple[str, str]]:
-    if not names:  # importlib.resources costs ~6 ms to import: not for nothing
-        return
-    from importlib import resources
-
-    root = resources.files(BUILTIN_PACKAGE)
-    for name in names:
-        folder, _, file = name.partition("/")
-        yield f"rules/{name}", root.joinpath(folder).joinpath(file).read_text(encoding="utf-8")
-
-
 def scan_builtin(registry: Registry) -> None:
-    """Import every built-in rule module and read every built-in YAML rule: the source of
-    truth that `kubelint_py/registry/rule_index.py` is generated from (and tested against)."""
-    for module_name in _builtin_modules():
-        module = importlib.import_module(module_name)
-        for found in rules_in_module(module):
-            registry.add(found, module_name)
-    for source, text in _builtin_yaml(list(_builtin_yaml_names())):
-        for found in load_yaml_rules(text, source):
-            registry.add(found, source)
-
-
-class DeferredCheck:
-    """The check of a built-in rule whose module is not imported yet.
-
-    The first call imports the module, puts the module's own check into the registry's
-    `Rule` (the engine reads `rule.check` for every document, so later calls go straight
-    to it) and runs it. Rules that no document of the run is in scope for are never
-    imported. Anything holding on to this object still gets the right answer: every
-    call delegates.
-    """
-
-    __slots__ = ("attribute", "module", "rule", "run")
-
-    def __init__(self, module: str, attribute: str, run: bool) -> None:
-        self.module = module
-        self.attribute = attribute
-        self.run = run
-        self.rule: Rule | None = None
-
-    def __call__(self, *args: Any) -> Any:
-        return self.load()(*args)
-
-    def __repr__(self) -> str:
-        return f"<deferred {'check_run' if self.run else 'check'} of {self.module}.{self.attribute}>"
-
-    def load(self) -> Any:
-        """Import the rule's module; returns its check (or check_run)."""
-        real = getattr(importlib.import_module(self.module), self.attribute, None)
-        rule = self.rule
-        assert rule is not None
-        if not isinstance(real, Rule) or real.meta != rule.meta:
-            raise RuntimeError(
-                f"{self.module}.{self.attribute}: kubelint_py/registry/rule_index.py is out of date for rule "
-                f"{rule.id}; regenerate it with `python scripts/gen_rule_index.py`"
-            )
-        object.__setattr__(rule, "check", real.check)  # frozen for rule authors, not for the registry
-        object.__setattr__(rule, "check_run", real.check_run)
-        return real.check_run if self.run else real.check
-
-
-def _meta_from_row(row: Sequence[Any]) -> RuleMeta:
-    """One rule of the index (see scripts/gen_rule_index.py for the layout) as RuleMeta."""
-    (
-        rule_id,
-        title,
-        document,
-        severity,
-        kinds,
-        kind_groups,
-        doc_types,
-        rationale,
-        remediation,
-        fail,
-        pass_,
-        references,
-        options_schema,
-        default_enabled,
-        category,
-        security_severity,
-        precision,
-        cross_object,
-        source,
-        sensitive,
-    ) = row
-    return RuleMeta(
-        id=rule_id,
-        title=title,
-        document=document,
-        severity=Severity(severity),
-        scope=Scope(frozenset(kinds), frozenset(kind_groups), frozenset(DocType(d) for d in doc_types)),
-        rationale=rationale,
-        remediation=remediation,
-        examples=Examples(fail, pass_),
-        references=references,
-        options_schema=options_schema,
-        default_enabled=default_enabled,
-        category=category,
-        security_severity=security_severity,
-        precision=precision,
-        cross_object=cross_object,
-        source=source,
-        sensitive=sensitive,
-        peers=peers_of(rule_id),
-    )
-
-
-def meta_row(meta: RuleMeta) -> tuple[Any, ...]:
-    """RuleMeta -> its row in the index (the inverse of `_meta_from_row`)."""
-    return (
-        meta.id,
-        meta.title,
-        meta.document,
-        int(meta.severity),
-        tuple(sorted(meta.scope.kinds)),
-        tuple(sorted(meta.scope.kind_groups)),
-        tuple(sorted(d.value for d in meta.scope.doc_types)),
-        meta.rationale,
-        meta.remediation,
-        meta.examples.fail,
-        meta.examples.pass_,
-        meta.references,
-        meta.options_schema,
-        meta.default_enabled,
-        meta.category,
-        meta.security_severity,
-        meta.precision,
-        meta.cross_object,
-        meta.source,
-        meta.sensitive,
-    )
+    """Every built-in rule from its module (imported): the source of truth of the index."""
+    for found, source in scanned_builtin():
+        registry.add(found, source)
 
 
 def load_builtin(registry: Registry) -> None:
-    """The built-in rules from the index; their modules are imported when first needed."""
-    from kubelint_py.registry.rule_index import RULES, YAML_RULES
-
-    for module_name, attribute, kind, *row in RULES:
-        module = f"{BUILTIN_PACKAGE}.{module_name}"
-        deferred = DeferredCheck(module, attribute, kind == "run") if kind != "none" else None
-        found = Rule(
-            _meta_from_row(row),
-            check=deferred if kind == "check" else None,
-            check_run=deferred if kind == "run" else None,
-        )
-        if deferred is not None:
-            deferred.rule = found
-        registry.add(found, module)
-    for source, text in _builtin_yaml(YAML_RULES):
-        for found in load_yaml_rules(text, source):
-            registry.add(found, source)
+    """Every built-in rule from the index; modules are imported when a check is first called."""
+    for found, source in indexed_builtin():
+        registry.add(found, source)
 
 
 def with_source(found: Rule, source: str) -> Rule:
@@ -395,7 +156,7 @@ def load_plugins(registry: Registry) -> None:
         version = ep.dist.version if ep.dist is not None else ""
         try:
             module = ep.load()
-            validator = validator or _validator(declarative=False)
+            validator = validator or rule_validator(declarative=False)
             for found in rules_in_module(module):
                 if not found.id.startswith(f"{ep.name}/"):
                     raise RuleSpecError(f'rule id "{found.id}" must start with "{ep.name}/"')

@@ -28,7 +28,6 @@ from kubelint_py.peers import BY_NAME as PEERS_BY_NAME
 from kubelint_py.rule_api import DocCheck, Rule, RuleContext
 from kubelint_py.run.context import LintContext
 from kubelint_py.run.forked import Forked, can_fork, split
-from kubelint_py.run.packing import Packed, pack_finding, unpack_finding
 from kubelint_py.run.suppress import ANNOTATION_PREFIX, PeerSkip, Suppressor
 
 
@@ -370,19 +369,21 @@ class Engine:
         and unpacks their findings after, so it takes a smaller share of the documents.
         Output does not depend on `jobs`: findings are sorted and de-duplicated in finalize().
         """
+        from kubelint_py.run import packing  # only runs that fork need it
+
         lint.warm_up()
         dispatch = Dispatch(self.rules)
         checks = [len(dispatch.rules_for(doc)) + 1 for doc in targets]  # what a document costs, roughly
         slices = [targets[part.start : part.stop] for part in split(checks, [PARENT_SHARE] + [1.0] * (jobs - 1))]
 
-        def run_slice(number: int) -> tuple[list[Packed], set[tuple[int, str]], set[tuple[str, int]]]:
+        def run_slice(number: int) -> tuple[list[packing.Packed], set[tuple[int, str]], set[tuple[str, int]]]:
             """In a forked child: this slice's findings and the suppressions they used."""
             self.findings = []
             self.suppressor.used_annotations = set()
             self.suppressor.used_directives = set()
             self._run_documents(slices[number], contexts)
             return (
-                [pack_finding(f) for f in self.findings],
+                [packing.pack_finding(f) for f in self.findings],
                 self.suppressor.used_annotations,
                 self.suppressor.used_directives,
             )
@@ -395,7 +396,7 @@ class Engine:
                     self._run_documents(slices[number], contexts)
                     continue
                 packed, annotations, directives = sent
-                self.findings.extend(map(unpack_finding, packed))
+                self.findings.extend(map(packing.unpack_finding, packed))
                 self.suppressor.used_annotations.update(annotations)
                 self.suppressor.used_directives.update(directives)
 

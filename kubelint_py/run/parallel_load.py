@@ -21,7 +21,6 @@ from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.input.yamlio import AliasBudget
 from kubelint_py.model import Source
 from kubelint_py.run.forked import Forked, can_fork, split
-from kubelint_py.run.packing import Packed, pack_document, unpack_document
 
 # This process's share of the bytes relative to a worker's: workers also pickle what they
 # parsed, which costs them more than reading it back costs this process.
@@ -61,12 +60,14 @@ def _budget_spent(result: LoadResult, options: LoadOptions) -> int:
 
 
 def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> LoadResult | None:
+    from kubelint_py.run import packing  # only runs that fork need it
+
     parts = blocks(sources, [PARENT_SHARE] + [1.0] * (jobs - 1))
 
-    def load_packed(number: int) -> tuple[list[Packed], LoadResult]:
+    def load_packed(number: int) -> tuple[list[packing.Packed], LoadResult]:
         """In a forked child: load a block, documents as plain tuples."""
         result = _load_block(parts[number], options)
-        documents = [pack_document(doc) for doc in result.documents]
+        documents = [packing.pack_document(doc) for doc in result.documents]
         result.documents = []
         return documents, result
 
@@ -77,7 +78,7 @@ def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> 
                 results.append(_load_block(parts[number], options))
                 continue
             documents, result = sent
-            result.documents = [unpack_document(packed) for packed in documents]
+            result.documents = [packing.unpack_document(packed) for packed in documents]
             results.append(result)
     spent = sum(_budget_spent(r, options) for r in results)
     if spent > options.max_alias_nodes:

@@ -23,8 +23,7 @@ from kubelint_py.registry.bounded_schema import (
     canonical,
     check_rule_schema,
 )
-from kubelint_py.registry.declarative import NOT_CHECKED, RuleSpecError
-from kubelint_py.registry.registry import load_yaml_rules
+from kubelint_py.registry.declarative import NOT_CHECKED, RuleSpecError, load_yaml_rules
 from tests.hostile.support import Run, lint_in_process, lint_subprocess, no_traceback, pod
 
 RULE = "acme/tree-shape"
