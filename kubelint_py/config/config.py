@@ -93,19 +93,22 @@ def find_config(start: Path, env: Mapping[str, str]) -> Path | None:
     return xdg if xdg.is_file() else None
 
 
-def _read_yaml(path: Path) -> Mapping[str, Any]:
+def read_yaml_file(path: Path, what: str) -> Mapping[str, Any]:
+    """The mapping in the YAML file `path` (a configuration, or another linter's), read as every
+    file of the tree is; ConfigError says what is wrong, naming the file as `what` (`PATH: the
+    configuration`)."""
     from kubelint_py.input.yamlio import LimitExceeded, YamlSyntaxError, parse_document
 
     try:
         text = read_regular(path, DEFAULT_MAX_BYTES).decode("utf-8")
     except NotRegularFile:
-        raise ConfigError(f"{path}: the configuration is not a regular file; not read") from None
+        raise ConfigError(f"{what} is not a regular file; not read") from None
     except FileTooLarge:
-        raise ConfigError(f"{path}: the configuration file is over {DEFAULT_MAX_BYTES:,} bytes; not read") from None
+        raise ConfigError(f"{what} is over {DEFAULT_MAX_BYTES:,} bytes; not read") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror or exc})") from None
+        raise ConfigError(f"{what} cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the configuration file is not UTF-8 text") from None
+        raise ConfigError(f"{what} is not UTF-8 text") from None
     try:
         parsed = parse_document(text)
     except (YamlSyntaxError, LimitExceeded) as exc:
@@ -113,7 +116,7 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     if parsed is None:
         return {}
     if not isinstance(parsed.data, Mapping):
-        raise ConfigError(f"{path}: the configuration must be a mapping of keys")
+        raise ConfigError(f"{what} must be a mapping of keys")
     return parsed.data
 
 
@@ -142,7 +145,7 @@ def _load_raw(path: Path, tree: Tree, cwd: Path, seen: tuple[Path, ...] = ()) ->
     confined = tree.contains(path.parent)
     if confined and not tree.contains(path):
         raise ConfigError(f"{path}: a link to a file that {_OUTSIDE}; not read")
-    raw = dict(_read_yaml(path))
+    raw = dict(read_yaml_file(path, f"{path}: the configuration"))
     validate_config_data(raw, str(path))
     if confined:
         _check_paths(raw, path, tree, cwd)

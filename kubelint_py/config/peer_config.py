@@ -32,9 +32,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kubelint_py.config.config import ConfigError
+from kubelint_py.config.config import ConfigError, read_yaml_file
 from kubelint_py.config.init_config import DOCS_URI, ExemptionDraft, Item, Overrides, starter_config
-from kubelint_py.input.confine import DEFAULT_MAX_BYTES, FileTooLarge, NotRegularFile, read_regular
 from kubelint_py.model import RuleMeta, Severity
 from kubelint_py.peers import BY_NAME, EQUIVALENTS, rules_for
 
@@ -104,31 +103,6 @@ class _Translation:
                 f"Left at kubelint's default: {r} ({why})." for r, why in sorted(self.kept.items())
             ]
         return Overrides(header=header, values=values, notes=notes)
-
-
-def _read(peer: str, path: Path) -> Mapping[str, Any]:
-    from kubelint_py.input.yamlio import LimitExceeded, YamlSyntaxError, parse_document
-
-    what = f"{path}: the {BY_NAME[peer].title} configuration"
-    try:
-        text = read_regular(path, DEFAULT_MAX_BYTES).decode("utf-8")
-    except NotRegularFile:
-        raise ConfigError(f"{what} is not a regular file; not read") from None
-    except FileTooLarge:
-        raise ConfigError(f"{what} is over {DEFAULT_MAX_BYTES:,} bytes; not read") from None
-    except OSError as exc:
-        raise ConfigError(f"{what} cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{what} is not UTF-8 text") from None
-    try:
-        parsed = parse_document(text)
-    except (YamlSyntaxError, LimitExceeded) as exc:
-        raise ConfigError(f"{path}:{exc.pos.line}:{exc.pos.column}: {exc.message}") from None
-    if parsed is None:
-        return {}
-    if not isinstance(parsed.data, Mapping):
-        raise ConfigError(f"{what} must be a mapping of keys")
-    return parsed.data
 
 
 def _strings(value: object) -> list[str]:
@@ -295,7 +269,7 @@ def translated_config(peer: str, path: Path, metas: Mapping[str, RuleMeta] | Non
         from kubelint_py.registry.registry import build_registry
 
         metas = {rule_id: rule.meta for rule_id, rule in build_registry(plugins=False).rules.items()}
-    data = _read(peer, path)
+    data = read_yaml_file(path, f"{path}: the {BY_NAME[peer].title} configuration")
     out = _Translation(peer, metas)
     if peer == "kube-linter":
         _kube_linter(data, out)

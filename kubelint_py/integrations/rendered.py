@@ -33,19 +33,11 @@ if TYPE_CHECKING:
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 
 
-def _mapper(
-    documents: Sequence[Document],
-    texts: Mapping[str, bytes | str],
-    chart_root: Path | None,
-    cwd: Path,
-    tree: Tree,
-    max_bytes: int,
-    piped: Collection[str],
-) -> Mapper:
+def _mapper_class() -> type[Mapper]:
     """The mapper, imported only when a run has rendered output or piped input."""
     from kubelint_py.integrations.mapper import Mapper
 
-    return Mapper(documents, texts, chart_root, cwd, tree, max_bytes, piped)
+    return Mapper
 
 
 def needs_mapping(findings: Sequence[Finding], documents: Sequence[Document]) -> bool:
@@ -86,7 +78,7 @@ def map_rendered(
         if notes is not None and (piped or chart_root is not None):
             if tree is None:
                 tree = Tree.for_run(cwd, [chart_root])
-            idle = _mapper(documents, texts or {}, chart_root, cwd, tree, max_bytes, piped)
+            idle = _mapper_class()(documents, texts or {}, chart_root, cwd, tree, max_bytes, piped)
             for file in dict.fromkeys(f.file for f in findings):
                 if idle.looks_kustomized(file):
                     idle.note("no-origin", "", file)
@@ -94,7 +86,7 @@ def map_rendered(
         return list(findings)
     if tree is None:
         tree = Tree.for_run(cwd, [chart_root])
-    mapper = _mapper(documents, texts or {}, chart_root, cwd, tree, max_bytes, piped)
+    mapper = _mapper_class()(documents, texts or {}, chart_root, cwd, tree, max_bytes, piped)
     mapped = [mapper.map(finding) for finding in findings]
     if notes is not None:
         notes.extend(mapper.notes())

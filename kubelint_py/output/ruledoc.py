@@ -408,13 +408,14 @@ def rule_doc_files(metas: Iterable[RuleMeta]) -> dict[str, str]:
     return files
 
 
+def _write(files: Mapping[str, str], out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [write_atomically(out_dir / name, content) for name, content in files.items()]
+
+
 def write_rule_docs(metas: Iterable[RuleMeta], out_dir: Path) -> list[Path]:
     """Write docs/rules/<id>.md and docs/rules/README.md; return the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in rule_doc_files(metas).items():
-        written.append(write_atomically(out_dir / name, content))
-    return written
+    return _write(rule_doc_files(metas), out_dir)
 
 
 # -- guidance documents -----------------------------------------------------------------
@@ -497,8 +498,4 @@ def guidance_doc_files(metas: Iterable[RuleMeta]) -> dict[str, str]:
 
 def write_guidance_docs(metas: Iterable[RuleMeta], out_dir: Path) -> list[Path]:
     """Write docs/guidance/<slug>.md and its README.md; return the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in guidance_doc_files(metas).items():
-        written.append(write_atomically(out_dir / name, content))
-    return written
+    return _write(guidance_doc_files(metas), out_dir)

@@ -233,29 +233,13 @@ def indexed_builtin() -> Iterator[tuple[Rule, str]]:
     from kubelint_py.registry.rule_index import RULES, YAML_RULES
 
     for row in RULES:
-        (
-            module_name, attribute, kind, rule_id, title, document, severity, kinds, kind_groups, doc_types,
-            default_enabled, category, security_severity, precision, cross_object, sensitive, options_schema,
-        ) = row  # fmt: skip
-        module = f"{BUILTIN_PACKAGE}.{module_name}"
-        meta = IndexedMeta.from_index(
-            module,
-            attribute,
-            id=rule_id,
-            title=title,
-            document=document,
-            severity=Severity(severity),
-            scope=Scope(frozenset(kinds), frozenset(kind_groups), frozenset(DocType(d) for d in doc_types)),
-            options_schema=options_schema,
-            default_enabled=default_enabled,
-            category=category,
-            security_severity=security_severity,
-            precision=precision,
-            cross_object=cross_object,
-            source="builtin",
-            sensitive=sensitive,
-            peers=peers_of(rule_id),
-        )
+        indexed = dict(zip(ROW, row, strict=True))
+        module = f"{BUILTIN_PACKAGE}.{indexed.pop('module')}"
+        attribute, kind = indexed.pop("attribute"), indexed.pop("kind")
+        kinds, kind_groups, doc_types = indexed.pop("kinds"), indexed.pop("kind_groups"), indexed.pop("doc_types")
+        indexed["severity"] = Severity(indexed["severity"])
+        indexed["scope"] = Scope(frozenset(kinds), frozenset(kind_groups), frozenset(DocType(d) for d in doc_types))
+        meta = IndexedMeta.from_index(module, attribute, source="builtin", peers=peers_of(indexed["id"]), **indexed)
         deferred = DeferredCheck(module, attribute, kind == "run") if kind != "none" else None
         found = Rule(meta, check=deferred if kind == "check" else None, check_run=deferred if kind == "run" else None)
         if deferred is not None:
