@@ -24,6 +24,7 @@ from ruamel.yaml.reader import Reader
 from ruamel.yaml.scanner import Scanner, ScannerError
 from ruamel.yaml.tag import Tag
 from ruamel.yaml.tokens import (
+    BlockEndToken,
     FlowEntryToken,
     FlowMappingEndToken,
     FlowMappingStartToken,
@@ -31,6 +32,7 @@ from ruamel.yaml.tokens import (
     FlowSequenceStartToken,
     KeyToken,
     ScalarToken,
+    ValueToken,
 )
 
 from kubelint_py.input.yaml_errors import AliasBudget, LimitExceeded, Limits, SlowBudgetSpent, mark_pos
@@ -166,6 +168,19 @@ class _FlowParser(_Reader, _Scanner, Parser):  # type: ignore[misc]
         _Scanner.__init__(self, loader=self)
         Parser.__init__(self, loader=self)
         self._resolver = self
+
+    def parse_block_mapping_value(self) -> Any:
+        """As libyaml: an empty value stands where its `:` ends (ruamel puts it at the next
+        token, which is past the end of the file when the document ends with `key:`)."""
+        if not self.scanner.check_token(ValueToken):
+            self.state = self.parse_block_mapping_key
+            return self.process_empty_scalar(self.scanner.peek_token().start_mark)
+        token = self.scanner.get_token()
+        if not self.scanner.check_token(KeyToken, ValueToken, BlockEndToken):
+            self.states.append(self.parse_block_mapping_key)
+            return self.parse_block_node_or_indentless_sequence()
+        self.state = self.parse_block_mapping_key
+        return self.process_empty_scalar(token.end_mark)
 
 
 def compose_flow12(text: str, line_offset: int, limits: Limits, budget: AliasBudget) -> Any:
