@@ -444,6 +444,10 @@ class _Walker:
                 )
             data[key] = value
             ks, ke, vs, ve = key_node.start_mark, key_node.end_mark, value_node.start_mark, value_node.end_mark
+            if vs.line > ke.line and vs.index == ve.index:
+                # an explicit key without `:` (`? a` as the last line): the parser puts the empty
+                # value at the next token, past the end of the file; it stands at the key's end
+                vs = ve = ke
             positions[key] = (
                 ks.line + off, ks.column + 1, ke.line + off, ke.column + 1,
                 vs.line + off, vs.column + 1, ve.line + off, ve.column + 1, child,
