@@ -200,6 +200,10 @@ _ENTRIES = (
     "data: {a: 'yes', b: 0644, c: ~}",
     "broken: [1, 2",
     "\t: tab",
+    # the end of a file often ends an entry (they are joined without a final newline)
+    "empty:",
+    "? explicit",
+    "metadata: {name: flow, annotations:{docs: http://example.com/a:b}}",  # only the slow parser reads it
 )
 _manifests = st.lists(st.lists(st.sampled_from(_ENTRIES), max_size=8).map("\n".join), min_size=1, max_size=4).map(
     "\n---\n".join
