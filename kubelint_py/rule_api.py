@@ -127,7 +127,9 @@ def _meta(
 def rule(**meta: Any) -> Callable[[DocCheck], Rule]:
     """Decorate `check(doc, ctx) -> Iterable[Violation]`; the result is a `Rule`.
 
-    Scope: `kinds=("Service",)`, `kind_groups=("workload",)` or `doc_types=(DocType.X,)`;
+    Scope: `kinds=("v1/Service", "apps/StatefulSet")` (group-qualified, the core group spelled
+    `v1`; a bare `"Service"` is that kind in any group), `kind_groups=("workload",)` (the named
+    families of k8s/kinds.py: `deployment-like`, `ingress`, `hpa`...) or `doc_types=(DocType.X,)`;
     the engine only calls the check on documents in scope.
     """
     built = _meta(**meta)

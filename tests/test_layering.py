@@ -136,6 +136,7 @@ ALLOWED: dict[str, set[str]] = {
     "output.guidance_docs": set(),
     "output.ruledoc": {
         "model",
+        "k8s.kinds",  # what a scope's kind groups hold, shown on rule pages
         "atomic_write",
         "guidance",
         "fixes",

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from kubelint_py.atomic_write import write_atomically
 from kubelint_py.fixes import fix_for
 from kubelint_py.guidance import BY_SLUG, GUIDANCE, LOADER
+from kubelint_py.k8s.kinds import KIND_GROUPS
 from kubelint_py.model import RuleMeta, Scope, Severity
 from kubelint_py.output.guidance_docs import GUIDANCE_DOCS
 from kubelint_py.output.jsonwrite import indented
@@ -49,12 +50,21 @@ def guidance_title(slug: str) -> str:
 
 
 def scope_text(scope: Scope) -> str:
-    """`Deployment, Service; workload kinds; kubelet-config documents`, or `every document`."""
+    """`apps/Deployment, v1/Service; workload kinds; kubelet-config documents`, or `every
+    document`: a group of fixed kinds (`ingress`) is shown as its kinds, a workload group by name."""
+    kinds = set(scope.kinds)
+    workload_groups: list[str] = []
+    for name in sorted(scope.kind_groups):
+        group = KIND_GROUPS.get(name)
+        if group is not None and group.kinds:
+            kinds.update(group.kinds)
+        else:
+            workload_groups.append(name)
     parts: list[str] = []
-    if scope.kinds:
-        parts.append(", ".join(sorted(scope.kinds)))
-    if scope.kind_groups:
-        parts.append(", ".join(f"{g} kinds" for g in sorted(scope.kind_groups)))
+    if kinds:
+        parts.append(", ".join(sorted(kinds)))
+    if workload_groups:
+        parts.append(", ".join(f"{g} kinds" for g in workload_groups))
     if scope.doc_types:
         parts.append(", ".join(f"{d.value} documents" for d in sorted(scope.doc_types, key=lambda d: d.value)))
     return "; ".join(parts) if parts else "every document"

@@ -9,6 +9,7 @@ from typing import Any, TypeGuard
 
 from kubelint_py.fingerprint import fingerprint, fingerprint_with, object_identity
 from kubelint_py.input.recognize import OBJECT_DOC_TYPES
+from kubelint_py.k8s.kinds import KIND_GROUPS, KindGroup, qualified_kind
 from kubelint_py.k8s.sensitive import is_sensitive_object, key_is_sensitive, scrub, secret_texts, sensitive_at
 from kubelint_py.k8s.workloads import is_workload
 from kubelint_py.model import (
@@ -51,14 +52,17 @@ class EngineOptions:
 
 
 class Dispatch:
-    """Which rules apply to a document, decided once per (kind, doc type, workload-ness)."""
+    """Which rules apply to a document, decided once per (apiVersion, kind, doc type,
+    workload-ness) and looked up after: a scope names bare kinds (any group), group-qualified
+    kinds (`apps/Deployment`, `v1/Service`) and kind groups (k8s/kinds.py), all of which depend
+    on nothing else."""
 
     def __init__(self, rules: Sequence[ActiveRule]) -> None:
-        self._by_kind: dict[str, list[ActiveRule]] = defaultdict(list)
-        self._workload: list[ActiveRule] = []
+        self._by_kind: dict[str, list[ActiveRule]] = defaultdict(list)  # bare and qualified kinds
+        self._workload: list[tuple[KindGroup, ActiveRule]] = []
         self._by_doc_type: dict[str, list[ActiveRule]] = defaultdict(list)
         self._any_object: list[ActiveRule] = []
-        self._cache: dict[tuple[str, str, bool], tuple[ActiveRule, ...]] = {}
+        self._cache: dict[tuple[str, str, str, bool], tuple[ActiveRule, ...]] = {}
         for active in rules:
             if active.rule.check is None:
                 continue
@@ -67,14 +71,20 @@ class Dispatch:
                 self._any_object.append(active)
             for kind in scope.kinds:
                 self._by_kind[kind].append(active)
-            if "workload" in scope.kind_groups:
-                self._workload.append(active)
+            for name in sorted(scope.kind_groups):
+                group = KIND_GROUPS.get(name)
+                if group is None:  # refused when the rule is loaded (schemas/rule.schema.json)
+                    continue
+                for kind in group.kinds:
+                    self._by_kind[kind].append(active)
+                if group.workloads or group.deployment_like:
+                    self._workload.append((group, active))
             for doc_type in scope.doc_types:
                 self._by_doc_type[doc_type.value].append(active)
 
     def rules_for(self, doc: Document) -> tuple[ActiveRule, ...]:
         workload = is_workload(doc)
-        key = (doc.kind, doc.doc_type.value, workload)
+        key = (doc.api_version, doc.kind, doc.doc_type.value, workload)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -82,11 +92,12 @@ class Dispatch:
         if doc.doc_type in OBJECT_DOC_TYPES:
             chosen += self._any_object
             chosen += self._by_kind.get(doc.kind, ())
+            chosen += self._by_kind.get(qualified_kind(doc.api_version, doc.kind), ())
             # Control-plane static pods (kube-apiserver, etcd, ...) are laid out by kubeadm and
             # judged by the control-plane rules; workload hygiene rules (probes, limits, host
             # namespaces they need) would only be noise on them. Kind-scoped Pod rules still apply.
             if workload and doc.doc_type is DocType.K8S_OBJECT:
-                chosen += self._workload
+                chosen += [active for group, active in self._workload if group.matches_workload(doc.kind)]
         chosen += self._by_doc_type.get(doc.doc_type.value, ())
         by_id: dict[str, ActiveRule] = {}
         for active in chosen:  # a rule may sit in several buckets (kind and workload group)
