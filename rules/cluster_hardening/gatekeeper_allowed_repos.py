@@ -62,7 +62,7 @@ def _problem(entry: str) -> str:
     title="Gatekeeper allowed-repository prefix admits look-alike registries",
     document="cluster-hardening",
     severity=Severity.WARNING,
-    kinds=("K8sAllowedRepos",),
+    kinds=(f"{GATEKEEPER_CONSTRAINTS_GROUP}/K8sAllowedRepos",),
     default_enabled=False,
     rationale="""
 The Gatekeeper library's `K8sAllowedRepos` template admits an image when it starts with one of
@@ -83,8 +83,6 @@ template have such objects.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != GATEKEEPER_CONSTRAINTS_GROUP:
-        return
     for index, entry in enumerate(doc.sequence("spec", "parameters", "repos")):
         if isinstance(entry, str) and not _is_closed(entry):
             yield Violation(

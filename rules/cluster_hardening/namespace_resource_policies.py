@@ -63,7 +63,7 @@ def _covered(ctx: RuleContext, policy: Policy) -> tuple[frozenset[str], dict[str
 
 def _missing(doc: Document, ctx: RuleContext, policy: Policy) -> Iterator[Violation]:
     name = doc.name
-    if doc.group != "" or not name or name in SYSTEM_NAMESPACES:
+    if not name or name in SYSTEM_NAMESPACES:
         return
     if doc.annotations().get(policy.rancher_annotation) is not None:
         return  # Rancher creates the object from the namespace's annotation
@@ -121,7 +121,7 @@ platforms create these objects when a namespace is provisioned, outside any mani
     title="Namespace has no LimitRange",
     document="cluster-hardening",
     severity=Severity.INFO,
-    kinds=("Namespace",),
+    kinds=("v1/Namespace",),
     category="reliability",
     cross_object=True,
     default_enabled=False,
@@ -150,7 +150,7 @@ def check_limitrange(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     title="Namespace has no ResourceQuota",
     document="cluster-hardening",
     severity=Severity.INFO,
-    kinds=("Namespace",),
+    kinds=("v1/Namespace",),
     category="reliability",
     cross_object=True,
     default_enabled=False,

@@ -22,7 +22,7 @@ users: ["system:serviceaccount:monitoring:agent"]
     title="OpenShift SCC allows privileged containers",
     document="cluster-hardening",
     severity=Severity.ERROR,
-    kinds=("SecurityContextConstraints",),
+    kinds=(f"{SCC_GROUP}/SecurityContextConstraints",),
     security_severity="9.0",
     rationale="""
 On OpenShift, SecurityContextConstraints decide which pod settings a user or ServiceAccount may
@@ -42,8 +42,6 @@ such an SCC, and OpenShift's own `privileged` SCC already exists for them.
     default_enabled=False,
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != SCC_GROUP:
-        return
     value = doc.value("allowPrivilegedContainer")
     if value is True:
         yield Violation(

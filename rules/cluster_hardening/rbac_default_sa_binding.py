@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.rbac import RBAC_GROUP, RoleRef, Subject, is_system_name, role_ref, subjects
+from kubelint_py.k8s.rbac import RoleRef, Subject, is_system_name, role_ref, subjects
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -44,7 +44,7 @@ def _granted(ref: RoleRef) -> str:
     title="Binding grants permissions to a namespace's default ServiceAccount",
     document="cluster-hardening",
     severity=Severity.WARNING,
-    kinds=("RoleBinding", "ClusterRoleBinding"),
+    kind_groups=("rbac-binding",),
     rationale="""
 Every pod that names no ServiceAccount runs as its namespace's `default` one and, unless token
 automounting is turned off, carries its token. A permission bound to `default` is therefore
@@ -64,7 +64,7 @@ named `system:...` (Kubernetes' own) are skipped.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != RBAC_GROUP or is_system_name(doc.name):
+    if is_system_name(doc.name):
         return
     binding_namespace = ctx.namespace_of(doc) if doc.kind == "RoleBinding" else None
     granted = _granted(role_ref(doc.data)) + (" cluster-wide" if doc.kind == "ClusterRoleBinding" else "")

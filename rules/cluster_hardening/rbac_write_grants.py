@@ -3,15 +3,15 @@ rbac-workload-create, rbac-aws-auth-write."""
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.rbac import CORE_GROUP, RBAC_GROUP, PolicyRule, is_system_name, policy_rules
+from kubelint_py.k8s.rbac import CORE_GROUP, PolicyRule, is_system_name, policy_rules
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _RBAC_GOOD_PRACTICES = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
 
 
 def _skipped(doc: Document) -> bool:
-    """Kubernetes' own roles, aggregated ClusterRoles (the controller fills their rules), other groups."""
-    if doc.group != RBAC_GROUP or is_system_name(doc.name):
+    """Kubernetes' own roles and aggregated ClusterRoles (the controller fills their rules)."""
+    if is_system_name(doc.name):
         return True
     return doc.kind == "ClusterRole" and isinstance(doc.value("aggregationRule"), Mapping)
 
@@ -81,7 +81,7 @@ rules:
     title="Role lets its subjects create or change workloads",
     document="cluster-hardening",
     severity=Severity.WARNING,
-    kinds=("Role", "ClusterRole"),
+    kind_groups=("rbac-role",),
     default_enabled=False,
     rationale="""
 Whoever can write a pod or a pod template (a Deployment, ReplicaSet, StatefulSet, DaemonSet,
@@ -163,7 +163,7 @@ _AWS_PASS = _AWS_FAIL.replace('["get", "update", "patch"]', '["get"]')
     title="Role can rewrite the EKS aws-auth ConfigMap",
     document="cluster-hardening",
     severity=Severity.ERROR,
-    kinds=("Role", "ClusterRole"),
+    kind_groups=("rbac-role",),
     default_enabled=False,
     security_severity="8.5",
     rationale="""
@@ -186,7 +186,7 @@ its verbs `update`, `patch`, `delete` or `*`, and either its resourceNames name 
     ),
 )
 def check_aws_auth_write(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != RBAC_GROUP or is_system_name(doc.name):
+    if is_system_name(doc.name):
         return
     for policy in policy_rules(doc.data):
         if not (policy.matches_group(CORE_GROUP) and policy.matches_resource("configmaps")):

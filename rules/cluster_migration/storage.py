@@ -4,7 +4,6 @@ import re
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -300,8 +299,8 @@ spec:
     document="cluster-migration",
     severity=Severity.WARNING,
     category="reliability",
-    kinds=("StatefulSet", "PersistentVolume"),
-    kind_groups=("workload",),
+    kinds=("PersistentVolume",),
+    kind_groups=("serving",),
     rationale="""
 A writable `hostPath` mount, or a PersistentVolume of type `local` or `hostPath`, keeps the data
 on the disk of one node. Moving the workload to another cluster (or even another node) starts
@@ -326,8 +325,6 @@ def check_node_local(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         for source in ("local", "hostPath"):
             if isinstance(doc.value("spec", source), Mapping):
                 yield Violation(f"spec.{source} keeps the volume's data on one node's disk", ("spec", source))
-        return
-    if doc.kind != "StatefulSet" and not is_deployment_like(doc):
         return
     spec_path = pod_spec_path(doc)
     if spec_path is None:

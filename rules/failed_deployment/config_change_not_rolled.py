@@ -4,7 +4,6 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
@@ -171,7 +170,7 @@ def _not_a_revision(target: Document) -> str | None:
     title="Config changes do not roll the pods",
     document="failed-deployment",
     severity=Severity.INFO,
-    kind_groups=("workload",),
+    kind_groups=("rolling-update",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -208,8 +207,6 @@ pod references and were never reported.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind not in ("StatefulSet", "DaemonSet") and not is_deployment_like(doc):
-        return
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return

@@ -28,7 +28,7 @@ spec:
     title="CronJob has no usable starting deadline",
     document="failed-deployment",
     severity=Severity.INFO,
-    kinds=("CronJob",),
+    kinds=("batch/CronJob",),
     category="operations",
     default_enabled=False,
     rationale="""
@@ -55,8 +55,6 @@ even when nothing is wrong.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != "batch":
-        return
     spec = doc.value("spec")
     if spec is not None and not isinstance(spec, Mapping):
         return  # a spec that is not a mapping is schema-violation's finding

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -25,7 +24,7 @@ spec:
     title="Deployment is committed paused",
     document="failed-deployment",
     severity=Severity.WARNING,
-    kind_groups=("workload",),
+    kind_groups=("deployment-like",),
     category="reliability",
     rationale="""
 `spec.paused: true` is a temporary operator action (`kubectl rollout pause`). Committed in
@@ -40,7 +39,7 @@ looks correct. Progress deadlines are not checked while paused either.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if is_deployment_like(doc) and doc.value("spec", "paused") is True:
+    if doc.value("spec", "paused") is True:
         yield Violation(
             "spec.paused is true: template changes (fixes and rollbacks) never roll out", ("spec", "paused")
         )

@@ -42,7 +42,7 @@ def _deleted_by_release_tool(doc: Document) -> str | None:
     title="Finished Job is never cleaned up",
     document="failed-deployment",
     severity=Severity.INFO,
-    kinds=("Job",),
+    kinds=("batch/Job",),
     category="operations",
     default_enabled=False,
     rationale="""
@@ -66,7 +66,7 @@ such Jobs hooks instead.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != "batch" or _owned_by_cronjob(doc) or _deleted_by_release_tool(doc):
+    if _owned_by_cronjob(doc) or _deleted_by_release_tool(doc):
         return
     spec = doc.value("spec")
     if spec is not None and not isinstance(spec, Mapping):

@@ -3,7 +3,6 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.images import is_injected_container
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
 _DEPLOYMENT = """\
@@ -46,7 +45,7 @@ _LIVENESS_FAST = """\
     title="Container has no readiness probe",
     document="failed-deployment",
     severity=Severity.WARNING,
-    kind_groups=("workload",),
+    kind_groups=("long-running",),
     category="reliability",
     rationale="""
 Rolling updates only wait for new pods to become Ready. Without a readiness probe a pod is
@@ -62,10 +61,6 @@ rollout replaces every healthy pod with it instead of stalling on the first one.
     ),
 )
 def check_readiness(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind not in ("StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController") and not is_deployment_like(
-        doc
-    ):
-        return
     for container in containers(doc, ContainerScope.C_SIDECARS):
         if not isinstance(container.data.get("readinessProbe"), Mapping) and not is_injected_container(doc, container):
             yield Violation(f"{container.describe()} has no readinessProbe", (*container.path, "readinessProbe"))

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -25,7 +24,7 @@ spec:
     title="Rollout failure is reported too late",
     document="failed-deployment",
     severity=Severity.INFO,
-    kind_groups=("workload",),
+    kind_groups=("deployment-like",),
     category="reliability",
     rationale="""
 A stuck rollout is only marked failed (`Progressing=False`, reason
@@ -45,8 +44,6 @@ configurable.
     },
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_deployment_like(doc):
-        return
     limit = int(ctx.options.get("maxSeconds", 1800))
     value = doc.value("spec", "progressDeadlineSeconds")
     if isinstance(value, int) and not isinstance(value, bool) and value > limit:

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -25,7 +24,7 @@ spec:
     title="Revision history disabled: nothing to roll back to",
     document="failed-deployment",
     severity=Severity.WARNING,
-    kind_groups=("workload",),
+    kind_groups=("rolling-update",),
     category="reliability",
     rationale="""
 `revisionHistoryLimit: 0` makes the controller delete every old ReplicaSet (Deployment) or
@@ -42,8 +41,6 @@ the workload runs; what is lost is the quick way back.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind not in ("StatefulSet", "DaemonSet") and not is_deployment_like(doc):
-        return
     value = doc.value("spec", "revisionHistoryLimit")
     if isinstance(value, int) and not isinstance(value, bool) and value == 0:
         yield Violation(

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
 _FAIL = """\
@@ -27,7 +26,7 @@ spec:
     title="Rollout counts pods available the instant they are Ready",
     document="failed-deployment",
     severity=Severity.INFO,
-    kind_groups=("workload",),
+    kind_groups=("rolling-update",),
     category="reliability",
     rationale="""
 With `minReadySeconds` 0 a new pod counts as available the moment its readiness probe first
@@ -46,8 +45,6 @@ say (on the real-world corpus this rule flagged 67 % of the workloads of well-ke
     default_enabled=False,
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind not in ("StatefulSet", "DaemonSet") and not is_deployment_like(doc):
-        return
     value = doc.value("spec", "minReadySeconds")
     if value is not None and not (isinstance(value, int) and not isinstance(value, bool) and value == 0):
         return

@@ -33,7 +33,7 @@ spec:
     title="Serving Deployment uses the Recreate strategy",
     document="failed-deployment",
     severity=Severity.WARNING,
-    kinds=("Deployment", "DeploymentConfig"),
+    kinds=("Deployment", "apps.openshift.io/DeploymentConfig"),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -58,8 +58,6 @@ being down for a restart is no outage).
     references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy",),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind == "DeploymentConfig" and doc.group != "apps.openshift.io":
-        return
     if doc.value("spec", "strategy", "type") != "Recreate":
         return
     services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
+from itertools import islice
+from operator import itemgetter
 
 from kubelint_py.k8s.netpol import PolicyPort, allows_dns, policy_rules, policy_types, policy_types_path, rule_ports
 from kubelint_py.k8s.ports import declared_ports, find_named_port, service_ports
@@ -24,12 +27,66 @@ _REFERENCES = (
 )
 
 
-def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodTemplate, list[Document]]]:
+class _Group:
+    """The NetworkPolicies of one namespace with the same pod selector (and so the same pods),
+    in input order, with what the rules ask of them, worked out once for the group."""
+
+    __slots__ = ("_dns", "_ingress", "policies")
+
+    def __init__(self) -> None:
+        self.policies: list[tuple[int, Document]] = []  # (position among all policies, policy)
+        self._dns: bool | None = None
+        self._ingress: tuple[bool, bool, list[PolicyPort]] | None = None
+
+    def allows_dns(self) -> bool:
+        """Some egress rule of some policy of the group allows DNS."""
+        if self._dns is None:
+            self._dns = any(allows_dns(r.data) for _, policy in self.policies for r in policy_rules(policy, "egress"))
+        return self._dns
+
+    def ingress(self) -> tuple[bool, bool, list[PolicyPort]]:
+        """(has ingress rules, some rule allows every port, the ports the others list)."""
+        if self._ingress is None:
+            rules = [r for _, policy in self.policies for r in policy_rules(policy, "ingress")]
+            listed = [rule_ports(r.data) for r in rules]
+            self._ingress = (
+                bool(rules),
+                any(ports is None for ports in listed),
+                [port for ports in listed if ports is not None for port in ports],
+            )
+        return self._ingress
+
+
+class _Selecting:
+    """The policies selecting one pod template: groups of policies, merged in input order only
+    for the few a message names."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+
+    def __len__(self) -> int:
+        return sum(len(group.policies) for group in self.groups)
+
+    def first(self, count: int) -> list[Document]:
+        merged = heapq.merge(*(group.policies for group in self.groups), key=itemgetter(0))
+        return [policy for _, policy in islice(merged, count)]
+
+    def in_order(self) -> Iterator[Document]:
+        for _, policy in heapq.merge(*(group.policies for group in self.groups), key=itemgetter(0)):
+            yield policy
+
+
+def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodTemplate, _Selecting]]:
     """Pod templates selected by at least one NetworkPolicy of `policy_type` (after API
-    defaulting of policyTypes), with those policies. One indexed query per policy. Helm hook
-    and test pods count here: they are no Service backends, but they run and are policed."""
-    found: dict[int, tuple[PodTemplate, list[Document]]] = {}
-    for policy in ctx.of_kind("NetworkPolicy"):
+    defaulting of policyTypes), with those policies. One indexed query per distinct selector of
+    a namespace, and each template paired with the groups of policies sharing a selector, not
+    with every policy: a namespace's default-deny policies (`podSelector: {}`) each select
+    every pod of the namespace, which made these rules quadratic (policies x templates). Helm
+    hook and test pods count here: they are no Service backends, but they run and are policed."""
+    groups: dict[tuple[str, LabelSelector], _Group] = {}
+    for position, policy in enumerate(ctx.of_kind("NetworkPolicy")):
         if policy_type not in policy_types(policy):
             continue
         namespace = ctx.namespace_of(policy)
@@ -37,23 +94,35 @@ def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodT
             continue
         # podSelector is required; an absent one is the empty selector (every pod), as in Go.
         selector = selector_from_label_selector(policy.value("spec", "podSelector")) or LabelSelector()
+        group = groups.get((namespace, selector))
+        if group is None:
+            group = groups[(namespace, selector)] = _Group()
+        group.policies.append((position, policy))
+    found: dict[int, tuple[PodTemplate, _Selecting]] = {}
+    # groups in the order of their first policy: templates come in the order of the first policy
+    # selecting them, as when every policy was queried
+    for (namespace, selector), group in groups.items():
         matched = (
             *ctx.pod_templates_matching(selector, namespace),
             *ctx.lint.hook_templates_matching(selector, namespace),
         )
         for template in matched:
             if template.doc.is_target:
-                found.setdefault(id(template.doc), (template, []))[1].append(policy)
+                entry = found.get(id(template.doc))
+                if entry is None:
+                    entry = found[id(template.doc)] = (template, _Selecting())
+                entry[1].groups.append(group)
     return list(found.values())
 
 
-def _policies(policies: list[Document]) -> str:
+def _policies(policies: _Selecting) -> str:
     return f"NetworkPolic{'y' if len(policies) == 1 else 'ies'} {_names(policies)}"
 
 
-def _names(policies: list[Document], limit: int = 3) -> str:
-    names = [p.name or "?" for p in policies[:limit]]
-    return ", ".join(names) + (f" and {len(policies) - limit} more" if len(policies) > limit else "")
+def _names(policies: _Selecting, limit: int = 3) -> str:
+    names = [p.name or "?" for p in policies.first(limit)]
+    total = len(policies)
+    return ", ".join(names) + (f" and {total - limit} more" if total > limit else "")
 
 
 _DNS_FAIL = """\
@@ -121,11 +190,11 @@ reported on each selected workload, with the restricting policies as related loc
 )
 def check_egress_dns(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     for template, policies in _policies_by_template(ctx, "Egress"):
-        if any(allows_dns(r.data) for policy in policies for r in policy_rules(policy, "egress")):
+        if any(group.allows_dns() for group in policies.groups):
             continue
         related = tuple(
             (p, policy_types_path(p) if p.has("spec", "policyTypes") else ("spec", "egress"), "egress restricted here")
-            for p in policies[:5]
+            for p in policies.first(5)
         )
         yield (
             template.doc,
@@ -222,32 +291,27 @@ or a rule without `ports` (all ports) are not reported.
 )
 def check_ingress_ports(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     for template, policies in _policies_by_template(ctx, "Ingress"):
-        rules = [(policy, r) for policy in policies for r in policy_rules(policy, "ingress")]
-        if not rules:
+        ingress = [group.ingress() for group in policies.groups]
+        if not any(has_rules for has_rules, _, _ in ingress) or any(every for _, every, _ in ingress):
+            continue  # deny all, or some rule allows every port
+        if not ctx.lint.is_serving(template):
             continue
-        allowed: list[PolicyPort] = []
-        for _policy, r in rules:
-            ports = rule_ports(r.data)
-            if ports is None:
-                break
-            allowed.extend(ports)
-        else:
-            if not ctx.lint.is_serving(template):
-                continue
-            keys = _target_keys(template, ctx)
-            if not keys or any(_allowed(port, key) for port in allowed for key in keys):
-                continue
-            related: list[tuple[Document, FieldPath, str]] = [
-                (policy, (*r.path, "ports"), "ingress ports listed here") for policy, r in rules[:5]
-            ]
-            targets = ", ".join(sorted({key[3] for key in keys}))
-            listed = ", ".join(sorted({port.describe() for port in allowed})) or "none"
-            yield (
-                template.doc,
-                Violation(
-                    f"ingress to these pods is restricted by {_policies(policies)}, allowing only ports"
-                    f" {listed}, not the Service target port(s) {targets}, so traffic through the Service is dropped",
-                    template.labels_path,
-                    tuple(related),
-                ),
-            )
+        keys = _target_keys(template, ctx)
+        allowed = [port for _, _, ports in ingress for port in ports]
+        if not keys or any(_allowed(port, key) for port in allowed for key in keys):
+            continue
+        rules = islice(((policy, r) for policy in policies.in_order() for r in policy_rules(policy, "ingress")), 5)
+        related: list[tuple[Document, FieldPath, str]] = [
+            (policy, (*r.path, "ports"), "ingress ports listed here") for policy, r in rules
+        ]
+        targets = ", ".join(sorted({key[3] for key in keys}))
+        listed = ", ".join(sorted({port.describe() for port in allowed})) or "none"
+        yield (
+            template.doc,
+            Violation(
+                f"ingress to these pods is restricted by {_policies(policies)}, allowing only ports"
+                f" {listed}, not the Service target port(s) {targets}, so traffic through the Service is dropped",
+                template.labels_path,
+                tuple(related),
+            ),
+        )

@@ -40,7 +40,7 @@ spec:
     title="Long-lived service-account token Secret",
     document="secret-management",
     severity=Severity.WARNING,
-    kinds=("Secret",),
+    kinds=("v1/Secret",),
     rationale="""
 A Secret of type `kubernetes.io/service-account-token` makes the token controller write a
 token that never expires and is not bound to a pod: whoever copies it keeps the service
@@ -56,7 +56,7 @@ audience-bound tokens from the TokenRequest API through projected volumes instea
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version == "v1" and doc.value("type") == SA_TOKEN_TYPE:
+    if doc.value("type") == SA_TOKEN_TYPE:
         account = doc.annotations().get("kubernetes.io/service-account.name")
         whose = f" for service account {quote(account)}" if isinstance(account, str) and account else ""
         yield Violation(f"is a long-lived, non-expiring service-account token Secret{whose}", ("type",))

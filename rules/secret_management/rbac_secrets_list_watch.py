@@ -39,7 +39,7 @@ def _strings(value: object) -> list[str]:
     title="Role can list or watch Secrets",
     document="secret-management",
     severity=Severity.WARNING,
-    kinds=("Role", "ClusterRole"),
+    kind_groups=("rbac-role",),
     rationale="""
 `list` and `watch` on Secrets return the full objects, values included, not just names: a
 subject with either verb reads every Secret of the namespace (every namespace for a
@@ -58,7 +58,7 @@ rules are computed from other roles) are skipped.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != "rbac.authorization.k8s.io" or doc.name.startswith("system:"):
+    if doc.name.startswith("system:"):
         return
     if doc.kind == "ClusterRole" and doc.value("aggregationRule") is not None:
         return

@@ -38,7 +38,7 @@ spec:
     title="SealedSecret can be unsealed outside its name and namespace",
     document="secret-management",
     severity=Severity.INFO,
-    kinds=("SealedSecret",),
+    kinds=("bitnami.com/SealedSecret",),
     rationale="""
 By default (strict scope) the controller only decrypts a SealedSecret under the name and
 namespace it was sealed for, because both are mixed into the encryption. With the
@@ -51,8 +51,6 @@ have the controller decrypt it for them.
     references=("https://github.com/bitnami-labs/sealed-secrets#scopes",),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != "bitnami.com":
-        return
     annotations = doc.annotations()
     for key, where in SCOPES.items():
         if annotations.get(key) == "true":

@@ -30,7 +30,7 @@ data:
     document="secret-management",
     sensitive=True,
     severity=Severity.WARNING,
-    kinds=("ConfigMap",),
+    kinds=("v1/ConfigMap",),
     rationale="""
 ConfigMaps are meant for non-confidential configuration: they are not encrypted at rest by the
 usual EncryptionConfiguration (which names `secrets`), they are readable by many more roles
@@ -53,8 +53,6 @@ time (`${VAR}`, `secret://`, Secret Manager names, Vault paths) and templating p
     options_schema={"type": "object", "additionalProperties": False, "properties": dict(NAME_OPTIONS_SCHEMA)},
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != "":
-        return
     matcher = name_matcher(ctx.options)
     for field in ("data", "binaryData"):
         for key, value in doc.mapping(field).items():

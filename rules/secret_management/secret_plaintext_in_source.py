@@ -31,7 +31,7 @@ spec:
     document="secret-management",
     sensitive=True,
     severity=Severity.WARNING,
-    kinds=("Secret",),
+    kinds=("v1/Secret",),
     rationale="""
 `data` in a Secret is base64, an encoding anyone reverses with `base64 -d`; `stringData` is
 plain text. A Secret manifest with real values in a repository or chart hands the credentials to
@@ -52,7 +52,7 @@ time (`randAlphaNum`, `genCA`), so the rendered text says nothing about what is 
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version != "v1" or doc.helm_source is not None:
+    if doc.helm_source is not None:
         return
     for field in ("data", "stringData"):
         entries = doc.mapping(field)

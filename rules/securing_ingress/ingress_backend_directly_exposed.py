@@ -75,7 +75,7 @@ def _users_by_service(ctx: RuleContext) -> dict[tuple[str | None, str], list[tup
     title="Ingress backend is also exposed directly",
     document="securing-ingress",
     severity=Severity.WARNING,
-    kinds=("Service",),
+    kinds=("v1/Service",),
     cross_object=True,
     rationale="""
 When the Service an Ingress (or a Gateway API route) sends traffic to is itself a LoadBalancer
@@ -93,7 +93,7 @@ not reported by this rule.
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     kind = doc.value("spec", "type")
-    if doc.api_version != "v1" or kind not in EXPOSED or not doc.name:
+    if kind not in EXPOSED or not doc.name:
         return
     users = ctx.lint.cached("ingress backends by service", lambda: _users_by_service(ctx)).get(
         (ctx.namespace_of(doc), doc.name), []

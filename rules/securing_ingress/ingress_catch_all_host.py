@@ -4,8 +4,6 @@ from collections.abc import Iterator, Mapping
 
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
-
 _FAIL = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -40,7 +38,7 @@ spec:
     title="Ingress answers for any host name",
     document="securing-ingress",
     severity=Severity.INFO,
-    kinds=("Ingress",),
+    kind_groups=("ingress",),
     rationale="""
 A rule without `host`, a wildcard host or a `defaultBackend` makes the backend answer for any
 name (or bare IP) that reaches the controller: scanners hitting the load balancer's IP, DNS
@@ -55,8 +53,6 @@ build links, password-reset mails or cache keys from an attacker-chosen Host.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group not in INGRESS_GROUPS:
-        return
     for key in ("defaultBackend", "backend"):
         if isinstance(doc.value("spec", key), Mapping):
             yield Violation(f"spec.{key} answers for every host name and IP that reaches the controller", ("spec", key))

@@ -44,7 +44,7 @@ def weak_ciphers(value: str) -> list[str]:
     title="ingress-nginx allows weak TLS or disables HSTS",
     document="securing-ingress",
     severity=Severity.WARNING,
-    kinds=("ConfigMap",),
+    kinds=("v1/ConfigMap",),
     rationale="""
 The controller ConfigMap sets TLS for every host of the controller. With `hsts: "false"` or a
 short `hsts-max-age` (under 180 days), browsers do not remember to use HTTPS and a first
@@ -66,7 +66,7 @@ breakable. Protocols are compared as whole tokens; cipher elements that remove a
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     names = ctx.options.get("controllerConfigMaps", DEFAULT_CONFIGMAP_NAMES)
-    if doc.api_version != "v1" or doc.name not in names:
+    if doc.name not in names:
         return
     data = doc.mapping("data")
     hsts_off = parse_bool(data.get("hsts")) is False

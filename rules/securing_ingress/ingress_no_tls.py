@@ -5,8 +5,6 @@ from collections.abc import Iterator, Mapping
 from kubelint_py.k8s.nginx import host_covered
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
-
 _FAIL = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -45,7 +43,7 @@ spec:
     title="Ingress serves a host without TLS",
     document="securing-ingress",
     severity=Severity.WARNING,
-    kinds=("Ingress",),
+    kind_groups=("ingress",),
     rationale="""
 Without a `tls` entry covering a host, the controller serves that host over plain HTTP (or with
 its default, usually self-signed, certificate): credentials, session cookies and personal data
@@ -63,8 +61,6 @@ the Ingress cannot show.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group not in INGRESS_GROUPS:
-        return
     rules = [(i, r) for i, r in enumerate(doc.sequence("spec", "rules")) if isinstance(r, Mapping)]
     if not rules:
         return

@@ -5,7 +5,6 @@ from collections.abc import Iterator, Mapping
 from kubelint_py.k8s.nginx import DEFAULT_PREFIX, has_annotation
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
 DEFAULT_PATHS = ("/admin", "/internal", "/actuator", "/metrics", "/debug", "/manage", "/console", "/swagger")
 DEFAULT_RESTRICTIONS = ("whitelist-source-range", "allowlist-source-range", "auth-url", "auth-type", "auth-tls-secret")
 
@@ -48,7 +47,7 @@ spec:
     title="Administrative path published without access control",
     document="securing-ingress",
     severity=Severity.WARNING,
-    kinds=("Ingress",),
+    kind_groups=("ingress",),
     rationale="""
 Paths such as `/admin`, `/actuator`, `/metrics`, `/debug` or `/swagger` expose management
 functions, heap dumps, environment variables and internal API descriptions. Routed through a
@@ -87,8 +86,6 @@ controller's can be added as full annotation names.
     },
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group not in INGRESS_GROUPS:
-        return
     prefix = str(ctx.options.get("annotationPrefix", DEFAULT_PREFIX))
     for name in ctx.options.get("restrictionAnnotations", DEFAULT_RESTRICTIONS):
         if "/" in name:

@@ -4,7 +4,6 @@ from collections.abc import Iterator, Mapping
 
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
 TLS_TYPE = "kubernetes.io/tls"
 CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
 
@@ -66,7 +65,7 @@ def _is_tls_secret(secret: Document) -> bool:
     title="Ingress TLS entry has no usable certificate Secret",
     document="securing-ingress",
     severity=Severity.ERROR,
-    kinds=("Ingress",),
+    kind_groups=("ingress",),
     cross_object=True,
     rationale="""
 A `tls` entry whose certificate Secret does not exist makes the controller fall back to its
@@ -93,8 +92,6 @@ Certificate (or with --assume-complete).
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group not in INGRESS_GROUPS:
-        return
     annotations = doc.annotations()
     issuer = any(isinstance(annotations.get(k), str) and annotations.get(k) for k in CERT_MANAGER_ANNOTATIONS)
     namespace = ctx.namespace_of(doc)

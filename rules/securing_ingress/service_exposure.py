@@ -67,7 +67,7 @@ def fronts_entry_point(doc: Document, ctx: RuleContext) -> bool:
     title="LoadBalancer Service open to the internet",
     document="securing-ingress",
     severity=Severity.WARNING,
-    kinds=("Service",),
+    kinds=("v1/Service",),
     rationale="""
 A `type: LoadBalancer` Service gets a cloud load balancer that, without
 `loadBalancerSourceRanges` and without an internal-LB annotation, accepts traffic from any
@@ -101,7 +101,7 @@ Istio gateways, ...) is not reported: it is the public entry point the remediati
     },
 )
 def check_load_balancer(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version != "v1" or doc.value("spec", "type") != "LoadBalancer" or fronts_entry_point(doc, ctx):
+    if doc.value("spec", "type") != "LoadBalancer" or fronts_entry_point(doc, ctx):
         return
     if _has_source_ranges(doc) or _is_internal(doc.annotations(), ctx.options.get("internalAnnotations", {})):
         return
@@ -129,7 +129,7 @@ spec:
     title="Service published on every node's port",
     document="securing-ingress",
     severity=Severity.INFO,
-    kinds=("Service",),
+    kinds=("v1/Service",),
     rationale="""
 A `type: NodePort` Service opens a port in the 30000-32767 range on every node, reachable by
 anything that can reach a node address: the application is served around the ingress
@@ -142,5 +142,5 @@ reported: on bare metal, NodePort is how the entry point itself is published.
     references=("https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport",),
 )
 def check_node_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version == "v1" and doc.value("spec", "type") == "NodePort" and not fronts_entry_point(doc, ctx):
+    if doc.value("spec", "type") == "NodePort" and not fronts_entry_point(doc, ctx):
         yield Violation("is a NodePort Service: the pods are reachable on a port of every node", ("spec", "type"))

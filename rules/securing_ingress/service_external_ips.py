@@ -46,7 +46,7 @@ def _not_proxied(doc: Document) -> bool:
     title="Service claims traffic for external IPs",
     document="securing-ingress",
     severity=Severity.WARNING,
-    kinds=("Service",),
+    kinds=("v1/Service",),
     rationale="""
 kube-proxy routes every packet addressed to an IP of `spec.externalIPs`, on every node, to the
 Service's pods, and the API server does not check who owns that address. Whoever may create or
@@ -68,7 +68,7 @@ so their externalIPs route nothing.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version != "v1" or _not_proxied(doc):
+    if _not_proxied(doc):
         return
     items = list(doc.sequence("spec", "externalIPs"))
     if items:

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import is_hpa
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -21,7 +20,7 @@ spec:
     title="HPA minReplicas leaves no redundancy",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kinds=("HorizontalPodAutoscaler",),
+    kind_groups=("hpa",),
     category="reliability",
     rationale="""
 With `minReplicas` 1 (the default when absent) the HPA scales the workload down to a single
@@ -39,8 +38,6 @@ outage. Raise the floor, and raise it further before known events.
     },
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_hpa(doc):
-        return
     threshold = int(ctx.options.get("minReplicas", 2))
     value = doc.value("spec", "minReplicas")
     if not doc.has("spec", "minReplicas") or value is None:

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
 from kubelint_py.k8s.scaling import carries_requests, scale_out_blocker
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -47,7 +46,7 @@ spec:
     title="Serving workload has no autoscaler",
     document="traffic-spike",
     severity=Severity.INFO,
-    kind_groups=("workload",),
+    kind_groups=("serving",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -78,8 +77,6 @@ so well-kept upstream manifests rarely ship one (on the real-world corpus this r
     default_enabled=False,
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind != "StatefulSet" and not is_deployment_like(doc):
-        return
     services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
     if not services or scalers_targeting(ctx.lint, doc) or scale_out_blocker(doc, ctx.lint) is not None:
         return

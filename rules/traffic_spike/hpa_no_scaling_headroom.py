@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import is_hpa
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -25,7 +24,7 @@ def _int(value: object) -> int | None:
     title="HPA maxReplicas leaves no room to scale",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kinds=("HorizontalPodAutoscaler",),
+    kind_groups=("hpa",),
     category="reliability",
     rationale="""
 An HPA can never go above `maxReplicas`. When it is equal to (or barely above)
@@ -43,8 +42,6 @@ factor (default 2: `maxReplicas` must be at least twice `minReplicas`) is config
     },
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_hpa(doc):
-        return
     factor = float(ctx.options.get("headroomFactor", 2))
     max_replicas = _int(doc.value("spec", "maxReplicas"))
     raw_min = doc.value("spec", "minReplicas")

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.autoscaling import is_hpa
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -47,7 +46,7 @@ def _number(value: object) -> float | None:
     title="HPA scale-up is disabled or throttled",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kinds=("HorizontalPodAutoscaler",),
+    kind_groups=("hpa",),
     category="reliability",
     rationale="""
 The default HPA scale-up is fast: no stabilization window and up to double the pods (or 4
@@ -76,7 +75,7 @@ and pod counts) are configurable.
     },
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_hpa(doc) or doc.api_version == "autoscaling/v1":
+    if doc.api_version == "autoscaling/v1":  # no behavior field in v1
         return
     scale_up = doc.mapping("spec", "behavior", "scaleUp")
     if not scale_up:

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import is_hpa
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _PASS = """\
@@ -32,7 +31,7 @@ spec:
     title="HPA scales an object that does not exist",
     document="traffic-spike",
     severity=Severity.ERROR,
-    kinds=("HorizontalPodAutoscaler",),
+    kind_groups=("hpa",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -46,8 +45,6 @@ holds at least one object of the referenced kind, so a partial bundle is not fla
     references=("https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_hpa(doc):
-        return
     kind, name = doc.value("spec", "scaleTargetRef", "kind"), doc.value("spec", "scaleTargetRef", "name")
     if not isinstance(kind, str) or not isinstance(name, str) or not kind or not name:
         return

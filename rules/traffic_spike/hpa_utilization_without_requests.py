@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import has_request, hpa_resource_metrics, is_hpa
+from kubelint_py.k8s.autoscaling import has_request, hpa_resource_metrics
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -49,7 +49,7 @@ spec:
     title="HPA Utilization target on containers without requests",
     document="traffic-spike",
     severity=Severity.ERROR,
-    kinds=("HorizontalPodAutoscaler",),
+    kind_groups=("hpa",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -69,8 +69,6 @@ utilization and are checked as such.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_hpa(doc):
-        return
     target = ctx.lint.workload_for(doc.value("spec", "scaleTargetRef"), ctx.namespace_of(doc))
     if target is None or not is_workload(target):
         return

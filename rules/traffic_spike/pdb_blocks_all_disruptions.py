@@ -37,7 +37,7 @@ def _is_int(value: object) -> bool:
     title="PodDisruptionBudget allows no disruption",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kinds=("PodDisruptionBudget",),
+    kinds=("policy/PodDisruptionBudget",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -54,8 +54,6 @@ matched workload is in the input).
     references=("https://kubernetes.io/docs/tasks/run-application/configure-pdb/",),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != "policy":
-        return
     max_unavailable = doc.value("spec", "maxUnavailable")
     if (_is_int(max_unavailable) and max_unavailable == 0) or percent(max_unavailable) == 0:
         yield Violation(

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import hpas_targeting, pdbs_covering
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -38,7 +37,7 @@ spec:
     title="Replicated workload has no PodDisruptionBudget",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kind_groups=("workload",),
+    kind_groups=("serving",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -57,8 +56,6 @@ every pod in policy/v1 but none in policy/v1beta1.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind != "StatefulSet" and not is_deployment_like(doc):
-        return
     replicas = ctx.lint.effective_replicas(doc)
     if replicas < 2 or pdbs_covering(ctx.lint, doc):
         return

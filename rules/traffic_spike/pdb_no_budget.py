@@ -20,7 +20,7 @@ spec:
     title="PodDisruptionBudget sets no budget",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kinds=("PodDisruptionBudget",),
+    kinds=("policy/PodDisruptionBudget",),
     category="reliability",
     rationale="""
 A PodDisruptionBudget with neither `minAvailable` nor `maxUnavailable` is accepted by the API
@@ -39,7 +39,7 @@ workload is protected.
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     raw = doc.value("spec")
-    if doc.group != "policy" or not (raw is None or isinstance(raw, Mapping)):
+    if not (raw is None or isinstance(raw, Mapping)):
         return  # a spec that is not a map is schema-violation's finding
     spec = doc.mapping("spec")
     if spec.get("minAvailable") is None and spec.get("maxUnavailable") is None:

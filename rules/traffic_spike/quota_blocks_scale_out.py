@@ -98,7 +98,7 @@ def _show(resource: str, value: Fraction) -> str:
     title="ResourceQuota is too small for the workloads at max replicas",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kinds=("ResourceQuota",),
+    kinds=("v1/ResourceQuota",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -119,8 +119,6 @@ Quotas restricted by `scopes`/`scopeSelector` are skipped (they count only some 
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.api_version != "v1":
-        return
     if doc.value("spec", "scopes") or doc.value("spec", "scopeSelector"):
         return
     hard = doc.mapping("spec", "hard")

@@ -3,7 +3,6 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.autoscaling import hpas_targeting
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec, rule
 
 SPREAD_KEYS = frozenset(
@@ -54,7 +53,7 @@ def _has_anti_affinity(spec: Mapping[str, object]) -> bool:
     title="Replicas are not spread across nodes or zones",
     document="traffic-spike",
     severity=Severity.INFO,
-    kind_groups=("workload",),
+    kind_groups=("scalable",),
     category="reliability",
     rationale="""
 The scheduler's default scoring only mildly prefers spreading, and replicas added in a
@@ -68,8 +67,6 @@ the capacity at the worst moment.
     references=("https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/",),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind not in ("StatefulSet", "ReplicaSet") and not is_deployment_like(doc):
-        return
     replicas = ctx.lint.effective_replicas(doc)
     if replicas < 2:
         return

@@ -141,7 +141,7 @@ def _where(namespaces: Sequence[str] | None) -> str:
     title="ServiceMonitor selects no Service",
     document="traffic-spike",
     severity=Severity.INFO,
-    kinds=("ServiceMonitor",),
+    kinds=(f"{MONITORING_GROUP}/ServiceMonitor",),
     category="operations",
     cross_object=True,
     default_enabled=False,
@@ -177,7 +177,7 @@ schema's finding.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.group != MONITORING_GROUP or not ctx.guard("Service"):
+    if not ctx.guard("Service"):
         return
     selector = selector_from_label_selector(doc.value("spec", "selector"))
     if selector is None or selector.nothing:

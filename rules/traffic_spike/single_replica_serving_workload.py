@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
 from kubelint_py.k8s.scaling import carries_requests, exclusive_claim, singleton_image
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -34,7 +33,7 @@ spec:
     title="Serving workload runs a single replica",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kind_groups=("workload",),
+    kind_groups=("serving",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -54,8 +53,6 @@ standby replica is exactly their redundancy.
     references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/",),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind != "StatefulSet" and not is_deployment_like(doc):
-        return
     if ctx.lint.effective_replicas(doc) != 1:
         return
     services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]

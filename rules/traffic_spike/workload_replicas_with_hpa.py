@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import scalers_targeting
-from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 _FAIL = """\
@@ -34,7 +33,7 @@ spec:
     title="Workload sets spec.replicas although an HPA owns it",
     document="traffic-spike",
     severity=Severity.WARNING,
-    kind_groups=("workload",),
+    kind_groups=("serving",),
     category="reliability",
     cross_object=True,
     rationale="""
@@ -51,8 +50,6 @@ target, so it counts as one here.
     ),
 )
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if doc.kind != "StatefulSet" and not is_deployment_like(doc):
-        return
     if doc.value("spec", "replicas") is None:
         return
     scalers = scalers_targeting(ctx.lint, doc)
