@@ -5,6 +5,7 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -29,20 +30,7 @@ _HOST_NAMESPACES = {
     "hostIPC": "the node's IPC namespace (shared memory and semaphores of every process on the node)",
 }
 
-_NS_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      hostNetwork: true
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_NS_FAIL = workload(namespace="prod", pod="hostNetwork: true\n", containers=pod_container(image="nginx:1.27"))
 
 
 def _is_hostprocess_pod(doc: Document) -> bool:
@@ -199,23 +187,18 @@ def _path_of(host_path: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-_HOSTPATH_FAIL = """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: log-agent, namespace: logging}
-spec:
-  selector: {matchLabels: {app: log-agent}}
-  template:
-    metadata: {labels: {app: log-agent}}
-    spec:
-      containers:
-        - name: agent
-          image: log-agent:3.0
-          volumeMounts: [{name: logs, mountPath: /logs, readOnly: true}]
-      volumes:
-        - name: logs
-          hostPath: {path: /var/log/pods, type: Directory}
-"""
+_HOSTPATH_FAIL = workload(
+    kind="DaemonSet",
+    name="log-agent",
+    namespace="logging",
+    containers=pod_container(
+        name="agent", image="log-agent:3.0", body="volumeMounts: [{name: logs, mountPath: /logs, readOnly: true}]\n"
+    ),
+    volumes="""\
+- name: logs
+  hostPath: {path: /var/log/pods, type: Directory}
+""",
+)
 
 
 @rule(
@@ -255,23 +238,17 @@ def check_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(f'volume "{name}" mounts {where}', (*spec_path, "volumes", index, "hostPath"))
 
 
-_SENSITIVE_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ci-builder, namespace: ci}
-spec:
-  selector: {matchLabels: {app: ci-builder}}
-  template:
-    metadata: {labels: {app: ci-builder}}
-    spec:
-      containers:
-        - name: builder
-          image: builder:5.1
-          volumeMounts: [{name: docker, mountPath: /var/run/docker.sock}]
-      volumes:
-        - name: docker
-          hostPath: {path: /var/run/docker.sock, type: Socket}
-"""
+_SENSITIVE_FAIL = workload(
+    name="ci-builder",
+    namespace="ci",
+    containers=pod_container(
+        name="builder", image="builder:5.1", body="volumeMounts: [{name: docker, mountPath: /var/run/docker.sock}]\n"
+    ),
+    volumes="""\
+- name: docker
+  hostPath: {path: /var/run/docker.sock, type: Socket}
+""",
+)
 
 
 @rule(
@@ -320,21 +297,16 @@ def check_sensitive_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violat
 
 # -- host-port-used -------------------------------------------------------------------
 
-_PORT_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          ports:
-            - {containerPort: 8080, hostPort: 80}
-"""
+_PORT_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+ports:
+  - {containerPort: 8080, hostPort: 80}
+""",
+    ),
+)
 
 
 @rule(

@@ -2,22 +2,11 @@
 
 from collections.abc import Iterable, Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import ImageRef, checked_image, normalized_registry, split_host_port
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_FAIL = workload(namespace="prod", containers=pod_container(image="nginx:1.27"))
 
 # With no registry configured nothing is allowed, so the passing example leaves the image to
 # kustomize's `images:` transformer; configure `allowedRegistries` to allow yours.

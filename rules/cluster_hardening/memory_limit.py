@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
@@ -15,21 +16,16 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          resources:
-            requests: {cpu: 100m, memory: 128Mi}
-"""
+_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+resources:
+  requests: {cpu: 100m, memory: 128Mi}
+""",
+    ),
+)
 
 _PASS = _FAIL.replace(
     "requests: {cpu: 100m, memory: 128Mi}", "requests: {cpu: 100m, memory: 128Mi}\n            limits: {memory: 256Mi}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import workload
 from kubelint_py.k8s.rbac import role_ref, subjects
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, is_workload, rule
 
@@ -32,18 +33,7 @@ _BUILT_IN = frozenset(
     )
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
-"""
+_FAIL = workload(namespace=None)
 
 
 def _grants_to_others(binding: Document, namespace: str) -> bool:

@@ -11,6 +11,7 @@ Windows-targeted pods are skipped: these fields do not exist on Windows, and
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.apiversions import format_release, target_release
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.podsecurity import (
     APPARMOR_ALLOWED_TYPES,
     APPARMOR_ANNOTATION_PREFIX,
@@ -67,21 +68,18 @@ def _security_contexts(doc: Document) -> Iterator[tuple[str, FieldPath, Mapping[
 
 # -- proc-mount-unmasked ------------------------------------------------------------------
 
-_PROC_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: builder, namespace: ci}
-spec:
-  selector: {matchLabels: {app: builder}}
-  template:
-    metadata: {labels: {app: builder}}
-    spec:
-      containers:
-        - name: buildkit
-          image: moby/buildkit:v0.15.0
-          securityContext:
-            procMount: Unmasked
-"""
+_PROC_FAIL = workload(
+    name="builder",
+    namespace="ci",
+    containers=pod_container(
+        name="buildkit",
+        image="moby/buildkit:v0.15.0",
+        body="""\
+securityContext:
+  procMount: Unmasked
+""",
+    ),
+)
 
 
 @rule(
@@ -122,22 +120,16 @@ def check_proc_mount(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- unsafe-sysctl ------------------------------------------------------------------------
 
-_SYSCTL_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: proxy, namespace: edge}
-spec:
-  selector: {matchLabels: {app: proxy}}
-  template:
-    metadata: {labels: {app: proxy}}
-    spec:
-      securityContext:
-        sysctls:
-          - {name: net.core.somaxconn, value: "4096"}
-      containers:
-        - name: haproxy
-          image: haproxy:3.0
-"""
+_SYSCTL_FAIL = workload(
+    name="proxy",
+    namespace="edge",
+    pod="""\
+securityContext:
+  sysctls:
+    - {name: net.core.somaxconn, value: "4096"}
+""",
+    containers=pod_container(name="haproxy", image="haproxy:3.0"),
+)
 
 
 def _sysctl_problem(name: str, spec: Mapping[str, object], target: Release, allowed: list[str]) -> str | None:
@@ -222,22 +214,15 @@ def check_unsafe_sysctl(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- selinux-options-custom ---------------------------------------------------------------
 
-_SELINUX_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      securityContext:
-        seLinuxOptions:
-          type: spc_t
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_SELINUX_FAIL = workload(
+    namespace="prod",
+    pod="""\
+securityContext:
+  seLinuxOptions:
+    type: spc_t
+""",
+    containers=pod_container(image="nginx:1.27"),
+)
 _SELINUX_PASS = _SELINUX_FAIL.replace("type: spc_t", 'level: "s0:c123,c456"')
 
 
@@ -291,21 +276,16 @@ def check_selinux(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- apparmor-unconfined ------------------------------------------------------------------
 
-_APPARMOR_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          securityContext:
-            appArmorProfile: {type: Unconfined}
-"""
+_APPARMOR_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+securityContext:
+  appArmorProfile: {type: Unconfined}
+""",
+    ),
+)
 
 
 def _template_annotations_path(doc: Document) -> FieldPath | None:

@@ -8,6 +8,7 @@ image are built, so they are off by default.
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.podsecurity import (
     OTHER_VOLUME_SOURCES,
@@ -42,23 +43,15 @@ def _int_id(value: object) -> int | None:
 
 # -- volume-type-not-restricted -----------------------------------------------------------
 
-_VOLUME_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: reports, namespace: finance}
-spec:
-  selector: {matchLabels: {app: reports}}
-  template:
-    metadata: {labels: {app: reports}}
-    spec:
-      containers:
-        - name: app
-          image: reports:2.4
-          volumeMounts: [{name: archive, mountPath: /archive}]
-      volumes:
-        - name: archive
-          nfs: {server: nfs.internal, path: /exports/reports}
-"""
+_VOLUME_FAIL = workload(
+    name="reports",
+    namespace="finance",
+    containers=pod_container(image="reports:2.4", body="volumeMounts: [{name: archive, mountPath: /archive}]\n"),
+    volumes="""\
+- name: archive
+  nfs: {server: nfs.internal, path: /exports/reports}
+""",
+)
 _VOLUME_PASS = _VOLUME_FAIL.replace(
     "nfs: {server: nfs.internal, path: /exports/reports}", "persistentVolumeClaim: {claimName: reports-archive}"
 )
@@ -107,23 +100,16 @@ def check_volume_type(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- run-as-root-group --------------------------------------------------------------------
 
-_GROUP_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      securityContext:
-        runAsUser: 10001
-        runAsGroup: 0
-        fsGroup: 0
-      containers:
-        - name: app
-          image: web:3.1
-"""
+_GROUP_FAIL = workload(
+    namespace="prod",
+    pod="""\
+securityContext:
+  runAsUser: 10001
+  runAsGroup: 0
+  fsGroup: 0
+""",
+    containers=pod_container(image="web:3.1"),
+)
 _GROUP_PASS = _GROUP_FAIL.replace("runAsGroup: 0", "runAsGroup: 10001").replace("fsGroup: 0", "fsGroup: 10001")
 
 
@@ -177,22 +163,15 @@ def check_root_group(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- run-as-low-uid -----------------------------------------------------------------------
 
-_LOW_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: 1000
-      containers:
-        - name: app
-          image: web:3.1
-"""
+_LOW_FAIL = workload(
+    namespace="prod",
+    pod="""\
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 1000
+""",
+    containers=pod_container(image="web:3.1"),
+)
 _LOW_PASS = _LOW_FAIL.replace("runAsUser: 1000", "runAsUser: 10001\n        runAsGroup: 10001")
 
 
@@ -262,21 +241,16 @@ def check_low_uid(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- privileged-port ----------------------------------------------------------------------
 
-_PORT_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          ports:
-            - containerPort: 80
-"""
+_PORT_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+ports:
+  - containerPort: 80
+""",
+    ),
+)
 PRIVILEGED_PORT_LIMIT = 1024
 UNPRIVILEGED_PORT_SYSCTL = "net.ipv4.ip_unprivileged_port_start"
 

@@ -10,6 +10,7 @@ fault is set at pod level, the containers that inherit it share one finding on t
 
 from collections.abc import Callable, Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
@@ -77,21 +78,16 @@ def _violations(
 
 # -- privilege-escalation-allowed -----------------------------------------------------
 
-_APE_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          securityContext:
-            allowPrivilegeEscalation: true
-"""
+_APE_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+securityContext:
+  allowPrivilegeEscalation: true
+""",
+    ),
+)
 
 
 def _judge_escalation(doc: Document, container: ContainerRef) -> _Problem | None:
@@ -135,21 +131,14 @@ def check_privilege_escalation(doc: Document, ctx: RuleContext) -> Iterator[Viol
 
 # -- run-as-root-allowed --------------------------------------------------------------
 
-_ROOT_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      securityContext:
-        runAsUser: 0
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_ROOT_FAIL = workload(
+    namespace="prod",
+    pod="""\
+securityContext:
+  runAsUser: 0
+""",
+    containers=pod_container(image="nginx:1.27"),
+)
 
 _ROOT_PASS = _ROOT_FAIL.replace("runAsUser: 0", "runAsUser: 10001\n        runAsNonRoot: true")
 
@@ -212,22 +201,17 @@ def capability_name(value: str) -> str:
     return upper[4:] if upper.startswith("CAP_") else upper
 
 
-_DROP_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          securityContext:
-            capabilities:
-              drop: ["NET_RAW"]
-"""
+_DROP_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+securityContext:
+  capabilities:
+    drop: ["NET_RAW"]
+""",
+    ),
+)
 
 
 def _judge_drop(doc: Document, container: ContainerRef) -> _Problem | None:
@@ -299,22 +283,20 @@ BASELINE_CAPABILITIES = frozenset(
     )
 )
 
-_ADD_FAIL = """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: net-agent, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app: net-agent}}
-  template:
-    metadata: {labels: {app: net-agent}}
-    spec:
-      containers:
-        - name: agent
-          image: net-agent:2.1
-          securityContext:
-            capabilities:
-              add: ["NET_ADMIN"]
-"""
+_ADD_FAIL = workload(
+    kind="DaemonSet",
+    name="net-agent",
+    namespace="kube-system",
+    containers=pod_container(
+        name="agent",
+        image="net-agent:2.1",
+        body="""\
+securityContext:
+  capabilities:
+    add: ["NET_ADMIN"]
+""",
+    ),
+)
 
 
 @rule(
@@ -366,21 +348,14 @@ def check_dangerous_capability(doc: Document, ctx: RuleContext) -> Iterator[Viol
 
 _SECCOMP_OK = frozenset(("RuntimeDefault", "Localhost"))
 
-_SECCOMP_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      securityContext:
-        seccompProfile: {type: Unconfined}
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_SECCOMP_FAIL = workload(
+    namespace="prod",
+    pod="""\
+securityContext:
+  seccompProfile: {type: Unconfined}
+""",
+    containers=pod_container(image="nginx:1.27"),
+)
 
 
 def _judge_seccomp(doc: Document, container: ContainerRef) -> _Problem | None:
@@ -435,21 +410,16 @@ def check_seccomp(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- readonly-root-filesystem-missing -------------------------------------------------
 
-_RORFS_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          securityContext:
-            readOnlyRootFilesystem: false
-"""
+_RORFS_FAIL = workload(
+    namespace="prod",
+    containers=pod_container(
+        image="nginx:1.27",
+        body="""\
+securityContext:
+  readOnlyRootFilesystem: false
+""",
+    ),
+)
 
 
 def _judge_readonly(doc: Document, container: ContainerRef) -> _Problem | None:

@@ -2,21 +2,10 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Violation, pod_spec, pod_spec_path, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_FAIL = workload(namespace="prod", containers=pod_container(image="nginx:1.27"))
 
 _PASS = _FAIL.replace("    spec:\n      containers:", "    spec:\n      serviceAccountName: web\n      containers:")
 

@@ -2,22 +2,10 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, pod_spec, pod_spec_path, quote, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccount: web
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_FAIL = workload(namespace="prod", pod="serviceAccount: web\n", containers=pod_container(image="nginx:1.27"))
 
 _PASS = _FAIL.replace("serviceAccount: web", "serviceAccountName: web")
 

@@ -2,26 +2,24 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.ports import DEFAULT_PROTOCOL, container_ports, service_ports
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
 SSH_PORT = 22
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: toolbox, namespace: ops}
-spec:
-  selector: {matchLabels: {app: toolbox}}
-  template:
-    metadata: {labels: {app: toolbox}}
-    spec:
-      containers:
-        - name: toolbox
-          image: registry.example.com/toolbox:3.2
-          ports:
-            - {name: ssh, containerPort: 22}
-"""
+_FAIL = workload(
+    name="toolbox",
+    namespace="ops",
+    containers=pod_container(
+        name="toolbox",
+        image="registry.example.com/toolbox:3.2",
+        body="""\
+ports:
+  - {name: ssh, containerPort: 22}
+""",
+    ),
+)
 
 _PASS = _FAIL.replace("{name: ssh, containerPort: 22}", "{name: http, containerPort: 8080}")
 

@@ -2,30 +2,30 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import ingress, stream
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, quote, rule
 
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
-_FAIL = """\
+_FAIL = stream(
+    """\
 apiVersion: networking.k8s.io/v1
 kind: IngressClass
 metadata: {name: nginx}
 spec: {controller: k8s.io/ingress-nginx}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: web, namespace: prod}
-spec:
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend:
-              service: {name: web, port: {number: 80}}
-"""
+""",
+    ingress(
+        name="web",
+        spec="",
+        paths="""\
+- path: /
+  pathType: Prefix
+  backend:
+    service: {name: web, port: {number: 80}}
+""",
+    ),
+)
 
 
 def _is_default(ingress_class: Document) -> bool:

@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from kubelint_py.k8s.examples import pod_container, stream, workload
 from kubelint_py.k8s.workloads import is_namespaced
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -161,26 +162,24 @@ def references(doc: Document) -> Iterator[Reference]:
                 )
 
 
-_FAIL = """\
+_FAIL = stream(
+    """\
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: web-settings, namespace: prod}
 data: {LOG_LEVEL: info}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-          envFrom:
-            - configMapRef: {name: web-config}
-"""
+""",
+    workload(
+        namespace="prod",
+        containers=pod_container(
+            image="nginx:1.27",
+            body="""\
+envFrom:
+  - configMapRef: {name: web-config}
+""",
+        ),
+    ),
+)
 
 
 @rule(

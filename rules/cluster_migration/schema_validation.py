@@ -17,6 +17,7 @@ from kubelint_py.k8s.apiversions import lookup as deprecated_api
 from kubelint_py.k8s.apiversions import newest_release, target_release
 from kubelint_py.k8s.crd_catalog import SETTING as CATALOG_SETTING
 from kubelint_py.k8s.crd_catalog import LocatedSchema
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Violation, rule, run_rule
 
 _DOCUMENT = "cluster-migration"
@@ -112,20 +113,7 @@ def check_unknown_field(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- schema-violation ----------------------------------------------------------------------
 
-_VIOLATION_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  replicas: "three"
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: nginx:1.27
-"""
+_VIOLATION_FAIL = workload(namespace="prod", spec='replicas: "three"\n', containers=pod_container(image="nginx:1.27"))
 
 
 @rule(

@@ -3,6 +3,7 @@
 import ipaddress
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import service
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
 
@@ -15,16 +16,7 @@ def _ip_literal(value: object) -> str | None:
         return None
 
 
-_CLUSTER_IP_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: prod}
-spec:
-  clusterIP: 10.96.12.34
-  selector: {app: web}
-  ports:
-    - port: 80
-"""
+_CLUSTER_IP_FAIL = service(namespace="prod", spec="clusterIP: 10.96.12.34\n", ports="- port: 80\n")
 
 
 @rule(
@@ -64,17 +56,14 @@ def check_cluster_ip(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             )
 
 
-_LB_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: prod}
-spec:
-  type: LoadBalancer
-  loadBalancerIP: 203.0.113.10
-  selector: {app: web}
-  ports:
-    - port: 443
-"""
+_LB_FAIL = service(
+    namespace="prod",
+    spec="""\
+type: LoadBalancer
+loadBalancerIP: 203.0.113.10
+""",
+    ports="- port: 443\n",
+)
 
 
 @rule(

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -271,26 +272,25 @@ def _modes_and_size(claim: Document, volume: Document, related: _Related) -> Ite
         )
 
 
-_NODE_LOCAL_FAIL = """\
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: prod}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers:
-        - name: db
-          image: postgres:16
-          volumeMounts:
-            - name: data
-              mountPath: /var/lib/postgresql/data
-      volumes:
-        - name: data
-          hostPath: {path: /mnt/disks/db}
-"""
+_NODE_LOCAL_FAIL = workload(
+    kind="StatefulSet",
+    name="db",
+    namespace="prod",
+    spec="serviceName: db\n",
+    containers=pod_container(
+        name="db",
+        image="postgres:16",
+        body="""\
+volumeMounts:
+  - name: data
+    mountPath: /var/lib/postgresql/data
+""",
+    ),
+    volumes="""\
+- name: data
+  hostPath: {path: /mnt/disks/db}
+""",
+)
 
 
 @rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
@@ -23,23 +24,16 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          env:
-            - {name: LOG_LEVEL, value: info}
-            - {name: DB_HOST, value: db.shop.svc}
-            - {name: LOG_LEVEL, value: debug}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+env:
+  - {name: LOG_LEVEL, value: info}
+  - {name: DB_HOST, value: db.shop.svc}
+  - {name: LOG_LEVEL, value: debug}
 """
+    )
+)
 
 
 def _extends_previous(entry: Mapping[str, object], name: str) -> bool:

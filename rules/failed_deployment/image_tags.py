@@ -2,21 +2,11 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import checked_image
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "registry.example.com/shop/web:latest"}
-"""
+_FAIL = workload(containers=pod_container(image='"registry.example.com/shop/web:latest"', flow=True))
 _DIGEST = "sha256:" + "a" * 64
 
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.workloads import DEPLOYMENT_LIKE, WORKLOAD_KINDS, is_helm_hook, pod_spec
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
@@ -9,21 +10,14 @@ from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity
 # the built-in controllers whose pods run until replaced
 _LONG_RUNNING = frozenset(("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"))
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          readinessProbe:
-            httpGet: {path: /ready, port: 8080}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+readinessProbe:
+  httpGet: {path: /ready, port: 8080}
 """
+    )
+)
 
 _PASS = (
     _FAIL

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.identifiers import dns1123_label_problems, is_templated, port_name_problems
 from kubelint_py.rule_api import (
     ContainerRef,
@@ -28,21 +29,14 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          ports:
-            - {name: http_metrics, containerPort: 9090}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+ports:
+  - {name: http_metrics, containerPort: 9090}
 """
+    )
+)
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 LIFECYCLE_HOOKS = ("postStart", "preStop")

@@ -2,21 +2,10 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import workload
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  revisionHistoryLimit: 0
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
-"""
+_FAIL = workload(spec="revisionHistoryLimit: 0\n")
 
 
 @rule(

@@ -3,24 +3,17 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import percent
+from kubelint_py.k8s.examples import workload
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 4
-  strategy:
-    type: RollingUpdate
-    rollingUpdate: {maxUnavailable: 4, maxSurge: 0}
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
+_FAIL = workload(
+    spec="""\
+replicas: 4
+strategy:
+  type: RollingUpdate
+  rollingUpdate: {maxUnavailable: 4, maxSurge: 0}
 """
+)
 
 
 def _resolve(value: object, total: int, round_up: bool) -> int | None:

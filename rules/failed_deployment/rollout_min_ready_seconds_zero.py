@@ -2,23 +2,17 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          readinessProbe:
-            httpGet: {path: /ready, port: 8080}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+readinessProbe:
+  httpGet: {path: /ready, port: 8080}
 """
+    )
+)
 
 
 @rule(

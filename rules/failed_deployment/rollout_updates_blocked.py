@@ -2,25 +2,21 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: shop}
-spec:
-  replicas: 3
-  serviceName: db
-  updateStrategy:
-    type: RollingUpdate
-    rollingUpdate: {partition: 3}
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers:
-        - {name: db, image: "postgres:16.4"}
-"""
+_FAIL = workload(
+    kind="StatefulSet",
+    name="db",
+    spec="""\
+replicas: 3
+serviceName: db
+updateStrategy:
+  type: RollingUpdate
+  rollingUpdate: {partition: 3}
+""",
+    containers=pod_container(name="db", image='"postgres:16.4"', flow=True),
+)
 
 
 @rule(

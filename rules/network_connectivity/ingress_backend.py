@@ -4,31 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import ingress, service, stream
 from kubelint_py.k8s.ports import port_number
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: web, namespace: shop}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend:
-              service: {name: web, port: {number: 8080}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: 8080}]
-"""
+_FAIL = stream(
+    ingress(
+        name="web",
+        namespace="shop",
+        paths="""\
+- path: /
+  pathType: Prefix
+  backend:
+    service: {name: web, port: {number: 8080}}
+""",
+    ),
+    service(ports="[{name: http, port: 80, targetPort: 8080}]"),
+)
 
 
 def _backends(doc: Document) -> Iterator[tuple[FieldPath, Mapping[str, object]]]:

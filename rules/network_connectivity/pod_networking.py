@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.ports import DeclaredPort, container_ports, probe_ports
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -19,21 +20,17 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_HOSTNET_FAIL = """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: node-agent, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: node-agent}}
-  template:
-    metadata: {labels: {app: node-agent}}
-    spec:
-      hostNetwork: true
-      containers:
-        - name: agent
-          image: registry.example.com/node-agent:1.4
-          args: ["--collector=http://collector.monitoring.svc:4317"]
-"""
+_HOSTNET_FAIL = workload(
+    kind="DaemonSet",
+    name="node-agent",
+    namespace="monitoring",
+    pod="hostNetwork: true\n",
+    containers=pod_container(
+        name="agent",
+        image="registry.example.com/node-agent:1.4",
+        body='args: ["--collector=http://collector.monitoring.svc:4317"]\n',
+    ),
+)
 
 
 # `api.shop.svc`, `api.shop.svc.cluster.local`: names only cluster DNS answers
@@ -135,22 +132,17 @@ def check_hostnetwork_dns(doc: Document, ctx: RuleContext) -> Iterator[Violation
         )
 
 
-_PROBE_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports: [{name: http, containerPort: 8080}]
-          readinessProbe:
-            httpGet: {path: /healthz, port: web}
-"""
+_PROBE_FAIL = workload(
+    containers=pod_container(
+        name="web",
+        image="nginx:1.27",
+        body="""\
+ports: [{name: http, containerPort: 8080}]
+readinessProbe:
+  httpGet: {path: /healthz, port: web}
+""",
+    )
+)
 
 
 @rule(

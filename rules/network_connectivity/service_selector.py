@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import service, stream
 from kubelint_py.rule_api import (
     Document,
     LabelSelector,
@@ -21,14 +22,9 @@ _REFERENCES = (
     "https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#does-the-service-have-any-endpoints",
 )
 
-_NO_MATCH_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
+_NO_MATCH_FAIL = stream(
+    service(),
+    """\
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: shop}
@@ -38,7 +34,8 @@ spec:
     metadata: {labels: {app: frontend}}
     spec:
       containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 8080}]}]
-"""
+""",
+)
 
 _OTHER_NS_FAIL = _NO_MATCH_FAIL.replace("app: frontend", "app: web").replace(
     "{name: web, namespace: shop}\nspec:\n  selector: {matchLabels",

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
+from kubelint_py.k8s.examples import pod_container, service, stream, workload
 from kubelint_py.k8s.ports import (
     DeclaredPort,
     ServicePort,
@@ -57,27 +58,13 @@ def _name(template: PodTemplate) -> str:
     return f"{template.doc.kind} {template.namespace}/{template.doc.name}"
 
 
-_NAME_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: http}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports: [{name: web, containerPort: 8080}]
-"""
+_NAME_FAIL = stream(
+    service(namespace=None, ports="[{name: http, port: 80, targetPort: http}]"),
+    workload(
+        namespace=None,
+        containers=pod_container(name="web", image="nginx:1.27", body="ports: [{name: web, containerPort: 8080}]\n"),
+    ),
+)
 
 
 @rule(
@@ -163,27 +150,16 @@ def _name_violation(
     return Violation(message, service_port.target_path, tuple(related))
 
 
-_NUMBER_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: api}
-spec:
-  selector: {app: api}
-  ports: [{port: 80, targetPort: 8000}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/api:2.3
-          ports: [{containerPort: 8080}]
-"""
+_NUMBER_FAIL = stream(
+    service(name="api", namespace=None, ports="[{port: 80, targetPort: 8000}]"),
+    workload(
+        name="api",
+        namespace=None,
+        containers=pod_container(
+            name="api", image="registry.example.com/api:2.3", body="ports: [{containerPort: 8080}]\n"
+        ),
+    ),
+)
 
 
 @rule(
@@ -296,27 +272,16 @@ def _strings_mention(pattern: re.Pattern[str], *values: object) -> bool:
     return False
 
 
-_PROTOCOL_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: dns, namespace: infra}
-spec:
-  selector: {app: dns}
-  ports: [{name: dns, port: 53, targetPort: 5353}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: dns, namespace: infra}
-spec:
-  selector: {matchLabels: {app: dns}}
-  template:
-    metadata: {labels: {app: dns}}
-    spec:
-      containers:
-        - name: dns
-          image: coredns/coredns:1.11.1
-          ports: [{containerPort: 5353, protocol: UDP}]
-"""
+_PROTOCOL_FAIL = stream(
+    service(name="dns", namespace="infra", ports="[{name: dns, port: 53, targetPort: 5353}]"),
+    workload(
+        name="dns",
+        namespace="infra",
+        containers=pod_container(
+            name="dns", image="coredns/coredns:1.11.1", body="ports: [{containerPort: 5353, protocol: UDP}]\n"
+        ),
+    ),
+)
 
 
 def _protocol_path(service_port: ServicePort, doc: Document) -> FieldPath:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import service, stream
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
-_FAIL = """\
+_FAIL = stream(
+    """\
 apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: postgres, namespace: db}
@@ -18,14 +20,9 @@ spec:
     metadata: {labels: {app: postgres}}
     spec:
       containers: [{name: postgres, image: "postgres:16.4", ports: [{name: pg, containerPort: 5432}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: postgres-headless, namespace: db}
-spec:
-  selector: {app: postgres}
-  ports: [{name: pg, port: 5432}]
-"""
+""",
+    service(name="postgres-headless", namespace="db", app="postgres", ports="[{name: pg, port: 5432}]"),
+)
 
 
 @rule(

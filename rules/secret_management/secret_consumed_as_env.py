@@ -2,45 +2,39 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: prod}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.com/api:2.4.1
-          env:
-            - name: DB_PASSWORD
-              valueFrom:
-                secretKeyRef: {name: api-db, key: password}
-"""
-_PASS = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: prod}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.com/api:2.4.1
-          env:
-            - {name: DB_PASSWORD_FILE, value: /var/run/secrets/db/password}
-          volumeMounts:
-            - {name: db, mountPath: /var/run/secrets/db, readOnly: true}
-      volumes:
-        - name: db
-          secret: {secretName: api-db, defaultMode: 0400}
-"""
+_FAIL = workload(
+    name="api",
+    namespace="prod",
+    containers=pod_container(
+        image="registry.example.com/api:2.4.1",
+        body="""\
+env:
+  - name: DB_PASSWORD
+    valueFrom:
+      secretKeyRef: {name: api-db, key: password}
+""",
+    ),
+)
+_PASS = workload(
+    name="api",
+    namespace="prod",
+    containers=pod_container(
+        image="registry.example.com/api:2.4.1",
+        body="""\
+env:
+  - {name: DB_PASSWORD_FILE, value: /var/run/secrets/db/password}
+volumeMounts:
+  - {name: db, mountPath: /var/run/secrets/db, readOnly: true}
+""",
+    ),
+    volumes="""\
+- name: db
+  secret: {secretName: api-db, defaultMode: 0400}
+""",
+)
 
 
 @rule(

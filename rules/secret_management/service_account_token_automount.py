@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from kubelint_py.k8s.examples import pod_container, stream, workload
 from kubelint_py.rule_api import (
     DocType,
     Document,
@@ -16,39 +17,24 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccountName: web
-      containers:
-        - name: web
-          image: registry.example.com/web:3.2
-"""
-_PASS = """\
+_FAIL = workload(
+    namespace="prod",
+    pod="serviceAccountName: web\n",
+    containers=pod_container(name="web", image="registry.example.com/web:3.2"),
+)
+_PASS = stream(
+    """\
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: prod}
 automountServiceAccountToken: false
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: prod}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccountName: web
-      containers:
-        - name: web
-          image: registry.example.com/web:3.2
-"""
+""",
+    workload(
+        namespace="prod",
+        pod="serviceAccountName: web\n",
+        containers=pod_container(name="web", image="registry.example.com/web:3.2"),
+    ),
+)
 
 
 @rule(

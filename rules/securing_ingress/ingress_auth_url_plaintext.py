@@ -2,22 +2,16 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import CLASS_OPTIONS_SCHEMA, annotation, is_nginx_ingress, prefix_of, url_host
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/auth-url: "http://auth.example.com/oauth2/auth"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
+_FAIL = ingress(
+    annotations="""\
+nginx.ingress.kubernetes.io/auth-url: "http://auth.example.com/oauth2/auth"
+""",
+    paths="",
+)
 
 
 @rule(

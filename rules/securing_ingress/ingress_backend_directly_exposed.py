@@ -2,6 +2,8 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import ingress as ingress_manifest
+from kubelint_py.k8s.examples import service, stream
 from kubelint_py.k8s.nginx import ingress_backends
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, quote, rule
 
@@ -10,31 +12,16 @@ ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 EXPOSED = frozenset(("LoadBalancer", "NodePort"))
 
-_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: prod}
-spec:
-  type: LoadBalancer
-  selector: {app: shop}
-  ports:
-    - {port: 80, targetPort: 8080}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  tls:
-    - {hosts: [shop.example.com], secretName: shop-tls}
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
+_FAIL = stream(
+    service(name="shop", namespace="prod", spec="type: LoadBalancer\n", ports="- {port: 80, targetPort: 8080}\n"),
+    ingress_manifest(
+        spec="""\
+ingressClassName: nginx
+tls:
+  - {hosts: [shop.example.com], secretName: shop-tls}
 """
+    ),
+)
 
 
 def route_backends(doc: Document, namespace: str | None) -> Iterator[tuple[str, str | None, FieldPath]]:

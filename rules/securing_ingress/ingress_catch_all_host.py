@@ -2,35 +2,11 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  rules:
-    - http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
-"""
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
-"""
+_FAIL = ingress(host=None)
+_PASS = ingress()
 
 
 @rule(

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.workloads import is_deployment_like
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
@@ -14,32 +15,17 @@ EOL_REPOSITORIES = frozenset(
     )
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
-spec:
-  selector: {matchLabels: {app: ingress-nginx}}
-  template:
-    metadata: {labels: {app: ingress-nginx}}
-    spec:
-      containers:
-        - name: controller
-          image: registry.k8s.io/ingress-nginx/controller:v1.12.1
-"""
-_PASS = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: envoy-gateway, namespace: envoy-gateway-system}
-spec:
-  selector: {matchLabels: {app: envoy-gateway}}
-  template:
-    metadata: {labels: {app: envoy-gateway}}
-    spec:
-      containers:
-        - name: envoy-gateway
-          image: docker.io/envoyproxy/gateway:v1.3.0
-"""
+_FAIL = workload(
+    name="ingress-nginx-controller",
+    namespace="ingress-nginx",
+    app="ingress-nginx",
+    containers=pod_container(name="controller", image="registry.k8s.io/ingress-nginx/controller:v1.12.1"),
+)
+_PASS = workload(
+    name="envoy-gateway",
+    namespace="envoy-gateway-system",
+    containers=pod_container(name="envoy-gateway", image="docker.io/envoyproxy/gateway:v1.3.0"),
+)
 
 
 def repository(image: str) -> str:

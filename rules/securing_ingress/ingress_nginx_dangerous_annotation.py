@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import (
     CLASS_OPTIONS_SCHEMA,
     annotation,
@@ -22,33 +23,19 @@ CHECKED: dict[str, Callable[[str], str | None]] = {
     "auth-tls-match-cn": match_cn_problem,
 }
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/auth-url: "http://auth.prod.svc.cluster.local/check;}location /x{return 200;"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/auth-url: "https://auth.example.com/oauth2/auth"
-    nginx.ingress.kubernetes.io/auth-signin: "https://auth.example.com/oauth2/start?rd=$escaped_request_uri"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
+_FAIL = ingress(
+    annotations="""\
+nginx.ingress.kubernetes.io/auth-url: "http://auth.prod.svc.cluster.local/check;}location /x{return 200;"
+""",
+    paths="",
+)
+_PASS = ingress(
+    annotations="""\
+nginx.ingress.kubernetes.io/auth-url: "https://auth.example.com/oauth2/auth"
+nginx.ingress.kubernetes.io/auth-signin: "https://auth.example.com/oauth2/start?rd=$escaped_request_uri"
+""",
+    paths="",
+)
 
 
 @rule(

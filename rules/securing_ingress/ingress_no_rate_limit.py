@@ -2,34 +2,20 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import CLASS_OPTIONS_SCHEMA, annotation, is_nginx_ingress, parse_int, prefix_of
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
 LIMIT_ANNOTATIONS = ("limit-rps", "limit-rpm", "limit-connections")
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/limit-rps: "20"
-    nginx.ingress.kubernetes.io/limit-connections: "10"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
+_FAIL = ingress(paths="")
+_PASS = ingress(
+    annotations="""\
+nginx.ingress.kubernetes.io/limit-rps: "20"
+nginx.ingress.kubernetes.io/limit-connections: "10"
+""",
+    paths="",
+)
 
 
 @rule(

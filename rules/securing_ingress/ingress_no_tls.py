@@ -2,40 +2,19 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import host_covered
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
+_FAIL = ingress()
+_PASS = ingress(
+    spec="""\
+ingressClassName: nginx
+tls:
+  - hosts: [shop.example.com]
+    secretName: shop-tls
 """
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  tls:
-    - hosts: [shop.example.com]
-      secretName: shop-tls
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
-"""
+)
 
 
 @rule(

@@ -2,44 +2,18 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import ingress, ingress_path
 from kubelint_py.k8s.nginx import DEFAULT_PREFIX, has_annotation
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
 DEFAULT_PATHS = ("/admin", "/internal", "/actuator", "/metrics", "/debug", "/manage", "/console", "/swagger")
 DEFAULT_RESTRICTIONS = ("whitelist-source-range", "allowlist-source-range", "auth-url", "auth-type", "auth-tls-secret")
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /actuator
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 8081}}}
-"""
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/allowlist-source-range: "10.0.0.0/8"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /actuator
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 8081}}}
-"""
+_FAIL = ingress(paths=ingress_path(path="/actuator", port=8081))
+_PASS = ingress(
+    annotations='nginx.ingress.kubernetes.io/allowlist-source-range: "10.0.0.0/8"\n',
+    paths=ingress_path(path="/actuator", port=8081),
+)
 
 
 @rule(

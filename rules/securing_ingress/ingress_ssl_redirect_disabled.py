@@ -2,35 +2,27 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import CLASS_OPTIONS_SCHEMA, annotation, is_nginx_ingress, parse_bool, prefix_of
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/ssl-redirect: "false"
-spec:
-  ingressClassName: nginx
-  tls:
-    - {hosts: [shop.example.com], secretName: shop-tls}
-  rules:
-    - host: shop.example.com
-"""
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  tls:
-    - {hosts: [shop.example.com], secretName: shop-tls}
-  rules:
-    - host: shop.example.com
-"""
+_FAIL = ingress(
+    annotations='nginx.ingress.kubernetes.io/ssl-redirect: "false"\n',
+    spec="""\
+ingressClassName: nginx
+tls:
+  - {hosts: [shop.example.com], secretName: shop-tls}
+""",
+    paths="",
+)
+_PASS = ingress(
+    spec="""\
+ingressClassName: nginx
+tls:
+  - {hosts: [shop.example.com], secretName: shop-tls}
+""",
+    paths="",
+)
 
 
 @rule(

@@ -2,55 +2,38 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import ingress, stream
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
 TLS_TYPE = "kubernetes.io/tls"
 CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
 
-_FAIL = """\
+_FAIL = stream(
+    """\
 apiVersion: v1
 kind: Secret
 metadata: {name: other-tls, namespace: prod}
 type: kubernetes.io/tls
 data: {tls.crt: "", tls.key: ""}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  tls:
-    - hosts: [shop.example.com]
-      secretName: shop-tls
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
+""",
+    ingress(
+        spec="""\
+ingressClassName: nginx
+tls:
+  - hosts: [shop.example.com]
+    secretName: shop-tls
 """
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    cert-manager.io/cluster-issuer: letsencrypt
-spec:
-  ingressClassName: nginx
-  tls:
-    - hosts: [shop.example.com]
-      secretName: shop-tls
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: {service: {name: shop, port: {number: 80}}}
-"""
+    ),
+)
+_PASS = ingress(
+    annotations="cert-manager.io/cluster-issuer: letsencrypt\n",
+    spec="""\
+ingressClassName: nginx
+tls:
+  - hosts: [shop.example.com]
+    secretName: shop-tls
+""",
+)
 
 
 def _is_tls_secret(secret: Document) -> bool:

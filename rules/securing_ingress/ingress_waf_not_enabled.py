@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import (
     CLASS_OPTIONS_SCHEMA,
     CONFIGMAP_OPTIONS_SCHEMA,
@@ -14,29 +15,14 @@ from kubelint_py.k8s.nginx import (
 )
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop, namespace: prod}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
-_PASS = """\
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: prod
-  annotations:
-    nginx.ingress.kubernetes.io/enable-modsecurity: "true"
-    nginx.ingress.kubernetes.io/enable-owasp-core-rules: "true"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-"""
+_FAIL = ingress(paths="")
+_PASS = ingress(
+    annotations="""\
+nginx.ingress.kubernetes.io/enable-modsecurity: "true"
+nginx.ingress.kubernetes.io/enable-owasp-core-rules: "true"
+""",
+    paths="",
+)
 
 
 @rule(

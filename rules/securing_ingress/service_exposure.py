@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.entrypoints import runs_entry_point
+from kubelint_py.k8s.examples import service
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule, selector_from_map
 
 # annotation -> required value (None: any value other than "false", as the AWS in-tree provider reads it)
@@ -15,27 +16,18 @@ INTERNAL_ANNOTATIONS: Mapping[str, str | None] = {
 }
 SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 
-_LB_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: prod}
-spec:
-  type: LoadBalancer
-  selector: {app: shop}
-  ports:
-    - {port: 443, targetPort: 8443}
-"""
-_LB_PASS = """\
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: prod}
-spec:
-  type: LoadBalancer
-  loadBalancerSourceRanges: [203.0.113.0/24]
-  selector: {app: shop}
-  ports:
-    - {port: 443, targetPort: 8443}
-"""
+_LB_FAIL = service(
+    name="shop", namespace="prod", spec="type: LoadBalancer\n", ports="- {port: 443, targetPort: 8443}\n"
+)
+_LB_PASS = service(
+    name="shop",
+    namespace="prod",
+    spec="""\
+type: LoadBalancer
+loadBalancerSourceRanges: [203.0.113.0/24]
+""",
+    ports="- {port: 443, targetPort: 8443}\n",
+)
 
 
 def _is_internal(annotations: Mapping[str, object], extra: Mapping[str, object]) -> bool:
@@ -112,16 +104,9 @@ def check_load_balancer(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     )
 
 
-_NP_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: prod}
-spec:
-  type: NodePort
-  selector: {app: shop}
-  ports:
-    - {port: 80, targetPort: 8080, nodePort: 30080}
-"""
+_NP_FAIL = service(
+    name="shop", namespace="prod", spec="type: NodePort\n", ports="- {port: 80, targetPort: 8080, nodePort: 30080}\n"
+)
 
 
 @rule(

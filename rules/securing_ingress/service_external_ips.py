@@ -2,30 +2,22 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import service
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: prod}
-spec:
-  selector: {app: shop}
-  externalIPs: [198.51.100.20]
-  ports:
-    - {port: 443, targetPort: 8443}
-"""
+_FAIL = service(
+    name="shop", namespace="prod", after="externalIPs: [198.51.100.20]\n", ports="- {port: 443, targetPort: 8443}\n"
+)
 
-_PASS = """\
-apiVersion: v1
-kind: Service
-metadata: {name: shop, namespace: prod}
-spec:
-  type: LoadBalancer
-  loadBalancerSourceRanges: [203.0.113.0/24]
-  selector: {app: shop}
-  ports:
-    - {port: 443, targetPort: 8443}
-"""
+_PASS = service(
+    name="shop",
+    namespace="prod",
+    spec="""\
+type: LoadBalancer
+loadBalancerSourceRanges: [203.0.113.0/24]
+""",
+    ports="- {port: 443, targetPort: 8443}\n",
+)
 
 _SHOWN = 3  # addresses named in the message
 

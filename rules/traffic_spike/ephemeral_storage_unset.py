@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.rule_api import (
     ContainerRef,
@@ -20,22 +21,15 @@ from kubelint_py.rule_api import (
 RESOURCE = "ephemeral-storage"
 _SECTIONS = ("requests", "limits")
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          resources:
-            requests: {cpu: 250m, memory: 256Mi}
-            limits: {memory: 256Mi}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+resources:
+  requests: {cpu: 250m, memory: 256Mi}
+  limits: {memory: 256Mi}
 """
+    )
+)
 
 _PASS = _FAIL.replace("{cpu: 250m, memory: 256Mi}", "{cpu: 250m, memory: 256Mi, ephemeral-storage: 1Gi}").replace(
     "limits: {memory: 256Mi}", "limits: {memory: 256Mi, ephemeral-storage: 2Gi}"

@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.autoscaling import serving_services
+from kubelint_py.k8s.examples import pod_container, service, stream, workload
 from kubelint_py.k8s.scaling import carries_requests
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -15,26 +16,7 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-"""
+_FAIL = stream(workload(containers=pod_container()), service())
 _PASS = _FAIL.replace(
     '          image: "shop/web:1.4.2"\n',
     '          image: "shop/web:1.4.2"\n          lifecycle:\n            preStop: {sleep: {seconds: 5}}\n',

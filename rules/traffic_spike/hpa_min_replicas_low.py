@@ -2,17 +2,15 @@
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import autoscaler
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 1
-  maxReplicas: 30
+_FAIL = autoscaler(
+    spec="""\
+minReplicas: 1
+maxReplicas: 30
 """
+)
 
 
 @rule(

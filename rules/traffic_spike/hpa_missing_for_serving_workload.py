@@ -3,28 +3,11 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
+from kubelint_py.k8s.examples import service, stream, workload
 from kubelint_py.k8s.scaling import carries_requests, scale_out_blocker
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-"""
+_FAIL = stream(workload(), service())
 
 _PASS = (
     _FAIL

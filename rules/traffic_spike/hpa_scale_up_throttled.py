@@ -2,37 +2,32 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import autoscaler
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 30
-  behavior:
-    scaleUp:
-      stabilizationWindowSeconds: 300
-      policies:
-        - {type: Pods, value: 1, periodSeconds: 60}
+_FAIL = autoscaler(
+    spec="""\
+minReplicas: 3
+maxReplicas: 30
+behavior:
+  scaleUp:
+    stabilizationWindowSeconds: 300
+    policies:
+      - {type: Pods, value: 1, periodSeconds: 60}
 """
-_PASS = """\
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 30
-  behavior:
-    scaleUp:
-      stabilizationWindowSeconds: 0
-      policies:
-        - {type: Percent, value: 100, periodSeconds: 15}
-        - {type: Pods, value: 4, periodSeconds: 15}
+)
+_PASS = autoscaler(
+    spec="""\
+minReplicas: 3
+maxReplicas: 30
+behavior:
+  scaleUp:
+    stabilizationWindowSeconds: 0
+    policies:
+      - {type: Percent, value: 100, periodSeconds: 15}
+      - {type: Pods, value: 4, periodSeconds: 15}
 """
+)
 
 
 def _number(value: object) -> float | None:

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import has_request, hpa_resource_metrics
+from kubelint_py.k8s.examples import autoscaler, pod_container, stream, workload
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -14,34 +15,27 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          resources:
-            requests: {memory: 256Mi}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 30
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target: {type: Utilization, averageUtilization: 70}
+_FAIL = stream(
+    workload(
+        containers=pod_container(
+            body="""\
+resources:
+  requests: {memory: 256Mi}
 """
+        )
+    ),
+    autoscaler(
+        spec="""\
+minReplicas: 3
+maxReplicas: 30
+metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target: {type: Utilization, averageUtilization: 70}
+"""
+    ),
+)
 
 
 @rule(

@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.autoscaling import hpa_resource_metrics, hpas_by_target, is_vpa
+from kubelint_py.k8s.examples import autoscaler, stream
 from kubelint_py.rule_api import ContainerScope, Document, FieldPath, RuleContext, Severity, Violation, containers, rule
 
 _BOTH = frozenset(("cpu", "memory"))
@@ -29,27 +30,27 @@ def _controlled(policies: Mapping[str, Mapping[str, object]], container: str) ->
     return frozenset(str(r) for r in listed) & _BOTH if isinstance(listed, list) else _BOTH
 
 
-_FAIL = """\
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 30
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target: {type: Utilization, averageUtilization: 70}
----
+_FAIL = stream(
+    autoscaler(
+        spec="""\
+minReplicas: 3
+maxReplicas: 30
+metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target: {type: Utilization, averageUtilization: 70}
+"""
+    ),
+    """\
 apiVersion: autoscaling.k8s.io/v1
 kind: VerticalPodAutoscaler
 metadata: {name: web, namespace: shop}
 spec:
   targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   updatePolicy: {updateMode: Auto}
-"""
+""",
+)
 
 
 @rule(

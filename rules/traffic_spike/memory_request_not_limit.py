@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -19,22 +20,15 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          resources:
-            requests: {cpu: 250m, memory: 256Mi}
-            limits: {memory: 1Gi}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+resources:
+  requests: {cpu: 250m, memory: 256Mi}
+  limits: {memory: 1Gi}
 """
+    )
+)
 
 _PASS = _FAIL.replace("memory: 256Mi", "memory: 1024Mi")
 

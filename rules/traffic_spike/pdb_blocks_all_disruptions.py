@@ -3,29 +3,21 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import pdb_matched_templates, percent
+from kubelint_py.k8s.examples import stream, workload
 from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
----
+_FAIL = stream(
+    workload(spec="replicas: 3\n"),
+    """\
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web, namespace: shop}
 spec:
   minAvailable: 3
   selector: {matchLabels: {app: web}}
-"""
+""",
+)
 
 
 def _is_int(value: object) -> bool:

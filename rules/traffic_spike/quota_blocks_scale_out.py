@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from kubelint_py.k8s.autoscaling import hpas_targeting, pod_requests
+from kubelint_py.k8s.examples import autoscaler, pod_container, stream, workload
 from kubelint_py.k8s.quantity import format_quantity, quantity_from_manifest
 from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like, replicas
 from kubelint_py.rule_api import Document, LintContext, RuleContext, Severity, Violation, rule
@@ -14,35 +15,24 @@ from kubelint_py.rule_api import Document, LintContext, RuleContext, Severity, V
 # quota key -> what it limits
 _KEYS = {"requests.cpu": "cpu", "cpu": "cpu", "requests.memory": "memory", "memory": "memory", "pods": "pods"}
 
-_FAIL = """\
+_FAIL = stream(
+    """\
 apiVersion: v1
 kind: ResourceQuota
 metadata: {name: compute, namespace: shop}
 spec:
   hard: {requests.cpu: "8", requests.memory: 16Gi, pods: "50"}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          resources:
-            requests: {cpu: 500m, memory: 512Mi}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 30
+""",
+    workload(
+        containers=pod_container(
+            body="""\
+resources:
+  requests: {cpu: 500m, memory: 512Mi}
 """
+        )
+    ),
+    autoscaler(),
+)
 
 
 class _Demand(NamedTuple):

@@ -3,24 +3,13 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.autoscaling import hpas_targeting
+from kubelint_py.k8s.examples import workload
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec, rule
 
 SPREAD_KEYS = frozenset(
     ("kubernetes.io/hostname", "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 )
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
-"""
+_FAIL = workload(spec="replicas: 3\n")
 _PASS = _FAIL.replace(
     "      containers:",
     """\

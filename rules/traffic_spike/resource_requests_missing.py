@@ -3,24 +3,18 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import has_request
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          resources:
-            requests: {cpu: 250m}
+_FAIL = workload(
+    containers=pod_container(
+        body="""\
+resources:
+  requests: {cpu: 250m}
 """
+    )
+)
 
 
 @rule(

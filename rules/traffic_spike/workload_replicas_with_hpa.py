@@ -3,29 +3,10 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import scalers_targeting
+from kubelint_py.k8s.examples import autoscaler, stream, workload
 from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
 
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
----
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 30
-"""
+_FAIL = stream(workload(spec="replicas: 3\n"), autoscaler())
 
 
 @rule(

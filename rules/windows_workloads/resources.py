@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.ostarget import is_windows_targeted
 from kubelint_py.k8s.windows import (
     WINDOWS_BUILD_LABEL,
@@ -38,26 +39,25 @@ COMPAT_DOCS = (
     "https://learn.microsoft.com/en-us/virtualization/windowscontainers/deploy-containers/version-compatibility"
 )
 
-_WINDOWS_DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: iis, namespace: web}
-spec:
-  selector: {matchLabels: {app: iis}}
-  template:
-    metadata: {labels: {app: iis}}
-    spec:
-      os: {name: windows}
-      nodeSelector:
-        kubernetes.io/os: windows
-        node.kubernetes.io/windows-build: "10.0.20348"
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-          resources:
-            requests: {cpu: 500m, memory: 1Gi}
-            limits: {memory: 1Gi}
-"""
+_WINDOWS_DEPLOYMENT = workload(
+    name="iis",
+    namespace="web",
+    pod="""\
+os: {name: windows}
+nodeSelector:
+  kubernetes.io/os: windows
+  node.kubernetes.io/windows-build: "10.0.20348"
+""",
+    containers=pod_container(
+        name="iis",
+        image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
+        body="""\
+resources:
+  requests: {cpu: 500m, memory: 1Gi}
+  limits: {memory: 1Gi}
+""",
+    ),
+)
 
 
 def _mem(container_data: Mapping[str, object], section: str) -> object:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.ostarget import is_linux_pinned, is_windows_targeted, os_name
 from kubelint_py.k8s.windows import (
     CONTAINER_ADMINISTRATOR,
@@ -84,42 +85,35 @@ def _dotted(path: FieldPath) -> str:
 
 
 # -- windows-linux-only-field -------------------------------------------------------------
-_LINUX_ONLY_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: iis, namespace: web}
-spec:
-  selector: {matchLabels: {app: iis}}
-  template:
-    metadata: {labels: {app: iis}}
-    spec:
-      os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
-      securityContext:
-        runAsUser: 1000
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-          securityContext:
-            readOnlyRootFilesystem: true
-"""
-_LINUX_ONLY_PASS = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: iis, namespace: web}
-spec:
-  selector: {matchLabels: {app: iis}}
-  template:
-    metadata: {labels: {app: iis}}
-    spec:
-      os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
-      securityContext:
-        windowsOptions: {runAsUserName: ContainerUser}
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-"""
+_LINUX_ONLY_FAIL = workload(
+    name="iis",
+    namespace="web",
+    pod="""\
+os: {name: windows}
+nodeSelector: {kubernetes.io/os: windows}
+securityContext:
+  runAsUser: 1000
+""",
+    containers=pod_container(
+        name="iis",
+        image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
+        body="""\
+securityContext:
+  readOnlyRootFilesystem: true
+""",
+    ),
+)
+_LINUX_ONLY_PASS = workload(
+    name="iis",
+    namespace="web",
+    pod="""\
+os: {name: windows}
+nodeSelector: {kubernetes.io/os: windows}
+securityContext:
+  windowsOptions: {runAsUserName: ContainerUser}
+""",
+    containers=pod_container(name="iis", image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"),
+)
 
 
 @rule(
@@ -176,22 +170,17 @@ def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violatio
 
 
 # -- linux-pod-windows-options -----------------------------------------------------------
-_LINUX_WINOPTS_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      nodeSelector: {kubernetes.io/os: linux}
-      containers:
-        - name: web
-          image: nginx:1.27
-          securityContext:
-            windowsOptions: {runAsUserName: ContainerUser}
-"""
+_LINUX_WINOPTS_FAIL = workload(
+    pod="nodeSelector: {kubernetes.io/os: linux}\n",
+    containers=pod_container(
+        name="web",
+        image="nginx:1.27",
+        body="""\
+securityContext:
+  windowsOptions: {runAsUserName: ContainerUser}
+""",
+    ),
+)
 
 
 @rule(
@@ -252,24 +241,19 @@ spec:
         - name: csi-proxy
           image: ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3
 """
-_NORMAL_WINDOWS_POD = """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: csi-proxy, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app: csi-proxy}}
-  template:
-    metadata: {labels: {app: csi-proxy}}
-    spec:
-      os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
-      securityContext:
-        windowsOptions:
-          runAsUserName: ContainerUser
-      containers:
-        - name: csi-proxy
-          image: ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3
-"""
+_NORMAL_WINDOWS_POD = workload(
+    kind="DaemonSet",
+    name="csi-proxy",
+    namespace="kube-system",
+    pod="""\
+os: {name: windows}
+nodeSelector: {kubernetes.io/os: windows}
+securityContext:
+  windowsOptions:
+    runAsUserName: ContainerUser
+""",
+    containers=pod_container(name="csi-proxy", image="ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3"),
+)
 
 
 @rule(
@@ -405,24 +389,18 @@ credspec:
     GroupManagedServiceAccounts:
       - {Name: WebApp1, Scope: CONTOSO}
 """
-_GMSA_POD = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: webapp1, namespace: web}
-spec:
-  selector: {matchLabels: {app: webapp1}}
-  template:
-    metadata: {labels: {app: webapp1}}
-    spec:
-      os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
-      securityContext:
-        windowsOptions:
-          gmsaCredentialSpecName: webapp1-credspec
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-"""
+_GMSA_POD = workload(
+    name="webapp1",
+    namespace="web",
+    pod="""\
+os: {name: windows}
+nodeSelector: {kubernetes.io/os: windows}
+securityContext:
+  windowsOptions:
+    gmsaCredentialSpecName: webapp1-credspec
+""",
+    containers=pod_container(name="iis", image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"),
+)
 
 
 @rule(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -44,26 +45,23 @@ def _volume_name(volume: Mapping[str, object], path: FieldPath) -> str:
 
 
 # -- windows-unsupported-volume-feature -----------------------------------------------------
-_VOLUME_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: iis, namespace: web}
-spec:
-  selector: {matchLabels: {app: iis}}
-  template:
-    metadata: {labels: {app: iis}}
-    spec:
-      os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-          volumeMounts:
-            - {name: cache, mountPath: 'C:\\cache'}
-      volumes:
-        - name: cache
-          emptyDir: {medium: Memory}
-"""
+_VOLUME_FAIL = workload(
+    name="iis",
+    namespace="web",
+    pod="""\
+os: {name: windows}
+nodeSelector: {kubernetes.io/os: windows}
+""",
+    containers=pod_container(
+        name="iis",
+        image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
+        body="volumeMounts:\n  - {name: cache, mountPath: 'C:\\cache'}\n",
+    ),
+    volumes="""\
+- name: cache
+  emptyDir: {medium: Memory}
+""",
+)
 
 
 @rule(

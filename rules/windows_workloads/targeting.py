@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.ostarget import (
     NODE_AFFINITY_TERMS_PATH,
     OS_LABELS,
@@ -48,35 +49,21 @@ WINDOWS_DOCS = "https://kubernetes.io/docs/concepts/windows/user-guide/"
 SCHEDULING_DOCS = "https://kubernetes.io/docs/concepts/windows/user-guide/#ensuring-os-specific-workloads-land-on-the-appropriate-container-host"
 OS_FIELD_DOCS = "https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"
 
-_IIS_UNPINNED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: iis, namespace: web}
-spec:
-  selector: {matchLabels: {app: iis}}
-  template:
-    metadata: {labels: {app: iis}}
-    spec:
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-"""
-_IIS_PINNED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: iis, namespace: web}
-spec:
-  selector: {matchLabels: {app: iis}}
-  template:
-    metadata: {labels: {app: iis}}
-    spec:
-      os: {name: windows}
-      nodeSelector:
-        kubernetes.io/os: windows
-      containers:
-        - name: iis
-          image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
-"""
+_IIS_UNPINNED = workload(
+    name="iis",
+    namespace="web",
+    containers=pod_container(name="iis", image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"),
+)
+_IIS_PINNED = workload(
+    name="iis",
+    namespace="web",
+    pod="""\
+os: {name: windows}
+nodeSelector:
+  kubernetes.io/os: windows
+""",
+    containers=pod_container(name="iis", image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"),
+)
 
 
 def _spec_path(doc: Document) -> FieldPath:
@@ -158,19 +145,12 @@ spec:
           image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
 """
 _DS_FAIL = (
-    """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: log-agent, namespace: logging}
-spec:
-  selector: {matchLabels: {app: log-agent}}
-  template:
-    metadata: {labels: {app: log-agent}}
-    spec:
-      containers:
-        - name: agent
-          image: fluent/fluent-bit:3.0
-"""
+    workload(
+        kind="DaemonSet",
+        name="log-agent",
+        namespace="logging",
+        containers=pod_container(name="agent", image="fluent/fluent-bit:3.0"),
+    )
     + _MIXED_WINDOWS_DOC
 )
 _DS_PASS = _DS_FAIL.replace(
@@ -208,22 +188,7 @@ def check_linux_daemonset(doc: Document, ctx: RuleContext) -> Iterator[Violation
     )
 
 
-_WORKLOAD_FAIL = (
-    """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-"""
-    + _MIXED_WINDOWS_DOC
-)
+_WORKLOAD_FAIL = workload(containers=pod_container(name="web", image="nginx:1.27")) + _MIXED_WINDOWS_DOC
 _WORKLOAD_PASS = _WORKLOAD_FAIL.replace(
     "    spec:\n      containers:\n        - name: web",
     "    spec:\n      nodeSelector: {kubernetes.io/os: linux}\n      containers:\n        - name: web",
