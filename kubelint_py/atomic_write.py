@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,16 +58,23 @@ def _current_umask() -> int:
 
 def write_atomically(
     path: Path,
-    data: str | bytes,
+    data: str | bytes | Iterable[str],
     *,
     mode: int | None = None,
     expect: Snapshot | None = None,
     durable: bool = False,
 ) -> Path:
-    """Write `data` (str: UTF-8 with `\\n` kept as is) to `path`; the path written (a link's
+    """Write `data` (str: UTF-8 with `\\n` kept as is; or str pieces, written as they come: a
+    report of tens of MB is never whole in memory) to `path`; the path written (a link's
     target). `mode`: permission bits of the result [default: the replaced file's, else
     0666 minus the umask]. OSError (Changed with `expect`) when nothing could be written."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload: Iterable[bytes]
+    if isinstance(data, str):
+        payload = (data.encode("utf-8"),)
+    elif isinstance(data, bytes):
+        payload = (data,)
+    else:
+        payload = (piece.encode("utf-8") for piece in data)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
         info: os.stat_result | None = target.stat()
@@ -87,7 +95,8 @@ def write_atomically(
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".kubelint.tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(payload)
+            for piece in payload:
+                out.write(piece)
             out.flush()
             if hasattr(os, "fchmod"):
                 os.fchmod(out.fileno(), mode)
@@ -110,9 +119,10 @@ def append_text(path: Path, text: str) -> None:
         out.write(text)
 
 
-def _write_in_place(target: Path, payload: bytes) -> None:
+def _write_in_place(target: Path, payload: Iterable[bytes]) -> None:
     with target.open("wb") as out:
-        out.write(payload)
+        for piece in payload:
+            out.write(piece)
 
 
 def _replace_if_unchanged(tmp: Path, target: Path, expect: Snapshot, shown: str) -> None:

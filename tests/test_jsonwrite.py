@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubelint_py.output.jsonwrite import compact, indented, one_line
+from kubelint_py.output.jsonwrite import Items, compact, indented, indented_chunks, one_line
 
 SCALARS = (
     st.none()
@@ -47,3 +47,21 @@ def test_compact_and_one_line_are_the_c_encoders() -> None:
     data = {"é": [1, 2.5, None, True], "b": {}}
     assert compact(data) == '{"é":[1,2.5,null,true],"b":{}}'
     assert one_line(data) == '{"é": [1, 2.5, null, true], "b": {}}'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), st.lists(VALUES, max_size=5), max_size=4), st.integers(1, 64))
+def test_indented_chunks_stream_items_as_lists(data: dict[str, list[object]], chunk: int) -> None:
+    """The streamed JSON report: lists given as `Items` (made as they are written) come out as
+    the lists would, in pieces of about `chunk` characters."""
+    import kubelint_py.output.jsonwrite as jsonwrite
+
+    def lazy() -> dict[str, Items]:
+        return {key: Items(iter(value), empty=not value) for key, value in data.items()}
+
+    original, jsonwrite.CHUNK = jsonwrite.CHUNK, chunk
+    try:
+        pieces = list(indented_chunks({"head": 1, "items": lazy(), **lazy()}))
+    finally:
+        jsonwrite.CHUNK = original
+    assert "".join(pieces) == json.dumps({"head": 1, "items": data, **data}, indent=2, ensure_ascii=False)

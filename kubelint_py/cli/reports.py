@@ -7,7 +7,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from kubelint_py.cli.console import echo
 from kubelint_py.cli.errors import KubelintError
 
 
-def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
+def write_atomically(path: Path, text: str | Iterable[str], mode: int | None = None) -> None:
     """A report, baseline or configuration written with the project's one atomic writer
     (kubelint_py/atomic_write.py); a failure is the user's to fix (exit 2)."""
     from kubelint_py.atomic_write import write_atomically as write
@@ -167,7 +167,7 @@ def emit_reports(
     line_reader: LineReader,
     statistics: bool = False,
 ) -> None:
-    from kubelint_py.output.reporters import ReportOptions, render
+    from kubelint_py.output.reporters import ReportOptions, render_chunks
 
     options = None
     for number, fmt in enumerate(formats):
@@ -191,18 +191,29 @@ def emit_reports(
             from kubelint_py.output.reporters import statistics as stats_report
 
             text = stats_report.render(fmt, report, options)
-        else:
-            text = render(fmt, report, options)
-        if target is None:
-            echo(text, nl=not text.endswith("\n"), color=options.color or None)
-        else:
-            write_atomically(target, text)
+            if target is None:
+                echo(text, nl=not text.endswith("\n"), color=options.color or None)
+        elif target is None:
+            _echo_pieces(render_chunks(fmt, report, options), options.color or None)
+        else:  # written as it is made (a JSON report of tens of MB is never whole in memory)
+            write_atomically(target, render_chunks(fmt, report, options))
         if fmt == "github":
             _append_step_summary(report, options)
     if statistics and len(outputs) >= len(formats) and options is not None:  # every report went to a file
         from kubelint_py.output.reporters import statistics as stats_report
 
         echo(stats_report.render_text(report, options), nl=False)
+
+
+def _echo_pieces(pieces: Iterator[str], color: bool | None) -> None:
+    """Each piece echoed as it comes, and a newline at the end unless the text ends with one."""
+    last = ""
+    for piece in pieces:
+        if piece:
+            echo(piece, nl=False, color=color)
+            last = piece
+    if not last.endswith("\n"):
+        echo("", color=color)
 
 
 def _append_step_summary(report: Any, options: Any) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -67,6 +67,21 @@ def render(fmt: str, report: Report, options: ReportOptions) -> str:
     module = importlib.import_module(module_name)
     renderer: Callable[[Report, ReportOptions], str] = module.render
     return renderer(report, options)
+
+
+def render_chunks(fmt: str, report: Report, options: ReportOptions) -> Iterator[str]:
+    """`render(fmt, ...)` in pieces, for formats that write theirs as they go (JSON: reports of
+    tens of MB are never whole in memory); one piece for the others."""
+    try:
+        module_name = _MODULES[fmt]
+    except KeyError:
+        raise ValueError(f"unknown output format {fmt!r} (use {', '.join(FORMATS)})") from None
+    module = importlib.import_module(module_name)
+    chunks: Callable[[Report, ReportOptions], Iterator[str]] | None = getattr(module, "chunks", None)
+    if chunks is not None:
+        yield from chunks(report, options)
+    else:
+        yield module.render(report, options)
 
 
 # -- severity ---------------------------------------------------------------------------

@@ -6,12 +6,12 @@ output, so the two never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Finding, Report, RuleMeta, Severity
-from kubelint_py.output.jsonwrite import indented
+from kubelint_py.output.jsonwrite import Items, indented_chunks
 from kubelint_py.output.reporters import (
     ReportOptions,
     display_file,
@@ -91,22 +91,26 @@ def _finding_record(
     return record
 
 
-def _sort_key(record: Mapping[str, object]) -> tuple[str, int, int, str]:
-    line, column = record["line"], record["column"]
-    assert isinstance(line, int) and isinstance(column, int)
-    return (str(record["file"]), line, column, str(record["ruleId"]))
-
-
-def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
+def report_data(report: Report, options: ReportOptions, *, lazy: bool = False) -> dict[str, object]:
+    """The report as data; `lazy`: its findings as `Items`, each record made as it is written
+    (`chunks`), never all at once."""
     metas = rules_by_id(report)
     # pure functions of the file (rule id) for this report: computed once, not per finding
     shown_file: Callable[[str], str] = cache(lambda file: display_file(file, options))
     help_uri: Callable[[str], str] = cache(lambda rule_id: help_uri_for(rule_id, metas, options.help_base_uri))
+
+    def location(finding: Finding) -> tuple[str, int, int, str]:
+        line, column, _, _ = region(finding.span)
+        return (shown_file(finding.file), line, column, finding.rule_id)
+
+    def records(findings: Iterable[Finding]) -> Iterator[dict[str, object]]:
+        for finding in sorted(findings, key=location):  # stable: as the records sorted by location
+            yield _finding_record(finding, metas, options, shown_file, help_uri)
+
     findings = report.active  # a property that filters every finding: taken once
-    active = sorted((_finding_record(f, metas, options, shown_file, help_uri) for f in findings), key=_sort_key)
-    suppressed = sorted(
-        (_finding_record(f, metas, options, shown_file, help_uri) for f in report.suppressed), key=_sort_key
-    )
+    suppressed = report.suppressed
+    active_records: object = Items(records(findings), empty=not findings) if lazy else list(records(findings))
+    suppressed_records: object = Items(records(suppressed), empty=not suppressed) if lazy else list(records(suppressed))
     counts = severity_counts(findings)
     return {
         "schemaVersion": SCHEMA_VERSION,
@@ -114,7 +118,7 @@ def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
         "summary": {
             "filesScanned": int(report.stats.get("files", len(report.files))),
             "objectsScanned": int(report.stats.get("documents", 0)),
-            "findings": len(active),
+            "findings": len(findings),
             "suppressed": len(suppressed),
             "errors": len(report.errors),
             "bySeverity": {s.label: counts[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)},
@@ -127,13 +131,22 @@ def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
                 if stat in report.stats
             },
         },
-        "findings": active,
-        "suppressed": suppressed,
+        "findings": active_records,
+        "suppressed": suppressed_records,
         "errors": [{"file": e.file, "message": e.message, "line": e.line} for e in report.errors],
     }
+
+
+def chunks(report: Report, options: ReportOptions) -> Iterator[str]:
+    """`render`'s text in pieces (of about 64 KB), each finding's record made as it is written:
+    the report is streamed to its file or stdout (a 56 MB report on the 10,000-document corpus
+    existed up to three times in memory, 538 MB peak against 368 MB for text)."""
+    for piece in indented_chunks(report_data(report, options, lazy=True)):
+        yield json_safe(piece)  # per character: the same on pieces as on the whole
+    yield "\n"
 
 
 def render(report: Report, options: ReportOptions) -> str:
     """The report; its strings keep the tree's text exactly, control and bidi characters as
     `\\uXXXX` escapes rather than raw (`json_safe`)."""
-    return json_safe(indented(report_data(report, options))) + "\n"
+    return "".join(chunks(report, options))
