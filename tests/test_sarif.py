@@ -4,6 +4,7 @@ integration.md (a)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -427,13 +428,8 @@ def test_past_githubs_result_limit_the_most_severe_results_are_kept(
     assert "30 results" in note and "the 10 most severe are included, 20 left out" in note
 
 
-@pytest.mark.parametrize("estimated", [False, True], ids=["trimmed-by-rounds", "estimated-first"])
-def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, estimated: bool) -> None:
+def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch) -> None:
     from kubelint_py.output.reporters import sarif
-
-    if estimated:  # large logs first estimate how many results fit, from a sample
-        monkeypatch.setattr(sarif, "_SURELY_FITS", 0)
-        monkeypatch.setattr(sarif, "_SAMPLE", 10)
 
     monkeypatch.setattr(sarif, "PRETTY_LIMIT", 0)  # compact, as large logs are written
     unlimited = render("sarif", _many(300), options())
@@ -444,3 +440,39 @@ def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch, 
     assert 60 < len(run["results"]) < 100 and {r["level"] for r in run["results"]} == {"error"}
     assert len(_omitted(run)) == 1
     assert not _omitted(run_of(json.loads(unlimited)))  # nothing left out, nothing said
+
+
+def _outside(report: Report) -> Report:
+    """`report` with every finding in a file outside the SARIF root."""
+    return dataclasses.replace(
+        report, findings=tuple(dataclasses.replace(f, file="/somewhere/else/app.yaml") for f in report.findings)
+    )
+
+
+def test_findings_outside_the_root_stay_within_githubs_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every finding outside --sarif-root became a notification: 51,657 of them made a 24 MB log."""
+    from kubelint_py.output.reporters import sarif
+
+    monkeypatch.setattr(sarif, "MAX_UNPLACED_NOTIFICATIONS", 40)
+    text = render("sarif", _outside(_many(300)), options())
+    run = run_of(json.loads(text))
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert run["results"] == []
+    listed = [n for n in notes if n["message"]["text"].startswith("/somewhere/else/app.yaml:")]
+    assert len(listed) == 40 and {n["level"] for n in listed} == {"error"}  # the most severe
+    lines = [int(n["message"]["text"].split(":")[1]) for n in listed]
+    assert lines == sorted(lines)  # in location order
+    (rest,) = _omitted(run)
+    assert "300 findings could not be placed" in rest and "the 40 most severe are listed, 260 left out" in rest
+
+
+def test_a_large_log_outside_the_root_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint_py.output.reporters import sarif
+
+    big = _many(3_000)
+    text = render("sarif", _outside(big), options())
+    assert len(text.encode()) < 1_000_000 and not run_of(json.loads(text))["results"]
+    inside = render("sarif", big, options())
+    monkeypatch.setattr(sarif, "MAX_BYTES", len(inside.encode()) // 3)
+    trimmed = render("sarif", big, options())
+    assert len(trimmed.encode()) <= sarif.MAX_BYTES

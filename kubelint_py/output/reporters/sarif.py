@@ -14,6 +14,7 @@ labels, object names, custom rules' metadata) is made printable there, and the l
 from __future__ import annotations
 
 import operator
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import cache, lru_cache
@@ -313,90 +314,137 @@ def _outside_root_notification(finding: Finding, rule_index: int) -> Any:
 # -- the log ----------------------------------------------------------------------------
 _LEVEL_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
+# Findings that cannot be placed (files outside --sarif-root, stdin) are listed as notifications,
+# at most this many (the most severe, in location order), then one that counts the rest: all
+# 51,657 findings of a run over files outside the root made a 24 MB log, over GitHub's limit.
+MAX_UNPLACED_NOTIFICATIONS = 1_000
+
+
+class _Layout:
+    """What the log is made of, worked out in one pass over the findings (sorted once): the rule
+    descriptors, the findings to place as results (with their sort key and severity rank), and
+    the notifications. Results are built only for the findings kept (`render`)."""
+
+    def __init__(self, report: Report, options: ReportOptions) -> None:
+        self.options = options
+        # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
+        shown = sorted_findings(
+            f
+            for f in report.findings
+            if options.include_suppressed or f.suppressed_by is None or f.baseline_state == "unchanged"
+        )
+        metas: dict[str, RuleMeta | None] = {f.rule_id: None for f in shown}
+        metas.update((meta.id, meta) for meta in report.rules)
+        rule_ids = sorted(metas)
+        self.index = index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+        severity_of = {f.rule_id: f.severity for f in shown}
+        self.descriptors = [
+            _descriptor(meta, options)
+            if (meta := metas[rule_id]) is not None
+            else _placeholder_descriptor(rule_id, severity_of[rule_id], options)
+            for rule_id in rule_ids
+        ]
+        self.placed: list[tuple[tuple[str, int, int, str], int, Finding, str]] = []
+        unplaced: list[Finding] = []
+        seen: set[tuple[str, str, str]] = set()
+        # repo_relative once per file: the same few thousand files come back for every finding
+        self.relative = relative = cache(lambda file: repo_relative(file, options))
+        for finding in shown:
+            rel = relative(finding.file)
+            if rel is None and finding.rendered is not None and relative(finding.rendered.file) is not None:
+                # a template or kustomize source outside the root, a rendered stream inside it: the
+                # result goes on the stream (code scanning shows it), the source line as evidence
+                finding = _on_rendered_stream(finding)
+                rel = relative(finding.file)
+            if rel is None:
+                unplaced.append(finding)
+                continue
+            key = (finding.rule_id, rel, fingerprint_of(finding))
+            if key in seen:  # the same alert twice would be folded by GitHub anyway
+                continue
+            seen.add(key)
+            start_line, start_col, _, _ = region(finding.span)
+            self.placed.append(
+                ((_uri(rel), start_line, start_col, finding.rule_id), _LEVEL_RANK[finding.severity], finding, rel)
+            )
+        self.unplaced = [_outside_root_notification(f, index[f.rule_id]) for f in _most_severe(unplaced)]
+        if len(unplaced) > MAX_UNPLACED_NOTIFICATIONS:
+            self.unplaced.append(_unplaced_omitted_notification(len(unplaced)))
+        self.closing: list[Any] = []  # after the results' own notification
+        for note in report.notes:  # why findings stayed on a rendered stream (also on stderr)
+            self.closing.append(om.Notification(level="warning", message=om.Message(text=printable_message(note))))
+        for error in report.errors:
+            where = error.file or "kubelint"
+            if error.line is not None:
+                where += f":{error.line}"
+            self.closing.append(
+                om.Notification(level="error", message=om.Message(text=printable_message(f"{where}: {error.message}")))
+            )
+
+    def result(self, item: tuple[tuple[str, int, int, str], int, Finding, str]) -> dict[str, Any]:
+        _, _, finding, rel = item
+        return _result(finding, rel, self.index[finding.rule_id], self.relative)
+
+    def log(self, results: list[Any], omitted: Any = None) -> Any:
+        """The sarif-om `SarifLog` with these results (plain data already, `_result`)."""
+        notifications = [*self.unplaced, *([omitted] if omitted is not None else []), *self.closing]
+        exit_code = self.options.exit_code
+        invocation = om.Invocation(execution_successful=exit_code != 2, exit_code=exit_code)
+        if notifications:
+            invocation.tool_execution_notifications = notifications
+        driver = om.ToolComponent(
+            name="kubelint",
+            version=self.options.tool_version,
+            semantic_version=self.options.tool_version,
+            information_uri=INFORMATION_URI,
+            rules=self.descriptors,
+        )
+        run = om.Run(
+            tool=om.Tool(driver=driver),
+            automation_details=om.RunAutomationDetails(id=f"kubelint/{self.options.sarif_category}/"),
+            column_kind="unicodeCodePoints",
+            invocations=[invocation],
+            results=results,
+        )
+        return om.SarifLog(schema_uri=SARIF_SCHEMA, version="2.1.0", runs=[run])
+
+
+def _most_severe(findings: list[Finding]) -> list[Finding]:
+    """The first MAX_UNPLACED_NOTIFICATIONS findings by severity (stable), in their own order."""
+    if len(findings) <= MAX_UNPLACED_NOTIFICATIONS:
+        return findings
+    ranked = sorted(range(len(findings)), key=lambda i: _LEVEL_RANK[findings[i].severity])
+    return [findings[i] for i in sorted(ranked[:MAX_UNPLACED_NOTIFICATIONS])]
+
+
+def _unplaced_omitted_notification(total: int) -> Any:
+    text = (
+        f"{total:,} findings could not be placed in the repository (outside the SARIF root, or stdin): "
+        f"the {MAX_UNPLACED_NOTIFICATIONS:,} most severe are listed, {total - MAX_UNPLACED_NOTIFICATIONS:,} "
+        "left out (the JSON or text report has them all)"
+    )
+    return om.Notification(level="warning", message=om.Message(text=text))
+
 
 def build_log(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> Any:
     """The sarif-om `SarifLog` for `report`; its results are plain data already (`_result`).
 
     At most `max_results` results, the most severe first; a notification counts the rest."""
-    # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
-    shown = sorted_findings(
-        f
-        for f in report.findings
-        if options.include_suppressed or f.suppressed_by is None or f.baseline_state == "unchanged"
-    )
-    metas: dict[str, RuleMeta | None] = {f.rule_id: None for f in shown}
-    metas.update((meta.id, meta) for meta in report.rules)
-    rule_ids = sorted(metas)
-    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    severity_of = {f.rule_id: f.severity for f in shown}
-    descriptors = []
-    for rule_id in rule_ids:
-        meta = metas[rule_id]
-        if meta is not None:
-            descriptors.append(_descriptor(meta, options))
-        else:
-            descriptors.append(_placeholder_descriptor(rule_id, severity_of[rule_id], options))
+    layout = _Layout(report, options)
+    kept = _by_severity(layout.placed, max_results)
+    omitted = _omitted_notification(len(layout.placed), len(kept)) if len(kept) < len(layout.placed) else None
+    return layout.log([layout.result(item) for item in sorted(kept, key=_location)], omitted)
 
-    placed: list[tuple[tuple[str, int, int, str], int, tuple[Finding, str]]] = []
-    notifications: list[Any] = []
-    seen: set[tuple[str, str, str]] = set()
-    # repo_relative once per file: the same few thousand files come back for every finding
-    relative: Callable[[str], str | None] = cache(lambda file: repo_relative(file, options))
-    for finding in shown:
-        rel = relative(finding.file)
-        if rel is None and finding.rendered is not None and relative(finding.rendered.file) is not None:
-            # a template or kustomize source outside the root, a rendered stream inside it: the
-            # result goes on the stream (code scanning shows it), the source line as evidence
-            finding = _on_rendered_stream(finding)
-            rel = relative(finding.file)
-        if rel is None:
-            notifications.append(_outside_root_notification(finding, index[finding.rule_id]))
-            continue
-        key = (finding.rule_id, rel, fingerprint_of(finding))
-        if key in seen:  # the same alert twice would be folded by GitHub anyway
-            continue
-        seen.add(key)
-        start_line, start_col, _, _ = region(finding.span)
-        # the result itself is built only if kept (below): past the limits most are not
-        placed.append(
-            ((_uri(rel), start_line, start_col, finding.rule_id), _LEVEL_RANK[finding.severity], (finding, rel))
-        )
-    if len(placed) > max_results:
-        # GitHub rejects the whole upload past its limits: keep the most severe (it shows only
-        # the 5,000 most severe anyway) and say what was left out
-        placed.sort(key=lambda item: item[1])  # stable: in finding order within a level
-        notifications.append(_omitted_notification(len(placed), max_results))
-        placed = placed[:max_results]
-    placed.sort(key=lambda item: item[0])
 
-    for note in report.notes:  # why findings stayed on a rendered stream (also on stderr)
-        notifications.append(om.Notification(level="warning", message=om.Message(text=printable_message(note))))
-    for error in report.errors:
-        where = error.file or "kubelint"
-        if error.line is not None:
-            where += f":{error.line}"
-        notifications.append(
-            om.Notification(level="error", message=om.Message(text=printable_message(f"{where}: {error.message}")))
-        )
+def _location(item: tuple[tuple[str, int, int, str], int, Finding, str]) -> tuple[str, int, int, str]:
+    return item[0]
 
-    invocation = om.Invocation(execution_successful=options.exit_code != 2, exit_code=options.exit_code)
-    if notifications:
-        invocation.tool_execution_notifications = notifications
-    driver = om.ToolComponent(
-        name="kubelint",
-        version=options.tool_version,
-        semantic_version=options.tool_version,
-        information_uri=INFORMATION_URI,
-        rules=descriptors,
-    )
-    run = om.Run(
-        tool=om.Tool(driver=driver),
-        automation_details=om.RunAutomationDetails(id=f"kubelint/{options.sarif_category}/"),
-        column_kind="unicodeCodePoints",
-        invocations=[invocation],
-        results=[_result(finding, rel, index[finding.rule_id], relative) for _, _, (finding, rel) in placed],
-    )
-    return om.SarifLog(schema_uri=SARIF_SCHEMA, version="2.1.0", runs=[run])
+
+def _by_severity(placed: list[Any], limit: int) -> list[Any]:
+    """The first `limit` of `placed` by severity (stable: in finding order within a level)."""
+    if len(placed) <= limit:
+        return placed
+    return sorted(placed, key=operator.itemgetter(1))[:limit]
 
 
 def _omitted_notification(total: int, kept: int) -> Any:
@@ -408,8 +456,7 @@ def _omitted_notification(total: int, kept: int) -> Any:
     return om.Notification(level="warning", message=om.Message(text=text))
 
 
-def sarif_data(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> dict[str, Any]:
-    log = build_log(report, options, max_results)
+def _log_data(log: Any) -> dict[str, Any]:
     run = log.runs[0]
     results, run.results = run.results, []  # already plain data: not walked again
     data: dict[str, Any] = _to_data(log)
@@ -418,29 +465,12 @@ def sarif_data(report: Report, options: ReportOptions, max_results: int = MAX_RE
     return {"$schema": data["$schema"], "version": data["version"], "runs": data["runs"]}
 
 
+def sarif_data(report: Report, options: ReportOptions, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    return _log_data(build_log(report, options, max_results))
+
+
 # GitHub rejects SARIF uploads over 10 MB; indentation is a third of a large log.
 PRETTY_LIMIT = 2_000_000
-
-
-# Up to this many findings a log cannot reach MAX_BYTES (messages are capped at 600 characters).
-_SURELY_FITS = 2_000
-_SAMPLE = 200
-
-
-def _compact(data: Any) -> str:
-    return compact(data) + "\n"
-
-
-def _fitting_results(report: Report, options: ReportOptions) -> int:
-    """How many results fit GitHub's limits, estimated from the log without results and with
-    the first 200 that would be kept: a first round of 25,000 results to learn that they do
-    not fit cost seconds and tens of MB on a large repository."""
-    if len(report.findings) <= _SURELY_FITS:
-        return MAX_RESULTS
-    base = _utf8_size(_compact(sarif_data(report, options, 0)))
-    sampled = _utf8_size(_compact(sarif_data(report, options, _SAMPLE)))
-    per_result = max(1.0, (sampled - base) / _SAMPLE)
-    return max(1, min(MAX_RESULTS, int((MAX_BYTES * 0.97 - base) / per_result)))
 
 
 def _utf8_size(text: str) -> int:
@@ -451,19 +481,47 @@ def _utf8_size(text: str) -> int:
 def render(report: Report, options: ReportOptions) -> str:
     """Indented for reading when small; compact (same content) past PRETTY_LIMIT characters,
     so a repository with thousands of findings still fits GitHub's upload limit. Past
-    GitHub's limits (MAX_RESULTS results, MAX_BYTES), the most severe results that fit."""
-    max_results = _fitting_results(report, options)
-    while True:
-        data = sarif_data(report, options, max_results)
-        compact = _compact(data)
-        size = _utf8_size(compact)
-        results = len(data["runs"][0]["results"])
-        if size <= MAX_BYTES or results == 0:
+    GitHub's limits (MAX_RESULTS results, MAX_BYTES), the most severe results that fit.
+
+    One pass: the findings are sorted and laid out once (three rounds of building, sorting
+    and encoding every result cost about 0.8 s on the 10,000-document benchmark corpus); each
+    result is built and encoded only if kept, most severe first, its exact size counted
+    against what the log around the results leaves of MAX_BYTES (with room for the
+    notification of results left out, at its longest)."""
+    layout = _Layout(report, options)
+    placed = layout.placed
+    # most severe first (stable: in finding order within a level), whichever limit cuts
+    candidates = sorted(placed, key=operator.itemgetter(1))[:MAX_RESULTS]
+    # the log around the results, split where a unique string stands for them
+    marker = f"kubelint-results-{os.urandom(8).hex()}"
+    widest = _omitted_notification(10**9, 10**9 - 1)
+    around = json_safe(compact(_log_data(layout.log([marker], widest if placed else None))))
+    budget = MAX_BYTES - _utf8_size(around) - 1  # and the final newline
+    position = {id(item): n for n, item in enumerate(placed)}
+    encoded: list[tuple[int, str]] = []  # (position in `placed`, JSON text) of the kept results
+    kept_data: list[Any] | None = []  # their data, while the log may still be written indented
+    size = chars = 0
+    for item in candidates:
+        data = layout.result(item)
+        text = json_safe(compact(data))
+        cost = _utf8_size(text) + (1 if encoded else 0)  # and the comma before it
+        if size + cost > budget:
             break
-        # results are of about equal size: aim 10% under the limit (one more round, as a rule)
-        max_results = min(results - 1, int(results * MAX_BYTES / size * 0.9))
-        del data, compact  # not alive while the next round builds its own: peak memory
-    if len(compact) > PRETTY_LIMIT:
-        return json_safe(compact)
-    pretty = indented(data) + "\n"
-    return json_safe(pretty if _utf8_size(pretty) <= MAX_BYTES else compact)
+        size += cost
+        chars += len(text) + 1
+        encoded.append((position[id(item)], text))
+        if kept_data is not None:
+            kept_data.append(data)
+            if chars > PRETTY_LIMIT:
+                kept_data = None  # written compact: the data is not needed
+    kept = len(encoded)
+    omitted = _omitted_notification(len(placed), kept) if kept < len(placed) else None
+    # in location order, stably from finding order (as a sort of the kept results by location)
+    order = sorted(range(kept), key=lambda n: (placed[encoded[n][0]][0], encoded[n][0]))
+    head, tail = json_safe(compact(_log_data(layout.log([marker], omitted)))).split(compact(marker), 1)
+    text = head + ",".join(encoded[n][1] for n in order) + tail + "\n"
+    if len(text) <= PRETTY_LIMIT and kept_data is not None:
+        pretty = json_safe(indented(_log_data(layout.log([kept_data[n] for n in order], omitted)))) + "\n"
+        if _utf8_size(pretty) <= MAX_BYTES:
+            return pretty
+    return text
