@@ -7,7 +7,15 @@ from collections.abc import Iterator
 from itertools import islice
 from operator import itemgetter
 
-from kubelint_py.k8s.netpol import PolicyPort, allows_dns, policy_rules, policy_types, policy_types_path, rule_ports
+from kubelint_py.k8s.netpol import (
+    PolicyPort,
+    PolicyRule,
+    allows_dns,
+    policy_rules,
+    policy_types,
+    policy_types_path,
+    rule_ports,
+)
 from kubelint_py.k8s.ports import declared_ports, find_named_port, service_ports
 from kubelint_py.rule_api import (
     Document,
@@ -36,7 +44,7 @@ class _Group:
     def __init__(self) -> None:
         self.policies: list[tuple[int, Document]] = []  # (position among all policies, policy)
         self._dns: bool | None = None
-        self._ingress: tuple[bool, bool, list[PolicyPort]] | None = None
+        self._ingress: tuple[list[tuple[int, Document, PolicyRule]], bool, list[PolicyPort]] | None = None
 
     def allows_dns(self) -> bool:
         """Some egress rule of some policy of the group allows DNS."""
@@ -44,13 +52,14 @@ class _Group:
             self._dns = any(allows_dns(r.data) for _, policy in self.policies for r in policy_rules(policy, "egress"))
         return self._dns
 
-    def ingress(self) -> tuple[bool, bool, list[PolicyPort]]:
-        """(has ingress rules, some rule allows every port, the ports the others list)."""
+    def ingress(self) -> tuple[list[tuple[int, Document, PolicyRule]], bool, list[PolicyPort]]:
+        """(the ingress rules with their policies, some rule allows every port, the ports the
+        others list)."""
         if self._ingress is None:
-            rules = [r for _, policy in self.policies for r in policy_rules(policy, "ingress")]
-            listed = [rule_ports(r.data) for r in rules]
+            rules = [(at, policy, r) for at, policy in self.policies for r in policy_rules(policy, "ingress")]
+            listed = [rule_ports(r.data) for _, _, r in rules]
             self._ingress = (
-                bool(rules),
+                rules,
                 any(ports is None for ports in listed),
                 [port for ports in listed if ports is not None for port in ports],
             )
@@ -72,10 +81,6 @@ class _Selecting:
     def first(self, count: int) -> list[Document]:
         merged = heapq.merge(*(group.policies for group in self.groups), key=itemgetter(0))
         return [policy for _, policy in islice(merged, count)]
-
-    def in_order(self) -> Iterator[Document]:
-        for _, policy in heapq.merge(*(group.policies for group in self.groups), key=itemgetter(0)):
-            yield policy
 
 
 def _policies_by_template(ctx: RuleContext, policy_type: str) -> list[tuple[PodTemplate, _Selecting]]:
@@ -292,7 +297,7 @@ or a rule without `ports` (all ports) are not reported.
 def check_ingress_ports(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     for template, policies in _policies_by_template(ctx, "Ingress"):
         ingress = [group.ingress() for group in policies.groups]
-        if not any(has_rules for has_rules, _, _ in ingress) or any(every for _, every, _ in ingress):
+        if not any(rules for rules, _, _ in ingress) or any(every for _, every, _ in ingress):
             continue  # deny all, or some rule allows every port
         if not ctx.lint.is_serving(template):
             continue
@@ -300,9 +305,9 @@ def check_ingress_ports(ctx: RuleContext) -> Iterator[tuple[Document, Violation]
         allowed = [port for _, _, ports in ingress for port in ports]
         if not keys or any(_allowed(port, key) for port in allowed for key in keys):
             continue
-        rules = islice(((policy, r) for policy in policies.in_order() for r in policy_rules(policy, "ingress")), 5)
+        rules = heapq.merge(*(rules for rules, _, _ in ingress), key=itemgetter(0))  # in input order
         related: list[tuple[Document, FieldPath, str]] = [
-            (policy, (*r.path, "ports"), "ingress ports listed here") for policy, r in rules
+            (policy, (*r.path, "ports"), "ingress ports listed here") for _, policy, r in islice(rules, 5)
         ]
         targets = ", ".join(sorted({key[3] for key in keys}))
         listed = ", ".join(sorted({port.describe() for port in allowed})) or "none"
