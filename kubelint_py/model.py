@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import NamedTuple, Protocol, TypeVar
@@ -154,6 +154,17 @@ def get_path(data: object, path: Sequence[str | int]) -> object:
         if cur is _MISSING:
             return None
     return cur
+
+
+def mapping_items(data: object, key: str) -> Iterator[tuple[int, Mapping[str, object]]]:
+    """The items of the list `data[key]` that are mappings, with their indexes: the one reading of
+    a manifest's lists of records (rules, subjects, ports, env...), where anything else (a
+    scalar, a wrongly typed list) is skipped, as the API server would refuse it."""
+    items = data.get(key) if isinstance(data, Mapping) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping):
+                yield index, item
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,11 +10,10 @@ from typing import Any
 
 from kubelint_py.input.confine import (
     DEFAULT_MAX_BYTES,
-    FileTooLarge,
-    NotRegularFile,
+    ReadWords,
     Tree,
     is_glob,
-    read_regular,
+    read_worded,
     static_prefix,
 )
 from kubelint_py.model import Severity
@@ -99,16 +98,13 @@ def read_yaml_file(path: Path, what: str) -> Mapping[str, Any]:
     configuration`)."""
     from kubelint_py.input.yamlio import LimitExceeded, YamlSyntaxError, parse_document
 
-    try:
-        text = read_regular(path, DEFAULT_MAX_BYTES).decode("utf-8")
-    except NotRegularFile:
-        raise ConfigError(f"{what} is not a regular file; not read") from None
-    except FileTooLarge:
-        raise ConfigError(f"{what} is over {DEFAULT_MAX_BYTES:,} bytes; not read") from None
-    except OSError as exc:
-        raise ConfigError(f"{what} cannot be read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{what} is not UTF-8 text") from None
+    words = ReadWords(
+        f"{what} is not a regular file; not read",
+        f"{what} is over {DEFAULT_MAX_BYTES:,} bytes; not read",
+        lambda exc: f"{what} cannot be read ({exc.strerror or exc})",
+        f"{what} is not UTF-8 text",
+    )
+    text = read_worded(path, DEFAULT_MAX_BYTES, words, ConfigError)
     try:
         parsed = parse_document(text)
     except (YamlSyntaxError, LimitExceeded) as exc:

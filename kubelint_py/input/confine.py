@@ -15,6 +15,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Set
 from pathlib import Path
+from typing import NamedTuple
 
 # The loader's default `limits.maxFileBytes`: reads that come before the configuration is known
 # (the configuration itself) have the limit of an input.
@@ -201,6 +202,43 @@ def read_regular_stat(
         return data, info
     finally:
         os.close(fd)
+
+
+class ReadWords(NamedTuple):
+    """How a reader of a file of the tree words its problems (each a whole message)."""
+
+    not_regular: str
+    too_large: str
+    unreadable: Callable[[OSError], str]
+    not_text: str
+
+
+def read_worded(
+    path: str | os.PathLike[str],
+    max_bytes: int,
+    words: ReadWords,
+    error: Callable[[str], Exception],
+    *,
+    encoding: str = "utf-8",
+    passes: tuple[type[OSError], ...] = (),
+) -> str:
+    """The text of a regular file of at most `max_bytes` bytes (`read_regular`), decoded; any
+    problem raised as `error(message)` in the caller's `words`, except the OSErrors in `passes`,
+    which propagate as they are (a missing file that is no problem to the caller)."""
+    try:
+        raw = read_regular(path, max_bytes)
+    except passes:
+        raise
+    except NotRegularFile:
+        raise error(words.not_regular) from None
+    except FileTooLarge:
+        raise error(words.too_large) from None
+    except OSError as exc:
+        raise error(words.unreadable(exc)) from None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise error(words.not_text) from None
 
 
 def read_at_most(read: Callable[[int], bytes], size: int) -> bytes:

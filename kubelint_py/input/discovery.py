@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from kubelint_py.input.confine import FileTooLarge, NotRegularFile, expand_glob, read_regular
+from kubelint_py.input.confine import FileTooLarge, NotRegularFile, ReadWords, expand_glob, read_regular, read_worded
 from kubelint_py.input.globs import GitIgnore
 from kubelint_py.model import Source
 
@@ -101,20 +101,17 @@ def read_ignore_file(cwd: Path) -> list[str]:
 
 
 def _read_ignore_text(path: Path) -> str | None:
+    words = ReadWords(
+        f"{IGNORE_FILE}: not a regular file; not read",
+        f"{IGNORE_FILE}: over {IGNORE_MAX_BYTES // 1024} KiB; not used",
+        lambda exc: f"{IGNORE_FILE}: cannot be read: {_os_reason(exc)}",
+        f"{IGNORE_FILE}: not UTF-8 text; not used",
+    )
+    absent = (FileNotFoundError, NotADirectoryError)
     try:
-        raw = read_regular(path, IGNORE_MAX_BYTES)
-    except (FileNotFoundError, NotADirectoryError):
+        return read_worded(path, IGNORE_MAX_BYTES, words, DiscoveryError, encoding="utf-8-sig", passes=absent)
+    except absent:
         return None
-    except NotRegularFile:
-        raise DiscoveryError(f"{IGNORE_FILE}: not a regular file; not read") from None
-    except FileTooLarge:
-        raise DiscoveryError(f"{IGNORE_FILE}: over {IGNORE_MAX_BYTES // 1024} KiB; not used") from None
-    except OSError as exc:
-        raise DiscoveryError(f"{IGNORE_FILE}: cannot be read: {_os_reason(exc)}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DiscoveryError(f"{IGNORE_FILE}: not UTF-8 text; not used") from None
 
 
 def _read(path: Path, display: str, is_target: bool) -> Source:

@@ -195,13 +195,20 @@ def _stage(file: str, text: str, findings: Sequence[Finding]) -> _Stage:
     planned: list[_Target] = []
     current = text
     for target in targets:
-        try:
-            current = _apply(current, target)
-        except FixError as exc:
-            fix.outcomes.append(Outcome(target.finding, target.spec, False, str(exc)))
-            continue
-        planned.append(target)
+        applied = _applied(current, target, fix.outcomes)
+        if applied is not None:
+            current = applied
+            planned.append(target)
     return _Stage(fix, planned, current)
+
+
+def _applied(text: str, target: _Target, outcomes: list[Outcome]) -> str | None:
+    """`text` with `target`'s edit, or None with the refusal recorded in `outcomes`."""
+    try:
+        return _apply(text, target)
+    except FixError as exc:
+        outcomes.append(Outcome(target.finding, target.spec, False, str(exc)))
+        return None
 
 
 def _accept(stage: _Stage) -> FileFix:
@@ -240,10 +247,8 @@ def _verify_alone(stage: _Stage, lint: Linter) -> FileFix:
         return _accept(stage)
     current, state = text, before
     for target in planned:
-        try:
-            candidate = _apply(current, target)
-        except FixError as exc:
-            result.outcomes.append(Outcome(target.finding, target.spec, False, str(exc)))
+        candidate = _applied(current, target, result.outcomes)
+        if candidate is None:
             continue
         problem = verified(candidate, [target], state)
         if problem is not None:

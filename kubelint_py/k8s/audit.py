@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from kubelint_py.model import FieldPath
+from kubelint_py.model import FieldPath, mapping_items
 
 LEVELS = ("None", "Metadata", "Request", "RequestResponse")
 BODY_LEVELS = frozenset(("Request", "RequestResponse"))
@@ -91,29 +91,20 @@ def _nonempty(value: object) -> bool:
 def parse_rules(policy: Mapping[str, object], prefix: FieldPath = ()) -> list[AuditRule]:
     """The `rules[]` of an audit Policy; non-mapping items are skipped (the API server would reject them)."""
     found: list[AuditRule] = []
-    rules = policy.get("rules")
-    if not isinstance(rules, list):
-        return found
-    for number, item in enumerate(rules):
-        if not isinstance(item, Mapping):
-            continue
+    for number, item in mapping_items(policy, "rules"):
         path: FieldPath = (*prefix, "rules", number)
         level = item.get("level")
         groups: list[GroupResources] = []
-        raw_resources = item.get("resources")
-        if isinstance(raw_resources, list):
-            for gnum, entry in enumerate(raw_resources):
-                if not isinstance(entry, Mapping):
-                    continue
-                group = entry.get("group")
-                groups.append(
-                    GroupResources(
-                        group if isinstance(group, str) else "",
-                        _strings(entry.get("resources")),
-                        _nonempty(entry.get("resourceNames")),
-                        (*path, "resources", gnum),
-                    )
+        for gnum, entry in mapping_items(item, "resources"):
+            group = entry.get("group")
+            groups.append(
+                GroupResources(
+                    group if isinstance(group, str) else "",
+                    _strings(entry.get("resources")),
+                    _nonempty(entry.get("resourceNames")),
+                    (*path, "resources", gnum),
                 )
+            )
         omit = item.get("omitStages")
         found.append(
             AuditRule(

@@ -110,28 +110,27 @@ def name_matcher(options: Mapping[str, Any] | None = None) -> NameMatcher:
 
 DEFAULT_NAME_MATCHER = name_matcher()
 
+_REGEX: Mapping[str, object] = {"type": "string", "format": "regex"}
+_TEXT: Mapping[str, object] = {"type": "string"}
+
+
+def _option(description: str, item: Mapping[str, object], container: str = "array") -> Mapping[str, object]:
+    """The schema of an option that lists `item`s (or, as an object, maps ids to them)."""
+    of = "items" if container == "array" else "additionalProperties"
+    return {"type": container, of: dict(item), "description": description}
+
+
 NAME_OPTIONS_SCHEMA: Mapping[str, object] = {
-    "sensitiveNames": {
-        "type": "array",
-        "items": {"type": "string", "format": "regex"},
-        "description": "Regexes (case-insensitive, matched anywhere in the name after camelCase, `-` and `.` "
+    "sensitiveNames": _option(
+        "Regexes (case-insensitive, matched anywhere in the name after camelCase, `-` and `.` "
         "become `_`) that make a name sensitive; replaces the built-in list.",
-    },
-    "extraSensitiveNames": {
-        "type": "array",
-        "items": {"type": "string", "format": "regex"},
-        "description": "Regexes added to the built-in sensitive-name list.",
-    },
-    "nonSensitiveSuffixes": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "Name endings that are never sensitive (e.g. _FILE); replaces the built-in list.",
-    },
-    "extraNonSensitiveSuffixes": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "Name endings added to the built-in exclusion list.",
-    },
+        _REGEX,
+    ),
+    "extraSensitiveNames": _option("Regexes added to the built-in sensitive-name list.", _REGEX),
+    "nonSensitiveSuffixes": _option(
+        "Name endings that are never sensitive (e.g. _FILE); replaces the built-in list.", _TEXT
+    ),
+    "extraNonSensitiveSuffixes": _option("Name endings added to the built-in exclusion list.", _TEXT),
 }
 
 # -- placeholders --------------------------------------------------------------------------
@@ -220,22 +219,14 @@ _ANCHOR_BYTES_RE = re.compile(_ANCHOR_RE.pattern.encode("ascii"))
 _BUILTIN_REGEX: Mapping[str, str] = {key: regex for key, (_, regex) in CREDENTIAL_PATTERNS.items()}
 
 PATTERN_OPTIONS_SCHEMA: Mapping[str, object] = {
-    "credentialPatterns": {
-        "type": "object",
-        "additionalProperties": {"type": "string", "format": "regex"},
-        "description": "Credential value patterns as {id: regex}; replaces the built-in set "
+    "credentialPatterns": _option(
+        "Credential value patterns as {id: regex}; replaces the built-in set "
         "(ids: " + ", ".join(CREDENTIAL_PATTERNS) + ").",
-    },
-    "extraCredentialPatterns": {
-        "type": "object",
-        "additionalProperties": {"type": "string", "format": "regex"},
-        "description": "Patterns {id: regex} added to the built-in set.",
-    },
-    "disabledCredentialPatterns": {
-        "type": "array",
-        "items": {"type": "string"},
-        "description": "Ids of built-in patterns to switch off.",
-    },
+        _REGEX,
+        "object",
+    ),
+    "extraCredentialPatterns": _option("Patterns {id: regex} added to the built-in set.", _REGEX, "object"),
+    "disabledCredentialPatterns": _option("Ids of built-in patterns to switch off.", _TEXT),
 }
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from kubelint_py.model import FieldPath
+from kubelint_py.model import FieldPath, mapping_items
 
 KEY_PROVIDERS: Mapping[str, tuple[int, ...]] = {"aescbc": (16, 24, 32), "aesgcm": (16, 24, 32), "secretbox": (32,)}
 PROVIDER_TYPES = frozenset(("identity", "aescbc", "aesgcm", "secretbox", "kms"))
@@ -48,26 +48,19 @@ class Key(NamedTuple):
 
 def parse(data: Mapping[str, object]) -> list[ResourceEntry]:
     entries: list[ResourceEntry] = []
-    raw = data.get("resources")
-    if not isinstance(raw, list):
-        return entries
-    for number, entry in enumerate(raw):
-        if not isinstance(entry, Mapping):
-            continue
+    for number, entry in mapping_items(data, "resources"):
         path: FieldPath = ("resources", number)
         names = entry.get("resources")
         resources = tuple(r.strip() for r in names if isinstance(r, str)) if isinstance(names, list) else ()
         providers: list[Provider] = []
-        raw_providers = entry.get("providers")
-        if isinstance(raw_providers, list):
-            for pnum, item in enumerate(raw_providers):
-                if not isinstance(item, Mapping) or not item:
-                    continue
-                kind = next(iter(item))
-                config = item.get(kind)
-                providers.append(
-                    Provider(str(kind), config if isinstance(config, Mapping) else {}, (*path, "providers", pnum))
-                )
+        for pnum, item in mapping_items(entry, "providers"):
+            if not item:
+                continue
+            kind = next(iter(item))
+            config = item.get(kind)
+            providers.append(
+                Provider(str(kind), config if isinstance(config, Mapping) else {}, (*path, "providers", pnum))
+            )
         entries.append(ResourceEntry(resources, tuple(providers), path))
     return entries
 
@@ -95,22 +88,14 @@ def covers_secrets(entry: ResourceEntry) -> bool:
 
 
 def keys(provider: Provider) -> list[Key]:
-    found: list[Key] = []
-    raw = provider.config.get("keys")
-    if not isinstance(raw, list):
-        return found
-    for number, item in enumerate(raw):
-        if not isinstance(item, Mapping):
-            continue
-        name = item.get("name")
-        found.append(
-            Key(
-                name if isinstance(name, str) else None,
-                item.get("secret"),
-                (*provider.path, provider.type, "keys", number),
-            )
+    return [
+        Key(
+            name if isinstance(name := item.get("name"), str) else None,
+            item.get("secret"),
+            (*provider.path, provider.type, "keys", number),
         )
-    return found
+        for number, item in mapping_items(provider.config, "keys")
+    ]
 
 
 def is_placeholder(secret: object) -> bool:

@@ -87,7 +87,8 @@ def service(
 
 def ingress_path(path: str = "/", service: str = "shop", port: int = 80) -> str:
     """One `paths` item of an Ingress rule, to `service`:`port`."""
-    return f"- path: {path}\n  pathType: Prefix\n  backend: {{service: {{name: {service}, port: {{number: {port}}}}}}}\n"
+    backend = f"{{service: {{name: {service}, port: {{number: {port}}}}}}}"
+    return f"- path: {path}\n  pathType: Prefix\n  backend: {backend}\n"
 
 
 def ingress(
@@ -109,9 +110,15 @@ def ingress(
         meta = f" {metadata(name, namespace)}\n"
     paths = ingress_path() if paths is None else paths
     http = "http:\n        paths:\n" + block(paths, 10) if paths else ""
-    rule = f"    - host: {host}\n" + ("      " + http if http else "") if host is not None else "    - " + http
+    if host is None:
+        rule = "    - " + http
+    else:
+        rule = f"    - host: {host}\n" + ("      " + http if http else "")
     return (
-        f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:{meta}spec:\n" + block(spec, 2) + "  rules:\n" + rule
+        f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:{meta}spec:\n"
+        + block(spec, 2)
+        + "  rules:\n"
+        + rule
     )
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from kubelint_py.model import DocType, Document, FieldPath
+from kubelint_py.model import DocType, Document, FieldPath, mapping_items
 
 FLAG = "flag"
 ENV = "env"
@@ -172,7 +172,27 @@ def _scalar_text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-class Flags:
+class Settings:
+    """What flags and etcd settings share: each setting read through `get`, as text, items or
+    a boolean (None or () when it is not set)."""
+
+    def get(self, name: str) -> Setting | None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def text(self, name: str) -> str | None:
+        found = self.get(name)
+        return found.text() if found is not None else None
+
+    def items(self, name: str) -> tuple[str, ...]:
+        found = self.get(name)
+        return found.items() if found is not None else ()
+
+    def as_bool(self, name: str) -> bool | None:
+        found = self.get(name)
+        return found.as_bool() if found is not None else None
+
+
+class Flags(Settings):
     """Parsed flags of one container, plus (for etcd) its ETCD_* environment variables."""
 
     def __init__(
@@ -200,18 +220,6 @@ class Flags:
 
     def is_set(self, name: str) -> bool:
         return self.get(name) is not None
-
-    def text(self, name: str) -> str | None:
-        found = self.get(name)
-        return found.text() if found is not None else None
-
-    def items(self, name: str) -> tuple[str, ...]:
-        found = self.get(name)
-        return found.items() if found is not None else ()
-
-    def as_bool(self, name: str) -> bool | None:
-        found = self.get(name)
-        return found.as_bool() if found is not None else None
 
     def path_of(self, name: str) -> FieldPath:
         found = self.get(name)
@@ -331,12 +339,7 @@ def flag_name_from_env(name: str) -> str | None:
 def etcd_env(container_path: FieldPath, container: Mapping[str, object]) -> dict[str, Setting]:
     """ETCD_* variables with a literal `value` (valueFrom is unknown offline); last wins, as in Kubernetes."""
     found: dict[str, Setting] = {}
-    env = container.get("env")
-    if not isinstance(env, list):
-        return found
-    for number, item in enumerate(env):
-        if not isinstance(item, Mapping):
-            continue
+    for number, item in mapping_items(container, "env"):
         name, value = item.get("name"), item.get("value")
         if not isinstance(name, str):
             continue
@@ -399,7 +402,7 @@ def etcd_config_setting(data: Mapping[str, object], flag: str, prefix: FieldPath
     return Setting(flag, cur, (*prefix, *key_path), CONFIG)
 
 
-class EtcdSettings:
+class EtcdSettings(Settings):
     """etcd's effective settings from a static pod (flags, then env) or a config file."""
 
     def __init__(self, doc: Document, flags: Flags | None) -> None:
@@ -414,18 +417,6 @@ class EtcdSettings:
         if self.flags is not None:
             return self.flags.get(name)
         return etcd_config_setting(self.doc.data, name)
-
-    def text(self, name: str) -> str | None:
-        found = self.get(name)
-        return found.text() if found is not None else None
-
-    def items(self, name: str) -> tuple[str, ...]:
-        found = self.get(name)
-        return found.items() if found is not None else ()
-
-    def as_bool(self, name: str) -> bool | None:
-        found = self.get(name)
-        return found.as_bool() if found is not None else None
 
     def is_set(self, name: str) -> bool:
         found = self.get(name)

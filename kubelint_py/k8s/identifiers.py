@@ -65,50 +65,54 @@ def label_key_problems(key: str) -> tuple[str, ...]:
     if not name:
         problems.append("name part must be non-empty")
         return tuple(problems)
-    if len(name) > QUALIFIED_NAME_MAX:
-        problems.append(f"name part is longer than {QUALIFIED_NAME_MAX} characters ({len(name)})")
-    if not _QUALIFIED_NAME.fullmatch(name):
-        problems.append(f"name part must consist of {_QUALIFIED_HINT}")
+    name_form = f"name part must consist of {_QUALIFIED_HINT}"
+    problems += _length_and_form(name, QUALIFIED_NAME_MAX, "name part is longer than", _QUALIFIED_NAME, name_form)
     return tuple(problems)
+
+
+_SUBDOMAIN_FORM = (
+    "must be a lower-case DNS subdomain: lower-case alphanumeric characters, '-' or '.',"
+    " starting and ending with an alphanumeric character"
+)
+_LABEL_FORM = (
+    "must consist of lower-case alphanumeric characters or '-', starting and ending with an alphanumeric character"
+)
+
+
+def _length_and_form(value: str, longest: int, too_long: str, form: re.Pattern[str], wrong_form: str) -> list[str]:
+    """The two checks every name validation starts with: at most `longest` characters (`too_long`
+    words the problem before the limit) and all of `form` (`wrong_form` otherwise)."""
+    problems: list[str] = []
+    if len(value) > longest:
+        problems.append(f"{too_long} {longest} characters ({len(value)})")
+    if not form.fullmatch(value):
+        problems.append(wrong_form)
+    return problems
 
 
 @lru_cache(maxsize=_CACHE)
 def dns1123_subdomain_problems(value: str) -> tuple[str, ...]:
     """`IsDNS1123Subdomain`: at most 253 characters, lower-case DNS labels joined by dots."""
-    problems: list[str] = []
-    if len(value) > DNS1123_SUBDOMAIN_MAX:
-        problems.append(f"is longer than {DNS1123_SUBDOMAIN_MAX} characters ({len(value)})")
-    if not _DNS1123_SUBDOMAIN.fullmatch(value):
-        problems.append(
-            "must be a lower-case DNS subdomain: lower-case alphanumeric characters, '-' or '.',"
-            " starting and ending with an alphanumeric character"
-        )
-    return tuple(problems)
+    return tuple(_length_and_form(value, DNS1123_SUBDOMAIN_MAX, "is longer than", _DNS1123_SUBDOMAIN, _SUBDOMAIN_FORM))
 
 
 @lru_cache(maxsize=_CACHE)
 def dns1123_label_problems(value: str) -> tuple[str, ...]:
     """`IsDNS1123Label`: at most 63 characters of `[a-z0-9-]`, alphanumeric at both ends."""
-    problems: list[str] = []
-    if len(value) > DNS1123_LABEL_MAX:
-        problems.append(f"longer than {DNS1123_LABEL_MAX} characters ({len(value)})")
-    if not _DNS1123_LABEL.fullmatch(value):
-        problems.append(
-            "must consist of lower-case alphanumeric characters or '-',"
-            " starting and ending with an alphanumeric character"
-        )
-    return tuple(problems)
+    return tuple(_length_and_form(value, DNS1123_LABEL_MAX, "longer than", _DNS1123_LABEL, _LABEL_FORM))
 
 
 @lru_cache(maxsize=_CACHE)
 def port_name_problems(value: str) -> tuple[str, ...]:
     """`IsValidPortName` (IANA_SVC_NAME): 1-15 characters of `[a-z0-9-]`, at least one letter,
     no `--`, no `-` at either end. A quoted number (`"8080"`) has no letter and fails."""
-    problems: list[str] = []
-    if len(value) > PORT_NAME_MAX:
-        problems.append(f"longer than {PORT_NAME_MAX} characters ({len(value)})")
-    if not _PORT_NAME_CHARS.fullmatch(value):
-        problems.append("must contain only lower-case alphanumeric characters (a-z, 0-9) and '-'")
+    problems = _length_and_form(
+        value,
+        PORT_NAME_MAX,
+        "longer than",
+        _PORT_NAME_CHARS,
+        "must contain only lower-case alphanumeric characters (a-z, 0-9) and '-'",
+    )
     if not _HAS_LETTER.search(value):
         problems.append("must contain at least one letter (a-z)")
     if "--" in value:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from kubelint_py.k8s.workloads import ContainerRef, ContainerScope, containers
-from kubelint_py.model import Document, FieldPath
+from kubelint_py.model import Document, FieldPath, mapping_items
 
 DEFAULT_PROTOCOL = "TCP"
 PROBE_KINDS = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -58,13 +58,8 @@ class DeclaredPort(NamedTuple):
 
 
 def container_ports(container: ContainerRef) -> list[DeclaredPort]:
-    ports = container.data.get("ports")
-    if not isinstance(ports, list):
-        return []
     found: list[DeclaredPort] = []
-    for index, entry in enumerate(ports):
-        if not isinstance(entry, Mapping):
-            continue
+    for index, entry in mapping_items(container.data, "ports"):
         name = entry.get("name")
         found.append(
             DeclaredPort(

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from kubelint_py.model import mapping_items
+
 CORE_GROUP = ""
 RBAC_GROUP = "rbac.authorization.k8s.io"
 WILDCARD = "*"
@@ -64,13 +66,8 @@ class PolicyRule(NamedTuple):
 
 def policy_rules(data: Mapping[str, object]) -> list[PolicyRule]:
     """The `rules` of a Role or ClusterRole (non-mapping items skipped, indexes kept)."""
-    rules = data.get("rules") if isinstance(data, Mapping) else None
-    if not isinstance(rules, list):
-        return []
     found = []
-    for index, item in enumerate(rules):
-        if not isinstance(item, Mapping):
-            continue
+    for index, item in mapping_items(data, "rules"):
         found.append(
             PolicyRule(
                 index,
@@ -118,13 +115,8 @@ class Subject(NamedTuple):
 
 def subjects(data: Mapping[str, object]) -> list[Subject]:
     """The `subjects` of a RoleBinding or ClusterRoleBinding (non-mapping items skipped)."""
-    items = data.get("subjects") if isinstance(data, Mapping) else None
-    if not isinstance(items, list):
-        return []
     found = []
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            continue
+    for index, item in mapping_items(data, "subjects"):
 
         def text(key: str, item: Mapping[str, object] = item) -> str | None:
             value = item.get(key)

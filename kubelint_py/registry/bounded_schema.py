@@ -116,17 +116,18 @@ def _subschemas(schema: object) -> Iterator[tuple[Mapping[str, Any], Any]]:
             pending.append((sub, resolver.in_subresource(sub)))
 
 
+_UNBOUNDED = "{} is not supported in custom rules (its cost cannot be bounded); use additionalProperties or items"
+_OPTIONS_UNBOUNDED = (
+    "options-schema: {} is not supported in custom rules (options are validated without the bounds of rule schemas)"
+)
+
+
 def check_rule_schema(schema: object) -> None:
     """Refuse (SchemaProblem) a rule's schema that is invalid or does what a schema from the
     tree may not (see the module doc)."""
     _check_valid(schema)
     for contents, resolver in _subschemas(schema):
-        for keyword in REFUSED_KEYWORDS:
-            if keyword in contents:
-                raise SchemaProblem(
-                    f"{keyword} is not supported in custom rules (its cost cannot be bounded); "
-                    "use additionalProperties or items"
-                )
+        _refuse(contents, REFUSED_KEYWORDS, _UNBOUNDED)
         for keyword in REFERENCES:
             if keyword in contents:
                 _check_reference(keyword, contents[keyword], resolver)
@@ -152,12 +153,14 @@ def check_options_schema(schema: object) -> None:
     declarative rules never read them), so it may use none of OPTIONS_REFUSED."""
     _check_valid(schema)
     for contents, _resolver in _subschemas(schema):
-        for keyword in OPTIONS_REFUSED:
-            if keyword in contents:
-                raise SchemaProblem(
-                    f"options-schema: {keyword} is not supported in custom rules "
-                    "(options are validated without the bounds of rule schemas)"
-                )
+        _refuse(contents, OPTIONS_REFUSED, _OPTIONS_UNBOUNDED)
+
+
+def _refuse(contents: Mapping[str, Any], keywords: Iterable[str], message: str) -> None:
+    """SchemaProblem(`message` naming the keyword) for the first of `keywords` in `contents`."""
+    for keyword in keywords:
+        if keyword in contents:
+            raise SchemaProblem(message.format(keyword))
 
 
 def _check_patterns(schema: Mapping[str, Any]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kubelint_py.guidance import BY_SLUG
-from kubelint_py.input.confine import FileTooLarge, NotRegularFile, read_regular
+from kubelint_py.input.confine import ReadWords, read_worded
 from kubelint_py.model import INPUT_PROBLEMS, Severity, ToolError
 from kubelint_py.peers import peers_of
 from kubelint_py.registry.builtin import indexed_builtin, rules_in_module, scanned_builtin
@@ -90,20 +90,13 @@ CUSTOM_RULES_MAX_BYTES = 4 * 1024 * 1024
 
 
 def _read_rules_file(file: Path) -> str:
-    try:
-        raw = read_regular(file, CUSTOM_RULES_MAX_BYTES)
-    except NotRegularFile:
-        raise RegistryError(f"{file}: custom rules must be a regular file; not read") from None
-    except FileTooLarge:
-        raise RegistryError(
-            f"{file}: custom rules file over {CUSTOM_RULES_MAX_BYTES // (1024 * 1024)} MiB; not read"
-        ) from None
-    except OSError as exc:
-        raise RegistryError(f"{file}: cannot read custom rules ({(exc.strerror or str(exc)).lower()})") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RegistryError(f"{file}: custom rules are not UTF-8 text") from None
+    words = ReadWords(
+        f"{file}: custom rules must be a regular file; not read",
+        f"{file}: custom rules file over {CUSTOM_RULES_MAX_BYTES // (1024 * 1024)} MiB; not read",
+        lambda exc: f"{file}: cannot read custom rules ({(exc.strerror or str(exc)).lower()})",
+        f"{file}: custom rules are not UTF-8 text",
+    )
+    return read_worded(file, CUSTOM_RULES_MAX_BYTES, words, RegistryError)
 
 
 def _declares_plugins(path_entry: str) -> bool:
