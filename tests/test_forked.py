@@ -72,3 +72,27 @@ def test_shares_of_dead_children_are_redone_with_the_same_output(
     monkeypatch.setattr(packing, "pack_document", die_in_child)  # and every loading child
     assert _render(3) == single
     assert len(list(tmp_path.iterdir())) == 4  # two loading and two rule children died
+
+
+def test_default_workers_take_only_the_idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """(idle ticks of the cores + this process's own CPU time) / elapsed: another program busy
+    on the second core leaves one process; this run's own workers do not count as busy."""
+    from kubelint_py.run import forked
+
+    samples: list[tuple[float, float, int] | None] = []
+    monkeypatch.setattr(forked, "_sample", lambda: samples.pop(0))
+    monkeypatch.setattr(forked, "_TICKS", 100.0)
+
+    def workers(most: int, *looks: tuple[float, float, int] | None) -> int:
+        samples[:] = looks
+        return forked.IdleCores().workers(most)
+
+    # one second: this process busy on one core, the other core idle / busy with another program
+    assert workers(2, (0.0, 0.0, 0), (1.0, 1.0, 100)) == 2
+    assert workers(2, (0.0, 0.0, 0), (1.0, 1.0, 3)) == 1
+    # this run's two workers kept both cores busy: still room for two
+    assert workers(2, (0.0, 0.0, 0), (1.0, 2.0, 0)) == 2
+    assert workers(8, (0.0, 0.0, 0), (1.0, 1.0, 100)) == 2  # never more than is idle
+    assert workers(2, (0.0, 0.0, 0), (0.01, 0.01, 0)) == 2  # too short to say: as asked
+    assert workers(2, None, None) == 2  # no /proc/stat
+    assert workers(1, (0.0, 0.0, 0), (1.0, 1.0, 100)) == 1

@@ -125,6 +125,7 @@ ALLOWED: dict[str, set[str]] = {
         "registry.registry",
         "run.context",
         "run.engine",
+        "run.forked",  # IdleCores: how many processes each fork may take
         "run.parallel_load",
         "run.suppress",
     },

@@ -139,6 +139,7 @@ def lint_and_exit(options: dict[str, Any], inputs: Sequence[Input], default_cate
             target_version=target_version,
             settings={"targetProvider": target_provider} if target_provider else {},
             jobs=jobs,
+            adaptive_jobs=not options["jobs"],  # the default: as many as there are idle cores
             cwd=cwd,
             tree=tree,
             force_exclude=bool(options.get("force_exclude")),

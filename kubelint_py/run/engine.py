@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -49,6 +49,7 @@ class EngineOptions:
     settings: Mapping[str, Any] = field(default_factory=dict)
     raise_errors: bool = False
     jobs: int = 1
+    workers: Callable[[int], int] | None = None  # of at most `jobs`, how many to fork now
 
 
 class Dispatch:
@@ -326,6 +327,8 @@ class Engine:
         contexts = {a.rule.id: self._context_for(a, lint) for a in self.rules}
         targets = [doc for doc in lint.documents if doc.is_target]
         jobs = min(self.options.jobs, len(targets) // MIN_DOCUMENTS_PER_JOB or 1)
+        if jobs > 1 and self.options.workers is not None:
+            jobs = self.options.workers(jobs)
         if jobs > 1 and can_fork():
             self._run_forked(lint, targets, contexts, jobs)
         else:

@@ -23,6 +23,7 @@ from kubelint_py.registry.registry import Registry, build_registry, select_rules
 from kubelint_py.rule_api import Rule
 from kubelint_py.run.context import LintContext, incomplete_files
 from kubelint_py.run.engine import ActiveRule, Engine, EngineOptions
+from kubelint_py.run.forked import IdleCores
 from kubelint_py.run.parallel_load import load_sources
 from kubelint_py.run.suppress import Suppressor
 
@@ -45,6 +46,9 @@ class LintRequest:
     settings: Mapping[str, Any] = field(default_factory=dict)
     target_version: str | None = None
     jobs: int = 1
+    # `jobs` is the most: each fork takes as many processes as the cores have idle then
+    # (forked.IdleCores), so a busy machine is not made to switch between them (the CLI's default)
+    adaptive_jobs: bool = False
     cwd: Path = field(default_factory=Path.cwd)
     chart_root: Path | None = None  # --chart-root: the chart (or kustomization) rendered output came from
     # --force-exclude: `.kubelintignore` and `exclude` apply to the paths named too (pre-commit)
@@ -284,6 +288,7 @@ def collect_sources(
 def run_lint(request: LintRequest, config: Config, registry: Registry | None = None) -> Report:
     """One run. The CLI pauses the cyclic garbage collector around the whole command
     (kubelint_py/cli/main.py); a program embedding kubelint decides for itself."""
+    idle = IdleCores() if request.adaptive_jobs and request.jobs > 1 else None
     tree = request_tree(request)
     request = replace(request, tree=tree)
     registry = registry or build_registry(custom=custom_rule_paths(request, config, tree), plugins=request.plugins)
@@ -291,7 +296,7 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
     excluded: list[str] = []
     targets, context_sources = collect_sources(request, config, excluded)
     options = _load_options(config)
-    result = load_sources(targets, options, request.jobs)
+    result = load_sources(targets, options, idle.workers(request.jobs) if idle is not None else request.jobs)
     # context sources answer lookups; their problems are not ours to report
     context_result = load_sources(context_sources, options)
     result.documents.extend(context_result.documents)
@@ -321,6 +326,7 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
             settings=settings,
             raise_errors=request.raise_errors,
             jobs=request.jobs,
+            workers=idle.workers if idle is not None else None,
         ),
         known_ids=frozenset(registry.rules),
     )
