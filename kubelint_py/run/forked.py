@@ -120,19 +120,20 @@ class Forked(Generic[T]):
         found: list[T | None] = []
         while self._children:
             pid, read_end = self._children[0]
-            payload = _read_all(read_end)
-            os.close(read_end)
+            result: tuple[T] | None = _load_from(read_end)  # closes the read end
+            self._children[0] = (pid, -1)
             _, status = os.waitpid(pid, 0)
             self._children.pop(0)
-            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and payload
-            found.append(pickle.loads(payload) if ok else None)
+            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and result is not None
+            found.append(result[0] if ok and result is not None else None)
         return found
 
     def close(self) -> None:
         for pid, read_end in self._children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            os.close(read_end)
+            if read_end >= 0:
+                os.close(read_end)
             os.waitpid(pid, 0)
         self._children = []
 
@@ -144,10 +145,10 @@ def _fork(work: Callable[[int], T], number: int) -> tuple[int, int]:
         status = 1
         try:
             os.close(read_end)
-            payload = pickle.dumps(work(number), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(write_end, view[:_CHUNK]) :]
+            # pickled into the pipe as it goes: a whole payload (hundreds of MB for 25,000
+            # documents) is never in memory, here or in the parent (`_load_from`)
+            with os.fdopen(write_end, "wb", buffering=_CHUNK) as pipe:
+                pickle.dump((work(number),), pipe, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)  # no traceback, no flushing of the parent's buffered output
@@ -155,8 +156,12 @@ def _fork(work: Callable[[int], T], number: int) -> tuple[int, int]:
     return pid, read_end
 
 
-def _read_all(read_end: int) -> bytes:
-    parts = []
-    while chunk := os.read(read_end, _CHUNK):
-        parts.append(chunk)
-    return b"".join(parts)
+def _load_from(read_end: int) -> tuple[T] | None:
+    """The child's result, unpickled as it arrives; None when it did not send it whole (it
+    died, was killed or failed: the stream ends early or is cut)."""
+    with os.fdopen(read_end, "rb", buffering=_CHUNK) as pipe:
+        try:
+            sent = pickle.load(pipe)
+        except Exception:  # whatever a cut stream raises: the share is redone
+            return None
+    return sent if type(sent) is tuple and len(sent) == 1 else None
