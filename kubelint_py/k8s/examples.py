@@ -135,3 +135,44 @@ def autoscaler(
         + f"  scaleTargetRef: {{apiVersion: apps/v1, kind: {target}, name: {name}}}\n"
         + block(spec, 2)
     )
+
+
+def static_pod(component: str, flags: str, *, image: str | None = None, labels: bool = False, rest: str = "") -> str:
+    """A kubeadm static pod running control-plane `component` (kube-apiserver, etcd...) with
+    `flags` (one a line, as `--name=value`); `labels` adds kubeadm's component and tier labels,
+    `rest` (indented as it stands) follows the command: volume mounts, the pod's volumes."""
+    return (
+        f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {component}\n  namespace: kube-system\n"
+        + (f"  labels: {{component: {component}, tier: control-plane}}\n" if labels else "")
+        + f"spec:\n  hostNetwork: true\n  containers:\n    - name: {component}\n"
+        + f"      image: {image or f'registry.k8s.io/{component}:v1.31.1'}\n"
+        + f"      command:\n        - {component}\n"
+        + block("\n".join(f"- {flag}" for flag in flags.removesuffix("\n").split("\n")) if flags else "", 8)
+        + rest
+    )
+
+
+IIS_IMAGE = "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"
+WINDOWS_NODES = "os: {name: windows}\nnodeSelector: {kubernetes.io/os: windows}\n"
+
+
+def windows_workload(
+    *,
+    kind: str = "Deployment",
+    name: str = "iis",
+    namespace: str | None = "web",
+    pod: str = "",
+    body: str = "",
+    containers: str | None = None,
+    volumes: str = "",
+) -> str:
+    """A workload placed on Windows nodes (`spec.os` and the OS node selector, then `pod`),
+    running IIS (with `body` under the container) unless `containers` says otherwise."""
+    return workload(
+        kind=kind,
+        name=name,
+        namespace=namespace,
+        pod=WINDOWS_NODES + block(pod, 0),
+        containers=pod_container(name="iis", image=IIS_IMAGE, body=body) if containers is None else containers,
+        volumes=volumes,
+    )

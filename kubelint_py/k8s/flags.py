@@ -191,6 +191,11 @@ class Settings:
         found = self.get(name)
         return found.as_bool() if found is not None else None
 
+    def has_value(self, name: str) -> bool:
+        """Set to something: `--name=` (or an empty setting) counts as not set."""
+        found = self.get(name)
+        return found is not None and not found.is_empty()
+
 
 class Flags(Settings):
     """Parsed flags of one container, plus (for etcd) its ETCD_* environment variables."""
@@ -326,6 +331,11 @@ def pod_flags(doc: Document, program: str) -> Flags | None:
     return container_flags(program, path, container)
 
 
+def apiserver_flags(doc: Document) -> Flags | None:
+    """The flags of the kube-apiserver container of a static pod, or None."""
+    return pod_flags(doc, "kube-apiserver")
+
+
 def env_name(flag: str) -> str:
     return "ETCD_" + flag.upper().replace("-", "_")
 
@@ -419,8 +429,7 @@ class EtcdSettings(Settings):
         return etcd_config_setting(self.doc.data, name)
 
     def is_set(self, name: str) -> bool:
-        found = self.get(name)
-        return found is not None and not found.is_empty()
+        return self.has_value(name)
 
     def anchor(self) -> FieldPath:
         return self.flags.anchor if self.flags is not None else ()

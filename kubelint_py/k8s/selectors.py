@@ -31,7 +31,7 @@ class Requirement:
         if self.operator == "DoesNotExist":
             return not present
         value = labels.get(self.key)
-        text = _label_text(value) if present else None
+        text = label_text(value) if present else None
         if self.operator == "In":
             return present and text in self.values
         if self.operator == "NotIn":
@@ -73,7 +73,7 @@ class LabelSelector:
         if self.nothing:
             return False
         for key, value in self.match_labels:
-            if key not in labels or _label_text(labels[key]) != value:
+            if key not in labels or label_text(labels[key]) != value:
                 return False
         return all(req.matches(labels) for req in self.requirements)
 
@@ -89,7 +89,7 @@ class LabelSelector:
                 possible = runtime[key]
                 if possible is not ANY_VALUE and value not in possible:
                     return False
-            elif key not in labels or _label_text(labels[key]) != value:
+            elif key not in labels or label_text(labels[key]) != value:
                 return False
         return all(req.may_match(labels, runtime) for req in self.requirements)
 
@@ -105,7 +105,7 @@ class LabelSelector:
         return ",".join(parts) if parts else "<everything>"
 
 
-def _label_text(value: object) -> str:
+def label_text(value: object) -> str:
     """Label values as the API server sees them (YAML 1.1 `true` in a label map is the string `true`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -118,7 +118,7 @@ def selector_from_map(mapping: object) -> LabelSelector | None:
     """A Service-style plain equality selector. None when absent or empty (selects nothing)."""
     if not isinstance(mapping, Mapping) or not mapping:
         return None
-    return LabelSelector(tuple(sorted((str(k), _label_text(v)) for k, v in mapping.items())))
+    return LabelSelector(tuple(sorted((str(k), label_text(v)) for k, v in mapping.items())))
 
 
 def selector_from_label_selector(obj: object) -> LabelSelector | None:
@@ -134,7 +134,7 @@ def selector_from_label_selector(obj: object) -> LabelSelector | None:
     labels = obj.get("matchLabels")
     pairs: list[tuple[str, str]] = []
     if isinstance(labels, Mapping):
-        pairs = sorted((str(k), _label_text(v)) for k, v in labels.items())
+        pairs = sorted((str(k), label_text(v)) for k, v in labels.items())
     elif labels is not None:
         return LabelSelector(nothing=True)
     requirements: list[Requirement] = []
@@ -146,7 +146,7 @@ def selector_from_label_selector(obj: object) -> LabelSelector | None:
             key, operator, values = expr.get("key"), expr.get("operator"), expr.get("values")
             if not isinstance(key, str) or operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
                 return LabelSelector(nothing=True)
-            value_set = frozenset(_label_text(v) for v in values) if isinstance(values, list) else frozenset()
+            value_set = frozenset(label_text(v) for v in values) if isinstance(values, list) else frozenset()
             requirements.append(Requirement(key, str(operator), value_set))
     elif expressions is not None:
         return LabelSelector(nothing=True)

@@ -77,6 +77,14 @@ def _pod_spec_path(doc: Document) -> FieldPath | None:
     return None
 
 
+def workload_spec_path(doc: Document) -> FieldPath:
+    """`pod_spec_path` of a document a workload rule was called on: the engine dispatches the
+    workload kind groups only to documents with a pod template, so there is one."""
+    path = pod_spec_path(doc)
+    assert path is not None  # the engine only calls workload rules on workloads
+    return path
+
+
 def is_workload(doc: Document) -> bool:
     return pod_spec_path(doc) is not None
 

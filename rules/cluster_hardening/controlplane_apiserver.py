@@ -4,41 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.flags import Flags, pod_flags
+from kubelint_py.k8s.examples import static_pod
+from kubelint_py.k8s.flags import apiserver_flags
 from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Violation, quote, rule
 
 FLAGS_REF = "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/"
 
-_HARDENED = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-apiserver
-  namespace: kube-system
-spec:
-  hostNetwork: true
-  containers:
-    - name: kube-apiserver
-      image: registry.k8s.io/kube-apiserver:v1.31.1
-      command:
-        - kube-apiserver
-        - --anonymous-auth=false
-        - --authorization-mode=Node,RBAC
-        - --enable-admission-plugins=NodeRestriction
-        - --client-ca-file=/etc/kubernetes/pki/ca.crt
-        - --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt
-        - --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt
-        - --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key
-"""
-
-
-def _flags(doc: Document) -> Flags | None:
-    return pod_flags(doc, "kube-apiserver")
-
-
-def _set(flags: Flags, name: str) -> bool:
-    found = flags.get(name)
-    return found is not None and not found.is_empty()
+_HARDENED = static_pod(
+    "kube-apiserver",
+    flags="""\
+--anonymous-auth=false
+--authorization-mode=Node,RBAC
+--enable-admission-plugins=NodeRestriction
+--client-ca-file=/etc/kubernetes/pki/ca.crt
+--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt
+--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt
+--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key
+""",
+)
 
 
 @rule(
@@ -67,8 +50,8 @@ rule is skipped.
     ),
 )
 def check_anonymous(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
-    if flags is None or _set(flags, "authentication-config"):
+    flags = apiserver_flags(doc)
+    if flags is None or flags.has_value("authentication-config"):
         return
     found = flags.get("anonymous-auth")
     if found is None:
@@ -101,8 +84,8 @@ compromised node reads every Secret. The rule is skipped when `--authorization-c
     ),
 )
 def check_authorization(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
-    if flags is None or _set(flags, "authorization-config"):
+    flags = apiserver_flags(doc)
+    if flags is None or flags.has_value("authorization-config"):
         return
     found = flags.get("authorization-mode")
     if found is None or found.is_empty():
@@ -148,7 +131,7 @@ namespace), `ServiceAccount` removes service-account defaulting and token checks
     ),
 )
 def check_admission(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     enabled = flags.get("enable-admission-plugins")
@@ -193,7 +176,7 @@ appear in backups of the node: one leaked line is permanent cluster access.
     ),
 )
 def check_static_credentials(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     for name in ("token-auth-file", "basic-auth-file"):
@@ -230,13 +213,13 @@ self-signed unless serverTLSBootstrap is enabled.
     ),
 )
 def check_kubelet_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     missing = [
         f"--{name}"
         for name in ("kubelet-certificate-authority", "kubelet-client-certificate", "kubelet-client-key")
-        if not _set(flags, name)
+        if not flags.has_value(name)
     ]
     if missing:
         verb = "is" if len(missing) == 1 else "are"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.flags import Flags, Setting, pod_flags
+from kubelint_py.k8s.examples import static_pod
+from kubelint_py.k8s.flags import Setting, apiserver_flags
 from kubelint_py.k8s.tls import (
     SECURE_CIPHER_SUITES,
     TLS_VERSIONS,
@@ -17,39 +18,21 @@ from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Viola
 
 FLAGS_REF = "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/"
 
-_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-apiserver
-  namespace: kube-system
-spec:
-  hostNetwork: true
-  containers:
-    - name: kube-apiserver
-      image: registry.k8s.io/kube-apiserver:v1.31.1
-      command:
-        - kube-apiserver
-        - --authorization-mode=Node,RBAC
-        - --client-ca-file=/etc/kubernetes/pki/ca.crt
-        - --enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs
-        - --service-account-issuer=https://kubernetes.default.svc.cluster.local
-        - --service-account-key-file=/etc/kubernetes/pki/sa.pub
-        - --service-account-signing-key-file=/etc/kubernetes/pki/sa.key
-        - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt
-        - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key
-        - --tls-min-version=VersionTLS12
-        - --tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
-"""
-
-
-def _flags(doc: Document) -> Flags | None:
-    return pod_flags(doc, "kube-apiserver")
-
-
-def _set(flags: Flags, name: str) -> bool:
-    found = flags.get(name)
-    return found is not None and not found.is_empty()
+_POD = static_pod(
+    "kube-apiserver",
+    flags="""\
+--authorization-mode=Node,RBAC
+--client-ca-file=/etc/kubernetes/pki/ca.crt
+--enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs
+--service-account-issuer=https://kubernetes.default.svc.cluster.local
+--service-account-key-file=/etc/kubernetes/pki/sa.pub
+--service-account-signing-key-file=/etc/kubernetes/pki/sa.key
+--tls-cert-file=/etc/kubernetes/pki/apiserver.crt
+--tls-private-key-file=/etc/kubernetes/pki/apiserver.key
+--tls-min-version=VersionTLS12
+--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+""",
+)
 
 
 # -- apiserver-weak-setting -------------------------------------------------------------
@@ -103,7 +86,7 @@ authenticate at all.
     },
 )
 def check_weak_setting(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     lookup = flags.get("service-account-lookup")
@@ -113,7 +96,7 @@ def check_weak_setting(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             lookup.path,
         )
     if ctx.options.get("requireFiles") is True:
-        missing = [f"--{name}" for name in _REQUIRED_FILES if not _set(flags, name)]
+        missing = [f"--{name}" for name in _REQUIRED_FILES if not flags.has_value(name)]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
             yield Violation(f"{', '.join(missing)} {verb} not set", flags.anchor)
@@ -189,7 +172,7 @@ server uses Go's defaults.
     ),
 )
 def check_weak_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     suites = flags.get("tls-cipher-suites")
@@ -242,7 +225,7 @@ them with a validating policy instead.
     ),
 )
 def check_deny_external_ips(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     disabled = flags.get("disable-admission-plugins")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import static_pod
 from kubelint_py.k8s.flags import Flags, component_containers, container_flags, is_loopback_host
 from kubelint_py.rule_api import DocType, Document, RuleContext, Severity, Violation, quote, rule
 
@@ -17,50 +18,32 @@ SCHEDULER = "kube-scheduler"
 APISERVER = "kube-apiserver"
 SECURE_PORTS = {KCM: "10257", SCHEDULER: "10259"}
 
-_KCM_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-controller-manager
-  namespace: kube-system
-spec:
-  hostNetwork: true
-  containers:
-    - name: kube-controller-manager
-      image: registry.k8s.io/kube-controller-manager:v1.31.1
-      command:
-        - kube-controller-manager
-        - --authentication-kubeconfig=/etc/kubernetes/controller-manager.conf
-        - --authorization-kubeconfig=/etc/kubernetes/controller-manager.conf
-        - --bind-address=127.0.0.1
-        - --kubeconfig=/etc/kubernetes/controller-manager.conf
-        - --leader-elect=true
-        - --profiling=false
-        - --root-ca-file=/etc/kubernetes/pki/ca.crt
-        - --service-account-private-key-file=/etc/kubernetes/pki/sa.key
-        - --use-service-account-credentials=true
-"""
+_KCM_POD = static_pod(
+    "kube-controller-manager",
+    flags="""\
+--authentication-kubeconfig=/etc/kubernetes/controller-manager.conf
+--authorization-kubeconfig=/etc/kubernetes/controller-manager.conf
+--bind-address=127.0.0.1
+--kubeconfig=/etc/kubernetes/controller-manager.conf
+--leader-elect=true
+--profiling=false
+--root-ca-file=/etc/kubernetes/pki/ca.crt
+--service-account-private-key-file=/etc/kubernetes/pki/sa.key
+--use-service-account-credentials=true
+""",
+)
 
-_SCHEDULER_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-scheduler
-  namespace: kube-system
-spec:
-  hostNetwork: true
-  containers:
-    - name: kube-scheduler
-      image: registry.k8s.io/kube-scheduler:v1.31.1
-      command:
-        - kube-scheduler
-        - --authentication-kubeconfig=/etc/kubernetes/scheduler.conf
-        - --authorization-kubeconfig=/etc/kubernetes/scheduler.conf
-        - --bind-address=127.0.0.1
-        - --kubeconfig=/etc/kubernetes/scheduler.conf
-        - --leader-elect=true
-        - --profiling=false
-"""
+_SCHEDULER_POD = static_pod(
+    "kube-scheduler",
+    flags="""\
+--authentication-kubeconfig=/etc/kubernetes/scheduler.conf
+--authorization-kubeconfig=/etc/kubernetes/scheduler.conf
+--bind-address=127.0.0.1
+--kubeconfig=/etc/kubernetes/scheduler.conf
+--leader-elect=true
+--profiling=false
+""",
+)
 
 
 def _components(doc: Document, programs: tuple[str, ...]) -> Iterator[Flags]:

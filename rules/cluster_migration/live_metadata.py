@@ -18,15 +18,7 @@ metadata:
 data:
   LOG_LEVEL: info
 """
-_PASS = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: app-config
-  namespace: prod
-data:
-  LOG_LEVEL: info
-"""
+_PASS = _FAIL.replace('  uid: 5f1c1f62-2a8e-4c39-9d57-3d1c0e0b6a11\n  resourceVersion: "482913"\n', "")
 
 
 def _is_set(value: object) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.identifiers import is_templated
-from kubelint_py.k8s.selectors import Requirement
+from kubelint_py.k8s.selectors import Requirement, label_text
 from kubelint_py.k8s.workloads import is_deployment_like, pod_template_labels_path
 from kubelint_py.rule_api import (
     Document,
@@ -51,12 +51,6 @@ LABEL_SELECTOR_KINDS = frozenset(("Deployment", "ReplicaSet", "StatefulSet", "Da
 _SELECTOR: FieldPath = ("spec", "selector")
 
 
-def _label_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
 def _template_labels(doc: Document) -> Mapping[str, object] | None:
     """The pod template labels ({} when absent), or None when they are not a map (schema's finding)."""
     path = pod_template_labels_path(doc)
@@ -83,13 +77,13 @@ def _pair_failures(
     """Equality terms (`matchLabels`, a plain map selector) the template labels do not satisfy."""
     failures: list[tuple[FieldPath, str]] = []
     for key, value in pairs.items():
-        wanted = _label_text(value)
-        if _templated(key, wanted, _label_text(labels.get(key))):
+        wanted = label_text(value)
+        if _templated(key, wanted, label_text(labels.get(key))):
             continue
         if key not in labels:
             failures.append(((*path, key), f"{key}={wanted} (the template has no {key} label)"))
-        elif _label_text(labels[key]) != wanted:
-            failures.append(((*path, key), f"{key}={wanted} (the template says {key}={_label_text(labels[key])})"))
+        elif label_text(labels[key]) != wanted:
+            failures.append(((*path, key), f"{key}={wanted} (the template says {key}={label_text(labels[key])})"))
     return failures
 
 
@@ -104,7 +98,7 @@ def _label_selector_failures(
     parsed = selector_from_label_selector(selector)
     if parsed is not None:
         for index, req in enumerate(parsed.requirements):
-            if not _templated(req.key, *req.values, _label_text(labels.get(req.key))) and not req.matches(labels):
+            if not _templated(req.key, *req.values, label_text(labels.get(req.key))) and not req.matches(labels):
                 failures.append(((*_SELECTOR, "matchExpressions", index), _describe_requirement(req)))
     return failures
 

@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.flags import Flags, container_mounts, find_referenced, mount_for, pod_flags
+from kubelint_py.k8s.examples import static_pod
+from kubelint_py.k8s.flags import Flags, apiserver_flags, container_mounts, find_referenced, mount_for
 from kubelint_py.rule_api import DocType, Document, FieldPath, RuleContext, Severity, Violation, quote, rule
 
 AUDIT_DOCS = "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/"
 FLAGS_REF = "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/"
 
-_BASE = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-apiserver
-  namespace: kube-system
-  labels: {component: kube-apiserver, tier: control-plane}
-spec:
-  hostNetwork: true
-  containers:
-    - name: kube-apiserver
-      image: registry.k8s.io/kube-apiserver:v1.31.1
-      command:
-        - kube-apiserver
-        - --authorization-mode=Node,RBAC
-        - --etcd-servers=https://127.0.0.1:2379
-"""
+_BASE = static_pod(
+    "kube-apiserver",
+    flags="""\
+--authorization-mode=Node,RBAC
+--etcd-servers=https://127.0.0.1:2379
+""",
+    labels=True,
+)
 _AUDITED = (
     _BASE
     + """\
@@ -45,15 +37,6 @@ _AUDITED = (
       hostPath: {path: /var/log/kubernetes/audit, type: DirectoryOrCreate}
 """
 )
-
-
-def _flags(doc: Document) -> Flags | None:
-    return pod_flags(doc, "kube-apiserver")
-
-
-def _set(flags: Flags, name: str) -> bool:
-    found = flags.get(name)
-    return found is not None and not found.is_empty()
 
 
 def _policy_related(doc: Document, ctx: RuleContext, flags: Flags) -> tuple[tuple[Document, FieldPath, str], ...]:
@@ -82,10 +65,10 @@ SOC 2) fail outright.
     references=(AUDIT_DOCS, FLAGS_REF, "CIS Kubernetes Benchmark 1.2.16"),
 )
 def check_audit_disabled(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
-    if not _set(flags, "audit-log-path") and not _set(flags, "audit-webhook-config-file"):
+    if not flags.has_value("audit-log-path") and not flags.has_value("audit-webhook-config-file"):
         yield Violation(
             "neither --audit-log-path nor --audit-webhook-config-file is set: no audit events are written", flags.anchor
         )
@@ -108,11 +91,11 @@ looks like evidence.
     references=(AUDIT_DOCS, FLAGS_REF),
 )
 def check_policy_missing(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
-    if flags is None or _set(flags, "audit-policy-file"):
+    flags = apiserver_flags(doc)
+    if flags is None or flags.has_value("audit-policy-file"):
         return
     for backend in ("audit-log-path", "audit-webhook-config-file"):
-        if _set(flags, backend):
+        if flags.has_value(backend):
             yield Violation(
                 f"--{backend} is set but --audit-policy-file is not: no events are recorded", flags.path_of(backend)
             )
@@ -157,7 +140,7 @@ backups and 100 MB; thresholds are configurable.
     },
 )
 def check_retention(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     log_path = flags.text("audit-log-path")
@@ -204,7 +187,7 @@ plane is restarted, and an attacker who can restart the API server can wipe it.
     references=(AUDIT_DOCS, "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"),
 )
 def check_not_persisted(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     log_path = flags.text("audit-log-path")
@@ -247,7 +230,7 @@ takes the API server down on the next restart.
     references=(AUDIT_DOCS, "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/#log-backend"),
 )
 def check_policy_not_mounted(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     mounts = container_mounts(doc, flags.container_path)
@@ -281,7 +264,7 @@ be protected separately, and are hard to ship to a SIEM without parsing every lo
     references=(AUDIT_DOCS,),
 )
 def check_stdout(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
     if (flags.text("audit-log-path") or "").strip() == "-":

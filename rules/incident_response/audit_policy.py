@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from kubelint_py.k8s.audit import (
     BODY_LEVELS,
@@ -17,7 +18,7 @@ from kubelint_py.k8s.audit import (
     unreachable,
 )
 from kubelint_py.k8s.flags import referrers
-from kubelint_py.rule_api import DocType, Document, FieldPath, RuleContext, Severity, Violation, quote, rule
+from kubelint_py.rule_api import DocType, Document, FieldPath, Rule, RuleContext, Severity, Violation, quote, rule
 
 AUDIT_DOCS = "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/"
 POLICY_REF = "https://kubernetes.io/docs/reference/config-api/apiserver-audit.v1/#audit-k8s-io-v1-Policy"
@@ -120,6 +121,23 @@ def _requests(group: str, resources: Sequence[str], verbs: Sequence[str]) -> lis
     return [Request.of(group, resource, verb) for resource in resources for verb in verbs]
 
 
+def _not_logged_rule(*, requests: list[Request], what: str, **meta: Any) -> Rule:
+    """A rule reporting the audit policies under which `requests` are not logged at all (their
+    effective level is None): the metadata the family shares, and its one check."""
+
+    def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+        yield from _not_logged(doc, ctx, requests, what)
+
+    shared = {
+        "document": "incident-response",
+        "doc_types": (DocType.AUDIT_POLICY,),
+        "cross_object": True,
+        "examples": (_DROP_ALL, _GOOD),
+        "references": (AUDIT_DOCS, POLICY_REF),
+    }
+    return rule(**{**shared, **meta})(check)
+
+
 @rule(
     id="audit-secret-bodies-logged",
     title="Audit policy can copy Secret values and tokens into the audit log",
@@ -174,13 +192,10 @@ def check_secret_bodies(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-@rule(
+check_secret_access = _not_logged_rule(
     id="audit-secret-access-not-logged",
     title="Reads of Secrets are not audited",
-    document="incident-response",
     severity=Severity.WARNING,
-    doc_types=(DocType.AUDIT_POLICY,),
-    cross_object=True,
     rationale="""
 After a credential leak the first question is who read which Secret, and when. If the
 effective audit level for `get`, `list` or `watch` on Secrets is `None` (a `None` rule
@@ -190,19 +205,15 @@ unrecorded.
 """,
     remediation="Log Secret access at `Metadata` with an unscoped rule placed before any `None` rule that would match.",
     examples=(_DROP_ALL.replace('resources: ["secrets"]', 'resources: ["configmaps"]'), _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF),
+    requests=_requests("", ["secrets"], READ_VERBS),
+    what="reads of Secrets",
 )
-def check_secret_access(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    yield from _not_logged(doc, ctx, _requests("", ["secrets"], READ_VERBS), "reads of Secrets")
 
 
-@rule(
+check_exec = _not_logged_rule(
     id="audit-exec-not-logged",
     title="exec, attach and port-forward into pods are not audited",
-    document="incident-response",
     severity=Severity.ERROR,
-    doc_types=(DocType.AUDIT_POLICY,),
-    cross_object=True,
     rationale="""
 `kubectl exec`, `attach` and `port-forward` give an interactive foothold inside a running
 container: they are the first thing an attacker with stolen credentials uses and the first
@@ -211,21 +222,15 @@ clients) on `pods/exec`, `pods/attach` and `pods/portforward`; when the effectiv
 of those requests is `None`, nothing records who opened a shell where.
 """,
     remediation="Log pods/exec, pods/attach and pods/portforward at `Metadata` or higher.",
-    examples=(_DROP_ALL, _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF),
+    requests=_requests("", ["pods/exec", "pods/attach", "pods/portforward"], ("create", "get")),
+    what="exec/attach/port-forward into pods",
 )
-def check_exec(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    requests = _requests("", ["pods/exec", "pods/attach", "pods/portforward"], ("create", "get"))
-    yield from _not_logged(doc, ctx, requests, "exec/attach/port-forward into pods")
 
 
-@rule(
+check_rbac = _not_logged_rule(
     id="audit-rbac-changes-not-logged",
     title="RBAC changes are not audited",
-    document="incident-response",
     severity=Severity.ERROR,
-    doc_types=(DocType.AUDIT_POLICY,),
-    cross_object=True,
     rationale="""
 Granting oneself a ClusterRoleBinding is the classic privilege-escalation and persistence
 step. When writes to Roles, ClusterRoles, RoleBindings and ClusterRoleBindings have the
@@ -233,23 +238,17 @@ effective audit level `None`, an attacker can escalate and later remove the bind
 leaving a trace, and responders cannot tell which grants are legitimate.
 """,
     remediation="Log RBAC writes at `Request` or `RequestResponse`.",
-    examples=(_DROP_ALL, _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF),
-)
-def check_rbac(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    requests = _requests(
+    requests=_requests(
         "rbac.authorization.k8s.io", ["roles", "clusterroles", "rolebindings", "clusterrolebindings"], WRITE_VERBS
-    )
-    yield from _not_logged(doc, ctx, requests, "RBAC writes")
+    ),
+    what="RBAC writes",
+)
 
 
-@rule(
+check_workloads = _not_logged_rule(
     id="audit-workload-changes-not-logged",
     title="Workload changes are not audited",
-    document="incident-response",
     severity=Severity.WARNING,
-    doc_types=(DocType.AUDIT_POLICY,),
-    cross_object=True,
     rationale="""
 Crypto-miners, backdoor DaemonSets and tampered Deployments arrive as ordinary writes to
 Pods and workload controllers. When the effective audit level of those writes is `None`,
@@ -257,16 +256,13 @@ responders cannot tell who created the rogue workload, from where, or what else 
 identity changed.
 """,
     remediation="Log writes to pods, deployments, daemonsets, statefulsets, jobs and cronjobs at `Request` or higher.",
-    examples=(_DROP_ALL, _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF),
-)
-def check_workloads(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    requests = (
+    requests=(
         _requests("", ["pods"], WRITE_VERBS)
         + _requests("apps", ["deployments", "daemonsets", "statefulsets"], WRITE_VERBS)
         + _requests("batch", ["jobs", "cronjobs"], WRITE_VERBS)
-    )
-    yield from _not_logged(doc, ctx, requests, "workload writes")
+    ),
+    what="workload writes",
+)
 
 
 @rule(

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.examples import service, stream
+from kubelint_py.k8s.selectors import label_text
 from kubelint_py.rule_api import (
     Document,
     LabelSelector,
@@ -62,17 +63,11 @@ def _namespace_index(ctx: RuleContext) -> Mapping[tuple[str, str | None], set[st
     index: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     for template in ctx.lint.workloads():
         for key, value in template.labels.items():
-            index[(str(key), _label_text(value))].add(template.namespace)
+            index[(str(key), label_text(value))].add(template.namespace)
         for key, values in template.runtime_labels.items():
             for runtime_value in values if values is not None else (None,):
                 index[(key, runtime_value)].add(template.namespace)
     return index
-
-
-def _label_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 def _elsewhere(

@@ -21,16 +21,7 @@ spec:
   encryptedData:
     password: AgBy8hCi8TYsz2D1NzU3dGtcnL1ZmNjRnXRpGYp6Pq0Hkh2Vd8QW
 """
-_PASS = """\
-apiVersion: bitnami.com/v1alpha1
-kind: SealedSecret
-metadata:
-  name: api-db
-  namespace: prod
-spec:
-  encryptedData:
-    password: AgBy8hCi8TYsz2D1NzU3dGtcnL1ZmNjRnXRpGYp6Pq0Hkh2Vd8QW
-"""
+_PASS = _FAIL.replace('  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: "true"\n', "")
 
 
 @rule(

@@ -14,14 +14,7 @@ data:
   LOG_LEVEL: info
   SMTP_PASSWORD: "mail-Pa55"
 """
-_PASS = """\
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: app-config, namespace: prod}
-data:
-  LOG_LEVEL: info
-  SMTP_PASSWORD_FILE: /var/run/secrets/smtp/password
-"""
+_PASS = _FAIL.replace('  SMTP_PASSWORD: "mail-Pa55"\n', "  SMTP_PASSWORD_FILE: /var/run/secrets/smtp/password\n")
 
 
 @rule(

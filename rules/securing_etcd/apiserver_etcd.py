@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.flags import Flags, container_mounts, find_referenced, mount_for, pod_flags, url_scheme_host
+from kubelint_py.k8s.examples import static_pod
+from kubelint_py.k8s.flags import (
+    apiserver_flags,
+    container_mounts,
+    find_referenced,
+    mount_for,
+    url_scheme_host,
+)
 from kubelint_py.rule_api import DocType, Document, FieldPath, RuleContext, Severity, Violation, quote, rule
 
 FLAGS_REF = "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/"
@@ -12,24 +19,16 @@ ENC_REF = "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/"
 K8S_ETCD_REF = "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#securing-etcd-clusters"
 SCOPE = (DocType.APISERVER_STATIC_POD,)
 
-_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: kube-apiserver
-  namespace: kube-system
-spec:
-  hostNetwork: true
-  containers:
-    - name: kube-apiserver
-      image: registry.k8s.io/kube-apiserver:v1.31.1
-      command:
-        - kube-apiserver
-        - --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt
-        - --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt
-        - --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key
-        - --etcd-servers=https://127.0.0.1:2379
-        - --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml
+_POD = static_pod(
+    "kube-apiserver",
+    flags="""\
+--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt
+--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt
+--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key
+--etcd-servers=https://127.0.0.1:2379
+--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml
+""",
+    rest="""\
       volumeMounts:
         - {name: k8s-certs, mountPath: /etc/kubernetes/pki, readOnly: true}
         - {name: enc, mountPath: /etc/kubernetes/enc, readOnly: true}
@@ -38,16 +37,8 @@ spec:
       hostPath: {path: /etc/kubernetes/pki, type: DirectoryOrCreate}
     - name: enc
       hostPath: {path: /etc/kubernetes/enc, type: DirectoryOrCreate}
-"""
-
-
-def _flags(doc: Document) -> Flags | None:
-    return pod_flags(doc, "kube-apiserver")
-
-
-def _set(flags: Flags, name: str) -> bool:
-    found = flags.get(name)
-    return found is not None and not found.is_empty()
+""",
+)
 
 
 @rule(
@@ -66,10 +57,10 @@ port 2379 owns the datastore), or the API server cannot connect at all.
     references=(FLAGS_REF, K8S_ETCD_REF, "CIS Kubernetes Benchmark 1.2.22"),
 )
 def check_client_cert(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     if flags is None:
         return
-    missing = [name for name in ("etcd-certfile", "etcd-keyfile") if not _set(flags, name)]
+    missing = [name for name in ("etcd-certfile", "etcd-keyfile") if not flags.has_value(name)]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
         names = " and ".join(f"--{name}" for name in missing)
@@ -92,8 +83,8 @@ receive every write (every Secret) and answer reads with forged objects.
     references=(FLAGS_REF, "CIS Kubernetes Benchmark 1.2.29"),
 )
 def check_cafile(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
-    if flags is not None and not _set(flags, "etcd-cafile"):
+    flags = apiserver_flags(doc)
+    if flags is not None and not flags.has_value("etcd-cafile"):
         yield Violation("--etcd-cafile is not set: etcd's certificate is not verified", flags.path_of("etcd-cafile"))
 
 
@@ -114,7 +105,7 @@ on the control-plane node with host networking can then read and write the datas
     references=(FLAGS_REF, K8S_ETCD_REF),
 )
 def check_plaintext(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     setting = flags.get("etcd-servers") if flags is not None else None
     if setting is None:
         return
@@ -143,8 +134,8 @@ as Secrets and every application credential.
     references=(ENC_REF, "CIS Kubernetes Benchmark 1.2.27"),
 )
 def check_encryption_missing(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
-    if flags is not None and not _set(flags, "encryption-provider-config"):
+    flags = apiserver_flags(doc)
+    if flags is not None and not flags.has_value("encryption-provider-config"):
         yield Violation(
             "--encryption-provider-config is not set: Secrets are stored unencrypted in etcd",
             flags.path_of("encryption-provider-config"),
@@ -170,7 +161,7 @@ takes the API server down on its next restart.
     references=(ENC_REF,),
 )
 def check_encryption_mounted(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    flags = _flags(doc)
+    flags = apiserver_flags(doc)
     setting = flags.get("encryption-provider-config") if flags is not None else None
     if flags is None or setting is None or setting.is_empty():
         return

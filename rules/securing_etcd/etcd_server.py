@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kubelint_py.k8s.examples import static_pod
 from kubelint_py.k8s.flags import (
     ENV,
     EtcdSettings,
@@ -30,35 +31,27 @@ ETCD_CONF_REF = "https://etcd.io/docs/v3.5/op-guide/configuration/"
 K8S_ETCD_REF = "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#securing-etcd-clusters"
 SCOPE = (DocType.ETCD_STATIC_POD, DocType.ETCD_CONFIG)
 
-_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: etcd
-  namespace: kube-system
-  labels: {component: etcd, tier: control-plane}
-spec:
-  hostNetwork: true
-  containers:
-    - name: etcd
-      image: registry.k8s.io/etcd:3.5.15-0
-      command:
-        - etcd
-        - --advertise-client-urls=https://10.0.0.10:2379
-        - --cert-file=/etc/kubernetes/pki/etcd/server.crt
-        - --client-cert-auth=true
-        - --data-dir=/var/lib/etcd
-        - --initial-advertise-peer-urls=https://10.0.0.10:2380
-        - --key-file=/etc/kubernetes/pki/etcd/server.key
-        - --listen-client-urls=https://127.0.0.1:2379,https://10.0.0.10:2379
-        - --listen-metrics-urls=http://127.0.0.1:2381
-        - --listen-peer-urls=https://10.0.0.10:2380
-        - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt
-        - --peer-client-cert-auth=true
-        - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key
-        - --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
-        - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
-"""
+_POD = static_pod(
+    "etcd",
+    flags="""\
+--advertise-client-urls=https://10.0.0.10:2379
+--cert-file=/etc/kubernetes/pki/etcd/server.crt
+--client-cert-auth=true
+--data-dir=/var/lib/etcd
+--initial-advertise-peer-urls=https://10.0.0.10:2380
+--key-file=/etc/kubernetes/pki/etcd/server.key
+--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.10:2379
+--listen-metrics-urls=http://127.0.0.1:2381
+--listen-peer-urls=https://10.0.0.10:2380
+--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt
+--peer-client-cert-auth=true
+--peer-key-file=/etc/kubernetes/pki/etcd/peer.key
+--peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
+--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
+""",
+    image="registry.k8s.io/etcd:3.5.15-0",
+    labels=True,
+)
 
 _CONFIG = """\
 name: etcd-1

@@ -18,6 +18,7 @@ from kubelint_py.k8s.windows import (
     windows_option_sites,
     windows_targeted,
 )
+from kubelint_py.k8s.workloads import workload_spec_path
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
@@ -28,7 +29,6 @@ from kubelint_py.rule_api import (
     Violation,
     containers,
     pod_spec,
-    pod_spec_path,
     quote,
     rule,
 )
@@ -72,12 +72,6 @@ _CONTAINER_FIELDS = (
     "runAsUser",
     "runAsGroup",
 )
-
-
-def _spec_path(doc: Document) -> FieldPath:
-    path = pod_spec_path(doc)
-    assert path is not None  # the engine only calls workload rules on workloads
-    return path
 
 
 def _dotted(path: FieldPath) -> str:
@@ -140,7 +134,7 @@ def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violatio
     spec = pod_spec(doc)
     if not is_windows_targeted(spec):
         return
-    spec_path = _spec_path(doc)
+    spec_path = workload_spec_path(doc)
     effect = (
         "the API server rejects it for a pod with spec.os.name: windows"
         if os_name(spec) == "windows"
@@ -316,7 +310,7 @@ containers.
 def check_hostprocess_inconsistent(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not _hostprocess_requested(doc):
         return
-    spec_path = _spec_path(doc)
+    spec_path = workload_spec_path(doc)
     host_network = doc.value(*spec_path, "hostNetwork")
     if host_network is not True:
         shown = "not set" if host_network is None else f"{quote(host_network)}"

@@ -30,6 +30,7 @@ from kubelint_py.k8s.windows import (
     windows_taint,
     windows_targeted,
 )
+from kubelint_py.k8s.workloads import workload_spec_path
 from kubelint_py.rule_api import (
     ContainerScope,
     DocType,
@@ -66,15 +67,9 @@ nodeSelector:
 )
 
 
-def _spec_path(doc: Document) -> FieldPath:
-    path = pod_spec_path(doc)
-    assert path is not None  # the engine only calls workload rules on workloads
-    return path
-
-
 def _os_selector_path(doc: Document) -> FieldPath:
     """The nodeSelector OS label entry when present, else the nodeSelector (or the pod spec)."""
-    spec_path = _spec_path(doc)
+    spec_path = workload_spec_path(doc)
     selector = doc.mapping(*spec_path, "nodeSelector")
     for key in OS_LABELS:
         if isinstance(selector.get(key), str):
@@ -184,7 +179,7 @@ def check_linux_daemonset(doc: Document, ctx: RuleContext) -> Iterator[Violation
     yield Violation(
         "the DaemonSet pod spec is not pinned to Linux (no kubernetes.io/os: linux node selector or affinity), "
         "so it also schedules pods onto the cluster's Windows nodes",
-        (*_spec_path(doc), "nodeSelector"),
+        (*workload_spec_path(doc), "nodeSelector"),
     )
 
 
@@ -224,7 +219,7 @@ def check_linux_workload(doc: Document, ctx: RuleContext) -> Iterator[Violation]
     yield Violation(
         "the pod spec is not pinned to Linux (no kubernetes.io/os: linux node selector or affinity) "
         "although the cluster has Windows nodes",
-        (*_spec_path(doc), "nodeSelector"),
+        (*workload_spec_path(doc), "nodeSelector"),
     )
 
 
@@ -255,7 +250,7 @@ affinity, which the scheduler ANDs in the same way.
 )
 def check_os_conflict(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec = pod_spec(doc)
-    spec_path = _spec_path(doc)
+    spec_path = workload_spec_path(doc)
     name = os_name(spec)
     selector_oses = node_selector_oses(spec)
     selector_os = node_selector_os(spec)
@@ -323,7 +318,7 @@ def check_os_field_missing(doc: Document, ctx: RuleContext) -> Iterator[Violatio
     spec = pod_spec(doc)
     if os_name(spec) is not None or not is_windows_targeted(spec):
         return
-    spec_path = _spec_path(doc)
+    spec_path = workload_spec_path(doc)
     if WINDOWS in node_selector_oses(spec):
         path = _os_selector_path(doc)
         how = "nodeSelector"
@@ -376,5 +371,5 @@ def check_toleration_missing(doc: Document, ctx: RuleContext) -> Iterator[Violat
         return
     yield Violation(
         f"the Windows pod spec has no toleration for the Windows node-pool taint {taint.describe()}",
-        (*_spec_path(doc), "tolerations"),
+        (*workload_spec_path(doc), "tolerations"),
     )
