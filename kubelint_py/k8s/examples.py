@@ -176,3 +176,17 @@ def windows_workload(
         containers=pod_container(name="iis", image=IIS_IMAGE, body=body) if containers is None else containers,
         volumes=volumes,
     )
+
+
+SECRET_MOUNT = "volumeMounts:\n  - {name: db, mountPath: /var/run/secrets/db, readOnly: true}\n"
+
+
+def secret_consumer(*, body: str = "", mode: str | None = None) -> str:
+    """The `api` Deployment of the secret-management examples, `body` under its container; with
+    `mode`, the api-db Secret is mounted read-only at /var/run/secrets/db with that defaultMode."""
+    return workload(
+        name="api",
+        namespace="prod",
+        containers=pod_container(image="registry.example.com/api:2.4.1", body=body + (SECRET_MOUNT if mode else "")),
+        volumes=f"- name: db\n  secret: {{secretName: api-db, defaultMode: {mode}}}\n" if mode else "",
+    )

@@ -2,38 +2,23 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
+from kubelint_py.k8s.examples import secret_consumer
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
 
-_FAIL = workload(
-    name="api",
-    namespace="prod",
-    containers=pod_container(
-        image="registry.example.com/api:2.4.1",
-        body="""\
+_FAIL = secret_consumer(
+    body="""\
 env:
   - name: DB_PASSWORD
     valueFrom:
       secretKeyRef: {name: api-db, key: password}
-""",
-    ),
+"""
 )
-_PASS = workload(
-    name="api",
-    namespace="prod",
-    containers=pod_container(
-        image="registry.example.com/api:2.4.1",
-        body="""\
+_PASS = secret_consumer(
+    body="""\
 env:
   - {name: DB_PASSWORD_FILE, value: /var/run/secrets/db/password}
-volumeMounts:
-  - {name: db, mountPath: /var/run/secrets/db, readOnly: true}
 """,
-    ),
-    volumes="""\
-- name: db
-  secret: {secretName: api-db, defaultMode: 0400}
-""",
+    mode="0400",
 )
 
 

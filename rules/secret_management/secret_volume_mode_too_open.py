@@ -2,24 +2,10 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
+from kubelint_py.k8s.examples import secret_consumer
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec_path, rule
 
-_FAIL = workload(
-    name="api",
-    namespace="prod",
-    containers=pod_container(
-        image="registry.example.com/api:2.4.1",
-        body="""\
-volumeMounts:
-  - {name: db, mountPath: /var/run/secrets/db, readOnly: true}
-""",
-    ),
-    volumes="""\
-- name: db
-  secret: {secretName: api-db, defaultMode: 0644}
-""",
-)
+_FAIL = secret_consumer(mode="0644")
 
 
 def _mode_problem(mode: object) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
+from kubelint_py.k8s.examples import pod_container, windows_workload, workload
 from kubelint_py.k8s.ostarget import is_linux_pinned, is_windows_targeted, os_name
 from kubelint_py.k8s.windows import (
     CONTAINER_ADMINISTRATOR,
@@ -79,34 +79,21 @@ def _dotted(path: FieldPath) -> str:
 
 
 # -- windows-linux-only-field -------------------------------------------------------------
-_LINUX_ONLY_FAIL = workload(
-    name="iis",
-    namespace="web",
+_LINUX_ONLY_FAIL = windows_workload(
     pod="""\
-os: {name: windows}
-nodeSelector: {kubernetes.io/os: windows}
 securityContext:
   runAsUser: 1000
 """,
-    containers=pod_container(
-        name="iis",
-        image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
-        body="""\
+    body="""\
 securityContext:
   readOnlyRootFilesystem: true
 """,
-    ),
 )
-_LINUX_ONLY_PASS = workload(
-    name="iis",
-    namespace="web",
+_LINUX_ONLY_PASS = windows_workload(
     pod="""\
-os: {name: windows}
-nodeSelector: {kubernetes.io/os: windows}
 securityContext:
   windowsOptions: {runAsUserName: ContainerUser}
-""",
-    containers=pod_container(name="iis", image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"),
+"""
 )
 
 
@@ -235,13 +222,11 @@ spec:
         - name: csi-proxy
           image: ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3
 """
-_NORMAL_WINDOWS_POD = workload(
+_NORMAL_WINDOWS_POD = windows_workload(
     kind="DaemonSet",
     name="csi-proxy",
     namespace="kube-system",
     pod="""\
-os: {name: windows}
-nodeSelector: {kubernetes.io/os: windows}
 securityContext:
   windowsOptions:
     runAsUserName: ContainerUser
@@ -383,17 +368,13 @@ credspec:
     GroupManagedServiceAccounts:
       - {Name: WebApp1, Scope: CONTOSO}
 """
-_GMSA_POD = workload(
+_GMSA_POD = windows_workload(
     name="webapp1",
-    namespace="web",
     pod="""\
-os: {name: windows}
-nodeSelector: {kubernetes.io/os: windows}
 securityContext:
   windowsOptions:
     gmsaCredentialSpecName: webapp1-credspec
 """,
-    containers=pod_container(name="iis", image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"),
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
+from kubelint_py.k8s.examples import windows_workload
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
@@ -45,18 +45,8 @@ def _volume_name(volume: Mapping[str, object], path: FieldPath) -> str:
 
 
 # -- windows-unsupported-volume-feature -----------------------------------------------------
-_VOLUME_FAIL = workload(
-    name="iis",
-    namespace="web",
-    pod="""\
-os: {name: windows}
-nodeSelector: {kubernetes.io/os: windows}
-""",
-    containers=pod_container(
-        name="iis",
-        image="mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
-        body="volumeMounts:\n  - {name: cache, mountPath: 'C:\\cache'}\n",
-    ),
+_VOLUME_FAIL = windows_workload(
+    body="volumeMounts:\n  - {name: cache, mountPath: 'C:\\cache'}\n",
     volumes="""\
 - name: cache
   emptyDir: {medium: Memory}
