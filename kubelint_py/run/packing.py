@@ -52,12 +52,12 @@ def _unpack_location(packed: Packed) -> Location:
 
 def _pack_positions(positions: object) -> Packed:
     assert isinstance(positions, PositionIndex), "documents are sent with the loader's position index"
-    return (*positions.span.start, *positions.span.end, positions.root)
+    return (*positions.span.start, *positions.span.end, positions.root, positions.data)
 
 
 def _unpack_positions(packed: Packed) -> PositionIndex:
-    sl, sc, el, ec, root = packed
-    return PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), root)
+    sl, sc, el, ec, root, data = packed
+    return PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), root, data)
 
 
 _NAMES: dict[str, Any] = {
