@@ -11,7 +11,7 @@ object is unknown (a syntax error).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from kubelint_py.k8s.sensitive import line_may_hold_secret, line_names_sensitive_kind
@@ -175,41 +175,62 @@ def _summary(active: Sequence[Finding]) -> str:
     return f"Found {plural(total, 'problem')} ({', '.join(parts)})"
 
 
-def render(report: Report, options: ReportOptions) -> str:
+def _lines(report: Report, options: ReportOptions) -> Iterator[str]:
+    """The report's lines, each made as it is written (a line break follows each)."""
     paint = _Paint(options.color)
     metas = rules_by_id(report)
     active = report.active  # a property that filters every finding: taken once
     shown = sorted_findings(report.findings if options.include_suppressed else active)
-    lines: list[str]
     if not (options.color or options.show_source or options.verbose):
-        lines = [_plain_header(finding) for finding in shown]
+        yield from map(_plain_header, shown)
     else:
-        lines = []
         for finding in shown:
-            lines.append(_header(finding, paint))
+            yield _header(finding, paint)
             if options.show_source and not finding.sensitive:
-                lines.extend(_source_lines(finding, options, paint))
+                yield from _source_lines(finding, options, paint)
             if options.verbose:
-                lines.extend(_details(finding, metas, paint))
+                yield from _details(finding, metas, paint)
     if options.quiet:
-        return no_workflow_commands("".join(line + "\n" for line in lines))
-    if lines and (options.show_source or options.verbose):
-        lines.append("")
+        return
+    if shown and (options.show_source or options.verbose):
+        yield ""
     for error in report.errors:
         where = error.file or "kubelint"
         if error.line is not None:
             where += f":{error.line}"
-        lines.append(f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {printable(f'{where}: {error.message}')}")
+        yield f"{paint('error', _SEVERITY_COLOR[Severity.ERROR])}: {printable(f'{where}: {error.message}')}"
     summary = _summary(active)
-    lines.append(paint(summary, _BOLD) if active else summary)
+    yield paint(summary, _BOLD) if active else summary
     suppressed = sum(1 for f in report.suppressed if f.baseline_state != "unchanged")
     if suppressed:
         hint = "" if options.include_suppressed else " (shown with --include-suppressed)"
-        lines.append(f"{plural(suppressed, 'finding')} suppressed{hint}")
+        yield f"{plural(suppressed, 'finding')} suppressed{hint}"
     if "baselineHidden" in report.stats:  # a baseline was applied (kubelint_py/run/baseline.py)
         hidden, fixed = report.stats["baselineHidden"], report.stats.get("baselineFixed", 0)
         drop = " (drop them with --write-baseline)" if fixed else ""
-        lines.append(f"{plural(hidden, 'baselined finding')} hidden, {fixed} fixed{drop}")
+        yield f"{plural(hidden, 'baselined finding')} hidden, {fixed} fixed{drop}"
     if report.errors:
-        lines.append(f"{plural(len(report.errors), 'input')} could not be processed (listed above)")
-    return no_workflow_commands("\n".join(lines) + "\n")
+        yield f"{plural(len(report.errors), 'input')} could not be processed (listed above)"
+
+
+_LINES_PER_CHUNK = 2_000
+
+
+def chunks(report: Report, options: ReportOptions) -> Iterator[str]:
+    """`render`'s text in pieces of whole lines, made as they are written: the text of 68,000
+    findings was held as lines, joined, made safe and encoded, 80 MB at once. A piece starts
+    at a line's start, so `no_workflow_commands` does on each what it does on the whole."""
+    batch: list[str] = []
+    for line in _lines(report, options):
+        batch.append(line)
+        if len(batch) >= _LINES_PER_CHUNK:
+            batch.append("")
+            yield no_workflow_commands("\n".join(batch))
+            batch.clear()
+    if batch:
+        batch.append("")
+        yield no_workflow_commands("\n".join(batch))
+
+
+def render(report: Report, options: ReportOptions) -> str:
+    return "".join(chunks(report, options))
