@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any, TypeGuard
 
 from kubelint_py.fingerprint import fingerprint, fingerprint_with, object_identity
@@ -23,6 +24,7 @@ from kubelint_py.model import (
     Pos,
     Severity,
     Span,
+    StaleGeneratedFile,
     Violation,
 )
 from kubelint_py.peers import BY_NAME as PEERS_BY_NAME
@@ -203,6 +205,7 @@ class Engine:
         self.suppressor = suppressor
         self.options = options
         self.findings: list[Finding] = []
+        self._paths: dict[FieldPath, FieldPath] = {}
 
     # -- building findings ----------------------------------------------------------
     def _finding_for(self, active: ActiveRule, doc: Document, violation: Violation) -> Finding:
@@ -211,7 +214,12 @@ class Engine:
             Location(other.file, other.positions.lookup(other_path), label or other.display())
             for other, other_path, label in violation.related
         )
-        logical = logical_path(doc, violation.path)
+        # the same paths come back in document after document: one copy each, not one a finding
+        # (180 of the 750 bytes a finding took; 343,000 findings on the 50,000-document corpus)
+        logical = intern(logical_path(doc, violation.path))
+        path = violation.path
+        if type(path) is tuple:
+            path = self._paths.setdefault(path, path)
         display, ref, fingerprint_prefix = _identity(doc)
         meta = active.rule.meta
         message, sensitive = guarded_message(doc, violation)
@@ -225,7 +233,7 @@ class Engine:
             object=ref,
             api_version=doc.api_version,
             doc_index=doc.index,
-            path=violation.path,
+            path=path,
             logical_path=logical,
             related=related,
             helm_source=doc.helm_source,
@@ -296,8 +304,11 @@ class Engine:
             "internal-error",
             file,
             span,
-            # never str(exc): it can quote the document's values (a Secret) or be a Python repr
-            f"rule {active.rule.id} failed{where} ({type(exc).__name__}); other rules still ran "
+            # never str(exc): it can quote the document's values (a Secret) or be a Python repr;
+            # a stale generated file is ours, and its message says how to regenerate it
+            f"rule {active.rule.id} could not run: {exc}"
+            if isinstance(exc, StaleGeneratedFile)
+            else f"rule {active.rule.id} failed{where} ({type(exc).__name__}); other rules still ran "
             "(run with --debug for the traceback, and please report it)",
             doc=doc,
             identity=f"#{doc.index if doc is not None else ''}/{active.rule.id}",
