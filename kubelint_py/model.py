@@ -378,3 +378,9 @@ class Source:
     is_target: bool = True
     error: str | None = None
     skipped: str | None = None  # deliberately not read (not an error): why
+
+
+class StaleGeneratedFile(RuntimeError):
+    """A file generated from the code (the rule index) no longer matches it: a contributor's
+    step left out. Its message names the file and the command that regenerates it, and is
+    shown to the user as it is (it holds nothing from the scanned tree)."""

@@ -236,9 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     marked = _mark(folder / "fail-basic.yaml", args.rule_id)
     shown = [p.relative_to(ROOT).as_posix() for p in (module, folder / "fail-basic.yaml", folder / "pass-basic.yaml")]
     print(f"wrote {', '.join(shown)} ({marked} expected finding(s) marked)")
-    print("next: replace the TODOs and the example check, add fixtures for the edge cases, run")
+    print("next: replace the TODOs and the example check, add fixtures for the edge cases, then run")
+    print("  .venv/bin/python scripts/generate.py      # after every change to the metadata, first")
     print(f"  .venv/bin/python -m pytest tests/test_rule_fixtures.py -k {args.rule_id}")
-    print("  python scripts/generate.py")
     print("and follow the checklist at the end of docs/rule-authoring.md")
     return 0
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
-from kubelint_py.model import DocType, RuleMeta, Scope, Severity
+from kubelint_py.model import DocType, RuleMeta, Scope, Severity, StaleGeneratedFile
 from kubelint_py.peers import peers_of
 from kubelint_py.registry.declarative import load_yaml_rules
 from kubelint_py.rule_api import Rule
@@ -101,7 +101,7 @@ def scanned_builtin() -> Iterator[tuple[Rule, str]]:
 def _real_rule(module: str, attribute: str) -> Rule:
     real = getattr(importlib.import_module(module), attribute, None)
     if not isinstance(real, Rule):
-        raise RuntimeError(f"{module}.{attribute}: no such rule; {INDEX} is out of date: run `{REGENERATE}`")
+        raise StaleGeneratedFile(f"{module}.{attribute}: no such rule; {INDEX} is out of date: run `{REGENERATE}`")
     return real
 
 
@@ -174,7 +174,7 @@ class DeferredCheck:
         rule = self.rule
         assert rule is not None
         if real.meta != rule.meta:
-            raise RuntimeError(
+            raise StaleGeneratedFile(
                 f"{self.module}.{self.attribute}: {INDEX} is out of date for rule {rule.id}; "
                 f"regenerate it with `{REGENERATE}`"
             )
