@@ -1,12 +1,14 @@
 """Where every key and value of a document stands in its file.
 
-The index mirrors the data: each mapping becomes a tuple of `Entry`, one per key in the order
-of the data's own mapping (found by the key's place there: the index keeps the document's data),
-or `{key: Entry}` when it does not hold every key (merge keys `<<` whose positions are not
-known); each sequence a list of `Entry`. An `Entry` holds 1-based positions of the key (for
-list items, the item itself), of the value, and the child index when the value is a collection.
-A dict of positions per mapping mirrored every key of the data a second time: 2.3 KB of the
-9.2 KB the index of an average document took (10,000-document benchmark corpus).
+The index mirrors the data. Each mapping or sequence is a node `(base, kids)`: its entries'
+eight numbers are `marks[base + 8 * i : base + 8 * i + 8]` for its i-th key (in the order of
+the data's own mapping, found by the key's place there: the index keeps the document's data)
+or item, in one array of the whole document, and `kids` holds the node of each entry whose
+value is a collection (None when none is). A mapping whose merge keys (`<<`) have no positions
+is a dict `{key: Entry}` instead. An `Entry` (made when asked for) holds 1-based positions of
+the key (for list items, the item itself), of the value, and the child node when the value is a
+collection. A dict of 9-tuples per mapping took 9.2 KB for an average document of the
+10,000-document benchmark corpus, about as much as the document's data.
 
 Lines are counted by `\n` only, as editors and GitHub count them; columns count code points.
 The YAML parser also breaks lines at a lone CR, NEL, LS and PS (YAML 1.1, as kubectl's parser
@@ -16,27 +18,43 @@ does, so the structure is kubectl's); `LineMap` turns its marks into editor posi
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kubelint_py.model import FieldPath, Pos, PositionLookup, Span
 
 # (key_line, key_col, key_end_line, key_end_col,
 #  val_line, val_col, val_end_line, val_end_col, child)
 Entry = tuple[int, int, int, int, int, int, int, int, "Children"]
-Children = tuple[Entry, ...] | dict[object, Entry] | list[Entry] | None
+Node = tuple[int, "tuple[Children, ...] | None"]
+Children = Node | dict[object, Entry] | None
+if TYPE_CHECKING:
+    Marks = array[int]  # of "I": eight numbers an entry
+else:
+    Marks = array
+
+
+def new_marks() -> Marks:
+    return array("I")
 
 
 class PositionIndex(PositionLookup):
-    __slots__ = ("_data", "_root", "_span")
+    __slots__ = ("_data", "_marks", "_root", "_span")
 
-    def __init__(self, span: Span, root: Children, data: object) -> None:
+    def __init__(self, span: Span, root: Children, data: object, marks: Marks) -> None:
         self._span = span
         self._root = root
-        self._data = data  # the document's data at `root`: where a tuple's keys are
+        self._data = data  # the document's data at `root`: where a node's keys are
+        self._marks = marks
 
     @property
     def data(self) -> object:
         return self._data
+
+    @property
+    def marks(self) -> Marks:
+        return self._marks
 
     @property
     def span(self) -> Span:
@@ -45,6 +63,36 @@ class PositionIndex(PositionLookup):
     @property
     def root(self) -> Children:
         return self._root
+
+    def entry_at(self, node: Children, data: object, step: object) -> Entry | None:
+        """The entry of `step` (a key or an index) in `node`, whose data is `data`."""
+        return entry_in(self._marks, node, data, step)
+
+    def entries(self, node: Children, data: object) -> Iterator[tuple[object, Entry, object]]:
+        """(key or index, entry, its value) of each entry of `node`, whose data is `data`."""
+        if type(node) is dict:
+            values = data if type(data) is dict else {}
+            for key, entry in node.items():  # type: ignore[union-attr]
+                yield key, entry, values.get(key)  # type: ignore[attr-defined]
+            return
+        if type(node) is not tuple:
+            return
+        steps = data.items() if type(data) is dict else enumerate(data) if type(data) is list else ()  # type: ignore[attr-defined,call-overload]
+        for step, value in steps:
+            entry = self.entry_at(node, data, step)
+            if entry is not None:
+                yield step, entry, value
+
+    def all_entries(self) -> Iterator[tuple[FieldPath, Entry, object]]:
+        """(path, entry, value) of every entry of the document, depth first."""
+        stack: list[tuple[FieldPath, Children, object]] = [((), self._root, self._data)]
+        while stack:
+            path, node, data = stack.pop()
+            for step, entry, value in self.entries(node, data):
+                where: FieldPath = (*path, step)  # type: ignore[arg-type]
+                yield where, entry, value
+                if entry[8] is not None:
+                    stack.append((where, entry[8], value))
 
     def _entries(self, path: FieldPath) -> tuple[Entry | None, int]:
         """The entry of the deepest existing prefix of `path` and how many steps matched."""
@@ -58,20 +106,12 @@ class PositionIndex(PositionLookup):
         entry: Entry | None = None
         depth = 0
         for step in path:
-            nxt: Entry | None = None
-            kind = type(node)
-            if kind is tuple:  # a mapping's entries in the order of its keys
-                if type(data) is dict and step in data:
-                    nxt = node[list(data).index(step)]  # type: ignore[index]
-            elif kind is dict:
-                nxt = node.get(step)  # type: ignore[union-attr]
-            elif kind is list and type(step) is int and 0 <= step < len(node):  # type: ignore[arg-type]
-                nxt = node[step]  # type: ignore[index]
+            nxt = self.entry_at(node, data, step)
             if nxt is None:
                 break
             entry = nxt
             node = nxt[8]
-            data = data.get(step) if type(data) is dict else data[step] if type(data) is list else None  # type: ignore[index]
+            data = data.get(step) if type(data) is dict else data[step] if type(data) is list else None  # type: ignore[attr-defined,index]
             depth += 1
         return entry, depth, data
 
@@ -81,10 +121,19 @@ class PositionIndex(PositionLookup):
         A key whose value is a scalar spans key and value; a key whose value is a
         collection spans the key only, so the region stays on one line.
         """
-        entry, _ = self._entries(path)
+        entry, _, data = self._walk(path)
         if entry is None:
             return _first_line(self._span)
-        return _entry_span(entry)
+        child = entry[8]
+        if child is None:
+            return Span(Pos(entry[0], entry[1]), Pos(entry[6], entry[7]))
+        if (entry[0], entry[1]) == (entry[4], entry[5]):
+            # a list item that is itself a collection: point at its first key
+            first = next(self.entries(child, data), None)
+            if first is not None:
+                key = first[1]
+                return Span(Pos(key[0], key[1]), Pos(key[2], key[3]))
+        return Span(Pos(entry[0], entry[1]), Pos(entry[2], entry[3]))
 
     def key_span(self, path: FieldPath) -> Span | None:
         entry, depth = self._entries(path)
@@ -93,37 +142,24 @@ class PositionIndex(PositionLookup):
         return Span(Pos(entry[0], entry[1]), Pos(entry[2], entry[3]))
 
 
-def entries(children: Children, data: object) -> Iterator[tuple[object, Entry, object]]:
-    """(key or index, entry, its value) of each entry of `children`, whose data is `data`."""
-    if isinstance(children, tuple):
-        if isinstance(data, dict):
-            yield from ((key, entry, value) for (key, value), entry in zip(data.items(), children, strict=False))
-    elif isinstance(children, dict):
-        values = data if isinstance(data, dict) else {}
-        yield from ((key, entry, values.get(key)) for key, entry in children.items())
-    elif children:
-        items = data if isinstance(data, list) else []
-        for number, entry in enumerate(children):
-            yield number, entry, items[number] if number < len(items) else None
-
-
-def _entry_span(entry: Entry) -> Span:
-    child = entry[8]
-    if child is None:
-        return Span(Pos(entry[0], entry[1]), Pos(entry[6], entry[7]))
-    if (entry[0], entry[1]) == (entry[4], entry[5]):
-        # a list item that is itself a collection: point at its first key
-        first = _first_entry(child)
-        if first is not None:
-            return Span(Pos(first[0], first[1]), Pos(first[2], first[3]))
-    return Span(Pos(entry[0], entry[1]), Pos(entry[2], entry[3]))
-
-
-def _first_entry(child: Children) -> Entry | None:
-    if isinstance(child, dict):
-        return next(iter(child.values()), None)
-    if isinstance(child, (list, tuple)):
-        return child[0] if child else None
+def entry_in(marks: Marks, node: Children, data: object, step: object) -> Entry | None:
+    """The entry of `step` (a key or an index) in `node`, whose data is `data`."""
+    if type(node) is tuple:
+        if type(data) is dict:
+            if step not in data:
+                return None
+            number = list(data).index(step)
+        elif type(data) is list and type(step) is int and 0 <= step < len(data):  # type: ignore[operator]
+            number = step  # type: ignore[assignment]
+        else:
+            return None
+        base, kids = node  # type: ignore[misc]
+        at = base + 8 * number
+        m = marks
+        return (m[at], m[at + 1], m[at + 2], m[at + 3], m[at + 4], m[at + 5], m[at + 6], m[at + 7],
+                kids[number] if kids is not None else None)  # fmt: skip
+    if type(node) is dict:
+        return node.get(step)  # type: ignore[union-attr]
     return None
 
 
@@ -138,7 +174,7 @@ def shifted(index: PositionIndex, prefix: FieldPath) -> PositionIndex:
     if entry is None or depth != len(prefix):
         return index
     span = Span(Pos(entry[4], entry[5]), Pos(entry[6], entry[7]))
-    return PositionIndex(span, entry[8], data)
+    return PositionIndex(span, entry[8], data, index.marks)
 
 
 # Line breaks of the YAML parser (CR LF counts once); editors break at `\n` only.
@@ -189,7 +225,8 @@ class LineMap:
         return (kl, kc, kel, kec, vl, vc, vel, vec, self.children(entry[8]))
 
     def children(self, children: Children) -> Children:
-        """The same tree in editor positions; a subtree shared by aliases is mapped once."""
+        """The same tree in editor positions (nodes keep their place in the marks, which
+        `index` maps; a merge's dict of entries is mapped here, once if aliases share it)."""
         if children is None:
             return None
         done = self._memo.get(id(children))
@@ -198,16 +235,22 @@ class LineMap:
         mapped: Children
         if isinstance(children, dict):
             mapped = {key: self.entry(entry) for key, entry in children.items()}
-        elif isinstance(children, tuple):
-            mapped = tuple(self.entry(entry) for entry in children)
         else:
-            mapped = [self.entry(entry) for entry in children]
+            base, kids = children
+            mapped = (base, tuple(self.children(kid) for kid in kids) if kids is not None else None)
         self._memo[id(children)] = mapped
         return mapped
 
     def index(self, index: PositionIndex) -> PositionIndex:
         span = index.span
-        return PositionIndex(Span(self.pos(span.start), self.pos(span.end)), self.children(index.root), index.data)
+        marks = index.marks
+        mapped = new_marks()
+        point = self.point
+        for at in range(0, len(marks), 2):
+            mapped.extend(point(marks[at], marks[at + 1]))
+        return PositionIndex(
+            Span(self.pos(span.start), self.pos(span.end)), self.children(index.root), index.data, mapped
+        )
 
 
 __all__ = [
@@ -215,8 +258,11 @@ __all__ = [
     "Children",
     "Entry",
     "LineMap",
+    "Marks",
+    "Node",
     "PositionIndex",
-    "entries",
+    "entry_in",
     "has_parser_only_breaks",
+    "new_marks",
     "shifted",
 ]

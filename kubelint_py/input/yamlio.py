@@ -18,8 +18,8 @@ from __future__ import annotations
 import operator
 import re
 import warnings
-from sys import intern
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
@@ -27,7 +27,16 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
-from kubelint_py.input.positions import Children, Entry, LineMap, PositionIndex, has_parser_only_breaks
+from kubelint_py.input.positions import (
+    Children,
+    Entry,
+    LineMap,
+    Marks,
+    PositionIndex,
+    entry_in,
+    has_parser_only_breaks,
+    new_marks,
+)
 from kubelint_py.input.yaml_errors import (
     SLOW_BUDGET_SPENT,
     AliasBudget,
@@ -170,7 +179,7 @@ def _parse(text: str, line_offset: int, limits: Limits, budget: AliasBudget | No
         raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
     sl, sc = mark_pos(node.start_mark, line_offset)
     el, ec = mark_pos(node.end_mark, line_offset)
-    index = PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), children, data)
+    index = PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), children, data, walker.marks)
     if budget is not None:
         budget.remaining -= walker.aliased
     return ParsedYaml(data, index, tuple(walker.duplicates), tuple(walker.tags))
@@ -312,7 +321,7 @@ SHARED_TEXT = 40
 
 
 class _Walker:
-    __slots__ = ("alias_room", "aliased", "duplicates", "limits", "memo", "nodes", "offset", "tags")
+    __slots__ = ("alias_room", "aliased", "duplicates", "limits", "marks", "memo", "nodes", "offset", "tags")
 
     def __init__(self, line_offset: int, limits: Limits, alias_room: int | None = None) -> None:
         self.offset = line_offset
@@ -323,6 +332,7 @@ class _Walker:
         self.memo: dict[int, tuple[object, Children, int]] = {}
         self.duplicates: list[Duplicate] = []
         self.tags: list[tuple[str, Pos]] = []
+        self.marks = new_marks()  # the eight numbers of every entry of the document
 
     def walk(self, node: Any, depth: int) -> tuple[object, Children]:
         kind = type(node)
@@ -410,7 +420,9 @@ class _Walker:
 
     def _mapping(self, node: Any, depth: int) -> tuple[object, Children]:
         data: dict[object, object] = {}
-        positions: dict[object, Entry] = {}
+        flat: list[int] = []  # the eight numbers of each key's entry, in the order of `data`
+        kids: list[Children] = []
+        has_kids = False
         merged: list[tuple[object, Children]] = []
         off = self.offset + 1
         walk = self.walk
@@ -445,32 +457,48 @@ class _Walker:
             else:
                 self.nodes += 1
                 value, child = walk(value_node, inner)
-            if key in positions:
-                old = positions[key]
-                self.duplicates.append(
-                    Duplicate(str(key), Pos(old[0], old[1]), Pos(*mark_pos(key_node.start_mark, self.offset)))
-                )
-            data[key] = value
+                has_kids = True
             ks, ke, vs, ve = key_node.start_mark, key_node.end_mark, value_node.start_mark, value_node.end_mark
             if vs.line > ke.line and vs.index == ve.index:
                 # an explicit key without `:` (`? a` as the last line): the parser puts the empty
                 # value at the next token, past the end of the file; it stands at the key's end
                 vs = ve = ke
-            positions[key] = (
+            numbers = (
                 ks.line + off, ks.column + 1, ke.line + off, ke.column + 1,
-                vs.line + off, vs.column + 1, ve.line + off, ve.column + 1, child,
+                vs.line + off, vs.column + 1, ve.line + off, ve.column + 1,
             )  # fmt: skip
+            if key in data:  # the last one wins, in the first one's place
+                at = list(data).index(key)
+                self.duplicates.append(
+                    Duplicate(
+                        str(key), Pos(flat[8 * at], flat[8 * at + 1]), Pos(*mark_pos(key_node.start_mark, self.offset))
+                    )
+                )
+                flat[8 * at : 8 * at + 8] = numbers
+                kids[at] = child
+            else:
+                flat += numbers
+                kids.append(child)
+            data[key] = value
         if self.nodes > self.limits.max_nodes:
             self._charge(0, node)
-        for source, source_children in merged:
-            _merge_into(data, positions, source, source_children)
-        if len(positions) == len(data):  # every key, in the data's order: found by its place there
-            return data, tuple(positions.values())
-        return data, positions
+        if merged:
+            positions: dict[object, Entry] = {
+                key: (*flat[8 * at : 8 * at + 8], kids[at])  # type: ignore[misc]
+                for at, key in enumerate(data)
+            }
+            for source, source_children in merged:
+                _merge_into(self.marks, data, positions, source, source_children)
+            return data, positions
+        base = len(self.marks)
+        self.marks.extend(flat)
+        return data, (base, tuple(kids) if has_kids else None)
 
     def _sequence(self, node: Any, depth: int) -> tuple[object, Children]:
         items: list[object] = []
-        positions: list[Entry] = []
+        flat: list[int] = []
+        kids: list[Children] = []
+        has_kids = False
         off = self.offset + 1
         walk = self.walk
         inner = depth + 1
@@ -479,22 +507,30 @@ class _Walker:
             items.append(value)
             vs, ve = item.start_mark, item.end_mark
             vl, vc = vs.line + off, vs.column + 1
-            positions.append((vl, vc, vl, vc, vl, vc, ve.line + off, ve.column + 1, child))
-        return items, positions
+            flat += (vl, vc, vl, vc, vl, vc, ve.line + off, ve.column + 1)
+            kids.append(child)
+            if child is not None:
+                has_kids = True
+        base = len(self.marks)
+        self.marks.extend(flat)
+        return items, (base, tuple(kids) if has_kids else None)
 
 
-def _merge_into(data: dict[object, object], positions: dict[object, Entry], source: object, children: Children) -> None:
+def _merge_into(
+    marks: Marks, data: dict[object, object], positions: dict[object, Entry], source: object, children: Children
+) -> None:
     """`<<: *base` merge keys: explicit keys win over merged ones."""
-    sources = source if isinstance(source, list) else [source]
-    child_list = children if isinstance(children, list) else [None] * len(sources)
-    for one, one_children in zip(sources, child_list, strict=False):
+    if isinstance(source, list):  # `<<: [*a, *b]`: the node of each item of the sequence
+        items = [entry_in(marks, children, source, number) for number in range(len(source))]
+        sources = [(one, entry[8] if entry is not None else None) for one, entry in zip(source, items, strict=True)]
+    else:
+        sources = [(source, children)]
+    for one, nested in sources:
         if not isinstance(one, dict):
             continue
-        nested = one_children[8] if isinstance(one_children, tuple) else children
-        if isinstance(nested, tuple):  # the entries of `one`'s keys, in their order
-            nested = dict(zip(one, nested, strict=False))
         for key, value in one.items():
             if key not in data:
                 data[key] = value
-                if isinstance(nested, dict) and key in nested:
-                    positions[key] = nested[key]
+                entry = entry_in(marks, nested, one, key)
+                if entry is not None:
+                    positions[key] = entry

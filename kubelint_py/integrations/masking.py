@@ -11,7 +11,7 @@ document explains (a document that does not parse) is masked when its text may h
 from __future__ import annotations
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
-from kubelint_py.input.positions import Children, Entry, PositionIndex, entries
+from kubelint_py.input.positions import Entry, PositionIndex
 from kubelint_py.k8s.sensitive import is_sensitive_object, line_may_hold_secret, sensitive_at
 from kubelint_py.model import Document, FieldPath
 
@@ -20,17 +20,7 @@ MASK = "***"
 
 def _leaves(index: PositionIndex) -> list[tuple[FieldPath, Entry]]:
     """(path, entry) of every value without children in the index (scalars, empty collections)."""
-    found: list[tuple[FieldPath, Entry]] = []
-    stack: list[tuple[FieldPath, Children, object]] = [((), index.root, index.data)]
-    while stack:
-        path, children, data = stack.pop()
-        for step, entry, value in entries(children, data):
-            where: FieldPath = (*path, step)  # type: ignore[arg-type]
-            if entry[8]:
-                stack.append((where, entry[8], value))
-            else:
-                found.append((where, entry))
-    return found
+    return [(path, entry) for path, entry, value in index.all_entries() if entry[8] is None or not value]
 
 
 def _document_lines(doc: Document, mark: dict[int, int]) -> None:

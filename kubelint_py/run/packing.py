@@ -52,12 +52,12 @@ def _unpack_location(packed: Packed) -> Location:
 
 def _pack_positions(positions: object) -> Packed:
     assert isinstance(positions, PositionIndex), "documents are sent with the loader's position index"
-    return (*positions.span.start, *positions.span.end, positions.root, positions.data)
+    return (*positions.span.start, *positions.span.end, positions.root, positions.data, positions.marks)
 
 
 def _unpack_positions(packed: Packed) -> PositionIndex:
-    sl, sc, el, ec, root, data = packed
-    return PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), root, data)
+    sl, sc, el, ec, root, data, marks = packed
+    return PositionIndex(Span(Pos(sl, sc), Pos(el, ec)), root, data, marks)
 
 
 _NAMES: dict[str, Any] = {
