@@ -182,7 +182,7 @@ def render(args: argparse.Namespace) -> tuple[str, str, str]:
         fail, pass_ = _object(kind, api_version, labels=False), _object(kind, api_version, labels=True)
         imports = "Document, RuleContext, Severity, Violation, rule"
         kinds = ", ".join(f'"{kind}"' for kind in args.kinds) + ("," if len(args.kinds) == 1 else "")
-        scope_line = f'kinds=({kinds}),  # any API group; group/Kind (v1/Service) when the group matters'
+        scope_line = f"kinds=({kinds}),  # any API group; group/Kind (v1/Service) when the group matters"
         check = OBJECT_CHECK
     text = MODULE.format(
         rule_id=args.rule_id,
