@@ -190,12 +190,17 @@ def _descriptor(meta: RuleMeta, options: ReportOptions) -> Any:
 
 def _placeholder_descriptor(rule_id: str, severity: Severity, options: ReportOptions) -> Any:
     """A finding whose rule is missing from report.rules must still be described."""
+    uri = help_uri_for(rule_id, {}, options.help_base_uri)
     return om.ReportingDescriptor(
         id=rule_id,
         name=_pascal(rule_id),
         short_description=om.MultiformatMessageString(text=rule_id),
         full_description=om.MultiformatMessageString(text=f"kubelint rule {rule_id}."),
-        help_uri=help_uri_for(rule_id, {}, options.help_base_uri),
+        # GitHub lists help.text as required: without it the alert shows no help at all
+        help=om.MultiformatMessageString(
+            text=f"kubelint rule {rule_id}: see {uri} for what it checks and how to fix it."
+        ),
+        help_uri=uri,
         default_configuration=om.ReportingConfiguration(level=sarif_level(severity)),
         properties={"tags": ["kubernetes"], "precision": "medium"},
     )
