@@ -30,9 +30,9 @@ class IdleCores:
     A process per usable core pays for itself only when the cores are idle: with another
     program using the second of two cores, default workers cost 25 % more CPU than one process
     and were 15-29 % slower. Each look reads the idle time of the cores this process may run
-    on (/proc/stat) and this process's own CPU time (its finished children included) since the
-    previous look: room = (idle + own) / elapsed, so the run's own busy workers do not count
-    against it. Where there is no /proc/stat, or too short a window to say, `most`."""
+    on (/proc/stat, niced programs' time counted as idle) and this process's own CPU time (its
+    finished children included) since the previous look: room = (idle + own) / elapsed, so the
+    run's own busy workers do not count against it. Where there is no /proc/stat, or too short a window to say, `most`."""
 
     __slots__ = ("_mark",)
 
@@ -55,8 +55,8 @@ _TICKS = float(os.sysconf("SC_CLK_TCK")) if hasattr(os, "sysconf") else 100.0
 
 
 def _sample() -> tuple[float, float, int] | None:
-    """(monotonic seconds, this process's CPU seconds with its reaped children, idle ticks of
-    the cores it may run on), or None where the system does not say."""
+    """(monotonic seconds, this process's CPU seconds with its reaped children, idle or niced
+    ticks of the cores it may run on), or None where the system does not say."""
     import time
 
     try:
@@ -69,7 +69,9 @@ def _sample() -> tuple[float, float, int] | None:
     for line in lines:
         fields = line.split()
         if fields and fields[0] in cores and len(fields) > 5:
-            idle += int(fields[4]) + int(fields[5])  # idle, iowait
+            # idle and iowait, and nice: a niced program (a fuzzer, a build in the background)
+            # gives its core to a run of normal priority
+            idle += int(fields[2]) + int(fields[4]) + int(fields[5])
     times = os.times()
     own = times.user + times.system + times.children_user + times.children_system
     return time.monotonic(), own, idle
