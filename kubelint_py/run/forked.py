@@ -32,7 +32,8 @@ class IdleCores:
     and were 15-29 % slower. Each look reads the idle time of the cores this process may run
     on (/proc/stat, niced programs' time counted as idle) and this process's own CPU time (its
     finished children included) since the previous look: room = (idle + own) / elapsed, so the
-    run's own busy workers do not count against it. Where there is no /proc/stat, or too short a window to say, `most`."""
+    run's own busy workers do not count against it. Where there is no /proc/stat, or too short
+    a window to say, `most`."""
 
     __slots__ = ("_mark",)
 
