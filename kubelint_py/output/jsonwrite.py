@@ -141,20 +141,8 @@ def _float(value: float) -> str:
 
 
 def _key(key: object) -> str:
-    kind = type(key)
-    if kind is str:
-        return key  # type: ignore[return-value]
-    if kind is float:
-        return _float(key)  # type: ignore[arg-type]
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if kind is int:
-        return int.__repr__(key)  # type: ignore[arg-type]
-    raise _Unsupported
+    """A key as json.dumps writes it: text as it is, another scalar as its JSON text."""
+    return key if type(key) is str else _scalar(key)  # type: ignore[return-value]
 
 
 def _write(value: Any, newline: str, out: list[str]) -> None:
