@@ -22,6 +22,22 @@ SHARED = ROOT.parent / "shared"
 NON_RULE_DIRS = frozenset(("scenarios", "helm", "kustomize", "control-plane", "hostile"))
 _CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$")
 
+# the CLI tests' inputs: a Pod with one finding at error severity, and a file that does not parse
+PRIVILEGED_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: tools
+spec:
+  containers:
+    - name: shell
+      image: busybox:1.36
+      securityContext:
+        privileged: true
+"""
+BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [a\n"
+
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:

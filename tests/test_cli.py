@@ -14,24 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint_py.cli import cli, main
-from tests.helpers import ROOT
+from tests.helpers import BROKEN, PRIVILEGED_POD, ROOT
 from tests.sarif_check import check_sarif_file
 
-PRIVILEGED_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: debug
-  namespace: tools
-spec:
-  containers:
-    - name: shell
-      image: busybox:1.36
-      securityContext:
-        privileged: true
-"""
 WORKFLOW = "name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n"
-BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [a\n"
 
 
 def _tree_digest(root: Path) -> str:

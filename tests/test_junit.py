@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import BROKEN, PRIVILEGED_POD, ROOT
 from tests.junit_schema import count_problems, problems
-from tests.test_workflow import BROKEN, PRIVILEGED_POD, kubelint
+from tests.test_workflow import kubelint
 
 CLEAN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  LOG_LEVEL: info\n"
 # a file name and values meant to break XML, Markdown or a CI log

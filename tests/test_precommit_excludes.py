@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
-from tests.test_workflow import PRIVILEGED_POD, kubelint
+from tests.helpers import BROKEN, PRIVILEGED_POD, ROOT
+from tests.test_workflow import kubelint
 
 PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
 needs_pre_commit = pytest.mark.skipif(
     not Path(PRE_COMMIT).exists() or os.name == "nt", reason="pre-commit is not installed"
 )
 GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  LOG_LEVEL: info\n"
-BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [a\n"
 
 
 def _git(cwd: Path, *args: str) -> None:

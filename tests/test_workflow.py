@@ -13,22 +13,8 @@ from pathlib import Path
 import pytest
 
 from kubelint_py.model import INPUT_PROBLEMS
-from tests.helpers import ROOT
+from tests.helpers import BROKEN, PRIVILEGED_POD, ROOT
 
-PRIVILEGED_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: debug
-  namespace: tools
-spec:
-  containers:
-    - name: shell
-      image: busybox:1.36
-      securityContext:
-        privileged: true
-"""
-BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [a\n"
 DUPLICATE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: y\n"
 
 
