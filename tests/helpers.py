@@ -4,7 +4,10 @@ markers are read by tests/fixture_markers.py)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -91,3 +94,22 @@ def text_config(text: str) -> dict[str, Any]:
             loaded: dict[str, Any] = json.loads(match.group(1))
             return loaded
     return {}
+
+
+def run_kubelint(
+    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real command line, in a child process (the environment as it is, but for a
+    KUBELINT_CONFIG of the caller's)."""
+    if env is None:
+        env = {key: value for key, value in os.environ.items() if key != "KUBELINT_CONFIG"}
+    return subprocess.run(
+        [sys.executable, "-m", "kubelint_py", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

@@ -29,7 +29,7 @@ from kubelint_py.integrations.outline import Outline, find_line, outline
 from kubelint_py.integrations.rendered import map_rendered
 from kubelint_py.integrations.renderers import charts_for, helm_command
 from kubelint_py.model import Source
-from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources
+from tests.helpers import FIXTURES, ROOT, SHARED, lint_sources, run_kubelint
 from tests.sarif_check import alert_changes, check_sarif_file
 
 HELM = FIXTURES / "helm"
@@ -323,29 +323,11 @@ def _helm_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
     return env, log
 
 
-def kubelint(
-    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The real command line, in a child process."""
-    if env is None:
-        env = {key: value for key, value in os.environ.items() if key != "KUBELINT_CONFIG"}
-    return subprocess.run(
-        [sys.executable, "-m", "kubelint_py", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 @pytest.mark.slow
 @needs_helm
 def test_helm_subcommand_renders_and_maps(tmp_path: Path) -> None:
     env, log = _helm_env(tmp_path)
-    proc = kubelint(
+    proc = run_kubelint(
         [
             "helm",
             CHART_REL,
@@ -394,7 +376,7 @@ def test_helm_subcommand_sarif_category_and_checker(tmp_path: Path) -> None:
     env, _ = _helm_env(tmp_path)
     out_file = tmp_path / "chart.sarif"
     args = ["helm", CHART_REL, "--select", SELECT, "--no-plugins", "--format", "sarif", "--output", str(out_file)]
-    proc = kubelint(args, cwd=ROOT, env=env)
+    proc = run_kubelint(args, cwd=ROOT, env=env)
     assert proc.returncode == 1, proc.stderr
     sarif = json.loads(out_file.read_text())
     assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/helm-web/"
@@ -425,7 +407,7 @@ def test_precommit_files_render_each_chart_once(tmp_path: Path) -> None:
     passed = [c for c in candidates if re.search(hook["files"], c)]
     assert "fixtures/helm/rendered/web-prod.yaml" not in passed and "README.md" not in passed
     env, log = _helm_env(tmp_path)
-    proc = kubelint(["helm", *passed, "--select", SELECT, "--no-plugins", "--quiet"], cwd=ROOT, env=env)
+    proc = run_kubelint(["helm", *passed, "--select", SELECT, "--no-plugins", "--quiet"], cwd=ROOT, env=env)
     assert proc.returncode == 1, proc.stderr
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     assert calls == [["template", "release-name", CHART_REL]]  # subchart files belong to the parent chart
@@ -525,7 +507,7 @@ def test_helm_failure_exits_2(tmp_path: Path) -> None:
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: broken\nversion: 0.1.0\n")
     (chart / "templates" / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.x \n")
     env, _ = _helm_env(tmp_path)
-    proc = kubelint(["helm", "broken"], cwd=tmp_path, env=env)
+    proc = run_kubelint(["helm", "broken"], cwd=tmp_path, env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert (
         "kubelint: error: helm template broken failed (exit 1): Error: parse error at (broken/templates/pod.yaml"
@@ -581,7 +563,7 @@ def test_several_charts_render_once_each_into_one_report(tmp_path: Path) -> None
     out_file = tmp_path / "out.sarif"
     args = ["helm", "alpha/templates/pod.yaml", "beta/Chart.yaml", "alpha/Chart.yaml"]
     args += ["--select", "mutable-image-tag", "--no-plugins"]
-    proc = kubelint([*args, "--quiet"], cwd=tmp_path, env=env)
+    proc = run_kubelint([*args, "--quiet"], cwd=tmp_path, env=env)
     assert proc.returncode == 1, proc.stderr
     assert [call[:3] for call in map(json.loads, log.read_text().splitlines())] == [
         ["template", "release-name", "alpha"],
@@ -589,7 +571,7 @@ def test_several_charts_render_once_each_into_one_report(tmp_path: Path) -> None
     ]
     assert "alpha/templates/pod.yaml:8:7: warning mutable-image-tag Pod alpha:" in proc.stdout
     assert "beta/templates/pod.yaml:8:7: warning mutable-image-tag Pod beta:" in proc.stdout
-    assert kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=tmp_path, env=env).returncode == 1
+    assert run_kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=tmp_path, env=env).returncode == 1
     sarif = json.loads(out_file.read_text())
     assert sarif["runs"][0]["automationDetails"]["id"] == "kubelint/helm/"
     assert len(sarif["runs"][0]["results"]) == 2
@@ -629,7 +611,7 @@ def test_real_chart_findings_land_on_template_lines(
     if not (home / chart / "Chart.yaml").is_file():
         pytest.skip(f"{home} is not here (../shared is optional)")
     env, _ = _helm_env(tmp_path)
-    proc = kubelint(["helm", chart, "--format", "json", "--fail-on", "never"], cwd=home, env=env)
+    proc = run_kubelint(["helm", chart, "--format", "json", "--fail-on", "never"], cwd=home, env=env)
     assert proc.returncode == 0, proc.stderr
     findings = json.loads(proc.stdout)["findings"]
     assert findings, "a real chart with its defaults has findings"
@@ -705,7 +687,7 @@ def test_helm_flags_pass_through_to_helm_template(tmp_path: Path) -> None:
     select = ["--select", "mutable-image-tag,deprecated-api-version,removed-api-version", "--no-plugins"]
 
     def lint(*extra: str) -> tuple[set[str], list[str], int]:
-        proc = kubelint(["helm", "passthru", *select, "--format", "json", *extra], cwd=tmp_path, env=env)
+        proc = run_kubelint(["helm", "passthru", *select, "--format", "json", *extra], cwd=tmp_path, env=env)
         assert proc.returncode in (0, 1), proc.stderr
         report = json.loads(proc.stdout)
         pods = {f["object"]["name"] for f in report["findings"] if f["ruleId"] == "mutable-image-tag"}
@@ -756,9 +738,9 @@ def test_helm_pass_through_is_a_table_of_checked_values(tmp_path: Path) -> None:
     # on the command line: a usage error before helm is run
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
-    proc = kubelint(["helm", "c", "--kube-version", "latest"], cwd=tmp_path)
+    proc = run_kubelint(["helm", "c", "--kube-version", "latest"], cwd=tmp_path)
     assert proc.returncode == 2 and "'latest' is not a valid value for --kube-version" in proc.stderr
-    proc = kubelint(["helm", "--help"], cwd=tmp_path)
+    proc = run_kubelint(["helm", "--help"], cwd=tmp_path)
     for flag in ("--kube-version", "--api-versions", "--include-crds", "--skip-tests"):
         assert flag in proc.stdout
 
@@ -781,19 +763,19 @@ def test_two_charts_of_the_streams_name_keep_findings_on_the_stream(tmp_path: Pa
     shutil.copytree(CHART, repo / "charts" / "web")
     shutil.copytree(CHART, repo / "legacy" / "web")
     args = ["lint", "-", "--select", "mutable-image-tag", "--no-plugins", "--quiet"]
-    proc = kubelint(args, cwd=repo, stdin=RENDERED.read_text())
+    proc = run_kubelint(args, cwd=repo, stdin=RENDERED.read_text())
     assert proc.returncode == 1
     assert [line.split(":")[0] for line in proc.stdout.splitlines()] == ["<stdin>"] * 3  # not the other chart's
     (warning,) = _warnings(proc.stderr)
     assert "chart `web`, and 2 charts here have that name (charts/web, legacy/web)" in warning
     assert "--chart-root" in warning
     # the user names the chart: mapped, no warning
-    proc = kubelint([*args, "--chart-root", "legacy/web"], cwd=repo, stdin=RENDERED.read_text())
+    proc = run_kubelint([*args, "--chart-root", "legacy/web"], cwd=repo, stdin=RENDERED.read_text())
     assert "legacy/web/templates/deployment.yaml:21:11: warning mutable-image-tag" in proc.stdout
     assert not _warnings(proc.stderr)
     # a copy without a template the stream names could not have rendered it: not a candidate
     (repo / "legacy" / "web" / "templates" / "hooks" / "db-migrate-job.yaml").unlink()
-    proc = kubelint(args, cwd=repo, stdin=RENDERED.read_text())
+    proc = run_kubelint(args, cwd=repo, stdin=RENDERED.read_text())
     assert "charts/web/templates/hooks/db-migrate-job.yaml:23:11: warning mutable-image-tag" in proc.stdout
     assert not _warnings(proc.stderr)
 
@@ -801,7 +783,9 @@ def test_two_charts_of_the_streams_name_keep_findings_on_the_stream(tmp_path: Pa
 @pytest.mark.slow
 def test_helm_stream_piped_from_outside_the_chart_says_why_once(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    proc = kubelint(["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], cwd=repo, stdin=RENDERED.read_text())
+    proc = run_kubelint(
+        ["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], cwd=repo, stdin=RENDERED.read_text()
+    )
     assert proc.returncode == 1 and proc.stdout.count("<stdin>:") == len(EXPECTED)
     (warning,) = _warnings(proc.stderr)
     assert "findings in <stdin> stay on the rendered output" in warning
@@ -811,12 +795,12 @@ def test_helm_stream_piped_from_outside_the_chart_says_why_once(tmp_path: Path) 
     other = repo / "other"
     other.mkdir()
     (other / "Chart.yaml").write_text("apiVersion: v2\nname: other\nversion: 0.1.0\n")
-    proc = kubelint(["lint", "-", "--chart-root", "other", "--quiet"], cwd=repo, stdin=RENDERED.read_text())
+    proc = run_kubelint(["lint", "-", "--chart-root", "other", "--quiet"], cwd=repo, stdin=RENDERED.read_text())
     (warning,) = _warnings(proc.stderr)
     assert "name chart `web`, but --chart-root other holds chart `other`" in warning
     # plain manifests piped in: nothing to say
     plain = (FIXTURES / "privileged-container" / "fail-workload-kinds.yaml").read_text()
-    proc = kubelint(["lint", "-", "--select", "privileged-container"], cwd=repo, stdin=plain)
+    proc = run_kubelint(["lint", "-", "--select", "privileged-container"], cwd=repo, stdin=plain)
     assert proc.returncode == 1 and not _warnings(proc.stderr)
 
 
@@ -828,7 +812,7 @@ def test_sarif_places_findings_on_the_stream_when_the_chart_is_outside_the_root(
     root = "fixtures/helm/rendered"
     args = ["lint", "-", "--stdin-filename", RENDERED_REL, "--chart-root", CHART_REL, "--sarif-root", root]
     args += ["--select", SELECT, "--no-plugins", "--format", "sarif", "--output", str(out_file)]
-    proc = kubelint(args, cwd=ROOT, stdin=RENDERED.read_text())
+    proc = run_kubelint(args, cwd=ROOT, stdin=RENDERED.read_text())
     assert proc.returncode == 1, proc.stderr
     run_ = json.loads(out_file.read_text())["runs"][0]
     assert "toolExecutionNotifications" not in run_["invocations"][0]
@@ -850,7 +834,7 @@ def test_sarif_places_findings_on_the_stream_when_the_chart_is_outside_the_root(
     # the same alerts as when the templates are in the root: the fingerprints are the templates'
     inside = tmp_path / "inside.sarif"
     args = ["lint", "-", "--chart-root", CHART_REL, "--select", SELECT, "--no-plugins"]
-    kubelint([*args, "--format", "sarif", "--output", str(inside)], cwd=ROOT, stdin=RENDERED.read_text())
+    run_kubelint([*args, "--format", "sarif", "--output", str(inside)], cwd=ROOT, stdin=RENDERED.read_text())
     prints = [
         sorted(r["partialFingerprints"]["kubelintFinding/v1"] for r in json.loads(f.read_text())["runs"][0]["results"])
         for f in (out_file, inside)
@@ -863,7 +847,7 @@ def test_sarif_of_an_unmapped_stream_carries_the_warning(tmp_path: Path) -> None
     (repo / "rendered.yaml").write_text(RENDERED.read_text())
     out_file = tmp_path / "out.sarif"
     args = ["lint", "-", "--stdin-filename", "rendered.yaml", "--select", SELECT, "--no-plugins"]
-    proc = kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=repo, stdin=RENDERED.read_text())
+    proc = run_kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=repo, stdin=RENDERED.read_text())
     assert proc.returncode == 1
     run_ = json.loads(out_file.read_text())["runs"][0]
     assert len(run_["results"]) == len(EXPECTED)  # on the stream, which has a usable name

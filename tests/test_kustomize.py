@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from kubelint_py.cli import cli
 from kubelint_py.integrations.kustomize_mapping import parse_origin
 from kubelint_py.integrations.renderers import kustomize_build, kustomize_tool, rebase_origins
 from kubelint_py.model import Source
-from tests.helpers import FIXTURES, ROOT, lint_sources
+from tests.helpers import FIXTURES, ROOT, lint_sources, run_kubelint
 from tests.sarif_check import check_sarif_file
 
 KUSTOMIZE = FIXTURES / "kustomize"
@@ -243,21 +241,6 @@ def test_no_honest_line_gives_line_one_and_says_so(tmp_path: Path, monkeypatch: 
 
 
 # -- piped output whose origins are missing or unusable says why (issue 19, defect 4) --------------
-def kubelint(args: list[str], *, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command line, in a child process."""
-    env = {key: value for key, value in os.environ.items() if key != "KUBELINT_CONFIG"}
-    return subprocess.run(
-        [sys.executable, "-m", "kubelint_py", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def _build(directory: Path) -> str:
     tool = kustomize_tool()
     assert tool is not None
@@ -275,7 +258,7 @@ def test_piped_build_without_origin_annotations_says_why(tmp_path: Path) -> None
     says why and how to get file locations; SARIF still has results when the stream has a name."""
     stream = _build(ROOT / OVERLAY_REL)
     assert "config.kubernetes.io/origin" not in stream
-    proc = kubelint(["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], cwd=ROOT, stdin=stream)
+    proc = run_kubelint(["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"], cwd=ROOT, stdin=stream)
     assert proc.returncode == 1
     assert proc.stdout.count("<stdin>:") == len(EXPECTED)
     (warning,) = _warnings(proc.stderr)
@@ -286,7 +269,7 @@ def test_piped_build_without_origin_annotations_says_why(tmp_path: Path) -> None
     # SARIF: results on the named stream, not notifications; the warning as a notification
     out_file = tmp_path / "out.sarif"
     args = ["lint", "-", "--stdin-filename", "build.yaml", "--select", SELECT, "--no-plugins"]
-    proc = kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=ROOT, stdin=stream)
+    proc = run_kubelint([*args, "--format", "sarif", "--output", str(out_file)], cwd=ROOT, stdin=stream)
     assert proc.returncode == 1
     run_ = json.loads(out_file.read_text())["runs"][0]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_["results"]}
@@ -308,14 +291,14 @@ def test_piped_build_with_origins_from_another_directory_names_it(tmp_path: Path
     stream = _build(repo / "k" / "overlays" / "prod")
     assert "path: ../../base/deployment.yaml" in stream
     args = ["lint", "-", "--select", SELECT, "--no-plugins", "--quiet"]
-    proc = kubelint(args, cwd=repo, stdin=stream)
+    proc = run_kubelint(args, cwd=repo, stdin=stream)
     assert proc.returncode == 1 and proc.stdout.count("<stdin>:") == len(EXPECTED)
     (warning,) = _warnings(proc.stderr)
     assert "origin paths (such as ../../base/deployment.yaml) are not files relative to the current directory" in (
         warning
     )
     assert "--chart-root with the kustomization directory that was built (here: k/overlays/prod)" in warning
-    proc = kubelint([*args, "--chart-root", "k/overlays/prod"], cwd=repo, stdin=stream)
+    proc = run_kubelint([*args, "--chart-root", "k/overlays/prod"], cwd=repo, stdin=stream)
     assert "k/base/deployment.yaml:19:13: error privileged-container" in proc.stdout
     assert "<stdin>" not in proc.stdout and not _warnings(proc.stderr)
 
@@ -325,7 +308,7 @@ def test_plain_manifests_piped_in_say_nothing(tmp_path: Path) -> None:
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, timeout=60)
     text = (FIXTURES / "privileged-container" / "fail-workload-kinds.yaml").read_text()
-    proc = kubelint(["lint", "-", "--select", "privileged-container", "--no-plugins"], cwd=repo, stdin=text)
+    proc = run_kubelint(["lint", "-", "--select", "privileged-container", "--no-plugins"], cwd=repo, stdin=text)
     assert proc.returncode == 1 and "<stdin>:" in proc.stdout
     assert not _warnings(proc.stderr)
 
@@ -345,9 +328,9 @@ def test_piped_build_without_generators_is_told_from_plain_manifests(tmp_path: P
     (repo / "deploy" / "app" / "kustomization.yaml").write_text("resources:\n  - pod.yaml\n")
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, timeout=60)
     args = ["lint", "-", "--select", "privileged-container", "--no-plugins", "--quiet"]
-    built = kubelint(args, cwd=repo, stdin=_build(repo / "deploy" / "app"))
+    built = run_kubelint(args, cwd=repo, stdin=_build(repo / "deploy" / "app"))
     assert built.returncode == 1
     (warning,) = _warnings(built.stderr)
     assert "no `config.kubernetes.io/origin` annotations" in warning
-    plain = kubelint(args, cwd=repo, stdin=pod)
+    plain = run_kubelint(args, cwd=repo, stdin=pod)
     assert plain.returncode == 1 and not _warnings(plain.stderr)
