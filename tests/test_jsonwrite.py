@@ -65,3 +65,19 @@ def test_indented_chunks_stream_items_as_lists(data: dict[str, list[object]], ch
     finally:
         jsonwrite.CHUNK = original
     assert "".join(pieces) == json.dumps({"head": 1, "items": data, **data}, indent=2, ensure_ascii=False)
+
+
+def test_indented_chunks_clean_each_value_text() -> None:
+    """`clean` (the JSON report's json_safe) is given each key's and value's text, so it may
+    rewrite characters inside strings; what it returns is what is written."""
+    seen: list[str] = []
+
+    def clean(text: str) -> str:
+        seen.append(text)
+        return text.replace("é", "\\u00e9")
+
+    data = {"é": Items(iter([{"a": "é"}, 1]), empty=False), "b": ["é"]}
+    text = "".join(indented_chunks(data, clean))
+    assert "é" not in text
+    assert json.loads(text) == {"é": [{"a": "é"}, 1], "b": ["é"]}
+    assert seen == ['"é"', '{\n      "a": "é"\n    }', "1", '"b"', '[\n    "é"\n  ]']  # whole, at their depth
