@@ -23,12 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kubelint_py.config.config import Config, Exemption
-from kubelint_py.input.globs import GitIgnore
 from kubelint_py.model import Directive, Document
 from kubelint_py.peers import rules_for
+
+if TYPE_CHECKING:
+    from kubelint_py.input.globs import GitIgnore
 
 ANNOTATION_PREFIX = "ignore.kubelint.io/"
 IGNORE_ALL_ANNOTATIONS = ("kubelint.io/ignore-all", "ignore.kubelint.io/all")
@@ -196,6 +198,8 @@ class Suppressor:
             if key not in self._path_cache:
                 globs = self._globs.get(number)
                 if globs is None:  # from the tree: matched in linear time (globs.py)
+                    from kubelint_py.input.globs import GitIgnore  # loaded for exemptions with paths only
+
                     globs = self._globs[number] = GitIgnore.from_lines(exemption.paths)
                 self._path_cache[key] = globs.matches(file)
             if not self._path_cache[key]:
