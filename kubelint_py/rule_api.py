@@ -7,6 +7,8 @@ finds `Rule` objects by scanning modules.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,10 +30,10 @@ from kubelint_py.model import (
     Examples,
     FieldPath,
     RuleMeta,
-    Scope,
     Severity,
     Violation,
 )
+from kubelint_py.registry.meta_file import FileMeta, build_meta, meta_path
 from kubelint_py.run.context import LintContext, PodTemplate
 
 DocCheck = Callable[[Document, "RuleContext"], Iterable[Violation]]
@@ -83,56 +85,35 @@ class Rule:
         return self.meta.id
 
 
-def _meta(
-    *,
-    id: str,
-    title: str,
-    document: str,
-    severity: Severity,
-    rationale: str,
-    remediation: str,
-    examples: Examples | tuple[str, str],
-    kinds: Iterable[str] = (),
-    kind_groups: Iterable[str] = (),
-    doc_types: Iterable[DocType] = (),
-    references: Iterable[str] = (),
-    options_schema: Mapping[str, object] | None = None,
-    default_enabled: bool = True,
-    category: str = "security",
-    security_severity: str | None = None,
-    precision: str = "high",
-    cross_object: bool = False,
-    sensitive: bool = False,
-) -> RuleMeta:
-    return RuleMeta(
-        id=id,
-        title=title,
-        document=document,
-        severity=severity,
-        scope=Scope(frozenset(kinds), frozenset(kind_groups), frozenset(doc_types)),
-        rationale=rationale.strip(),
-        remediation=remediation.strip(),
-        examples=examples if isinstance(examples, Examples) else Examples(*examples),
-        references=tuple(references),
-        options_schema=options_schema,
-        default_enabled=default_enabled,
-        category=category,
-        security_severity=security_severity,
-        precision=precision,
-        cross_object=cross_object,
-        sensitive=sensitive,
-    )
+def _declared(rule_id: str | None, keywords: dict[str, Any], caller: int = 2) -> RuleMeta:
+    """The metadata `rule()`, `run_rule()` or `metadata_only()` was given: by id, read from the
+    `.meta.yaml` file beside the calling module, or as keywords."""
+    if rule_id is None:
+        return build_meta(**keywords)
+    if keywords:
+        raise TypeError(
+            f"rule {rule_id}: give the id alone (its metadata in the .meta.yaml file) or every field as keywords"
+        )
+    module_file = sys._getframe(caller).f_globals.get("__file__")
+    if not module_file:
+        raise TypeError(f"rule {rule_id}: declared by id outside a module file, so it has no .meta.yaml file")
+    return FileMeta.of(functools.partial(meta_path, module_file), rule_id)
 
 
-def rule(**meta: Any) -> Callable[[DocCheck], Rule]:
+def rule(rule_id: str | None = None, /, **meta: Any) -> Callable[[DocCheck], Rule]:
     """Decorate `check(doc, ctx) -> Iterable[Violation]`; the result is a `Rule`.
+
+    Metadata: `@rule("pdb-missing")` reads it from the `.meta.yaml` file beside the module (what
+    the built-in rules do; kubelint_py/registry/meta_file.py says what goes in it), or every field
+    as keywords: `@rule(id=..., title=..., document=..., severity=..., rationale=...,
+    remediation=..., examples=(fail, pass))`.
 
     Scope: `kinds=("v1/Service", "apps/StatefulSet")` (group-qualified, the core group spelled
     `v1`; a bare `"Service"` is that kind in any group), `kind_groups=("workload",)` (the named
     families of k8s/kinds.py: `deployment-like`, `ingress`, `hpa`...) or `doc_types=(DocType.X,)`;
     the engine only calls the check on documents in scope.
     """
-    built = _meta(**meta)
+    built = _declared(rule_id, meta)
 
     def wrap(fn: DocCheck) -> Rule:
         return Rule(built, check=fn)
@@ -140,9 +121,10 @@ def rule(**meta: Any) -> Callable[[DocCheck], Rule]:
     return wrap
 
 
-def run_rule(**meta: Any) -> Callable[[RunCheck], Rule]:
-    """Decorate `check(ctx) -> Iterable[(Document, Violation)]`, called once per run."""
-    built = _meta(**meta)
+def run_rule(rule_id: str | None = None, /, **meta: Any) -> Callable[[RunCheck], Rule]:
+    """Decorate `check(ctx) -> Iterable[(Document, Violation)]`, called once per run (metadata
+    as for `rule`)."""
+    built = _declared(rule_id, meta)
 
     def wrap(fn: RunCheck) -> Rule:
         return Rule(built, check_run=fn)
@@ -150,9 +132,9 @@ def run_rule(**meta: Any) -> Callable[[RunCheck], Rule]:
     return wrap
 
 
-def metadata_only(**meta: Any) -> Rule:
+def metadata_only(rule_id: str | None = None, /, **meta: Any) -> Rule:
     """A rule whose findings come from the loader or engine (yaml-syntax, internal-error)."""
-    return Rule(_meta(**meta))
+    return Rule(_declared(rule_id, meta))
 
 
 MAX_QUOTED = 120

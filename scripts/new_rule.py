@@ -12,8 +12,9 @@ suite passes from the first run and you start from a working rule.
         --category operations --kinds Service --severity info
 
 It writes rules/<document folder>/<rule_id>.py (an example check: containers without a CPU
-limit, or objects without an `owner` label: replace it), fixtures/<rule-id>/fail-basic.yaml and
-pass-basic.yaml, then runs scripts/generate.py. The rule starts opt-in (docs/severity-policy.md:
+limit, or objects without an `owner` label: replace it), its metadata beside it in
+<rule_id>.meta.yaml, fixtures/<rule-id>/fail-basic.yaml and pass-basic.yaml, then runs
+scripts/generate.py. The rule starts opt-in (docs/severity-policy.md:
 it goes on by default once scripts/ecosystem.py shows it keeps its promise). Then follow the
 checklist at the end of docs/rule-authoring.md.
 """
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from kubelint_py.atomic_write import write_atomically  # noqa: E402
 from kubelint_py.guidance import BY_SLUG, LOADER, folder_name  # noqa: E402
+from kubelint_py.registry.meta_file import META_SUFFIX  # noqa: E402
 
 RULES = ROOT / "rules"
 FIXTURES = ROOT / "fixtures"
@@ -91,30 +93,31 @@ from collections.abc import Iterator
 
 from kubelint_py.rule_api import {imports}
 
-FAIL = """\\
-{fail}"""
 
-PASS = """\\
-{pass_}"""
-
-
-@rule(
-    id="{rule_id}",
-    title="TODO: name the problem in one line",
-    document="{document}",
-    severity=Severity.{severity},
-    {scope}
-    category="{category}",
-    rationale="""
-TODO: what goes wrong in operation when this is ignored, and for whom, in two to five sentences.
-The severity keeps the promise of docs/severity-policy.md.
-""",
-    remediation="TODO: the concrete change that fixes it.",
-    examples=(FAIL, PASS),  # executed by the tests: FAIL must trigger the rule, PASS must not
-    references=("https://kubernetes.io/docs/",),
-    default_enabled={default_enabled},  # opt-in until scripts/ecosystem.py shows it keeps its promise
-)
+@rule("{rule_id}")  # its metadata: {meta_file}
 {check}'''
+
+META = """\
+# The metadata of the rules in {module_file} (kubelint_py/registry/meta_file.py reads it).
+
+{rule_id}:
+  title: "TODO: name the problem in one line"
+  document: {document}
+  severity: {severity}  # keeps the promise of docs/severity-policy.md
+  category: {category}
+{enabled}  {scope}
+  rationale: |-
+    TODO: what goes wrong in operation when this is ignored, and for whom, in two to five sentences.
+  remediation: "TODO: the concrete change that fixes it."
+  references:
+    - https://kubernetes.io/docs/
+  examples:  # run by the tests: fail must trigger the rule, pass must not
+    fail: |
+{fail}
+    pass: |
+{pass_}
+"""
+OPT_IN = "  default_enabled: false  # opt-in until scripts/ecosystem.py shows it keeps its promise\n"
 
 
 def _object(kind: str, api_version: str, labels: bool) -> str:
@@ -169,34 +172,39 @@ def _mark(fixture: Path, rule_id: str) -> int:
     return sum(len(found) for found in marks.values())
 
 
-def render(args: argparse.Namespace) -> tuple[str, str, str]:
-    """(the rule module, the failing fixture, the passing one) for the command line `args`."""
+def render(args: argparse.Namespace) -> tuple[str, str, str, str]:
+    """(the rule module, its .meta.yaml file, the failing fixture, the passing one) for `args`."""
     if args.workloads:
         fail, pass_ = WORKLOAD.format(extra=""), WORKLOAD.format(extra=WORKLOAD_PASS)
-        imports = "ContainerScope, Document, RuleContext, Severity, Violation, containers, rule"
-        scope_line = 'kind_groups=("workload",),  # every pod-template kind; or deployment-like, serving...'
+        imports = "ContainerScope, Document, RuleContext, Violation, containers, rule"
+        scope_line = "kind_groups: [workload]  # every pod-template kind; or deployment-like, serving..."
         check = WORKLOAD_CHECK
     else:
         kind = args.kinds[0]
         api_version = args.api_version or API_VERSIONS[kind]
         fail, pass_ = _object(kind, api_version, labels=False), _object(kind, api_version, labels=True)
-        imports = "Document, RuleContext, Severity, Violation, rule"
-        kinds = ", ".join(f'"{kind}"' for kind in args.kinds) + ("," if len(args.kinds) == 1 else "")
-        scope_line = f"kinds=({kinds}),  # any API group; group/Kind (v1/Service) when the group matters"
+        imports = "Document, RuleContext, Violation, rule"
+        kinds = ", ".join(args.kinds)
+        scope_line = f"kinds: [{kinds}]  # any API group; group/Kind (v1/Service) when the group matters"
         check = OBJECT_CHECK
-    text = MODULE.format(
+    name = args.rule_id.replace("-", "_")
+    module = MODULE.format(rule_id=args.rule_id, imports=imports, meta_file=f"{name}.meta.yaml", check=check)
+    meta = META.format(
+        module_file=f"{name}.py",
         rule_id=args.rule_id,
-        imports=imports,
-        fail=fail,
-        pass_=pass_,
         document=args.document,
-        severity=args.severity.upper(),
-        scope=scope_line,
+        severity=args.severity,
         category=args.category,
-        default_enabled=args.default_enabled,
-        check=check,
+        enabled="" if args.default_enabled else OPT_IN,
+        scope=scope_line,
+        fail=_indented(fail),
+        pass_=_indented(pass_),
     )
-    return text, fail, pass_
+    return module, meta, fail, pass_
+
+
+def _indented(text: str) -> str:
+    return "\n".join("      " + line if line else "" for line in text.rstrip("\n").split("\n"))
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -221,9 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"new_rule.py: {problem}", file=sys.stderr)
         return 2
 
-    text, fail, pass_ = render(args)
+    text, meta, fail, pass_ = render(args)
     module = RULES / folder_name(args.document) / f"{args.rule_id.replace('-', '_')}.py"
     write_atomically(module, text)
+    write_atomically(module.with_suffix(META_SUFFIX), meta)
     folder = FIXTURES / args.rule_id
     folder.mkdir(parents=True)
     write_atomically(folder / "fail-basic.yaml", fail)
@@ -234,9 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if generate.main([]) != 0:
         return 1
     marked = _mark(folder / "fail-basic.yaml", args.rule_id)
-    shown = [p.relative_to(ROOT).as_posix() for p in (module, folder / "fail-basic.yaml", folder / "pass-basic.yaml")]
+    written = (module, module.with_suffix(META_SUFFIX), folder / "fail-basic.yaml", folder / "pass-basic.yaml")
+    shown = [p.relative_to(ROOT).as_posix() for p in written]
     print(f"wrote {', '.join(shown)} ({marked} expected finding(s) marked)")
-    print("next: replace the TODOs and the example check, add fixtures for the edge cases, then run")
+    print("next: replace the TODOs (metadata in the .meta.yaml file) and the example check, add fixtures")
+    print("for the edge cases, then run")
     print("  .venv/bin/python scripts/generate.py      # after every change to the metadata, first")
     print(f"  .venv/bin/python -m pytest tests/test_rule_fixtures.py -k {args.rule_id}")
     print("and follow the checklist at the end of docs/rule-authoring.md")

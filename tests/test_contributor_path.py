@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -64,9 +65,10 @@ def _ruff(*args: str, text: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("argv", SCAFFOLDS, ids=lambda argv: argv[0])
-def test_the_scaffold_is_a_valid_working_rule(argv: list[str]) -> None:
-    text, fail, pass_ = NEW_RULE.render(NEW_RULE.parse(argv))
-    namespace: dict[str, Any] = {}
+def test_the_scaffold_is_a_valid_working_rule(argv: list[str], tmp_path: Path) -> None:
+    text, meta, fail, pass_ = NEW_RULE.render(NEW_RULE.parse(argv))
+    (tmp_path / "scaffold.meta.yaml").write_text(meta, encoding="utf-8")
+    namespace: dict[str, Any] = {"__file__": str(tmp_path / "scaffold.py")}
     exec(compile(text, "scaffold.py", "exec"), namespace)
     (rule,) = [value for value in namespace.values() if isinstance(value, Rule)]
     validate_rule(rule, "scaffold")  # the metadata every rule has (schemas/rule.schema.json)
@@ -79,7 +81,7 @@ def test_the_scaffold_is_a_valid_working_rule(argv: list[str]) -> None:
 @pytest.mark.slow  # ruff in child processes
 @pytest.mark.parametrize("argv", SCAFFOLDS[:2], ids=lambda argv: argv[0])
 def test_the_scaffold_passes_ruff(argv: list[str]) -> None:
-    text, _fail, _pass = NEW_RULE.render(NEW_RULE.parse(argv))
+    text, _meta, _fail, _pass = NEW_RULE.render(NEW_RULE.parse(argv))
     assert _ruff("check", text=text).returncode == 0
     assert _ruff("format", "--check", text=text).returncode == 0
 
@@ -106,7 +108,12 @@ def test_the_local_generate_hook_runs_the_generator_on_what_it_is_made_from() ->
     assert hook["entry"] == "python scripts/generate.py" and hook["pass_filenames"] is False
     assert (ROOT / "scripts" / "generate.py").is_file()
     files = re.compile(hook["files"])
-    for path in ("rules/traffic_spike/pdb_missing.py", "kubelint_py/registry/builtin.py", "kubelint_py/peers.py"):
+    for path in (
+        "rules/traffic_spike/pdb_missing.py",
+        "rules/traffic_spike/pdb_missing.meta.yaml",
+        "kubelint_py/registry/builtin.py",
+        "kubelint_py/peers.py",
+    ):
         assert files.search(path), path
     for path in ("tests/test_cli.py", "kubelint_py/run/engine.py", "fixtures/x/fail-a.yaml"):
         assert not files.search(path), path

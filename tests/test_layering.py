@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "peers": set(),  # other linters' equivalent checks: data and lookups, imports nothing
     "atomic_write": {"input.confine"},  # the one writer of files
     "fingerprint": {"model"},  # the one recipe of a finding's fingerprint (baselines, SARIF, JSON)
-    "rule_api": {"model", "k8s", "run.context"},
+    "rule_api": {"model", "k8s", "run.context", "registry.meta_file"},
     "k8s": {"model", "k8s"},  # pure Kubernetes semantics (test_k8s_helpers_are_pure says more)
     # -- input: paths and bytes to documents
     "input": set(),
@@ -71,6 +71,8 @@ ALLOWED: dict[str, set[str]] = {
     "registry": set(),
     "registry.rule_index": set(),  # generated data (scripts/generate.py): imports nothing
     "registry.bounded_schema": set(),  # custom rules' JSON Schemas: checked at load, validated with a budget
+    # a rule's metadata from keywords or from its .meta.yaml file (below rule_api, which declares rules)
+    "registry.meta_file": {"model", "input.yamlio"},
     # declarative rules and rule files: the rule schema, YAML rules, their bounded JSON Schemas
     "registry.declarative": {
         "model",
@@ -83,7 +85,14 @@ ALLOWED: dict[str, set[str]] = {
         "registry.bounded_schema",
     },
     # the built-in rules: scanned from their modules, or from the index with lazy metadata
-    "registry.builtin": {"model", "peers", "rule_api", "registry.declarative", "registry.rule_index"},
+    "registry.builtin": {
+        "model",
+        "peers",
+        "rule_api",
+        "registry.declarative",
+        "registry.meta_file",
+        "registry.rule_index",
+    },
     "registry.registry": {
         "model",
         "guidance",

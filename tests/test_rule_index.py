@@ -11,17 +11,17 @@ import sys
 import pytest
 
 from kubelint_py.config.config import Config
+from kubelint_py.registry import builtin
 from kubelint_py.registry.builtin import (
     BUILTIN_PACKAGE,
     LAZY_FIELDS,
     ROW,
     DeferredCheck,
-    IndexedMeta,
     named_rules_in_module,
 )
+from kubelint_py.registry.meta_file import FileMeta
 from kubelint_py.registry.registry import Registry, build_registry, load_builtin, scan_builtin
 from kubelint_py.registry.rule_index import RULES
-from kubelint_py.rule_api import Rule
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, ROOT
 
@@ -73,9 +73,9 @@ def test_index_rows_name_the_module_and_attribute_of_each_rule() -> None:
         assert kind == ("check" if found.check else "run" if found.check_run else "none")
 
 
-def test_the_index_leaves_out_rationale_remediation_examples_and_references() -> None:
-    """They were most of the index (5,500 lines): a run reads them only for rules it reports
-    on in JSON, text or JUnit, and for every rule only in SARIF, explain and the docs."""
+def test_the_index_leaves_out_rationale_examples_and_references() -> None:
+    """They were most of the index (5,500 lines): a run reads them only for SARIF, explain and
+    the docs (the reports show a finding's remediation, which is indexed)."""
     text = (ROOT / "kubelint_py" / "registry" / "rule_index.py").read_text(encoding="utf-8")
     privileged = _scanned().rules["privileged-container"].meta
     assert privileged.rationale.strip()[:60] not in text
@@ -98,9 +98,9 @@ def test_building_the_registry_imports_no_rule_module() -> None:
     assert [m for m in imported if m.count(".") > 2] == []  # only the (empty) rule packages
 
 
-def test_a_lazy_field_reads_the_rules_module_once() -> None:
+def test_a_lazy_field_reads_the_rules_meta_file_once() -> None:
     meta = build_registry(plugins=False).rules["privileged-container"].meta
-    assert isinstance(meta, IndexedMeta)
+    assert isinstance(meta, FileMeta)
     real = _scanned().rules["privileged-container"].meta
     assert meta.remediation == real.remediation
     assert meta.examples == real.examples and meta.references == real.references
@@ -118,30 +118,32 @@ def test_first_call_imports_the_module_and_puts_its_check_in_the_rule() -> None:
     assert deferred.load() is real  # anything still holding the placeholder delegates
 
 
-def test_a_stale_index_is_reported_not_silently_used() -> None:
+def test_a_meta_file_edited_since_the_index_was_written_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index keeps a checksum of each .meta.yaml file: a title or severity changed there
+    without regenerating would otherwise run with the index's old values."""
     row = next(r for r in RULES if r[_ID] == "privileged-container")
     module = f"{BUILTIN_PACKAGE}.{row[0]}"
-    indexed = build_registry(plugins=False).rules["privileged-container"]
-    stale = Rule(
-        IndexedMeta.from_index(
-            module,
-            row[1],
-            **{name: getattr(indexed.meta, name) for name in _indexed_fields()},
-            title="an older title",
-        )
-    )
+    checksums = builtin._checksums()
+    monkeypatch.setattr(builtin, "_checksums", lambda: {**checksums, module: checksums[module] + 1})
+    builtin._meta_file_indexed.cache_clear()  # read once per module: forget what earlier tests read
     deferred = DeferredCheck(module, row[1], run=False)
-    deferred.rule = stale
-    with pytest.raises(RuntimeError, match=r"scripts/generate\.py"):
+    deferred.rule = build_registry(plugins=False).rules["privileged-container"]
+    try:
+        with pytest.raises(RuntimeError, match=r"was edited since\); regenerate it with `python scripts/generate\.py`"):
+            deferred.load()
+    finally:
+        builtin._meta_file_indexed.cache_clear()
+
+
+def test_an_attribute_holding_another_rule_is_reported() -> None:
+    """The index names a module attribute; when that now holds another rule (renamed, or its
+    id changed), the run stops instead of running the wrong check."""
+    indexed = build_registry(plugins=False).rules["host-port-used"]
+    other = next(r for r in RULES if r[0] == "cluster_hardening.host_access" and r[_ID] != "host-port-used")
+    deferred = DeferredCheck(f"{BUILTIN_PACKAGE}.{other[0]}", other[1], run=False)
+    deferred.rule = indexed
+    with pytest.raises(RuntimeError, match=r"out of date for rule host-port-used"):
         deferred.load()
-
-
-def _indexed_fields() -> list[str]:
-    from dataclasses import fields
-
-    from kubelint_py.model import RuleMeta
-
-    return [f.name for f in fields(RuleMeta) if f.name not in (*LAZY_FIELDS, "title")]
 
 
 @pytest.mark.slow

@@ -1,40 +1,43 @@
 """The built-in rules, from their modules or from the generated index.
 
-The rule modules under `rules/` (installed as `kubelint_py.builtin_rules`) are the source of
-truth: `scanned_builtin` imports every one and finds its `Rule` objects. A run does not: it
-takes the rules from `kubelint_py/registry/rule_index.py`, which `scripts/generate.py` writes
-from the modules, and imports a rule's module only when its check is first called
-(`DeferredCheck`), so a pre-commit run over one Service imports the few modules of rules that
-apply to Services.
+The rule modules under `rules/` (installed as `kubelint_py.builtin_rules`) and the `.meta.yaml`
+file beside each are the source of truth: `scanned_builtin` imports every module and finds its
+`Rule` objects, whose metadata the file holds. A run does not: it takes the rules from
+`kubelint_py/registry/rule_index.py`, which `scripts/generate.py` writes from them, and imports a
+rule's module only when its check is first called (`DeferredCheck`), so a pre-commit run over one
+Service imports the few modules of rules that apply to Services.
 
 The index holds what a run needs before any check runs: where the rule is (module, attribute,
 check or run), what dispatch and selection read (id, document, severity, scope, default), what
-findings and `kubelint rules` show (title, category, security severity, precision, cross-object,
-sensitive) and the options schema (whose defaults every run fills in). A rule's rationale,
-remediation, examples and references are read from its module when first asked for
-(`IndexedMeta`): by `kubelint explain`, `rules --format json`, SARIF's rule help, the JSON and
-text reports of the rule's findings (whose module ran anyway) and the docs.
+findings, `kubelint rules` and the reports show (title, category, security severity, precision,
+cross-object, sensitive, remediation), the options schema (whose defaults every run fills in) and
+a checksum of each `.meta.yaml` file. A rule's rationale, examples and references are read from
+its file when first asked for (`FileMeta`): by `kubelint explain`, `rules --format json`, SARIF's
+rule help and the docs.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import importlib
+import zlib
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from kubelint_py.model import DocType, RuleMeta, Scope, Severity, StaleGeneratedFile
+from kubelint_py.model import DocType, Scope, Severity, StaleGeneratedFile
 from kubelint_py.peers import peers_of
 from kubelint_py.registry.declarative import load_yaml_rules
+from kubelint_py.registry.meta_file import META_SUFFIX, FileMeta
 from kubelint_py.rule_api import Rule
 
 BUILTIN_PACKAGE = "kubelint_py.builtin_rules"
 INDEX = "kubelint_py/registry/rule_index.py"
 REGENERATE = "python scripts/generate.py"
 
-# RuleMeta fields read from the rule's module when first asked for; the others are indexed
-LAZY_FIELDS = ("rationale", "remediation", "examples", "references")
+# RuleMeta fields read from the rule's .meta.yaml file when first asked for; the others are indexed
+LAZY_FIELDS = ("rationale", "examples", "references")
 
 
 def named_rules_in_module(module: ModuleType) -> Iterator[tuple[str, Rule]]:
@@ -70,7 +73,7 @@ def builtin_yaml_names() -> Iterator[str]:
     """`folder/file.yaml` of the built-in declarative rules."""
     for folder in _builtin_folders():
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith((".yaml", ".yml")):
+            if entry.name.endswith((".yaml", ".yml")) and not entry.name.endswith(META_SUFFIX):
                 yield f"{folder.name}/{entry.name}"
 
 
@@ -105,37 +108,16 @@ def _real_rule(module: str, attribute: str) -> Rule:
     return real
 
 
-class IndexedMeta(RuleMeta):
-    """The RuleMeta of an indexed rule. The fields of the index are set; the others
-    (LAZY_FIELDS) are read from the rule's module on first access and kept. It compares equal
-    to the module's own RuleMeta when the index is up to date."""
+def builtin_meta_path(module: str) -> Path:
+    """The `.meta.yaml` file of the built-in rule module `module`, found without importing it."""
+    folder, _, name = module[len(BUILTIN_PACKAGE) + 1 :].partition(".")
+    return Path(importlib.import_module(BUILTIN_PACKAGE).__path__[0]) / folder / f"{name}{META_SUFFIX}"
 
-    __slots__ = ("_attribute", "_module")
 
-    @classmethod
-    def from_index(cls, module: str, attribute: str, **indexed: Any) -> IndexedMeta:
-        meta = cls.__new__(cls)
-        for name, value in indexed.items():
-            object.__setattr__(meta, name, value)
-        object.__setattr__(meta, "_module", module)
-        object.__setattr__(meta, "_attribute", attribute)
-        return meta
-
-    def __getattr__(self, name: str) -> Any:
-        """Called only for a field not set yet: the lazy ones, read from the module."""
-        if name not in LAZY_FIELDS:
-            raise AttributeError(name)
-        real = _real_rule(self._module, self._attribute).meta
-        for lazy in LAZY_FIELDS:
-            object.__setattr__(self, lazy, getattr(real, lazy))
-        return getattr(real, name)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RuleMeta):
-            return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(RuleMeta) if f.compare)
-
-    __hash__ = RuleMeta.__hash__
+def meta_checksum(path: Path) -> int:
+    """What the index records of a `.meta.yaml` file to notice an edit it was not regenerated
+    after (line ends folded, so a checkout with CRLF line ends agrees)."""
+    return zlib.crc32(path.read_bytes().replace(b"\r\n", b"\n"))
 
 
 class DeferredCheck:
@@ -173,10 +155,10 @@ class DeferredCheck:
         real = _real_rule(self.module, self.attribute)
         rule = self.rule
         assert rule is not None
-        if real.meta != rule.meta:
+        if real.id != rule.id or not _meta_file_indexed(self.module):
             raise StaleGeneratedFile(
-                f"{self.module}.{self.attribute}: {INDEX} is out of date for rule {rule.id}; "
-                f"regenerate it with `{REGENERATE}`"
+                f"{self.module}.{self.attribute}: {INDEX} is out of date for rule {rule.id} "
+                f"(or {builtin_meta_path(self.module).name} was edited since); regenerate it with `{REGENERATE}`"
             )
         object.__setattr__(rule, "check", real.check)  # frozen for rule authors, not for the registry
         object.__setattr__(rule, "check_run", real.check_run)
@@ -203,6 +185,7 @@ ROW = (
     "cross_object",
     "sensitive",
     "options_schema",
+    "remediation",
 )
 
 
@@ -214,6 +197,9 @@ def index_row(module: str, attribute: str, found: Rule) -> tuple[Any, ...]:
     meta = found.meta
     if meta.source != "builtin":
         raise ValueError(f"{module}.{attribute}: a built-in rule's source is builtin, not {meta.source}")
+    if not isinstance(meta, FileMeta):
+        declare = f'`@rule("{meta.id}")`, its metadata in the module\'s {META_SUFFIX} file'
+        raise ValueError(f"{module}.{attribute}: a built-in rule is declared by id: {declare}")
     return (
         module[len(BUILTIN_PACKAGE) + 1 :],
         attribute,
@@ -232,7 +218,21 @@ def index_row(module: str, attribute: str, found: Rule) -> tuple[Any, ...]:
         meta.cross_object,
         meta.sensitive,
         meta.options_schema,
+        meta.remediation,
     )
+
+
+@functools.cache
+def _meta_file_indexed(module: str) -> bool:
+    """Whether the module's .meta.yaml file is the one the index was made from (read once per module)."""
+    return meta_checksum(builtin_meta_path(module)) == _checksums().get(module)
+
+
+@functools.cache
+def _checksums() -> dict[str, int]:
+    from kubelint_py.registry.rule_index import META_CHECKSUMS
+
+    return {f"{BUILTIN_PACKAGE}.{module}": checksum for module, checksum in META_CHECKSUMS}
 
 
 def indexed_builtin() -> Iterator[tuple[Rule, str]]:
@@ -246,7 +246,8 @@ def indexed_builtin() -> Iterator[tuple[Rule, str]]:
         kinds, kind_groups, doc_types = indexed.pop("kinds"), indexed.pop("kind_groups"), indexed.pop("doc_types")
         indexed["severity"] = Severity(indexed["severity"])
         indexed["scope"] = Scope(frozenset(kinds), frozenset(kind_groups), frozenset(DocType(d) for d in doc_types))
-        meta = IndexedMeta.from_index(module, attribute, source="builtin", peers=peers_of(indexed["id"]), **indexed)
+        path = functools.partial(builtin_meta_path, module)
+        meta = FileMeta.of(path, indexed.pop("id"), peers=peers_of(row[3]), **indexed)
         deferred = DeferredCheck(module, attribute, kind == "run") if kind != "none" else None
         found = Rule(meta, check=deferred if kind == "check" else None, check_run=deferred if kind == "run" else None)
         if deferred is not None:

@@ -5,12 +5,10 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec,
@@ -18,8 +16,6 @@ from kubelint_py.rule_api import (
     quote,
     rule,
 )
-
-_PSS_BASELINE = "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"
 
 # -- host-namespace-shared ------------------------------------------------------------
 
@@ -29,8 +25,6 @@ _HOST_NAMESPACES = {
     "hostPID": "the node's process namespace (it sees and can signal or ptrace every process on the node)",
     "hostIPC": "the node's IPC namespace (shared memory and semaphores of every process on the node)",
 }
-
-_NS_FAIL = workload(namespace="prod", pod="hostNetwork: true\n", containers=pod_container(image="nginx:1.27"))
 
 
 def _is_hostprocess_pod(doc: Document) -> bool:
@@ -46,26 +40,7 @@ def _is_hostprocess_pod(doc: Document) -> bool:
     )
 
 
-@rule(
-    id="host-namespace-shared",
-    title="Pod shares a host namespace",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    security_severity="8.0",
-    rationale="""
-`hostNetwork`, `hostPID` and `hostIPC` remove the isolation between the pod and the node. With
-the host network the pod binds node ports, reaches services listening on the node's localhost
-and is not subject to NetworkPolicy; with the host PID namespace it sees every process on the
-node, their environment and command lines, and can signal or trace them; with the host IPC
-namespace it reads other processes' shared memory. The Baseline Pod Security Standard forbids
-all three. Windows HostProcess pods (which must use the host network) are reported by
-`windows-hostprocess-container` instead.
-""",
-    remediation="Remove `hostNetwork`, `hostPID` and `hostIPC`; expose the workload through a Service.",
-    examples=(_NS_FAIL, _NS_FAIL.replace("hostNetwork: true", "hostNetwork: false")),
-    references=(_PSS_BASELINE, "CIS Kubernetes Benchmark 5.2.3, 5.2.4, 5.2.5"),
-)
+@rule("host-namespace-shared")
 def check_host_namespace(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None or _is_hostprocess_pod(doc):
@@ -187,46 +162,7 @@ def _path_of(host_path: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-_HOSTPATH_FAIL = workload(
-    kind="DaemonSet",
-    name="log-agent",
-    namespace="logging",
-    containers=pod_container(
-        name="agent", image="log-agent:3.0", body="volumeMounts: [{name: logs, mountPath: /logs, readOnly: true}]\n"
-    ),
-    volumes="""\
-- name: logs
-  hostPath: {path: /var/log/pods, type: Directory}
-""",
-)
-
-
-@rule(
-    id="hostpath-volume",
-    title="Pod mounts a hostPath volume",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-A hostPath volume exposes part of the node's filesystem to the pod. Data written there outlives
-the pod and is visible to whatever runs next on the node; a writable mount lets the pod plant
-files the node or other pods later trust; symlinks and `..` tricks have repeatedly turned a
-narrow hostPath into access to the whole node. The pod is also tied to one node's disk. The
-Baseline Pod Security Standard forbids hostPath volumes. Paths that are sensitive in
-themselves (`/`, `/etc`, the kubelet's directory, runtime sockets, ...) are reported by
-`sensitive-hostpath-mount` instead.
-""",
-    remediation="Use a PersistentVolumeClaim, an emptyDir or a CSI driver instead of the node's filesystem.",
-    examples=(
-        _HOSTPATH_FAIL,
-        _HOSTPATH_FAIL.replace("hostPath: {path: /var/log/pods, type: Directory}", "emptyDir: {}"),
-    ),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
-        _PSS_BASELINE,
-        "CIS Kubernetes Benchmark 5.2.12",
-    ),
-)
+@rule("hostpath-volume")
 def check_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     assert spec_path is not None
@@ -238,50 +174,7 @@ def check_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         yield Violation(f'volume "{name}" mounts {where}', (*spec_path, "volumes", index, "hostPath"))
 
 
-_SENSITIVE_FAIL = workload(
-    name="ci-builder",
-    namespace="ci",
-    containers=pod_container(
-        name="builder", image="builder:5.1", body="volumeMounts: [{name: docker, mountPath: /var/run/docker.sock}]\n"
-    ),
-    volumes="""\
-- name: docker
-  hostPath: {path: /var/run/docker.sock, type: Socket}
-""",
-)
-
-
-@rule(
-    id="sensitive-hostpath-mount",
-    title="Pod mounts a sensitive host path",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    security_severity="9.0",
-    rationale="""
-Some host paths are the node itself. The container runtime socket gives full control of every
-container on the node (start a privileged one, exec into any other); `/var/lib/kubelet` holds
-every pod's mounted Secrets and ServiceAccount tokens; `/var/lib/etcd` is the whole cluster
-state; `/etc`, `/root`, `/boot`, `/proc`, `/sys` and `/dev` let a pod rewrite node
-configuration, credentials and kernel settings; `/` is all of it. Mounting them read-only does
-not help much: reading tokens and keys is the attack. Two exceptions are ordinary hostPath
-volumes (`hostpath-volume`): public files mounted read-only in every container (the node's CA
-certificates under `/etc/ssl/certs` or `/etc/pki`, `/etc/localtime`, `/etc/timezone`,
-`/etc/os-release`; writable, a pod could plant a CA the node trusts) and the syslog socket
-`/dev/log`. Paths are normalised (repeated and
-trailing `/` removed, `.` and `..` resolved) and `/var/run` is treated as the `/run` it links to.
-""",
-    remediation="Remove the mount; give node agents a narrow, read-only path or an API instead.",
-    examples=(
-        _SENSITIVE_FAIL,
-        _SENSITIVE_FAIL.replace("/var/run/docker.sock, type: Socket", "/var/log/builder, type: DirectoryOrCreate"),
-    ),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
-        _PSS_BASELINE,
-        "CIS Kubernetes Benchmark 5.2.12",
-    ),
-)
+@rule("sensitive-hostpath-mount")
 def check_sensitive_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     assert spec_path is not None
@@ -297,40 +190,8 @@ def check_sensitive_hostpath(doc: Document, ctx: RuleContext) -> Iterator[Violat
 
 # -- host-port-used -------------------------------------------------------------------
 
-_PORT_FAIL = workload(
-    namespace="prod",
-    containers=pod_container(
-        image="nginx:1.27",
-        body="""\
-ports:
-  - {containerPort: 8080, hostPort: 80}
-""",
-    ),
-)
 
-
-@rule(
-    id="host-port-used",
-    title="Container binds a port on the node",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-A `hostPort` opens the port on the node's own addresses, outside Services and usually outside
-NetworkPolicy enforcement, so the workload becomes reachable from wherever the node is. It also
-limits scheduling to one such pod per node and port, which stalls rolling updates and scale-out.
-The Baseline Pod Security Standard forbids host ports. Init and sidecar containers are checked.
-""",
-    remediation=(
-        "Remove `hostPort` and expose the workload through a Service (NodePort or LoadBalancer if it must be external)."
-    ),
-    examples=(_PORT_FAIL, _PORT_FAIL.replace(", hostPort: 80", "")),
-    references=(
-        "https://kubernetes.io/docs/concepts/configuration/overview/#services",
-        _PSS_BASELINE,
-        "CIS Kubernetes Benchmark 5.2.13",
-    ),
-)
+@rule("host-port-used")
 def check_host_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.C_I):
         ports = container.get("ports")

@@ -2,33 +2,16 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
     RuleContext,
-    Severity,
     Violation,
     containers,
     quote,
     rule,
-)
-
-_FAIL = workload(
-    namespace="prod",
-    containers=pod_container(
-        image="nginx:1.27",
-        body="""\
-resources:
-  requests: {cpu: 100m, memory: 128Mi}
-""",
-    ),
-)
-
-_PASS = _FAIL.replace(
-    "requests: {cpu: 100m, memory: 128Mi}", "requests: {cpu: 100m, memory: 128Mi}\n            limits: {memory: 256Mi}"
 )
 
 
@@ -40,30 +23,7 @@ def _shown(value: object) -> str:
     return quote(value)
 
 
-@rule(
-    id="memory-limit-missing",
-    title="Container has no memory limit",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    category="reliability",
-    rationale="""
-Without `resources.limits.memory` a container may use all of its node's memory: one leak or
-one oversized request pushes the node into memory pressure, and the kubelet then evicts or the
-kernel OOM-kills its neighbours, often the best-behaved pods rather than the culprit. A memory
-limit confines the damage to the container that exceeds it. Init containers and native sidecars
-are checked too; ephemeral debug containers cannot set resources. CPU limits are deliberately
-not required (they throttle workloads under a traffic spike). Windows-targeted pods are reported
-by `windows-memory-resources-missing` instead. Istio's `image: auto` container without a memory
-limit is skipped: the injector's template writes the proxy's resources.
-""",
-    remediation="Set `resources.limits.memory` on every container, from the observed peak usage plus headroom.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
-        "https://kubernetes.io/docs/tasks/configure-pod-container/assign-memory-resource/",
-    ),
-)
+@rule("memory-limit-missing")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if windows_targeted(doc):
         return

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.examples import workload
 from kubelint_py.k8s.rbac import role_ref, subjects
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, is_workload, rule
+from kubelint_py.rule_api import Document, RuleContext, Violation, is_workload, rule
 
 DEFAULT_NAMESPACE = "default"
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -32,8 +31,6 @@ _BUILT_IN = frozenset(
         ("ConfigMap", "kube-root-ca.crt"),
     )
 )
-
-_FAIL = workload(namespace=None)
 
 
 def _grants_to_others(binding: Document, namespace: str) -> bool:
@@ -80,40 +77,7 @@ def _in_scope(doc: Document) -> bool:
     return (groups is not None and doc.group in groups) or is_workload(doc)
 
 
-@rule(
-    id="namespace-default-used",
-    title="Object is deployed into the default namespace",
-    document="cluster-hardening",
-    severity=Severity.INFO,
-    kinds=tuple(_KIND_GROUPS),
-    kind_groups=("workload",),
-    category="security",
-    default_enabled=False,
-    rationale="""
-The `default` namespace is where everything lands that nobody placed: objects applied
-without `-n`, quick experiments, forgotten test pods. Workloads there share its
-ServiceAccount, its RBAC grants, its NetworkPolicies (usually none) and its quotas with all
-of that, so a Role granted for one application reaches the others, and Pod Security or
-network isolation cannot be tightened for one without breaking the rest. The namespace is
-resolved as everywhere in kubelint: `metadata.namespace`, else `--namespace`, else
-`default`, so a manifest without a namespace is reported unless the run names the namespace
-it is applied to. Objects Kubernetes itself keeps there (the `default` ServiceAccount, the
-`kubernetes` Service, the `kube-root-ca.crt` ConfigMap) are skipped, and so are a
-RoleBinding whose subjects all live elsewhere (ServiceAccounts of other namespaces, users,
-groups) and a Role bound by one: they open `default` to a monitoring or CI account deployed
-in another namespace and have to live where the access is granted. Opt-in and info:
-whether `default` is used is the cluster's convention, not the manifest's defect.
-""",
-    remediation=(
-        "Deploy into a dedicated namespace: set `metadata.namespace`, or pass the target namespace "
-        "with `--namespace` when the manifests are applied with `-n`."
-    ),
-    examples=(_FAIL, _FAIL.replace("{name: web}\nspec", "{name: web, namespace: shop}\nspec")),
-    references=(
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/",
-        "https://kubernetes.io/docs/concepts/security/multi-tenancy/#namespaces",
-    ),
-)
+@rule("namespace-default-used")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not _in_scope(doc) or (doc.kind, doc.name) in _BUILT_IN:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 SYSTEM_NAMESPACES = frozenset(("default", "kube-system", "kube-public", "kube-node-lease"))
 KYVERNO_GROUP = "kyverno.io"
@@ -73,101 +73,11 @@ def _missing(doc: Document, ctx: RuleContext, policy: Policy) -> Iterator[Violat
     yield Violation(f'namespace "{name}" has no {policy.kind} in the input', ("metadata", "name"))
 
 
-_LIMITRANGE_FAIL = """\
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop}
-"""
-
-_LIMITRANGE_PASS = (
-    _LIMITRANGE_FAIL
-    + """\
----
-apiVersion: v1
-kind: LimitRange
-metadata: {name: container-defaults, namespace: shop}
-spec:
-  limits:
-    - type: Container
-      defaultRequest: {cpu: 100m, memory: 128Mi}
-      default: {memory: 512Mi}
-"""
-)
-
-_QUOTA_PASS = (
-    _LIMITRANGE_FAIL
-    + """\
----
-apiVersion: v1
-kind: ResourceQuota
-metadata: {name: compute, namespace: shop}
-spec:
-  hard: {requests.cpu: "20", requests.memory: 64Gi, pods: "200"}
-"""
-)
-
-_SHARED_SCOPE = """
-Every Namespace the input declares is checked, except `default`, `kube-system`,
-`kube-public` and `kube-node-lease`; a {kind} anywhere in the input (context sources
-included) with that namespace satisfies it, as does a Kyverno `ClusterPolicy` that
-generates {kind}s (or a `Policy` of that namespace) and Rancher's
-`{annotation}` annotation on the Namespace, from which Rancher creates one. Opt-in: many
-platforms create these objects when a namespace is provisioned, outside any manifest.
-"""
-
-
-@rule(
-    id="namespace-without-limitrange",
-    title="Namespace has no LimitRange",
-    document="cluster-hardening",
-    severity=Severity.INFO,
-    kinds=("v1/Namespace",),
-    category="reliability",
-    cross_object=True,
-    default_enabled=False,
-    rationale="""
-A LimitRange gives every container created in its namespace default requests and limits
-(and can bound them). Without one, a container that sets none runs BestEffort: the
-scheduler reserves nothing for it, it may use all of a node's memory and CPU, and it is the
-first evicted under pressure, so one forgotten `resources:` block or one `kubectl run`
-affects every tenant of the node. A ResourceQuota on `requests.*` or `limits.*` also makes
-the API server reject pods without those values unless a LimitRange fills them in.
-"""
-    + _SHARED_SCOPE.format(kind="LimitRange", annotation=LIMIT_RANGE.rancher_annotation),
-    remediation="Ship a LimitRange with container `defaultRequest` and `default` next to each Namespace.",
-    examples=(_LIMITRANGE_FAIL, _LIMITRANGE_PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/policy/limit-range/",
-        "https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/",
-    ),
-)
+@rule("namespace-without-limitrange")
 def check_limitrange(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _missing(doc, ctx, LIMIT_RANGE)
 
 
-@rule(
-    id="namespace-without-resourcequota",
-    title="Namespace has no ResourceQuota",
-    document="cluster-hardening",
-    severity=Severity.INFO,
-    kinds=("v1/Namespace",),
-    category="reliability",
-    cross_object=True,
-    default_enabled=False,
-    rationale="""
-A ResourceQuota caps what one namespace may request and create in total: CPU, memory,
-storage, pods, Services, load balancers. Without one, a runaway autoscaler, a deployment
-loop or a compromised account in that namespace can claim the whole cluster's capacity (or
-its cloud budget in LoadBalancers and volumes), starving every other tenant exactly when
-they need to scale.
-"""
-    + _SHARED_SCOPE.format(kind="ResourceQuota", annotation=RESOURCE_QUOTA.rancher_annotation),
-    remediation="Ship a ResourceQuota (`requests.cpu`, `requests.memory`, `pods`) next to each Namespace.",
-    examples=(_LIMITRANGE_FAIL, _QUOTA_PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/policy/resource-quotas/",
-        "https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/quota-memory-cpu-namespace/",
-    ),
-)
+@rule("namespace-without-resourcequota")
 def check_resourcequota(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _missing(doc, ctx, RESOURCE_QUOTA)

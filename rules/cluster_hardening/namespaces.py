@@ -7,7 +7,6 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     is_workload,
     quote,
@@ -20,46 +19,8 @@ from kubelint_py.rule_api import (
 _ENFORCE = "pod-security.kubernetes.io/enforce"
 _SYSTEM_NAMESPACES = frozenset(("kube-system", "kube-public", "kube-node-lease"))
 
-_PSA_FAIL = """\
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: payments
-  labels:
-    pod-security.kubernetes.io/warn: restricted
-"""
 
-_PSA_PASS = """\
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: payments
-  labels:
-    pod-security.kubernetes.io/enforce: restricted
-"""
-
-
-@rule(
-    id="namespace-pod-security-not-enforced",
-    title="Namespace does not enforce a Pod Security Standard",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kinds=("Namespace",),
-    rationale="""
-Pod Security Admission only rejects pods that break the Baseline or Restricted standard in
-namespaces labelled `pod-security.kubernetes.io/enforce`; the `warn` and `audit` labels only
-report. Without the label (and with the level `privileged`) anyone who may create pods in the
-namespace can start privileged, host-namespace or hostPath pods, which is node access. The
-Kubernetes system namespaces (`kube-system`, `kube-public`, `kube-node-lease`) are skipped.
-""",
-    remediation="Label the namespace `pod-security.kubernetes.io/enforce: restricted` (or `baseline` as a first step).",
-    examples=(_PSA_FAIL, _PSA_PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/security/pod-security-admission/",
-        "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/",
-        "CIS Kubernetes Benchmark 5.2.1",
-    ),
-)
+@rule("namespace-pod-security-not-enforced")
 def check_pod_security_label(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.name in _SYSTEM_NAMESPACES:
         return
@@ -107,71 +68,11 @@ def is_default_deny_ingress(policy: Document) -> bool:
     return has_ingress and (ingress is None or ingress == [])
 
 
-_DENY_FAIL = """\
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: allow-web, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  policyTypes: [Ingress]
-  ingress:
-    - from: [{podSelector: {matchLabels: {app: gateway}}}]
-"""
-
-_DENY_PASS = (
-    _DENY_FAIL
-    + """\
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: default-deny-ingress, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [Ingress]
-"""
-)
-
-
 def _network_policies(ctx: RuleContext) -> list[Document]:
     return [doc for doc in ctx.of_kind("NetworkPolicy") if doc.group == _NP_GROUP]
 
 
-@run_rule(
-    id="namespace-without-default-deny",
-    title="Namespace has no default-deny ingress NetworkPolicy",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    category="networking",
-    cross_object=True,
-    rationale="""
-Pods accept traffic from every other pod of the cluster until a NetworkPolicy selects them, so
-in a namespace without a default-deny policy every new workload starts out reachable from any
-compromised pod anywhere. A policy with an empty `podSelector`, `policyTypes` containing
-`Ingress` and no `ingress` rules selects every pod of the namespace and allows nothing, so
-each flow must then be allowed explicitly. An absent `policyTypes` counts as `[Ingress]`, as
-the API server defaults it. Every namespace the input declares (a Namespace object) is
-checked: a namespace the input only deploys into belongs to whoever created it, and a chart or
-app bundle cannot own that namespace's default policy (a deny-all it shipped would cut off the
-namespace's other tenants). With `--assume-complete` the input is the whole cluster's
-configuration and namespaces that only hold workloads are checked too, the finding then on
-their first workload. Guard: the rule runs only when the input
-holds at least one NetworkPolicy (`networking.k8s.io`), or with `--assume-complete`, since
-policies are often kept apart from the workloads.
-""",
-    remediation=(
-        "Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]`, "
-        "then allow the needed flows explicitly."
-    ),
-    examples=(_DENY_FAIL, _DENY_PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic",
-        "CIS Kubernetes Benchmark 5.3.2",
-    ),
-)
+@run_rule("namespace-without-default-deny")
 def check_default_deny(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     policies = _network_policies(ctx)
     if not policies and not ctx.assume_complete:

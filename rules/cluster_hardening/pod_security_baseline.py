@@ -11,7 +11,6 @@ Windows-targeted pods are skipped: these fields do not exist on Windows, and
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.apiversions import format_release, target_release
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.podsecurity import (
     APPARMOR_ALLOWED_TYPES,
     APPARMOR_ANNOTATION_PREFIX,
@@ -32,7 +31,6 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec,
@@ -40,9 +38,6 @@ from kubelint_py.rule_api import (
     quote,
     rule,
 )
-
-_PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
-_PSS_BASELINE = _PSS + "#baseline"
 
 
 def _target(ctx: RuleContext) -> Release:
@@ -68,41 +63,8 @@ def _security_contexts(doc: Document) -> Iterator[tuple[str, FieldPath, Mapping[
 
 # -- proc-mount-unmasked ------------------------------------------------------------------
 
-_PROC_FAIL = workload(
-    name="builder",
-    namespace="ci",
-    containers=pod_container(
-        name="buildkit",
-        image="moby/buildkit:v0.15.0",
-        body="""\
-securityContext:
-  procMount: Unmasked
-""",
-    ),
-)
 
-
-@rule(
-    id="proc-mount-unmasked",
-    title="Container unmasks /proc",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    rationale="""
-The container runtime masks and mounts read-only the parts of `/proc` and `/sys` that reveal
-or change the node (`/proc/kcore`, `/proc/sysrq-trigger`, `/proc/sys`, `/sys/firmware`, ...).
-`procMount: Unmasked` turns that off: a process in the container reads kernel memory layout and
-other tenants' data, or writes kernel settings for the whole node. The Baseline Pod Security
-Standard allows only `Default`. Since 1.30 the API server rejects `Unmasked` unless the pod runs
-in its own user namespace (`spec.hostUsers: false`), where the kernel's id checks protect the
-node and Pod Security admission allows it; such pods are skipped. The field exists on containers
-only (init and ephemeral containers included). Windows-targeted pods are reported by
-`windows-linux-only-field` instead.
-""",
-    remediation="Remove `procMount` (or set it to `Default`); a nested container engine needs `hostUsers: false`.",
-    examples=(_PROC_FAIL, _PROC_FAIL.replace("procMount: Unmasked", "procMount: Default")),
-    references=(_PSS_BASELINE, "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"),
-)
+@rule("proc-mount-unmasked")
 def check_proc_mount(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if windows_targeted(doc) or uses_user_namespace(pod_spec(doc)):
         return
@@ -119,17 +81,6 @@ def check_proc_mount(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 
 # -- unsafe-sysctl ------------------------------------------------------------------------
-
-_SYSCTL_FAIL = workload(
-    name="proxy",
-    namespace="edge",
-    pod="""\
-securityContext:
-  sysctls:
-    - {name: net.core.somaxconn, value: "4096"}
-""",
-    containers=pod_container(name="haproxy", image="haproxy:3.0"),
-)
 
 
 def _sysctl_problem(name: str, spec: Mapping[str, object], target: Release, allowed: list[str]) -> str | None:
@@ -149,46 +100,7 @@ def _sysctl_problem(name: str, spec: Mapping[str, object], target: Release, allo
     return "is outside the Baseline safe set; the kubelet refuses the pod (SysctlForbidden) unless the node allows it"
 
 
-@rule(
-    id="unsafe-sysctl",
-    title="Pod sets a sysctl outside the safe set",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    rationale="""
-A sysctl set in the pod's securityContext changes a kernel parameter for the pod. Only the
-safe set (namespaced and isolated from other pods: `kernel.shm_rmid_forced`, the
-`net.ipv4.ip_local_port_range`, `ip_unprivileged_port_start`, `tcp_syncookies`,
-`ping_group_range`, and from 1.27, 1.29 and 1.32 a few more TCP settings) is allowed by the
-kubelet and by the Baseline Pod Security Standard. Any other sysctl makes the kubelet reject the
-pod with `SysctlForbidden` on every node that does not list it in `--allowed-unsafe-sysctls`, so
-the ReplicaSet keeps creating pods that fail; a sysctl that is not namespaced (`vm.*`,
-`kernel.panic`, ...) cannot be allowed at all. A network sysctl on a `hostNetwork` pod (an IPC
-one on a `hostIPC` pod) is refused too, safe or not, since it would change the node's own
-namespace. Slash names (`net/ipv4/...`) are read as the kubelet reads them, and the later safe
-entries count only when `targetVersion` reaches their release. For node pools that do allow
-unsafe sysctls, list them in the `allowedSysctls` option (exact names or prefixes ending in
-`*`). Windows-targeted pods are reported by `windows-linux-only-field` instead.
-""",
-    remediation="Remove the sysctl, or run the pod on a node pool that allows it and list it in `allowedSysctls`.",
-    examples=(
-        _SYSCTL_FAIL,
-        _SYSCTL_FAIL.replace('net.core.somaxconn, value: "4096"', 'net.ipv4.ip_local_port_range, value: "1024 65535"'),
-    ),
-    references=(_PSS_BASELINE, "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "allowedSysctls": {
-                "type": "array",
-                "items": {"type": "string", "minLength": 1},
-                "default": [],
-                "description": "Sysctls the nodes allow with --allowed-unsafe-sysctls (a trailing * matches a prefix).",
-            }
-        },
-    },
-)
+@rule("unsafe-sysctl")
 def check_unsafe_sysctl(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None or windows_targeted(doc):
@@ -214,17 +126,6 @@ def check_unsafe_sysctl(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 # -- selinux-options-custom ---------------------------------------------------------------
 
-_SELINUX_FAIL = workload(
-    namespace="prod",
-    pod="""\
-securityContext:
-  seLinuxOptions:
-    type: spc_t
-""",
-    containers=pod_container(image="nginx:1.27"),
-)
-_SELINUX_PASS = _SELINUX_FAIL.replace("type: spc_t", 'level: "s0:c123,c456"')
-
 
 def _selinux_type_text(who: str, kind: str, target: Release) -> str:
     since = SELINUX_TYPES.get(kind)
@@ -234,27 +135,7 @@ def _selinux_type_text(who: str, kind: str, target: Release) -> str:
     return f"{who} sets seLinuxOptions.type: {quote(kind)}, not a container type Baseline allows"
 
 
-@rule(
-    id="selinux-options-custom",
-    title="Custom SELinux user, role or type",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-On SELinux nodes every container runs as `container_t`, the type whose policy confines it to its
-own files. Setting `seLinuxOptions.type` to another type (`spc_t`, `unconfined_t`, a host
-daemon's type) runs the process outside that confinement, with access to host files and devices
-that the policy otherwise denies; a custom `user` or `role` does the same through the policy's
-identity rules. The Baseline Pod Security Standard allows only the container types
-`container_t`, `container_init_t`, `container_kvm_t` and, from 1.31, `container_engine_t`, and
-no user or role; the MCS `level` stays free (it separates pods from each other). The pod's
-securityContext and every container's (init and ephemeral included) are judged on their own, as
-Pod Security admission does. Windows-targeted pods are skipped.
-""",
-    remediation="Remove the custom SELinux `user`, `role` and `type`; keep only `level` for MCS labels.",
-    examples=(_SELINUX_FAIL, _SELINUX_PASS),
-    references=(_PSS_BASELINE, "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"),
-)
+@rule("selinux-options-custom")
 def check_selinux(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if windows_targeted(doc):
         return
@@ -275,17 +156,6 @@ def check_selinux(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 
 # -- apparmor-unconfined ------------------------------------------------------------------
-
-_APPARMOR_FAIL = workload(
-    namespace="prod",
-    containers=pod_container(
-        image="nginx:1.27",
-        body="""\
-securityContext:
-  appArmorProfile: {type: Unconfined}
-""",
-    ),
-)
 
 
 def _template_annotations_path(doc: Document) -> FieldPath | None:
@@ -329,28 +199,7 @@ def _apparmor_annotations(doc: Document) -> Iterator[Violation]:
         yield Violation(text, (*path, key))
 
 
-@rule(
-    id="apparmor-unconfined",
-    title="AppArmor profile unconfined",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-On AppArmor nodes (Ubuntu, Debian, SUSE) the container runtime confines every container with
-its default profile, which denies writes to `/proc` and `/sys`, mounts and raw kernel
-interfaces. `appArmorProfile.type: Unconfined` (at pod level or on a container, init and
-ephemeral included) or the older annotation
-`container.apparmor.security.beta.kubernetes.io/<container>: unconfined` on the pod template
-removes that layer, so a compromised process meets one defence fewer on its way to the node.
-The Baseline Pod Security Standard allows only `RuntimeDefault` and `Localhost` profiles
-(`runtime/default` and `localhost/<profile>` in the annotation). Absent settings pass: the
-runtime default applies. Annotations on the controller's own metadata do not reach its pods and
-are not read. Windows-targeted pods are skipped.
-""",
-    remediation="Use `appArmorProfile: {type: RuntimeDefault}` or a `Localhost` profile, and drop `unconfined`.",
-    examples=(_APPARMOR_FAIL, _APPARMOR_FAIL.replace("type: Unconfined", "type: RuntimeDefault")),
-    references=(_PSS_BASELINE, "https://kubernetes.io/docs/tutorials/security/apparmor/"),
-)
+@rule("apparmor-unconfined")
 def check_apparmor(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if windows_targeted(doc):
         return

@@ -3,18 +3,7 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.rbac import RoleRef, Subject, is_system_name, role_ref, subjects
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
-
-_FAIL = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: config-reader, namespace: prod}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: config-reader}
-subjects:
-  - {kind: ServiceAccount, name: default}
-"""
-
-_PASS = _FAIL.replace("name: default}", "name: config-reader}")
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 _SA_USER_PREFIX = "system:serviceaccount:"
 
@@ -39,30 +28,7 @@ def _granted(ref: RoleRef) -> str:
     return f'{ref.kind or "role"} "{ref.name}"'
 
 
-@rule(
-    id="rbac-default-service-account-binding",
-    title="Binding grants permissions to a namespace's default ServiceAccount",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("rbac-binding",),
-    rationale="""
-Every pod that names no ServiceAccount runs as its namespace's `default` one and, unless token
-automounting is turned off, carries its token. A permission bound to `default` is therefore
-granted to every such pod of the namespace, including ones deployed later by other teams or
-charts, and a compromise of any of them yields it. In a RoleBinding a ServiceAccount subject
-without a namespace is the binding's own namespace; the User form
-`system:serviceaccount:<namespace>:default` is the same identity and is reported too. Bindings
-named `system:...` (Kubernetes' own) are skipped.
-""",
-    remediation="Create a dedicated ServiceAccount, bind the role to it and set it as the workload's "
-    "`serviceAccountName`.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts",
-        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#service-account-permissions",
-        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
-    ),
-)
+@rule("rbac-default-service-account-binding")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if is_system_name(doc.name):
         return

@@ -4,44 +4,12 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from kubelint_py.k8s.rbac import CORE_GROUP, RBAC_GROUP, WILDCARD, PolicyRule, is_system_name, policy_rules
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
-
-_WILDCARD_FAIL = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: deployer, namespace: prod}
-rules:
-  - apiGroups: ["apps"]
-    resources: ["deployments"]
-    verbs: ["*"]
-"""
-
-_WILDCARD_PASS = _WILDCARD_FAIL.replace('["*"]', '["get", "list", "watch", "update", "patch"]')
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 _WILDCARD_FIELDS = ("apiGroups", "resources", "verbs")
 
 
-@rule(
-    id="rbac-wildcard",
-    title="Role grants a wildcard verb, resource or API group",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kinds=("Role", "ClusterRole"),
-    rationale="""
-`*` grants everything that exists now and everything added later: `verbs: ["*"]` includes
-`escalate`, `bind`, `impersonate` and `delete`; `resources: ["*"]` includes Secrets and every
-subresource such as `pods/exec`; `apiGroups: ["*"]` includes every CRD installed in the future.
-A role written with wildcards cannot be reviewed for least privilege. Roles named
-`system:...` (Kubernetes' own) and aggregated ClusterRoles (whose rules the controller
-fills in) are not reported.
-""",
-    remediation="Enumerate the verbs, resources and API groups the subject actually uses.",
-    examples=(_WILDCARD_FAIL, _WILDCARD_PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#minimize-wildcard-permissions",
-        "CIS Kubernetes Benchmark 5.1.3",
-    ),
-)
+@rule("rbac-wildcard")
 def check_wildcard(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if is_system_name(doc.name):
         return
@@ -165,54 +133,7 @@ def escalation_grants(rules: list[PolicyRule]) -> list[tuple[str, list[_Match]]]
     return found
 
 
-_ESCALATION_FAIL = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: support}
-rules:
-  - apiGroups: [""]
-    resources: ["pods", "pods/exec"]
-    verbs: ["get", "list", "create"]
-"""
-
-_ESCALATION_PASS = _ESCALATION_FAIL.replace('"pods", "pods/exec"', '"pods", "pods/log"')
-
-
-@rule(
-    id="rbac-escalation-permission",
-    title="Role grants a privilege-escalation permission",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kinds=("Role", "ClusterRole"),
-    security_severity="8.5",
-    rationale="""
-Some permissions are worth more than they look, because each leads to broader access: `escalate`
-and `bind` on roles let a subject grant itself any permission; `impersonate` lets it act as
-another user, group or ServiceAccount; `create` or `get` on `pods/exec`, `pods/attach` or
-`pods/portforward` gives a shell or a socket inside pods and so their ServiceAccount tokens and
-mounted Secrets (`get` is enough: a WebSocket exec, attach or port-forward request is an HTTP GET
-and the API server authorises it as `get`, unless it is a release that also demands `create`);
-`nodes/proxy` reaches the kubelet API (exec into any pod on the node); `create`
-on `serviceaccounts/token` mints tokens for any ServiceAccount; CSR approval together with
-`approve` on signers issues client certificates for any identity; and writing webhook
-configurations lets a subject read or rewrite every object sent to the API server. Matching
-follows the RBAC authorizer: each path is tied to its API group (core `""` for pods, nodes,
-serviceaccounts, users and groups; `authentication.k8s.io` for `userextras/<key>`, where the API
-server checks impersonation of extra fields), `*` in apiGroups matches every group, `*` in verbs
-every verb, `*` in resources every resource and subresource, and `*/<subresource>` (for example
-`*/exec`) that subresource of every resource; `pods` does not grant `pods/exec`. The two CSR
-approval grants may sit in different rules of the role. Roles named `system:...` are Kubernetes'
-own and are not reported. The finding is placed on the first rule involved (the others are
-related locations); the message lists every matched grant.
-""",
-    remediation="Remove the grant, or confine it to a break-glass role bound only when needed.",
-    examples=(_ESCALATION_FAIL, _ESCALATION_PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks",
-        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
-        "CIS Kubernetes Benchmark 5.1.8, 5.1.10, 5.1.11, 5.1.12, 5.1.13",
-    ),
-)
+@rule("rbac-escalation-permission")
 def check_escalation(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if is_system_name(doc.name):
         return

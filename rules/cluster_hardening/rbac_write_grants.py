@@ -4,9 +4,7 @@ rbac-workload-create, rbac-aws-auth-write."""
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.rbac import CORE_GROUP, PolicyRule, is_system_name, policy_rules
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
-
-_RBAC_GOOD_PRACTICES = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/"
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
 def _skipped(doc: Document) -> bool:
@@ -52,57 +50,7 @@ def workload_writes(policy: PolicyRule) -> tuple[list[str], list[str]]:
     return resources, verbs
 
 
-_WORKLOAD_FAIL = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: deployer, namespace: prod}
-rules:
-  - apiGroups: ["apps"]
-    resources: ["deployments"]
-    verbs: ["get", "list", "create", "update", "patch"]
-"""
-
-_WORKLOAD_PASS = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: scaler, namespace: prod}
-rules:
-  - apiGroups: ["apps"]
-    resources: ["deployments"]
-    verbs: ["get", "list", "watch"]
-  - apiGroups: ["apps"]
-    resources: ["deployments/scale"]
-    verbs: ["update", "patch"]
-"""
-
-
-@rule(
-    id="rbac-workload-create",
-    title="Role lets its subjects create or change workloads",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("rbac-role",),
-    default_enabled=False,
-    rationale="""
-Whoever can write a pod or a pod template (a Deployment, ReplicaSet, StatefulSet, DaemonSet,
-ReplicationController, Job or CronJob) can run any image with any ServiceAccount, Secret,
-ConfigMap or volume of the namespace, and so holds every permission and credential those give;
-admission policy is the only limit. The same holds for `update`/`patch` on
-`pods/ephemeralcontainers` (`kubectl debug`), which adds a container of any image to a running pod
-with its volumes and token. Matching follows the RBAC authorizer as in
-`rbac-escalation-permission` (`*` in verbs, resources or apiGroups matches); other subresources
-such as `deployments/scale` or `pods/status` do not change what runs and are not counted. Roles
-named `system:...` and aggregated ClusterRoles are skipped. Opt-in: deployment pipelines and
-controllers need this, and only the bindings say who holds it.
-""",
-    remediation="Keep workload writes to deployment pipelines and controllers, bound in one namespace; give "
-    "people read access and a pipeline to deploy through.",
-    examples=(_WORKLOAD_FAIL, _WORKLOAD_PASS),
-    references=(
-        f"{_RBAC_GOOD_PRACTICES}#workload-creation",
-        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
-    ),
-)
+@rule("rbac-workload-create")
 def check_workload_create(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if _skipped(doc):
         return
@@ -144,47 +92,7 @@ def _aws_auth_path(doc: Document, ctx: RuleContext, policy: PolicyRule) -> tuple
     return None
 
 
-_AWS_FAIL = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: node-onboarding}
-rules:
-  - apiGroups: [""]
-    resources: ["configmaps"]
-    resourceNames: ["aws-auth"]
-    verbs: ["get", "update", "patch"]
-"""
-
-_AWS_PASS = _AWS_FAIL.replace('["get", "update", "patch"]', '["get"]')
-
-
-@rule(
-    id="rbac-aws-auth-write",
-    title="Role can rewrite the EKS aws-auth ConfigMap",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kind_groups=("rbac-role",),
-    default_enabled=False,
-    security_severity="8.5",
-    rationale="""
-On Amazon EKS the `kube-system/aws-auth` ConfigMap maps IAM roles and users to Kubernetes users
-and groups, `system:masters` included: whoever can `update` or `patch` it can make any IAM
-identity they control a cluster administrator, and `delete` locks every node and administrator
-out. A rule reaches it when its apiGroups hold `""` or `*`, its resources `configmaps` or `*`,
-its verbs `update`, `patch`, `delete` or `*`, and either its resourceNames name `aws-auth`
-(in a ClusterRole, or in a Role of `kube-system` or of no declared namespace) or it is a Role of
-`kube-system` without resourceNames. A Role of another namespace grants nothing on
-`kube-system`. `create` is not counted: RBAC cannot restrict `create` by name. Roles named
-`system:...` are skipped. Opt-in: only EKS clusters have `aws-auth`.
-""",
-    remediation="Change `aws-auth` (or EKS access entries) only from the cluster-provisioning pipeline; drop the "
-    "write verbs from the role.",
-    examples=(_AWS_FAIL, _AWS_PASS),
-    references=(
-        "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html",
-        f"{_RBAC_GOOD_PRACTICES}#privilege-escalation-risks",
-    ),
-)
+@rule("rbac-aws-auth-write")
 def check_aws_auth_write(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if is_system_name(doc.name):
         return

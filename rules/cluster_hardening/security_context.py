@@ -10,7 +10,6 @@ fault is set at pod level, the containers that inherit it share one finding on t
 
 from collections.abc import Callable, Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.images import is_injected_container
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
@@ -19,7 +18,6 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     effective_security,
@@ -30,9 +28,6 @@ from kubelint_py.rule_api import (
 # (path of the problem, what is wrong, phrased after the container's or the pod's name)
 _Problem = tuple[FieldPath, str]
 _Judge = Callable[[Document, ContainerRef], "_Problem | None"]
-
-_PSS_RESTRICTED = "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted"
-_PSS_BASELINE = "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"
 
 
 def _own_path(container: ContainerRef, *rest: str) -> FieldPath:
@@ -78,17 +73,6 @@ def _violations(
 
 # -- privilege-escalation-allowed -----------------------------------------------------
 
-_APE_FAIL = workload(
-    namespace="prod",
-    containers=pod_container(
-        image="nginx:1.27",
-        body="""\
-securityContext:
-  allowPrivilegeEscalation: true
-""",
-    ),
-)
-
 
 def _judge_escalation(doc: Document, container: ContainerRef) -> _Problem | None:
     value, path = effective_security(doc, container, "allowPrivilegeEscalation")
@@ -105,42 +89,12 @@ def _judge_escalation(doc: Document, container: ContainerRef) -> _Problem | None
     return path, f"sets allowPrivilegeEscalation: {quote(value)}{suffix}"
 
 
-@rule(
-    id="privilege-escalation-allowed",
-    title="Container allows privilege escalation",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-Unless `allowPrivilegeEscalation` is `false`, the kernel's `no_new_privs` flag is not set and a
-process in the container can gain privileges through setuid/setgid binaries or file
-capabilities, turning a foothold as an unprivileged user into root inside the container, one
-step from the node. The field defaults to true, so it must be set explicitly on every container,
-init and ephemeral containers included; it has no pod-level form. The Restricted Pod Security
-Standard requires it. Windows-targeted pods are skipped (the field does not exist on Windows),
-and so is Istio's `image: auto` container when it leaves the field unset: the injector's
-template sets it to false (a value written in the manifest wins over the template and is judged).
-""",
-    remediation="Set `securityContext.allowPrivilegeEscalation: false` on every container.",
-    examples=(_APE_FAIL, _APE_FAIL.replace("allowPrivilegeEscalation: true", "allowPrivilegeEscalation: false")),
-    references=(_PSS_RESTRICTED, "CIS Kubernetes Benchmark 5.2.6"),
-)
+@rule("privilege-escalation-allowed")
 def check_privilege_escalation(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _violations(doc, ContainerScope.ALL, _judge_escalation)
 
 
 # -- run-as-root-allowed --------------------------------------------------------------
-
-_ROOT_FAIL = workload(
-    namespace="prod",
-    pod="""\
-securityContext:
-  runAsUser: 0
-""",
-    containers=pod_container(image="nginx:1.27"),
-)
-
-_ROOT_PASS = _ROOT_FAIL.replace("runAsUser: 0", "runAsUser: 10001\n        runAsNonRoot: true")
 
 
 def _judge_root(doc: Document, container: ContainerRef) -> _Problem | None:
@@ -166,28 +120,7 @@ def _judge_root(doc: Document, container: ContainerRef) -> _Problem | None:
     return path, f"sets runAsNonRoot: {quote(value)}"
 
 
-@rule(
-    id="run-as-root-allowed",
-    title="Container may run as root",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-A process running as UID 0 in a container is root on the node's kernel: every container
-escape, writable host mount or kernel bug it reaches is exploited with full privileges. Only
-`runAsNonRoot: true` makes the kubelet refuse to start a container whose user is root, whatever
-the image says; `runAsUser: 0` asks for root outright. Both fields fall back from the container
-to the pod's securityContext. A non-zero `runAsUser` is not reported, with or without
-`runAsNonRoot`: the kubelet starts the process as that UID, so it does not run as root (a
-namespace that enforces the Restricted Pod Security Standard still requires
-`runAsNonRoot: true`; `namespace-pod-security-not-enforced` is about that). Windows-targeted
-pods are skipped (they use `runAsUserName`), and so is Istio's `image: auto` container when
-it sets neither field: the injector's template sets `runAsNonRoot: true` and UID 1337.
-""",
-    remediation="Set `runAsNonRoot: true` and a non-zero `runAsUser` in the pod's securityContext.",
-    examples=(_ROOT_FAIL, _ROOT_PASS),
-    references=(_PSS_RESTRICTED, "CIS Kubernetes Benchmark 5.2.7"),
-)
+@rule("run-as-root-allowed")
 def check_run_as_root(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _violations(doc, ContainerScope.ALL, _judge_root)
 
@@ -199,19 +132,6 @@ def capability_name(value: str) -> str:
     """Catalog §0.2: compared after stripping `CAP_` and upper-casing."""
     upper = value.strip().upper()
     return upper[4:] if upper.startswith("CAP_") else upper
-
-
-_DROP_FAIL = workload(
-    namespace="prod",
-    containers=pod_container(
-        image="nginx:1.27",
-        body="""\
-securityContext:
-  capabilities:
-    drop: ["NET_RAW"]
-""",
-    ),
-)
 
 
 def _judge_drop(doc: Document, container: ContainerRef) -> _Problem | None:
@@ -238,27 +158,7 @@ def _judge_drop(doc: Document, container: ContainerRef) -> _Problem | None:
     return path, f"drops {', '.join(names)} but not ALL capabilities"
 
 
-@rule(
-    id="capabilities-not-dropped",
-    title="Container does not drop all Linux capabilities",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-Container runtimes grant a default set of Linux capabilities (on containerd and CRI-O among them
-`CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `SETUID`, `SETGID`, `NET_BIND_SERVICE`, `KILL`, and on some
-runtimes `NET_RAW`, which allows ARP and DNS spoofing inside the pod network). A compromised
-process keeps all of them unless the container drops them: listing `ALL` in
-`securityContext.capabilities.drop` removes the whole set, and the few capabilities the
-application really needs are added back explicitly. The Restricted Pod Security Standard
-requires `drop: ["ALL"]`; names are compared after stripping `CAP_` and upper-casing.
-Windows-targeted pods are skipped, and so is Istio's `image: auto` container without
-`capabilities`: the injector's template drops ALL.
-""",
-    remediation='Add `securityContext.capabilities.drop: ["ALL"]` and add back only what the process needs.',
-    examples=(_DROP_FAIL, _DROP_FAIL.replace('drop: ["NET_RAW"]', 'drop: ["ALL"]')),
-    references=(_PSS_RESTRICTED, "CIS Kubernetes Benchmark 5.2.9"),
-)
+@rule("capabilities-not-dropped")
 def check_capabilities_dropped(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _violations(doc, ContainerScope.ALL, _judge_drop)
 
@@ -283,42 +183,8 @@ BASELINE_CAPABILITIES = frozenset(
     )
 )
 
-_ADD_FAIL = workload(
-    kind="DaemonSet",
-    name="net-agent",
-    namespace="kube-system",
-    containers=pod_container(
-        name="agent",
-        image="net-agent:2.1",
-        body="""\
-securityContext:
-  capabilities:
-    add: ["NET_ADMIN"]
-""",
-    ),
-)
 
-
-@rule(
-    id="dangerous-capability-added",
-    title="Container adds a capability outside the Baseline set",
-    document="cluster-hardening",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    security_severity="8.0",
-    rationale="""
-Capabilities beyond the Baseline Pod Security Standard's list are each a route out of the
-container: `SYS_ADMIN` mounts file systems and is close to root on the node, `SYS_PTRACE` reads
-other processes' memory, `SYS_MODULE` loads kernel modules, `NET_ADMIN` and `NET_RAW`
-reconfigure and spoof the node's networking, `BPF` attaches programs to the kernel, and `ALL`
-grants every one of them. Names are compared after stripping `CAP_` and upper-casing; a single
-name written as a string instead of a list is still reported, because it shows what the author
-asked for.
-""",
-    remediation="Remove the capability; if a node agent really needs it, isolate it in a dedicated namespace.",
-    examples=(_ADD_FAIL, _ADD_FAIL.replace('add: ["NET_ADMIN"]', 'add: ["NET_BIND_SERVICE"]')),
-    references=(_PSS_BASELINE, "CIS Kubernetes Benchmark 5.2.9"),
-)
+@rule("dangerous-capability-added")
 def check_dangerous_capability(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.ALL):
         add = container.get("securityContext", "capabilities", "add")
@@ -348,15 +214,6 @@ def check_dangerous_capability(doc: Document, ctx: RuleContext) -> Iterator[Viol
 
 _SECCOMP_OK = frozenset(("RuntimeDefault", "Localhost"))
 
-_SECCOMP_FAIL = workload(
-    namespace="prod",
-    pod="""\
-securityContext:
-  seccompProfile: {type: Unconfined}
-""",
-    containers=pod_container(image="nginx:1.27"),
-)
-
 
 def _judge_seccomp(doc: Document, container: ContainerRef) -> _Problem | None:
     profile, path = effective_security(doc, container, "seccompProfile")
@@ -379,47 +236,12 @@ def _judge_seccomp(doc: Document, container: ContainerRef) -> _Problem | None:
     return (*path, "type"), f"sets seccompProfile.type: {quote(kind)}"
 
 
-@rule(
-    id="seccomp-not-runtime-default",
-    title="Container does not use the RuntimeDefault or a Localhost seccomp profile",
-    document="cluster-hardening",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-Without a seccomp profile a container may call every system call the kernel offers, including
-the rarely needed ones (`unshare`, `keyctl`, `bpf`, `userfaultfd`, ...) behind most container
-escape exploits. Kubernetes runs containers Unconfined by default unless the kubelet's
-`seccompDefault` is on, so the profile must be requested: `RuntimeDefault` (the container
-runtime's profile) or a `Localhost` profile. The field falls back from the container to the
-pod; the deprecated seccomp annotations are not considered. The Restricted Pod Security
-Standard requires it. Windows-targeted pods are skipped. Istio's `image: auto` container is
-checked like any other: the injector's template sets no seccomp profile unless the mesh is
-configured to, so the pod-level profile is still the manifest's to set.
-""",
-    remediation="Set `securityContext.seccompProfile: {type: RuntimeDefault}` at pod level.",
-    examples=(_SECCOMP_FAIL, _SECCOMP_FAIL.replace("type: Unconfined", "type: RuntimeDefault")),
-    references=(
-        "https://kubernetes.io/docs/tutorials/security/seccomp/",
-        _PSS_RESTRICTED,
-        "CIS Kubernetes Benchmark 5.7.2",
-    ),
-)
+@rule("seccomp-not-runtime-default")
 def check_seccomp(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _violations(doc, ContainerScope.ALL, _judge_seccomp)
 
 
 # -- readonly-root-filesystem-missing -------------------------------------------------
-
-_RORFS_FAIL = workload(
-    namespace="prod",
-    containers=pod_container(
-        image="nginx:1.27",
-        body="""\
-securityContext:
-  readOnlyRootFilesystem: false
-""",
-    ),
-)
 
 
 def _judge_readonly(doc: Document, container: ContainerRef) -> _Problem | None:
@@ -436,24 +258,6 @@ def _judge_readonly(doc: Document, container: ContainerRef) -> _Problem | None:
     return path, f"sets readOnlyRootFilesystem: {quote(value)}"
 
 
-@rule(
-    id="readonly-root-filesystem-missing",
-    title="Container root filesystem is writable",
-    document="cluster-hardening",
-    severity=Severity.INFO,
-    kind_groups=("workload",),
-    rationale="""
-A writable root filesystem lets an intruder drop tools, replace binaries or plant a web shell
-that persists for the life of the container, and lets a buggy process fill the node's disk
-through the container's writable layer. With `readOnlyRootFilesystem: true` the image stays
-as built and every writable path is an explicit volume. The field exists on containers only.
-Init and sidecar containers are checked; ephemeral debug containers are not. Windows-targeted
-pods are skipped, and so is Istio's `image: auto` container when the field is unset (the
-injector's template sets it).
-""",
-    remediation="Set `readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write.",
-    examples=(_RORFS_FAIL, _RORFS_FAIL.replace("readOnlyRootFilesystem: false", "readOnlyRootFilesystem: true")),
-    references=("https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",),
-)
+@rule("readonly-root-filesystem-missing")
 def check_readonly_root(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _violations(doc, ContainerScope.C_I, _judge_readonly)

@@ -8,14 +8,7 @@ queried through kubelint_py.k8s.apiversions. The target release is `targetVersio
 from collections.abc import Iterator
 
 from kubelint_py.k8s.apiversions import ApiEntry, Release, format_release, lookup, target_release
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
-
-_DOCUMENT = "cluster-migration"
-_REFS = (
-    "https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
-    "https://kubernetes.io/docs/reference/using-api/deprecation-policy/",
-    "https://github.com/FairwindsOps/pluto",
-)
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
 def _entry(doc: Document) -> ApiEntry | None:
@@ -34,36 +27,7 @@ def _replacement(entry: ApiEntry) -> str:
     return f"use {entry.replacement}{since}"
 
 
-_REMOVED_FAIL = """\
-# fixture-config: {"targetVersion": "1.25"}
-apiVersion: policy/v1beta1
-kind: PodDisruptionBudget
-metadata: {name: web, namespace: prod}
-spec:
-  minAvailable: 1
-  selector: {matchLabels: {app: web}}
-"""
-
-
-@rule(
-    id="removed-api-version",
-    title="Object uses an API version the target release no longer serves",
-    document=_DOCUMENT,
-    severity=Severity.ERROR,
-    category="portability",
-    rationale="""
-The API server of the target release does not serve this apiVersion any more: `kubectl apply`
-fails with "no matches for kind ... in version ...", a Helm upgrade aborts half-way and GitOps
-controllers stop syncing the whole application. Objects already stored are converted by the
-API server, but the manifest in the repository can no longer be applied, so the next deploy or
-disaster-recovery restore into the new cluster breaks. The release that removed it comes from
-the versioned table kubelint_py/data/deprecated_apis.json (Pluto's data), compared with
-`--target-version` (default: the newest release in that table).
-""",
-    remediation="Change `apiVersion` to the replacement and convert the fields whose schema changed with it.",
-    examples=(_REMOVED_FAIL, _REMOVED_FAIL.replace("policy/v1beta1", "policy/v1")),
-    references=_REFS,
-)
+@rule("removed-api-version")
 def check_removed(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     entry = _entry(doc)
     target = _target(ctx)
@@ -77,33 +41,7 @@ def check_removed(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     )
 
 
-_DEPRECATED_FAIL = """\
-apiVersion: storage.k8s.io/v1beta1
-kind: VolumeAttributesClass
-metadata: {name: gold}
-driverName: pd.csi.storage.gke.io
-parameters: {iops: "3000"}
-"""
-
-
-@rule(
-    id="deprecated-api-version",
-    title="Object uses an API version deprecated in the target release",
-    document=_DOCUMENT,
-    severity=Severity.WARNING,
-    category="portability",
-    rationale="""
-The target release still serves this apiVersion but has deprecated it: the API server answers
-every request with a deprecation warning and a later release removes it, at which point
-applying the manifest fails. Moving to the replacement now, while both versions are served,
-lets you migrate without downtime; after the removal you are forced to do it during an
-upgrade. An entry deprecated and removed in the same release is reported as removed, not
-deprecated.
-""",
-    remediation="Move to the replacement apiVersion before the release that removes this one.",
-    examples=(_DEPRECATED_FAIL, _DEPRECATED_FAIL.replace("storage.k8s.io/v1beta1", "storage.k8s.io/v1")),
-    references=_REFS,
-)
+@rule("deprecated-api-version")
 def check_deprecated(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     entry = _entry(doc)
     target = _target(ctx)

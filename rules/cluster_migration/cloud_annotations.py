@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 DEFAULT_PREFIXES: Mapping[str, Sequence[str]] = {
     "aws": ("service.beta.kubernetes.io/aws-load-balancer-", "alb.ingress.kubernetes.io/", "eks.amazonaws.com/"),
@@ -10,25 +10,6 @@ DEFAULT_PREFIXES: Mapping[str, Sequence[str]] = {
     "gcp": ("cloud.google.com/", "networking.gke.io/", "iam.gke.io/"),
 }
 _ALIASES = {"eks": "aws", "amazon": "aws", "aks": "azure", "gke": "gcp", "google": "gcp"}
-
-_FAIL = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: uploader
-  namespace: prod
-  annotations:
-    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/uploader
-"""
-_PASS = """\
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: uploader
-  namespace: prod
-  annotations:
-    example.com/owner: team-storage
-"""
 
 
 def _provider(name: object) -> str | None:
@@ -38,48 +19,7 @@ def _provider(name: object) -> str | None:
     return _ALIASES.get(key, key)
 
 
-@rule(
-    id="cloud-specific-annotation",
-    title="Annotation only works on one cloud provider",
-    document="cluster-migration",
-    severity=Severity.INFO,
-    category="portability",
-    kinds=("Service", "Ingress", "ServiceAccount", "PersistentVolumeClaim", "StorageClass"),
-    rationale="""
-Load-balancer, ingress-controller and workload-identity annotations are read only by one
-provider's controllers. On another provider they are silently ignored: the load balancer comes
-up internet-facing instead of internal, with the wrong health checks or TLS settings, and pods
-lose their cloud IAM identity, so their calls to storage or secrets APIs fail with "access
-denied". The prefixes are configurable per provider (`prefixes`); with `targetProvider` (or
-`--target-provider`) set, only the other providers' annotations are reported.
-""",
-    remediation="Translate the annotation (load balancer, workload identity) to the target provider's equivalent.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/reference/labels-annotations-taints/",
-        "https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html",
-        "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity",
-        "https://azure.github.io/azure-workload-identity/docs/",
-    ),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "prefixes": {
-                "type": "object",
-                "description": "Annotation key prefixes by provider (replaces the built-in list).",
-                "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}},
-                "default": {k: list(v) for k, v in DEFAULT_PREFIXES.items()},
-            },
-            "targetProvider": {
-                "type": ["string", "null"],
-                "description": "Provider the workloads move to (aws, azure, gcp or a key of prefixes); "
-                "its own prefixes are not reported.",
-                "default": None,
-            },
-        },
-    },
-)
+@rule("cloud-specific-annotation")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     prefixes = ctx.options.get("prefixes")
     if not isinstance(prefixes, Mapping):

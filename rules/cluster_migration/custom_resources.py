@@ -3,7 +3,7 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.crd_catalog import SETTING as CATALOG_SETTING
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 BUILTIN_GROUPS = frozenset(("", "apps", "batch", "autoscaling", "policy", "extensions"))
 # Groups under *.k8s.io that Kubernetes itself does not serve: their kinds come from CRDs that
@@ -19,52 +19,7 @@ def is_builtin_group(group: str) -> bool:
     return group in BUILTIN_GROUPS or group.endswith(".k8s.io") or group == "k8s.io"
 
 
-_FAIL = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: issuers.cert-manager.io}
-spec:
-  group: cert-manager.io
-  names: {kind: Issuer, plural: issuers}
-  scope: Namespaced
-  versions: [{name: v1, served: true, storage: true}]
----
-apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata: {name: web-tls, namespace: prod}
-spec:
-  secretName: web-tls
-  issuerRef: {name: letsencrypt}
-"""
-
-
-@rule(
-    id="custom-resource-without-crd",
-    title="Custom resource has no CustomResourceDefinition in the bundle",
-    document="cluster-migration",
-    severity=Severity.INFO,
-    category="portability",
-    cross_object=True,
-    rationale="""
-A custom resource can only be created once its CustomResourceDefinition is installed: on a
-target cluster without the operator, applying it fails with `no matches for kind "X" in version
-"group/version"` (`ensure CRDs are installed first`), and everything applied in the same pass
-after it may be skipped. Built-in groups are the core group and those ending in `.k8s.io`, plus
-`apps`, `batch`, `autoscaling`, `policy` and `extensions`; unlike the catalog's rule of thumb,
-`gateway.networking.k8s.io`, `snapshot.storage.k8s.io`, `autoscaling.k8s.io` (the
-VerticalPodAutoscaler) and `policy.networking.k8s.io` are treated as custom, because Kubernetes
-serves them only from CRDs. The rule is evaluated when the input contains at least one CRD (or
-with `--assume-complete`). A kind whose schema a schema location holds (`--schema-location`,
-`schemaLocations`: a CRD-catalog file of its group, kind and version, or its CRD manifest) is
-known to the user's clusters and not reported.
-""",
-    remediation="Install the CRD (or its operator) in the target cluster first, or add the CRD to the bundle.",
-    examples=(_FAIL, _FAIL.replace("kind: Certificate", "kind: Issuer")),
-    references=(
-        "https://kubernetes.io/docs/concepts/extend-kubernetes/api-extension/custom-resources/",
-        "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/",
-    ),
-)
+@rule("custom-resource-without-crd")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     group = doc.group
     if is_builtin_group(group) or not doc.kind:

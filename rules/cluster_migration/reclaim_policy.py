@@ -3,25 +3,9 @@ StatefulSet volumeClaimTemplates in the input that use them)."""
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, rule
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Violation, rule
 
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
-
-_FAIL = """\
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata: {name: fast}
-provisioner: ebs.csi.aws.com
----
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: data, namespace: prod}
-spec:
-  storageClassName: fast
-  accessModes: [ReadWriteOnce]
-  resources:
-    requests: {storage: 10Gi}
-"""
 
 
 def _claims(ctx: RuleContext) -> Iterator[tuple[Document, FieldPath, Mapping[str, object]]]:
@@ -75,36 +59,7 @@ def _users(doc: Document, ctx: RuleContext) -> list[tuple[Document, FieldPath, s
     ]
 
 
-@rule(
-    id="reclaim-policy-delete",
-    title="Volumes are deleted together with their claims",
-    document="cluster-migration",
-    severity=Severity.WARNING,
-    category="reliability",
-    kinds=("PersistentVolume", "StorageClass"),
-    cross_object=True,
-    rationale="""
-With reclaim policy `Delete`, removing a PersistentVolumeClaim deletes the PersistentVolume and
-the cloud disk behind it. During a migration the source cluster is torn down (namespaces
-deleted, Helm releases uninstalled) and its claims with it: with `Delete` the data is gone before
-the cut-over is verified, with `Retain` the disk survives and can be re-attached or restored. A
-StorageClass without `reclaimPolicy` defaults to `Delete`; it is reported when a claim in the
-input uses it, by name or, for claims without `storageClassName`, as the class marked
-`storageclass.kubernetes.io/is-default-class: "true"` (the DefaultStorageClass admission plugin
-assigns it to them).
-""",
-    remediation="Set `Retain` (PV `persistentVolumeReclaimPolicy`, StorageClass `reclaimPolicy`) for data that must "
-    "survive decommissioning the source cluster.",
-    examples=(
-        _FAIL,
-        _FAIL.replace("aws.com\n", "aws.com\nreclaimPolicy: Retain\n", 1),
-    ),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reclaiming",
-        "https://kubernetes.io/docs/tasks/administer-cluster/change-pv-reclaim-policy/",
-        "https://kubernetes.io/docs/concepts/storage/storage-classes/#reclaim-policy",
-    ),
-)
+@rule("reclaim-policy-delete")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "PersistentVolume":
         if doc.value("spec", "persistentVolumeReclaimPolicy") == "Delete":

@@ -3,14 +3,12 @@
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from kubelint_py.k8s.examples import pod_container, stream, workload
 from kubelint_py.k8s.workloads import is_namespaced
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec_path,
@@ -162,65 +160,7 @@ def references(doc: Document) -> Iterator[Reference]:
                 )
 
 
-_FAIL = stream(
-    """\
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: web-settings, namespace: prod}
-data: {LOG_LEVEL: info}
-""",
-    workload(
-        namespace="prod",
-        containers=pod_container(
-            image="nginx:1.27",
-            body="""\
-envFrom:
-  - configMapRef: {name: web-config}
-""",
-        ),
-    ),
-)
-
-
-@rule(
-    id="missing-referenced-object",
-    title="Workload references an object the bundle does not contain",
-    document="cluster-migration",
-    severity=Severity.WARNING,
-    category="reliability",
-    kind_groups=("workload",),
-    kinds=("PersistentVolumeClaim", "StatefulSet"),
-    cross_object=True,
-    rationale="""
-A bundle that is not self-contained works in the source cluster only because the referenced
-object happens to exist there. In the target cluster the pod stays in `CreateContainerConfigError`
-(missing ConfigMap/Secret in `env`/`envFrom`), `ContainerCreating` (missing volume source or
-claim) or `ImagePullBackOff` (missing pull secret); a missing ServiceAccount, PriorityClass or
-RuntimeClass makes the API server reject the pods, so the controller never creates any; a claim
-naming a missing StorageClass stays `Pending`. For each referenced kind the rule is evaluated
-only when the input contains at least one object of that kind (or with `--assume-complete`).
-References marked `optional: true`, the ConfigMap `kube-root-ca.crt` that the cluster publishes
-in every namespace, the `default` ServiceAccount and the built-in `system-*` PriorityClasses are
-exempt, and so are objects made at run time by something the input holds: Secrets written by
-a cert-manager `Certificate` (or an Ingress/Gateway annotated for cert-manager), an
-external-secrets `ExternalSecret`/`ClusterExternalSecret` or a Bitnami `SealedSecret`; the
-legacy `<serviceaccount>-token-xxxxx` Secrets; the claims of a StatefulSet's
-`volumeClaimTemplates` (a pod volume named like a claim template is replaced by the claim, so
-its own source is not a reference); and objects of a kind a workload of the input may create in
-that namespace (a Role or ClusterRole granting `create`, bound to the workload's
-ServiceAccount: a Job, Helm hook or init container that writes a Secret). Unless
-`--assume-complete`, Secrets and Services in a namespace holding an operator's custom
-resources, and anything referenced from a directory with a file that did not load, are not
-reported either.
-""",
-    remediation="Add the missing object to the bundle, or fix the reference (or mark it `optional: true`).",
-    examples=(_FAIL, _FAIL.replace("{name: web-config}", "{name: web-settings}")),
-    references=(
-        "https://kubernetes.io/docs/concepts/configuration/configmap/#configmaps-and-pods",
-        "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets",
-        "https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/",
-    ),
-)
+@rule("missing-referenced-object")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     namespace = ctx.namespace_of(doc)
     guards: dict[str, bool] = {}

@@ -3,14 +3,12 @@
 import re
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec_path,
@@ -39,43 +37,13 @@ _IN_TREE_SOURCES = {
     "portworxVolume": "pxd.portworx.com",
 }
 
-_IN_TREE_FAIL = """\
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata: {name: standard}
-provisioner: kubernetes.io/aws-ebs
-parameters: {type: gp3}
-"""
-
 
 def _volume_name(volume: Mapping[str, object], number: int) -> str:
     name = volume.get("name")
     return quote(name) if isinstance(name, str) and name else f"#{number}"
 
 
-@rule(
-    id="in-tree-cloud-volume",
-    title="Storage uses an in-tree cloud volume plugin",
-    document="cluster-migration",
-    severity=Severity.WARNING,
-    category="portability",
-    kinds=("StorageClass", "PersistentVolume"),
-    kind_groups=("workload",),
-    rationale="""
-The in-tree cloud volume plugins (AWS EBS, GCE PD, Azure Disk/File, Cinder, vSphere, Portworx)
-have been removed from Kubernetes or only work through CSI migration, which needs the
-provider's CSI driver installed in the cluster. A target cluster on another provider, or one
-without the driver, leaves claims `Pending` and pods stuck in `ContainerCreating`; the volume
-type itself names a disk of the source cloud that does not exist in the target.
-""",
-    remediation="Switch to the CSI driver (e.g. `ebs.csi.aws.com`, `pd.csi.storage.gke.io`, `disk.csi.azure.com`).",
-    examples=(_IN_TREE_FAIL, _IN_TREE_FAIL.replace("kubernetes.io/aws-ebs", "ebs.csi.aws.com")),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/volumes/#csi-migration",
-        "https://kubernetes.io/docs/concepts/storage/storage-classes/#provisioner",
-        "https://kubernetes.io/blog/2022/09/26/storage-in-tree-to-csi-migration-status-update-1.25/",
-    ),
-)
+@rule("in-tree-cloud-volume")
 def check_in_tree(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "StorageClass":
         provisioner = doc.string("provisioner")
@@ -110,48 +78,7 @@ def check_in_tree(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
                 )
 
 
-_PREBOUND_FAIL = """\
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: data, namespace: prod}
-spec:
-  accessModes: [ReadWriteOnce]
-  volumeName: pvc-0d3c6a4e-1f0b-4c55-9a44-2f5b1b2a7c10
-  resources:
-    requests: {storage: 10Gi}
-"""
-
-
-@rule(
-    id="pvc-prebound-volume",
-    title="Claim is pre-bound to a PersistentVolume it cannot bind",
-    document="cluster-migration",
-    severity=Severity.WARNING,
-    category="portability",
-    kinds=("PersistentVolumeClaim", "StatefulSet"),
-    cross_object=True,
-    rationale="""
-`spec.volumeName` binds the claim to one named PersistentVolume. A name the cluster generated
-(`pvc-<uid>`, a dynamically provisioned volume) exists only in the cluster the manifest was
-exported from: in the target cluster the claim stays `Pending` forever, and every pod that
-mounts it stays `Pending` too. Pre-binding is also how static provisioning works, so a claim
-whose PersistentVolume is in the input is not reported for that; it is checked against the PV
-instead, as the PV controller does: the claim stays `Pending` when its storage class differs
-from the PV's (a claim without `storageClassName` gets the cluster's default class at admission,
-so pre-bound claims set `storageClassName: ""` for a PV without class), when the PV's
-`claimRef` reserves it for another claim, when it asks for an access mode the PV does not offer,
-or for more storage than the PV has. A name the cluster did not generate, whose PV is not in the
-input, is reported only when the input holds PersistentVolumes (or `--assume-complete`): the
-administrator may create it. A StatefulSet's `volumeClaimTemplates[]` entry with `volumeName`
-makes every replica's claim point at the same volume, which at most one of them can bind.
-""",
-    remediation="Remove `volumeName`, or ship the PV with the claim and make the pair match (class, modes, size).",
-    examples=(_PREBOUND_FAIL, _PREBOUND_FAIL.replace("  volumeName: pvc-0d3c6a4e-1f0b-4c55-9a44-2f5b1b2a7c10\n", "")),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reserving-a-persistentvolume",
-        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates",
-    ),
-)
+@rule("pvc-prebound-volume")
 def check_prebound(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "PersistentVolumeClaim":
         name = doc.value("spec", "volumeName")
@@ -272,54 +199,7 @@ def _modes_and_size(claim: Document, volume: Document, related: _Related) -> Ite
         )
 
 
-_NODE_LOCAL_FAIL = workload(
-    kind="StatefulSet",
-    name="db",
-    namespace="prod",
-    spec="serviceName: db\n",
-    containers=pod_container(
-        name="db",
-        image="postgres:16",
-        body="""\
-volumeMounts:
-  - name: data
-    mountPath: /var/lib/postgresql/data
-""",
-    ),
-    volumes="""\
-- name: data
-  hostPath: {path: /mnt/disks/db}
-""",
-)
-
-
-@rule(
-    id="node-local-persistent-data",
-    title="Persistent data lives on one node's disk",
-    document="cluster-migration",
-    severity=Severity.WARNING,
-    category="reliability",
-    kinds=("PersistentVolume",),
-    kind_groups=("serving",),
-    rationale="""
-A writable `hostPath` mount, or a PersistentVolume of type `local` or `hostPath`, keeps the data
-on the disk of one node. Moving the workload to another cluster (or even another node) starts
-it with an empty directory: the data stays behind on the old node and is lost when that node is
-decommissioned. Read-only host mounts (configuration, sockets read by agents) carry no state
-and are not reported; the check covers containers, init and sidecar containers.
-""",
-    remediation="Move the data to network storage (a CSI-backed PersistentVolumeClaim) or plan an explicit copy.",
-    examples=(
-        _NODE_LOCAL_FAIL,
-        _NODE_LOCAL_FAIL.replace(
-            "mountPath: /var/lib/postgresql/data", "mountPath: /data\n              readOnly: true"
-        ),
-    ),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
-        "https://kubernetes.io/docs/concepts/storage/volumes/#local",
-    ),
-)
+@rule("node-local-persistent-data")
 def check_node_local(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "PersistentVolume":
         for source in ("local", "hostPath"):

@@ -10,7 +10,6 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec,
@@ -19,32 +18,6 @@ from kubelint_py.rule_api import (
 )
 
 HASH_SUFFIX = re.compile(r"-[a-z0-9]{10}$")
-
-_FAIL = """\
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: web-config, namespace: shop}
-data: {LOG_LEVEL: info}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: "shop/web:1.4.2"
-          envFrom:
-            - configMapRef: {name: web-config}
-"""
-_PASS = _FAIL.replace(
-    "      labels: {app: web}\n",
-    "      labels: {app: web}\n      annotations: {checksum/config: 5f2c0d1e}\n",
-)
 
 
 class _Ref(NamedTuple):
@@ -165,47 +138,7 @@ def _not_a_revision(target: Document) -> str | None:
     return None
 
 
-@rule(
-    id="config-change-not-rolled",
-    title="Config changes do not roll the pods",
-    document="failed-deployment",
-    severity=Severity.INFO,
-    kind_groups=("rolling-update",),
-    category="reliability",
-    cross_object=True,
-    rationale="""
-Pods read ConfigMaps and Secrets at start (env vars) or see them change underneath (volumes,
-after a delay). Editing a ConfigMap in place therefore triggers no rollout: a bad config
-reaches pods unpredictably as they restart, readiness gates never get a chance to stop it,
-and `kubectl rollout undo` restores the old pod template but not the old config. Naming
-the object with a content hash (kustomize/Helm generators) or putting a `checksum/...`
-annotation on the pod template ties config to the revision. Checked on kinds that roll
-out their template (Deployment and Deployment-like kinds, StatefulSet, DaemonSet) and only
-for objects defined in the input; immutable ConfigMaps/Secrets are skipped (they can only
-be replaced under a new name, which changes the template).
-
-Changes that reach the pods without a rollout by design are not reported: objects the input
-ships empty (a slot the operator or a controller fills after install, such as the serving
-certificate an admission webhook rotates itself: there is no content to hash), trust material
-(`kubernetes.io/tls` Secrets and objects holding only certificates, keys, CA bundles, SSH
-`known_hosts` or GPG keys: rotated in place, and a rollback must never bring back a revoked
-or expired one), volumes a config-reloader sidecar watches (the process reloads the files;
-the same object read through `env` is still reported, environment variables are never
-reloaded), and workloads that Stakater Reloader or Wave roll on change
-(`reloader.stakater.com/auto`, `configmap.reloader.stakater.com/reload: <name>`, ...).
-Objects an application reads through the API at run time (Argo CD's `argocd-cm`) are not
-pod references and were never reported.
-""",
-    remediation=(
-        "Use kustomize configMapGenerator/secretGenerator (hash suffix) or a `checksum/config` pod-template annotation."
-    ),
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically",
-        "https://helm.sh/docs/howto/charts_tips_and_tricks/#automatically-roll-deployments",
-        "https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/configmapgenerator/",
-    ),
-)
+@rule("config-change-not-rolled")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:

@@ -11,28 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
     Document,
     RuleContext,
-    Severity,
     Violation,
     containers,
     quote,
     rule,
-)
-
-_FAIL = workload(
-    containers=pod_container(
-        body="""\
-env:
-  - {name: LOG_LEVEL, value: info}
-  - {name: DB_HOST, value: db.shop.svc}
-  - {name: LOG_LEVEL, value: debug}
-"""
-    )
 )
 
 
@@ -66,31 +53,7 @@ def _duplicates(container: ContainerRef) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="env-var-duplicate",
-    title="Environment variable defined twice in one container",
-    document="failed-deployment",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-The API server accepts two `env` entries with the same name in one container and only warns:
-the kubelet applies them in order, so the last one wins and the earlier value is silently
-ignored. The duplicate usually comes from a chart that hard-codes a variable which a values
-file sets again, and the value someone edits during an incident may be the one that never
-takes effect. `env` is a list merged on `name`, so `kubectl apply` mis-merges the pair
-(client-side) or refuses it (server-side), and a later edit can drop one of them. A later
-entry that builds on the earlier one (`PATH=$(PATH):/opt/bin`) is not reported, nor is a
-name that also comes from `envFrom` (`env` wins by design). All containers are checked,
-init, sidecar and ephemeral containers included.
-""",
-    remediation="Keep one entry per variable name (remove the earlier or the later one, or merge them).",
-    examples=(_FAIL, _FAIL.replace("            - {name: LOG_LEVEL, value: debug}\n", "")),
-    references=(
-        "https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/",
-        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#environment-variables",
-    ),
-)
+@rule("env-var-duplicate")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.ALL):
         yield from _duplicates(container)

@@ -19,30 +19,11 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     pod_spec_path,
     quote,
     rule,
 )
-
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-  labels:
-    app.kubernetes.io/name: web
-    app.kubernetes.io/version: "1.4.2+build.7"
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
-"""
 
 # (group, kind) -> paths of LabelSelectors the API server validates (lists marked by "*")
 _SELECTORS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
@@ -213,29 +194,7 @@ def _pod_spec_violations(doc: Document, spec_path: FieldPath) -> Iterator[Violat
             yield from _requirement_violations(preference.get("matchExpressions"), here, values=False)
 
 
-@rule(
-    id="metadata-label-invalid",
-    title="Label key or value the API server rejects",
-    document="failed-deployment",
-    severity=Severity.ERROR,
-    category="correctness",
-    rationale="""
-Labels are what selectors, Services, NetworkPolicies and tools match on, so the API server
-enforces their syntax and rejects the whole object when one is wrong: the apply fails and the
-release stops, typically after a templated value (a version with `+build` metadata, an image
-reference with `/` and `:`, a branch name, a long release name) went into a label. A value has
-at most 63 characters of letters, digits, `-`, `_` and `.`, beginning and ending with a letter
-or digit (or is empty); a key is the same name (required), optionally after a lower-case DNS
-subdomain prefix and `/`. The same check applies to pod template labels, `nodeSelector`,
-Service and ReplicationController selectors and the label selectors of built-in kinds.
-""",
-    remediation="Shorten or sanitise the key or value (e.g. turn `/`, `:` and `+` into `-` or `_`).",
-    examples=(_FAIL, _FAIL.replace('"1.4.2+build.7"', '"1.4.2_build.7"')),
-    references=(
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set",
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
-    ),
-)
+@rule("metadata-label-invalid")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _label_map_violations(doc.value("metadata", "labels"), ("metadata", "labels"))
     key = (doc.group, doc.kind)

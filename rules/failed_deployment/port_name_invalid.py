@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.identifiers import dns1123_label_problems, is_templated, port_name_problems
 from kubelint_py.rule_api import (
     ContainerRef,
@@ -22,20 +21,10 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     quote,
     rule,
-)
-
-_FAIL = workload(
-    containers=pod_container(
-        body="""\
-ports:
-  - {name: http_metrics, containerPort: 9090}
-"""
-    )
 )
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -124,32 +113,7 @@ def _service_violations(doc: Document) -> Iterator[Violation]:
             yield from _service_port_violations(entry, ("spec", "ports", index), names, several)
 
 
-@rule(
-    id="port-name-invalid",
-    title="Port name the API server rejects",
-    document="failed-deployment",
-    severity=Severity.ERROR,
-    kinds=("Service",),
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-Port names are identifiers other objects refer to, so the API server enforces their syntax and
-rejects the whole object when one is wrong: the apply fails and the release stops. Container
-port names, named probe and lifecycle-hook ports and a Service's named `targetPort` must be
-IANA service names (1-15 characters of lower-case letters, digits and `-`, at least one
-letter, no `--`, no `-` at either end); `http_metrics`, `HTTP` or `grpc-health-check-port`
-are refused. A quoted number (`targetPort: "8080"`) is a name to the API server and is
-refused too, as it has no letter. Service port names must be DNS-1123 labels, and a Service
-with more than one port must name each of them, uniquely.
-""",
-    remediation="Rename the port (lower case, digits and `-`, at most 15 characters) or use the number unquoted.",
-    examples=(_FAIL, _FAIL.replace("http_metrics", "metrics")),
-    references=(
-        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
-        "https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services",
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1123-label-names",
-    ),
-)
+@rule("port-name-invalid")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "Service" and doc.group == "":
         yield from _service_violations(doc)

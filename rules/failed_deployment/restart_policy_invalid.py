@@ -9,19 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kubelint_py.k8s.workloads import DEPLOYMENT_LIKE
-from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec, pod_spec_path, rule
-
-_FAIL = """\
-apiVersion: batch/v1
-kind: Job
-metadata: {name: migrate, namespace: shop}
-spec:
-  backoffLimit: 2
-  template:
-    spec:
-      containers:
-        - {name: migrate, image: "shop/migrate:1.4.2"}
-"""
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Violation, pod_spec, pod_spec_path, rule
 
 POLICIES = frozenset(("Always", "OnFailure", "Never"))
 ALWAYS_KINDS = frozenset(("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"))
@@ -54,37 +42,7 @@ def _job_problem(doc: Document, policy: str, job_spec: FieldPath) -> str | None:
     return None
 
 
-@rule(
-    id="restart-policy-invalid",
-    title="Pod restartPolicy not allowed for the controller kind",
-    document="failed-deployment",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-The API server checks the pod template's `restartPolicy` against its controller. Deployments,
-ReplicaSets, StatefulSets, DaemonSets and ReplicationControllers (and Deployment-like kinds such
-as Argo Rollouts) keep pods running and accept only `Always`; Jobs and CronJobs run pods to
-completion and accept only `OnFailure` or `Never` (only `Never` with a `podFailurePolicy`). An
-absent `restartPolicy` is defaulted to `Always` first, so a Job or CronJob that omits it is
-rejected too. The apply fails and the release stops: a migration Job never runs, a controller
-never rolls out. The per-container `restartPolicy: Always` of native sidecars is a different
-field and is not read; Pods and PodTemplates may use any of the three values, and other custom
-resources with a pod template are left to their own controller (some run pods to completion).
-""",
-    remediation=(
-        "Use `restartPolicy: Always` (or omit it) in controllers and `OnFailure` or `Never` in Jobs and CronJobs."
-    ),
-    examples=(
-        _FAIL,
-        _FAIL.replace("    spec:\n      containers:", "    spec:\n      restartPolicy: Never\n      containers:"),
-    ),
-    references=(
-        "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy",
-        "https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-template",
-        "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#pod-template",
-    ),
-)
+@rule("restart-policy-invalid")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None or not _judged(doc):

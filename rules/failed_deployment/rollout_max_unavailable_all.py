@@ -3,17 +3,7 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import percent
-from kubelint_py.k8s.examples import workload
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
-
-_FAIL = workload(
-    spec="""\
-replicas: 4
-strategy:
-  type: RollingUpdate
-  rollingUpdate: {maxUnavailable: 4, maxSurge: 0}
-"""
-)
+from kubelint_py.rule_api import Document, RuleContext, Violation, quote, rule
 
 
 def _resolve(value: object, total: int, round_up: bool) -> int | None:
@@ -27,29 +17,7 @@ def _resolve(value: object, total: int, round_up: bool) -> int | None:
     return -(-pct * total // 100) if round_up else pct * total // 100
 
 
-@rule(
-    id="rollout-max-unavailable-all",
-    title="Rolling update may take every replica down",
-    document="failed-deployment",
-    severity=Severity.WARNING,
-    kinds=("Deployment", "DaemonSet"),
-    category="reliability",
-    rationale="""
-`maxUnavailable` is how many old pods a rolling update may remove before new ones are
-Ready. When it resolves to the whole replica count (or `100%` on a DaemonSet) the "rolling"
-update deletes every healthy pod at once: a broken version is a full outage instead of a
-stalled rollout, and there is nothing left serving during the rollback. Percentages are
-resolved as the controller does (maxUnavailable rounded down, maxSurge up, defaults 25 %,
-and maxUnavailable raised to 1 when both resolve to 0, so a single replica with
-`maxSurge: 0` loses its only pod on every rollout).
-""",
-    remediation="Bound `maxUnavailable` (e.g. 25 % or 1) and let `maxSurge` provide the extra capacity.",
-    examples=(_FAIL, _FAIL.replace("{maxUnavailable: 4, maxSurge: 0}", "{maxUnavailable: 1, maxSurge: 1}")),
-    references=(
-        "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-unavailable",
-        "https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/",
-    ),
-)
+@rule("rollout-max-unavailable-all")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.kind == "DaemonSet":
         if doc.value("spec", "updateStrategy", "type") not in (None, "RollingUpdate"):

@@ -26,26 +26,10 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     rule,
     selector_from_label_selector,
 )
-
-_FAIL = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector:
-    matchLabels: {app: web, tier: frontend}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - {name: app, image: "shop/web:1.4.2"}
-"""
 
 LABEL_SELECTOR_KINDS = frozenset(("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"))
 _SELECTOR: FieldPath = ("spec", "selector")
@@ -203,35 +187,7 @@ def _check_cronjob(doc: Document) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="workload-selector-mismatch",
-    title="Controller selector does not select its own pod template",
-    document="failed-deployment",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-A controller finds its pods by `spec.selector`, so the API server refuses a Deployment,
-ReplicaSet, StatefulSet or DaemonSet whose selector is empty or does not match its own pod
-template labels, and a ReplicationController whose selector pairs are not all in the template.
-The apply fails and the release stops half-way, often after a label was renamed in the template
-only; since the selector of an apps/v1 workload is immutable, the fix on a live object is a
-delete and re-create. Jobs are the opposite case: the API server writes their selector itself
-(a `controller-uid` label) and rejects a hand-written one unless `manualSelector: true`, and a
-CronJob's Job template may carry no selector at all. Argo Rollouts and OpenShift
-DeploymentConfigs are checked like Deployments and ReplicationControllers.
-""",
-    remediation=(
-        "Make every selector term hold for the pod template labels (keep the selector and the labels in one place), "
-        "or drop `selector` from Jobs and CronJob templates."
-    ),
-    examples=(_FAIL, _FAIL.replace("labels: {app: web}", "labels: {app: web, tier: frontend}")),
-    references=(
-        "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector",
-        "https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#pod-selector",
-        "https://kubernetes.io/docs/concepts/workloads/controllers/job/#specifying-your-own-pod-selector",
-    ),
-)
+@rule("workload-selector-mismatch")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     kind = doc.kind
     if kind == "Job":

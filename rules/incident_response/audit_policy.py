@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from kubelint_py.k8s.audit import (
     BODY_LEVELS,
@@ -18,55 +17,7 @@ from kubelint_py.k8s.audit import (
     unreachable,
 )
 from kubelint_py.k8s.flags import referrers
-from kubelint_py.rule_api import DocType, Document, FieldPath, Rule, RuleContext, Severity, Violation, quote, rule
-
-AUDIT_DOCS = "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/"
-POLICY_REF = "https://kubernetes.io/docs/reference/config-api/apiserver-audit.v1/#audit-k8s-io-v1-Policy"
-
-_GOOD = """\
-apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: ["RequestReceived"]
-rules:
-  - level: Metadata
-    resources:
-      - group: ""
-        resources: ["secrets", "configmaps", "serviceaccounts/token"]
-      - group: authentication.k8s.io
-        resources: ["tokenreviews"]
-  - level: RequestResponse
-    resources:
-      - group: rbac.authorization.k8s.io
-        resources: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"]
-  - level: Request
-    verbs: ["create", "update", "patch", "delete", "deletecollection"]
-    resources:
-      - group: ""
-        resources: ["pods"]
-      - group: apps
-      - group: batch
-  - level: Metadata
-"""
-
-_LOG_EVERYTHING = """\
-apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: ["RequestReceived"]
-rules:
-  - level: RequestResponse
-"""
-
-_DROP_ALL = """\
-apiVersion: audit.k8s.io/v1
-kind: Policy
-omitStages: ["RequestReceived"]
-rules:
-  - level: Metadata
-    resources:
-      - group: ""
-        resources: ["secrets"]
-  - level: None
-"""
+from kubelint_py.rule_api import Document, FieldPath, Rule, RuleContext, Violation, quote, rule
 
 
 def _related(doc: Document, ctx: RuleContext) -> tuple[tuple[Document, FieldPath, str], ...]:
@@ -121,50 +72,17 @@ def _requests(group: str, resources: Sequence[str], verbs: Sequence[str]) -> lis
     return [Request.of(group, resource, verb) for resource in resources for verb in verbs]
 
 
-def _not_logged_rule(*, requests: list[Request], what: str, **meta: Any) -> Rule:
-    """A rule reporting the audit policies under which `requests` are not logged at all (their
-    effective level is None): the metadata the family shares, and its one check."""
+def _not_logged_rule(rule_id: str, *, requests: list[Request], what: str) -> Rule:
+    """The rule `rule_id` reporting the audit policies under which `requests` are not logged at
+    all (their effective level is None): the family's one check."""
 
     def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         yield from _not_logged(doc, ctx, requests, what)
 
-    shared = {
-        "document": "incident-response",
-        "doc_types": (DocType.AUDIT_POLICY,),
-        "cross_object": True,
-        "examples": (_DROP_ALL, _GOOD),
-        "references": (AUDIT_DOCS, POLICY_REF),
-    }
-    return rule(**{**shared, **meta})(check)
+    return rule(rule_id)(check)
 
 
-@rule(
-    id="audit-secret-bodies-logged",
-    title="Audit policy can copy Secret values and tokens into the audit log",
-    document="incident-response",
-    severity=Severity.ERROR,
-    doc_types=(DocType.AUDIT_POLICY,),
-    cross_object=True,
-    rationale="""
-At `Request` or `RequestResponse` the audit backend writes the request and/or response body
-of every matched call. For Secrets that is the base64 secret data, for
-`serviceaccounts/token` the freshly minted bearer token and for `tokenreviews` the token
-being reviewed: the audit log (often shipped to a SIEM many people can read) becomes a
-second, unencrypted copy of every credential in the cluster. The check follows the API
-server's matching (first matching rule wins) and flags every rule that may apply to such a
-request, including rules scoped to users, groups or namespaces, because for those
-requesters the body is logged. ConfigMaps are included with the option
-`includeConfigMaps`.
-""",
-    remediation="Add an early rule logging secrets, serviceaccounts/token and tokenreviews at `Metadata`.",
-    examples=(_LOG_EVERYTHING, _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF, "CIS Kubernetes Benchmark 3.2.2"),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"includeConfigMaps": {"type": "boolean", "default": False}},
-    },
-)
+@rule("audit-secret-bodies-logged")
 def check_secret_bodies(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     targets = [
         ("", "secrets", "Secrets"),
@@ -193,51 +111,19 @@ def check_secret_bodies(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 
 check_secret_access = _not_logged_rule(
-    id="audit-secret-access-not-logged",
-    title="Reads of Secrets are not audited",
-    severity=Severity.WARNING,
-    rationale="""
-After a credential leak the first question is who read which Secret, and when. If the
-effective audit level for `get`, `list` or `watch` on Secrets is `None` (a `None` rule
-matches first, or no rule matches), the API server records nothing and that question has
-no answer. Rules scoped to some users or namespaces do not count: any other requester goes
-unrecorded.
-""",
-    remediation="Log Secret access at `Metadata` with an unscoped rule placed before any `None` rule that would match.",
-    examples=(_DROP_ALL.replace('resources: ["secrets"]', 'resources: ["configmaps"]'), _GOOD),
-    requests=_requests("", ["secrets"], READ_VERBS),
-    what="reads of Secrets",
+    "audit-secret-access-not-logged", requests=_requests("", ["secrets"], READ_VERBS), what="reads of Secrets"
 )
 
 
 check_exec = _not_logged_rule(
-    id="audit-exec-not-logged",
-    title="exec, attach and port-forward into pods are not audited",
-    severity=Severity.ERROR,
-    rationale="""
-`kubectl exec`, `attach` and `port-forward` give an interactive foothold inside a running
-container: they are the first thing an attacker with stolen credentials uses and the first
-thing incident responders look for. The API server sees them as `create` (or `get` for older
-clients) on `pods/exec`, `pods/attach` and `pods/portforward`; when the effective audit level
-of those requests is `None`, nothing records who opened a shell where.
-""",
-    remediation="Log pods/exec, pods/attach and pods/portforward at `Metadata` or higher.",
+    "audit-exec-not-logged",
     requests=_requests("", ["pods/exec", "pods/attach", "pods/portforward"], ("create", "get")),
     what="exec/attach/port-forward into pods",
 )
 
 
 check_rbac = _not_logged_rule(
-    id="audit-rbac-changes-not-logged",
-    title="RBAC changes are not audited",
-    severity=Severity.ERROR,
-    rationale="""
-Granting oneself a ClusterRoleBinding is the classic privilege-escalation and persistence
-step. When writes to Roles, ClusterRoles, RoleBindings and ClusterRoleBindings have the
-effective audit level `None`, an attacker can escalate and later remove the binding without
-leaving a trace, and responders cannot tell which grants are legitimate.
-""",
-    remediation="Log RBAC writes at `Request` or `RequestResponse`.",
+    "audit-rbac-changes-not-logged",
     requests=_requests(
         "rbac.authorization.k8s.io", ["roles", "clusterroles", "rolebindings", "clusterrolebindings"], WRITE_VERBS
     ),
@@ -246,16 +132,7 @@ leaving a trace, and responders cannot tell which grants are legitimate.
 
 
 check_workloads = _not_logged_rule(
-    id="audit-workload-changes-not-logged",
-    title="Workload changes are not audited",
-    severity=Severity.WARNING,
-    rationale="""
-Crypto-miners, backdoor DaemonSets and tampered Deployments arrive as ordinary writes to
-Pods and workload controllers. When the effective audit level of those writes is `None`,
-responders cannot tell who created the rogue workload, from where, or what else that
-identity changed.
-""",
-    remediation="Log writes to pods, deployments, daemonsets, statefulsets, jobs and cronjobs at `Request` or higher.",
+    "audit-workload-changes-not-logged",
     requests=(
         _requests("", ["pods"], WRITE_VERBS)
         + _requests("apps", ["deployments", "daemonsets", "statefulsets"], WRITE_VERBS)
@@ -265,23 +142,7 @@ identity changed.
 )
 
 
-@rule(
-    id="audit-catch-all-none",
-    title="Audit policy drops every request its earlier rules do not name",
-    document="incident-response",
-    severity=Severity.WARNING,
-    doc_types=(DocType.AUDIT_POLICY,),
-    cross_object=True,
-    rationale="""
-Requests that no rule matches are not recorded at all, and a final catch-all at level `None`
-says the same explicitly. Either way every resource the policy author did not think of (new
-CRDs, new subresources, webhooks configurations, node proxies) goes unrecorded: exactly the
-unusual calls an intrusion produces.
-""",
-    remediation="End the policy with an unscoped catch-all rule at `Metadata` (no resources, no verbs).",
-    examples=(_DROP_ALL, _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF),
-)
+@rule("audit-catch-all-none")
 def check_catch_all(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for audit_rule in _rules(doc):
         if audit_rule.catch_all_candidate:
@@ -298,27 +159,7 @@ def check_catch_all(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     )
 
 
-@rule(
-    id="audit-unreachable-rule",
-    title="Audit rule can never apply",
-    document="incident-response",
-    severity=Severity.WARNING,
-    doc_types=(DocType.AUDIT_POLICY,),
-    rationale="""
-The API server applies the first matching rule. A rule placed after an unscoped rule that
-already matches every request it could match never applies: the level its author meant
-(often `Metadata` for Secrets, or `RequestResponse` for RBAC) silently does not take effect.
-An earlier rule shadows a later one when it matches everything, or when it lists every verb
-of the later rule (or has no `verbs`) and its `resources[]` cover every group and resource
-of the later rule.
-""",
-    remediation="Reorder: specific rules first, catch-all last.",
-    examples=(
-        _GOOD.replace("rules:\n", "rules:\n  - level: Metadata\n", 1),
-        _GOOD,
-    ),
-    references=(AUDIT_DOCS, POLICY_REF),
-)
+@rule("audit-unreachable-rule")
 def check_unreachable(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for later, earlier in unreachable(_rules(doc)):
         yield Violation(
@@ -329,23 +170,7 @@ def check_unreachable(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="audit-omit-request-received-missing",
-    title="Audit policy records the RequestReceived stage",
-    document="incident-response",
-    severity=Severity.INFO,
-    doc_types=(DocType.AUDIT_POLICY,),
-    category="operations",
-    rationale="""
-Every audited request produces a `RequestReceived` event and then a `ResponseComplete` event
-holding the same information and the outcome. Keeping `RequestReceived` roughly doubles the
-audit volume (and its storage and shipping cost, and the chance of the log backend dropping
-events under load) without adding evidence.
-""",
-    remediation='Add `omitStages: ["RequestReceived"]` at the top level of the policy.',
-    examples=(_GOOD.replace('omitStages: ["RequestReceived"]\n', ""), _GOOD),
-    references=(AUDIT_DOCS, POLICY_REF),
-)
+@rule("audit-omit-request-received-missing")
 def check_omit_stages(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     top = doc.sequence("omitStages")
     if "RequestReceived" in top:
@@ -359,25 +184,7 @@ def check_omit_stages(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     )
 
 
-@rule(
-    id="audit-policy-removed-api",
-    title="Audit policy uses a removed API version",
-    document="incident-response",
-    severity=Severity.ERROR,
-    doc_types=(DocType.AUDIT_POLICY,),
-    category="correctness",
-    rationale="""
-`audit.k8s.io/v1alpha1` and `audit.k8s.io/v1beta1` were removed in Kubernetes v1.24. A
-kube-apiserver of v1.24 or later refuses to load a policy file in these versions and does
-not start, taking the control plane down on the next restart or upgrade.
-""",
-    remediation="Change `apiVersion` to `audit.k8s.io/v1` (the fields are the same).",
-    examples=(_GOOD.replace("audit.k8s.io/v1", "audit.k8s.io/v1beta1"), _GOOD),
-    references=(
-        "https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-24",
-        POLICY_REF,
-    ),
-)
+@rule("audit-policy-removed-api")
 def check_removed_api(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.api_version in ("audit.k8s.io/v1alpha1", "audit.k8s.io/v1beta1"):
         yield Violation(

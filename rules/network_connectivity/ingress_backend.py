@@ -4,23 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import ingress, service, stream
 from kubelint_py.k8s.ports import port_number
-from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, quote, rule
-
-_FAIL = stream(
-    ingress(
-        name="web",
-        namespace="shop",
-        paths="""\
-- path: /
-  pathType: Prefix
-  backend:
-    service: {name: web, port: {number: 8080}}
-""",
-    ),
-    service(ports="[{name: http, port: 80, targetPort: 8080}]"),
-)
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Violation, quote, rule
 
 
 def _backends(doc: Document) -> Iterator[tuple[FieldPath, Mapping[str, object]]]:
@@ -76,37 +61,7 @@ def _port_resolves(service: Document, port: object) -> bool:
     return True  # no usable port given: the API server rejects it, nothing to resolve
 
 
-@rule(
-    id="ingress-backend-unresolved",
-    title="Ingress backend names a missing Service or Service port",
-    document="network-connectivity",
-    severity=Severity.ERROR,
-    kinds=("Ingress",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-An Ingress backend is resolved by the controller against a Service in the Ingress's own
-namespace, and its port against the Service's `ports[].port` (by number) or
-`ports[].name` (by name); the container `targetPort` is not a valid choice. When the
-Service or the port does not exist, the controller has no upstream for that path and
-answers 503 (ingress-nginx) or drops the route. Both the v1 form (`service.name`,
-`service.port.number|name`) and the pre-v1 form (`serviceName`/`servicePort`) are checked;
-`resource` backends are skipped. Only evaluated when the input holds at least one Service
-(or `--assume-complete`). A missing Service is not reported when something may create it at
-run time: a workload of the input allowed to create Services in the namespace (RBAC), or,
-unless `--assume-complete`, an operator's custom resources in the namespace (operators create
-the Services of what they run) or a file of the Ingress's directory that did not load.
-""",
-    remediation=(
-        "Point the backend at an existing Service in the Ingress namespace and at one of its"
-        " `ports[].port` numbers or port names."
-    ),
-    examples=(_FAIL, _FAIL.replace("port: {number: 8080}", "port: {number: 80}")),
-    references=(
-        "https://kubernetes.io/docs/concepts/services-networking/ingress/#resource-backend",
-        "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressBackend",
-    ),
-)
+@rule("ingress-backend-unresolved")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.guard("Service"):
         return

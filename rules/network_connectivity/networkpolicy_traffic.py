@@ -23,15 +23,9 @@ from kubelint_py.rule_api import (
     LabelSelector,
     PodTemplate,
     RuleContext,
-    Severity,
     Violation,
     run_rule,
     selector_from_label_selector,
-)
-
-_REFERENCES = (
-    "https://kubernetes.io/docs/concepts/services-networking/network-policies/",
-    "https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/",
 )
 
 
@@ -130,69 +124,7 @@ def _names(policies: _Selecting, limit: int = 3) -> str:
     return ", ".join(names) + (f" and {total - limit} more" if total > limit else "")
 
 
-_DNS_FAIL = """\
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: api-egress, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: api}}
-  policyTypes: [Egress]
-  egress:
-    - to: [{podSelector: {matchLabels: {app: postgres}}}]
-      ports: [{port: 5432, protocol: TCP}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers: [{name: api, image: "registry.example.com/api:2.3"}]
-"""
-
-_DNS_PASS = _DNS_FAIL.replace(
-    "      ports: [{port: 5432, protocol: TCP}]\n",
-    "      ports: [{port: 5432, protocol: TCP}]\n"
-    "    - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n"
-    "      ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n",
-)
-
-
-@run_rule(
-    id="networkpolicy-egress-blocks-dns",
-    title="Egress NetworkPolicy blocks DNS for the pods it selects",
-    document="network-connectivity",
-    severity=Severity.ERROR,
-    kinds=("NetworkPolicy",),
-    kind_groups=("workload",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-Once any NetworkPolicy with `Egress` in its policy types selects a pod, that pod may only
-send traffic the union of those policies' egress rules allows. If none of the rules allows
-port 53, every name lookup (including cluster Service names through CoreDNS/kube-dns)
-times out, and the application reports "connection timeout" or "unknown host" for every
-dependency: the classic symptom of a default-deny egress policy that forgot DNS. A rule
-allows DNS when it has no `ports` (all ports), or a port entry that covers 53 (`port: 53`,
-a range with `endPort` that includes 53, or no `port` at all) or is named `dns`/`dns-tcp`,
-with protocol UDP, TCP or absent; destinations are not evaluated. Following the API
-server's defaulting, a policy without `policyTypes` is an egress policy only when its
-`egress` list is non-empty (the catalog says "has an `egress` key"; an empty `egress: []`
-without `policyTypes` defaults to Ingress only and restricts no egress). The finding is
-reported on each selected workload, with the restricting policies as related locations.
-""",
-    remediation=(
-        "Add an egress rule allowing UDP and TCP port 53 to kube-dns/CoreDNS (namespaceSelector for"
-        " kube-system, podSelector `k8s-app: kube-dns`)."
-    ),
-    examples=(_DNS_FAIL, _DNS_PASS),
-    references=(
-        *_REFERENCES,
-        "https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/",
-    ),
-)
+@run_rule("networkpolicy-egress-blocks-dns")
 def check_egress_dns(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     for template, policies in _policies_by_template(ctx, "Egress"):
         if any(group.allows_dns() for group in policies.groups):
@@ -210,39 +142,6 @@ def check_egress_dns(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
                 related,
             ),
         )
-
-
-_INGRESS_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {app: api}
-  ports: [{name: http, port: 80, targetPort: http}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/api:2.3
-          ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: api-ingress, namespace: shop}
-spec:
-  podSelector: {matchLabels: {app: api}}
-  policyTypes: [Ingress]
-  ingress:
-    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
-      ports: [{port: 9090}]
-"""
 
 
 def _target_keys(template: PodTemplate, ctx: RuleContext) -> list[tuple[int | None, str | None, str, str]]:
@@ -270,30 +169,7 @@ def _allowed(port: PolicyPort, key: tuple[int | None, str | None, str, str]) -> 
     return port.matches(number, name, protocol)
 
 
-@run_rule(
-    id="networkpolicy-ingress-omits-service-port",
-    title="Ingress NetworkPolicy does not allow the Service's target port",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kinds=("NetworkPolicy",),
-    kind_groups=("workload",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-A Service delivers traffic to its pods on the `targetPort`. When a serving workload is
-selected by ingress NetworkPolicies whose rules all list `ports` and none of those ports
-is a target port of the Services in front of it, every client connection through the
-Service is dropped and times out, although the Service, its endpoints and the pods all
-look healthy; often the policy allows the Service `port` (80) instead of the container's
-`targetPort` (8080), since policies see the pod port after kube-proxy's translation.
-Named ports on either side are resolved against the pod's container ports, and protocols
-(default TCP) must match. Workloads whose policies have no ingress rules at all (deny all)
-or a rule without `ports` (all ports) are not reported.
-""",
-    remediation="Add the Service's `targetPort` (container port number or name) to the policy's ingress `ports`.",
-    examples=(_INGRESS_FAIL, _INGRESS_FAIL.replace("ports: [{port: 9090}]", "ports: [{port: 9090}, {port: http}]")),
-    references=(*_REFERENCES, "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports"),
-)
+@run_rule("networkpolicy-ingress-omits-service-port")
 def check_ingress_ports(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     for template, policies in _policies_by_template(ctx, "Ingress"):
         ingress = [group.ingress() for group in policies.groups]

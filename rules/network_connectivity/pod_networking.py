@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kubelint_py.k8s.examples import pod_container, workload
 from kubelint_py.k8s.ports import DeclaredPort, container_ports, probe_ports
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec,
@@ -19,19 +17,6 @@ from kubelint_py.rule_api import (
     quote,
     rule,
 )
-
-_HOSTNET_FAIL = workload(
-    kind="DaemonSet",
-    name="node-agent",
-    namespace="monitoring",
-    pod="hostNetwork: true\n",
-    containers=pod_container(
-        name="agent",
-        image="registry.example.com/node-agent:1.4",
-        body='args: ["--collector=http://collector.monitoring.svc:4317"]\n',
-    ),
-)
-
 
 # `api.shop.svc`, `api.shop.svc.cluster.local`: names only cluster DNS answers
 _CLUSTER_NAME_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\.(?:svc(?:\.cluster\.local)?|cluster\.local)\b")
@@ -81,31 +66,7 @@ def _uses_cluster_dns(doc: Document, ctx: RuleContext) -> str | None:
     return None
 
 
-@rule(
-    id="hostnetwork-dns-policy",
-    title="Host-network pod cannot resolve cluster Service names",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    category="networking",
-    rationale="""
-With `hostNetwork: true` the kubelet does not apply `dnsPolicy: ClusterFirst` (the
-default): the pod gets the node's `/etc/resolv.conf`, so names such as
-`api.shop.svc.cluster.local` do not resolve and connections to cluster Services fail with
-"unknown host" although the same image works in a normal pod. Only
-`dnsPolicy: ClusterFirstWithHostNet` sends a host-network pod's lookups to CoreDNS.
-Reported when the pod's command, args or env name a cluster Service (a `.svc` or
-`cluster.local` name, or a Service of the input by name or `name.namespace`): node agents
-that talk only to the node and to outside endpoints (node-exporter, log shippers) resolve
-what they need through the node's resolver.
-""",
-    remediation="Set `dnsPolicy: ClusterFirstWithHostNet` on host-network pods that talk to cluster Services.",
-    examples=(
-        _HOSTNET_FAIL,
-        _HOSTNET_FAIL.replace("hostNetwork: true", "hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet"),
-    ),
-    references=("https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy",),
-)
+@rule("hostnetwork-dns-policy")
 def check_hostnetwork_dns(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec = pod_spec(doc)
     spec_path = pod_spec_path(doc)
@@ -132,42 +93,7 @@ def check_hostnetwork_dns(doc: Document, ctx: RuleContext) -> Iterator[Violation
         )
 
 
-_PROBE_FAIL = workload(
-    containers=pod_container(
-        name="web",
-        image="nginx:1.27",
-        body="""\
-ports: [{name: http, containerPort: 8080}]
-readinessProbe:
-  httpGet: {path: /healthz, port: web}
-""",
-    )
-)
-
-
-@rule(
-    id="probe-port-unresolved",
-    title="Probe uses a port name the container does not declare",
-    document="network-connectivity",
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    category="reliability",
-    rationale="""
-The kubelet resolves a named probe port against the `ports[].name` of the probed
-container only (not other containers of the pod). When the name is missing the probe
-fails on every attempt: a readiness probe keeps the pod out of the Service endpoints
-forever, a liveness or startup probe restarts the container in a loop. Probes of regular
-containers and native sidecars are checked. A quoted number (`port: "8080"`) is a name to
-the API server, which rejects it, and is reported too. `grpc.port` is an integer field:
-the catalog only reports an undeclared name there, but the API server rejects any name in
-`grpc.port`, so every string value is reported.
-""",
-    remediation="Use a port name declared in the same container's `ports`, or the port number.",
-    examples=(_PROBE_FAIL, _PROBE_FAIL.replace("port: web}", "port: http}")),
-    references=(
-        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port",
-    ),
-)
+@rule("probe-port-unresolved")
 def check_probe_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.C_SIDECARS):
         names = {port.name for port in container_ports(container) if port.name is not None}
@@ -188,51 +114,11 @@ def check_probe_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(message, probe.path)
 
 
-_DUP_FAIL = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop}
-spec:
-  containers:
-    - name: web
-      image: nginx:1.27
-      ports: [{name: http, containerPort: 8080}]
-    - name: proxy
-      image: envoyproxy/envoy:v1.30.1
-      ports: [{name: http, containerPort: 8443}]
-"""
-
-
 def _port_label(port: DeclaredPort) -> str:
     return f"{port.number if port.number is not None else '?'}/{port.protocol}"
 
 
-@rule(
-    id="container-port-duplicate",
-    title="Duplicate container port number or port name",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-Named ports are resolved by name across the whole pod: a Service `targetPort`, a
-NetworkPolicy port or a probe naming a port that two containers declare resolves to the
-first one found, so traffic silently goes to the wrong container. The API server rejects
-a port name repeated within one container, and two entries with the same
-`containerPort` and protocol in one container are at best redundant and at worst hide an
-edit that was meant for another port (strategic-merge patches key ports by number and
-protocol, so one of them is lost on `kubectl apply`). Containers and init containers
-(including sidecars) are checked. A warning, not an error: for a repeated number and
-protocol the API server only warns, and a name repeated within one container is rejected by
-the API server itself, so `kubectl apply` reports it before anything runs.
-""",
-    remediation="Give every port a unique number/protocol within its container and a unique name within the pod.",
-    examples=(_DUP_FAIL, _DUP_FAIL.replace("{name: http, containerPort: 8443}", "{name: https, containerPort: 8443}")),
-    references=(
-        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
-        "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",
-    ),
-)
+@rule("container-port-duplicate")
 def check_duplicate_ports(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     names: dict[str, DeclaredPort] = {}
     for container in containers(doc, ContainerScope.C_I):

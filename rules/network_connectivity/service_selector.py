@@ -5,42 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import service, stream
 from kubelint_py.k8s.selectors import label_text
 from kubelint_py.rule_api import (
     Document,
     LabelSelector,
     PodTemplate,
     RuleContext,
-    Severity,
     Violation,
     run_rule,
     selector_from_map,
-)
-
-_REFERENCES = (
-    "https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service",
-    "https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#does-the-service-have-any-endpoints",
-)
-
-_NO_MATCH_FAIL = stream(
-    service(),
-    """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: frontend}}
-  template:
-    metadata: {labels: {app: frontend}}
-    spec:
-      containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 8080}]}]
-""",
-)
-
-_OTHER_NS_FAIL = _NO_MATCH_FAIL.replace("app: frontend", "app: web").replace(
-    "{name: web, namespace: shop}\nspec:\n  selector: {matchLabels",
-    "{name: web, namespace: shop-v2}\nspec:\n  selector: {matchLabels",
 )
 
 
@@ -105,38 +78,7 @@ def _describe(templates: list[PodTemplate], limit: int = 3) -> str:
     return ", ".join(names) + more
 
 
-@run_rule(
-    id="service-selector-no-match",
-    title="Service selector matches no pod template",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kinds=("Service",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-A Service sends traffic only to pods whose labels contain every pair of its
-`spec.selector`. When no workload carries those labels the EndpointSlice controller
-publishes no endpoints: the ClusterIP answers with connection refused (kube-proxy rejects
-traffic for endpoint-less Services) and DNS for a headless Service returns nothing. The
-usual cause is a typo or a label renamed on one side only. The rule reports only what stays
-wrong whatever the cluster adds at run time: the labels controllers put on pods
-(`pod-template-hash`, `controller-revision-hash`, `statefulset.kubernetes.io/pod-name` with
-the StatefulSet's `<name>-<ordinal>` values, `apps.kubernetes.io/pod-index`, the Job labels)
-count as present. It is silent for a Service whose namespace holds no workload of the input
-(its pods are applied elsewhere), holds custom resources an operator creates pods for
-(prometheus-operator's `Prometheus`, database operators...), or shares its directory with a
-file that did not load (a template that does not parse), and for a selector that shares
-nothing with the namespace's workloads (no label pair, no value as a label value or workload
-name: a typo leaves such a trace, a Service for pods installed by another release or by hand
-does not); `--assume-complete` lifts these four guards. A selector matching only Helm hook
-or test pods is not reported either. A warning, not an error: the conclusion rests on the
-input being the whole namespace. When the selector does match pod templates, but only in
-other namespaces, `service-selector-other-namespace` reports it instead.
-""",
-    remediation="Make every `spec.selector` pair appear in the pod template labels of the workload the Service fronts.",
-    examples=(_NO_MATCH_FAIL, _NO_MATCH_FAIL.replace("frontend", "web")),
-    references=_REFERENCES,
-)
+@run_rule("service-selector-no-match")
 def check_no_match(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     if not ctx.guard_workloads():
         return
@@ -158,29 +100,7 @@ def check_no_match(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
         )
 
 
-@run_rule(
-    id="service-selector-other-namespace",
-    title="Service selector matches pods only in another namespace",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kinds=("Service",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-A Service selects pods in its own namespace only; the EndpointSlice controller never looks
-across namespaces. A Service whose selector matches a workload that lives in another
-namespace (typically one of the two was applied without `-n`, or moved to a new
-namespace) gets no endpoints, and its clients see refused connections although the labels
-look right. Only evaluated when the input holds at least one workload (or
-`--assume-complete`); like `service-selector-no-match`, controller-added pod labels count,
-and a Service whose own namespace may run pods the input does not show (operator custom
-resources, a file of the directory that did not load) is not reported. A warning: the
-conclusion rests on the input showing every pod of the Service's namespace.
-""",
-    remediation="Move the Service (or the workload) into the same namespace, or add a Service in the workload's one.",
-    examples=(_OTHER_NS_FAIL, _NO_MATCH_FAIL.replace("frontend", "web")),
-    references=_REFERENCES,
-)
+@run_rule("service-selector-other-namespace")
 def check_other_namespace(ctx: RuleContext) -> Iterator[tuple[Document, Violation]]:
     if not ctx.guard_workloads():
         return

@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from kubelint_py.k8s.examples import pod_container, service, stream, workload
 from kubelint_py.k8s.ports import (
     DeclaredPort,
     ServicePort,
@@ -25,7 +24,6 @@ from kubelint_py.rule_api import (
     FieldPath,
     PodTemplate,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec,
@@ -36,11 +34,6 @@ from kubelint_py.rule_api import (
 
 # kinds whose pods run to completion: sharing the app's labels, they are no backends to expect
 _RUN_TO_COMPLETION = frozenset(("Job", "CronJob"))
-
-_REFERENCES = (
-    "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",
-    "https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/#is-the-pod-working",
-)
 
 
 def _selected(doc: Document, ctx: RuleContext) -> tuple[PodTemplate, ...]:
@@ -58,43 +51,7 @@ def _name(template: PodTemplate) -> str:
     return f"{template.doc.kind} {template.namespace}/{template.doc.name}"
 
 
-_NAME_FAIL = stream(
-    service(namespace=None, ports="[{name: http, port: 80, targetPort: http}]"),
-    workload(
-        namespace=None,
-        containers=pod_container(name="web", image="nginx:1.27", body="ports: [{name: web, containerPort: 8080}]\n"),
-    ),
-)
-
-
-@rule(
-    id="service-targetport-name-unresolved",
-    title="Service targetPort names a port the selected pods do not declare",
-    document="network-connectivity",
-    severity=Severity.ERROR,
-    kinds=("Service",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-A named `targetPort` is resolved per pod by the EndpointSlice controller: it looks for a
-port with that `name` in `containers[]` and native sidecars, and only a port of the same
-protocol as the Service port counts. A pod where the name does not resolve is left out of
-the endpoints for that Service port, so traffic to it is refused even though the pods run
-and are Ready. Reported when no selected pod template declares the name (the Service port
-has no endpoint at all), and when some do but a long-running workload of the Service's own
-directory does not (its pods never get traffic on that port, typically a port renamed in one
-version of two). Templates elsewhere in the input that only share the labels (another example
-or an alternative install linted together, a Job carrying the app's labels) are not held to
-the Service's port names, and Helm hook and test pods are not backends. Departure from the
-catalog text: because the controller compares the protocol too, a container port with the
-right name but another protocol (for example `dns` declared only as UDP behind a TCP Service
-port) is reported here, as the name does not resolve, rather than by
-`service-port-protocol-mismatch`.
-""",
-    remediation="Name the container port exactly as the `targetPort` (same protocol), or use the port number.",
-    examples=(_NAME_FAIL, _NAME_FAIL.replace("name: web, containerPort", "name: http, containerPort")),
-    references=_REFERENCES,
-)
+@rule("service-targetport-name-unresolved")
 def check_name(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     templates = _selected(doc, ctx)
     if not templates:
@@ -150,42 +107,7 @@ def _name_violation(
     return Violation(message, service_port.target_path, tuple(related))
 
 
-_NUMBER_FAIL = stream(
-    service(name="api", namespace=None, ports="[{port: 80, targetPort: 8000}]"),
-    workload(
-        name="api",
-        namespace=None,
-        containers=pod_container(
-            name="api", image="registry.example.com/api:2.3", body="ports: [{containerPort: 8080}]\n"
-        ),
-    ),
-)
-
-
-@rule(
-    id="service-targetport-number-undeclared",
-    title="Service targetPort number is not declared by the selected pods",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kinds=("Service",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-A numeric `targetPort` (or, when absent, the Service `port` itself) is used as is:
-kube-proxy forwards to that number whether or not a container declares it, so the
-declaration is not required. But when every selected pod template lists its container
-ports and none of them is the target number, the Service probably points at a port nothing
-listens on (often the Service `port` 80 defaulted as target for an app listening on 8080),
-and clients get connection refused. Declared ports are not the whole truth, though: apps
-listen on ports set in their arguments or configuration. So a template that declares no
-ports at all is not judged, and neither is one where the number appears in a container's
-`command`, `args`, `env` values, a probe, or a ConfigMap of the input the pod reads
-(`envFrom`, `env`, volumes).
-""",
-    remediation="Set `targetPort` to the port the application listens on, or declare that port in the container.",
-    examples=(_NUMBER_FAIL, _NUMBER_FAIL.replace("targetPort: 8000", "targetPort: 8080")),
-    references=_REFERENCES,
-)
+@rule("service-targetport-number-undeclared")
 def check_number(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     templates = _selected(doc, ctx)
     if not templates:
@@ -272,48 +194,12 @@ def _strings_mention(pattern: re.Pattern[str], *values: object) -> bool:
     return False
 
 
-_PROTOCOL_FAIL = stream(
-    service(name="dns", namespace="infra", ports="[{name: dns, port: 53, targetPort: 5353}]"),
-    workload(
-        name="dns",
-        namespace="infra",
-        containers=pod_container(
-            name="dns", image="coredns/coredns:1.11.1", body="ports: [{containerPort: 5353, protocol: UDP}]\n"
-        ),
-    ),
-)
-
-
 def _protocol_path(service_port: ServicePort, doc: Document) -> FieldPath:
     path = (*service_port.path, "protocol")
     return path if doc.has(*path) else service_port.target_path
 
 
-@rule(
-    id="service-port-protocol-mismatch",
-    title="Service port protocol differs from the container port's",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kinds=("Service",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-kube-proxy programs forwarding for the Service port's protocol only (TCP when
-`protocol` is absent). When the container port the Service resolves to is declared with
-another protocol, for example a DNS server declaring only UDP behind a Service port that
-defaulted to TCP, the traffic reaches a port nothing listens on for that protocol and
-times out or is refused. Numeric targetPorts are compared with the container ports of
-that number; a named targetPort never resolves across protocols (the EndpointSlice
-controller requires the same protocol), so that case is reported by
-`service-targetport-name-unresolved` instead.
-""",
-    remediation=(
-        "Set the same `protocol` on the Service port and the container port (add a second port entry"
-        " for the other protocol if both are served)."
-    ),
-    examples=(_PROTOCOL_FAIL, _PROTOCOL_FAIL.replace("targetPort: 5353}", "targetPort: 5353, protocol: UDP}")),
-    references=(*_REFERENCES, "https://kubernetes.io/docs/reference/networking/service-protocols/"),
-)
+@rule("service-port-protocol-mismatch")
 def check_protocol(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     templates = _selected(doc, ctx)
     if not templates:

@@ -5,58 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import service, stream
-from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
-
-_FAIL = stream(
-    """\
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: postgres, namespace: db}
-spec:
-  serviceName: postgres-headless
-  selector: {matchLabels: {app: postgres}}
-  template:
-    metadata: {labels: {app: postgres}}
-    spec:
-      containers: [{name: postgres, image: "postgres:16.4", ports: [{name: pg, containerPort: 5432}]}]
-""",
-    service(name="postgres-headless", namespace="db", app="postgres", ports="[{name: pg, port: 5432}]"),
-)
+from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Violation, containers, quote, rule
 
 
-@rule(
-    id="statefulset-headless-service-missing",
-    title="StatefulSet governing Service is missing or not headless",
-    document="network-connectivity",
-    severity=Severity.WARNING,
-    kinds=("StatefulSet",),
-    category="networking",
-    cross_object=True,
-    rationale="""
-A StatefulSet's stable network identities (`<pod>.<serviceName>.<namespace>.svc`) exist
-only when `spec.serviceName` names a headless Service (`clusterIP: None`) in the same
-namespace. Without it, or with a normal ClusterIP Service of that name, the per-pod DNS
-records are never created: database replicas, Kafka brokers or etcd members that find
-their peers by those names fail to form a cluster. The StatefulSet itself runs: pods are
-created, and an application that never uses the per-pod names (a sharded controller) works,
-hence a warning rather than an error; the message says when the pods' own arguments or
-environment name `<something>.<serviceName>`, a sign they do rely on those names. Only
-evaluated when the input holds at least one Service (or `--assume-complete`), and silent when
-the Service may be created at run time: an operator's custom resources in the namespace, a
-workload of the input allowed to create Services there, or a file of the directory that did
-not load (`--assume-complete` keeps only the producers of the input).
-""",
-    remediation="Create a Service named like `spec.serviceName` with `clusterIP: None` selecting the pods.",
-    examples=(
-        _FAIL,
-        _FAIL.replace("  selector: {app: postgres}\n", "  clusterIP: None\n  selector: {app: postgres}\n"),
-    ),
-    references=(
-        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id",
-        "https://kubernetes.io/docs/concepts/services-networking/service/#headless-services",
-    ),
-)
+@rule("statefulset-headless-service-missing")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     name = doc.value("spec", "serviceName")
     if not isinstance(name, str) or not name or not ctx.guard("Service"):

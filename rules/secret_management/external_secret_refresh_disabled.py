@@ -3,23 +3,10 @@
 import re
 from collections.abc import Iterator
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
+from kubelint_py.rule_api import Document, RuleContext, Violation, quote, rule
 
 VERSIONS = frozenset(("external-secrets.io/v1beta1", "external-secrets.io/v1"))
 _DURATION = re.compile(r"^(?:[0-9]*\.?[0-9]+(?:ns|us|µs|ms|s|m|h))+$")
-
-_FAIL = """\
-apiVersion: external-secrets.io/v1beta1
-kind: ExternalSecret
-metadata: {name: api-db, namespace: prod}
-spec:
-  refreshInterval: "0"
-  secretStoreRef: {name: vault, kind: ClusterSecretStore}
-  target: {name: api-db}
-  data:
-    - secretKey: password
-      remoteRef: {key: prod/api/db, property: password}
-"""
 
 
 def is_zero_duration(value: object) -> bool:
@@ -38,22 +25,7 @@ def is_zero_duration(value: object) -> bool:
     return all(float(n) == 0 for n in re.findall(r"[0-9]*\.?[0-9]+", text))
 
 
-@rule(
-    id="external-secret-refresh-disabled",
-    title="ExternalSecret never refreshes",
-    document="secret-management",
-    severity=Severity.INFO,
-    kinds=("ExternalSecret",),
-    rationale="""
-With `refreshInterval` set to zero, the External Secrets Operator syncs the value once when the
-ExternalSecret is created and never again: a credential rotated in the store keeps its old
-value in the cluster, so either the rotation breaks the application or the old credential has
-to stay valid. Any zero Go duration (`0`, `0s`, `0m0s`) counts.
-""",
-    remediation="Set a refresh interval (for example `refreshInterval: 1h`).",
-    examples=(_FAIL, _FAIL.replace('refreshInterval: "0"', "refreshInterval: 1h")),
-    references=("https://external-secrets.io/latest/api/externalsecret/",),
-)
+@rule("external-secret-refresh-disabled")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.api_version not in VERSIONS:
         return

@@ -2,59 +2,10 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, pod_spec_path, rule
-
-_FAIL = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: vault-agent, namespace: prod}
-spec:
-  serviceAccountName: vault-agent
-  containers:
-    - name: agent
-      image: hashicorp/vault:1.15
-      volumeMounts:
-        - {name: token, mountPath: /var/run/secrets/tokens, readOnly: true}
-  volumes:
-    - name: token
-      projected:
-        sources:
-          - serviceAccountToken: {path: token, audience: vault, expirationSeconds: 31536000}
-"""
+from kubelint_py.rule_api import Document, RuleContext, Violation, pod_spec_path, rule
 
 
-@rule(
-    id="projected-token-long-expiry",
-    title="Projected service-account token lives too long",
-    document="secret-management",
-    severity=Severity.INFO,
-    kind_groups=("workload",),
-    rationale="""
-A projected service-account token is valid until `expirationSeconds` after issue. The kubelet
-refreshes it when 80% of its life has passed, so a short lifetime costs nothing, while a long
-one means a token copied out of the pod stays usable for days or a year. The API server may cap
-the value (`--service-account-max-token-expiration`), but the manifest should not rely on it.
-""",
-    remediation="Use short-lived tokens (one hour, `expirationSeconds: 3600`) and rely on kubelet rotation.",
-    examples=(_FAIL, _FAIL.replace("expirationSeconds: 31536000", "expirationSeconds: 3600")),
-    references=(
-        "https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken",
-        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-        "#launch-a-pod-using-service-account-token-projection",
-    ),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "maxExpirationSeconds": {
-                "type": "integer",
-                "minimum": 600,
-                "default": 86400,
-                "description": "Longest accepted expirationSeconds.",
-            }
-        },
-    },
-)
+@rule("projected-token-long-expiry")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:

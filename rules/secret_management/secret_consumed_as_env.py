@@ -2,46 +2,10 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import secret_consumer
-from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Severity, Violation, containers, quote, rule
-
-_FAIL = secret_consumer(
-    body="""\
-env:
-  - name: DB_PASSWORD
-    valueFrom:
-      secretKeyRef: {name: api-db, key: password}
-"""
-)
-_PASS = secret_consumer(
-    body="""\
-env:
-  - {name: DB_PASSWORD_FILE, value: /var/run/secrets/db/password}
-""",
-    mode="0400",
-)
+from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Violation, containers, quote, rule
 
 
-@rule(
-    id="secret-consumed-as-env",
-    title="Secret delivered through an environment variable",
-    document="secret-management",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-A Secret exposed as an environment variable is readable from `/proc/<pid>/environ` by anything
-running as the same user, is inherited by every child process, lands in crash dumps and
-debug endpoints that print the environment, and never changes while the container runs: a
-rotated Secret only reaches the process after a restart. A Secret mounted as a volume is
-updated in place by the kubelet (unless `subPath` is used) and can be given tight file modes.
-""",
-    remediation="Mount the Secret as a volume and have the application read the file.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
-        "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod",
-    ),
-)
+@rule("secret-consumed-as-env")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.ALL):
         env = container.get("env")

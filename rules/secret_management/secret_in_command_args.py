@@ -10,7 +10,6 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     rule,
@@ -18,33 +17,6 @@ from kubelint_py.rule_api import (
 
 _VALUE = r"""(\{\{.*?\}\}|"[^"]*"|'[^']*'|[^\s"']+)"""
 DEFAULT_FLAGS = ("password", "passwd", "token", "secret", "api-key", "apikey", "client-secret")
-
-_FAIL = """\
-apiVersion: batch/v1
-kind: Job
-metadata: {name: db-migrate, namespace: prod}
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: migrate
-          image: registry.example.com/migrate:5.0
-          args: ["--host=db.prod.svc", "--password=Tr0ub4dor-3"]
-"""
-_PASS = """\
-apiVersion: batch/v1
-kind: Job
-metadata: {name: db-migrate, namespace: prod}
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: migrate
-          image: registry.example.com/migrate:5.0
-          args: ["--host=db.prod.svc", "--password-file=/var/run/secrets/db/password"]
-"""
 
 
 def _cannot_be_secret(raw: str, flag: str) -> bool:
@@ -58,49 +30,7 @@ def _cannot_be_secret(raw: str, flag: str) -> bool:
     return non_credential_reason(value, password_name=names_password(flag.lstrip("-"))) is not None
 
 
-@rule(
-    id="secret-in-command-args",
-    title="Secret passed on the command line",
-    document="secret-management",
-    sensitive=True,
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-A password, token or API key given as a command-line flag value is stored in the pod spec (so
-everyone who can read the workload reads it), and at runtime it is visible to every process on
-the node through `ps` and `/proc/<pid>/cmdline`, which are not protected like environment or
-files. Flags are matched with one or two dashes, as `--flag=value`, as `--flag value` (the next
-element), and inside shell command strings; values that are only `$(VAR)` or `$VAR` references
-or templating placeholders (`<...>`, `{{ ... }}`, `REPLACE_ME`) are not reported, nor values
-that cannot be a credential (booleans, numbers of up to five digits unless the flag names a
-password, file paths, URLs without credentials). Plausible default passwords (`changeme`,
-`admin`) are reported: they run as the real password when shipped.
-""",
-    remediation="Read the secret from a mounted file (for example `--password-file`).",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
-        "https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/",
-    ),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "flags": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": list(DEFAULT_FLAGS),
-                "description": "Flag names (without dashes, case-insensitive) whose value is a secret.",
-            },
-            "extraFlags": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "Flag names added to `flags`.",
-            },
-        },
-    },
-)
+@rule("secret-in-command-args")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     patterns = _patterns(tuple(ctx.options.get("flags", DEFAULT_FLAGS)), tuple(ctx.options.get("extraFlags", ())))
     if patterns is None:

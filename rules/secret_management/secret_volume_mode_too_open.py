@@ -2,10 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import secret_consumer
-from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, pod_spec_path, rule
-
-_FAIL = secret_consumer(mode="0644")
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Violation, pod_spec_path, rule
 
 
 def _mode_problem(mode: object) -> str | None:
@@ -21,26 +18,7 @@ def _mode_problem(mode: object) -> str | None:
     return f"0{mode & 0o7777:o} (decimal {mode}): the files are " + " and ".join(problems)
 
 
-@rule(
-    id="secret-volume-mode-too-open",
-    title="Secret volume files readable by others",
-    document="secret-management",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-The kubelet writes Secret volume files with the mode given by `defaultMode` or `items[].mode`.
-Any world permission bit lets every user inside the container (and a process running under
-another UID that shares the volume) read the credential, and group-write lets the fsGroup
-change it. Modes are read as Kubernetes reads them: YAML `0644` is octal, while a plain number
-is decimal, so JSON `420` is 0644 and YAML `400` (no leading zero) is 0620, a common mistake.
-""",
-    remediation="Set `defaultMode: 0400` (or `0440` with an fsGroup) on the Secret volume.",
-    examples=(_FAIL, _FAIL.replace("defaultMode: 0644", "defaultMode: 0400")),
-    references=(
-        "https://kubernetes.io/docs/concepts/configuration/secret/#secret-files-permissions",
-        "https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/volume/#projections",
-    ),
-)
+@rule("secret-volume-mode-too-open")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:

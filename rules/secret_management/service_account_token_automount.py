@@ -3,13 +3,11 @@
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from kubelint_py.k8s.examples import pod_container, stream, workload
 from kubelint_py.rule_api import (
     DocType,
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     pod_spec,
     pod_spec_path,
@@ -17,55 +15,8 @@ from kubelint_py.rule_api import (
     rule,
 )
 
-_FAIL = workload(
-    namespace="prod",
-    pod="serviceAccountName: web\n",
-    containers=pod_container(name="web", image="registry.example.com/web:3.2"),
-)
-_PASS = stream(
-    """\
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: web, namespace: prod}
-automountServiceAccountToken: false
-""",
-    workload(
-        namespace="prod",
-        pod="serviceAccountName: web\n",
-        containers=pod_container(name="web", image="registry.example.com/web:3.2"),
-    ),
-)
 
-
-@rule(
-    id="service-account-token-automount",
-    title="Service-account token mounted into a pod that may not need it",
-    document="secret-management",
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    cross_object=True,
-    rationale="""
-Unless `automountServiceAccountToken: false` is set, every container gets an API token at
-`/var/run/secrets/kubernetes.io/serviceaccount/token`. Most applications never call the
-Kubernetes API, but anyone who gets code execution in the pod can use the token with whatever
-RBAC the service account has (often more than intended, or the namespace's `default` account
-that other workloads share). The pod's field overrides the ServiceAccount's; when the
-ServiceAccount is not in the input its setting is unknown and the pod is reported. Pods whose
-service account (the namespace's `default` one included, and accounts the input does not hold)
-is a subject of a RoleBinding or ClusterRoleBinding in the input are not reported: they were
-granted API access, so they call the API and need the token; a binding to the group
-`system:serviceaccounts` or `system:serviceaccounts:<namespace>` counts for every account it
-covers. Static control-plane pods are skipped: the kubelet never mounts tokens into static pods.
-""",
-    remediation="Set `automountServiceAccountToken: false` on the pod or its ServiceAccount unless the pod calls "
-    "the API; mount a projected token where it does.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-        "#opt-out-of-api-credential-automounting",
-        "CIS Kubernetes Benchmark 5.1.6",
-    ),
-)
+@rule("service-account-token-automount")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None or doc.doc_type is not DocType.K8S_OBJECT or doc.kind == "PodTemplate":

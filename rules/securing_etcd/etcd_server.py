@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.examples import static_pod
 from kubelint_py.k8s.flags import (
     ENV,
     EtcdSettings,
@@ -24,34 +23,7 @@ from kubelint_py.k8s.flags import (
     referrers,
     url_scheme_host,
 )
-from kubelint_py.rule_api import DocType, Document, FieldPath, RuleContext, Severity, Violation, quote, rule
-
-ETCD_TLS_REF = "https://etcd.io/docs/v3.5/op-guide/security/"
-ETCD_CONF_REF = "https://etcd.io/docs/v3.5/op-guide/configuration/"
-K8S_ETCD_REF = "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/#securing-etcd-clusters"
-SCOPE = (DocType.ETCD_STATIC_POD, DocType.ETCD_CONFIG)
-
-_POD = static_pod(
-    "etcd",
-    flags="""\
---advertise-client-urls=https://10.0.0.10:2379
---cert-file=/etc/kubernetes/pki/etcd/server.crt
---client-cert-auth=true
---data-dir=/var/lib/etcd
---initial-advertise-peer-urls=https://10.0.0.10:2380
---key-file=/etc/kubernetes/pki/etcd/server.key
---listen-client-urls=https://127.0.0.1:2379,https://10.0.0.10:2379
---listen-metrics-urls=http://127.0.0.1:2381
---listen-peer-urls=https://10.0.0.10:2380
---peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt
---peer-client-cert-auth=true
---peer-key-file=/etc/kubernetes/pki/etcd/peer.key
---peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
---trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
-""",
-    image="registry.k8s.io/etcd:3.5.15-0",
-    labels=True,
-)
+from kubelint_py.rule_api import DocType, Document, FieldPath, RuleContext, Violation, quote, rule
 
 _CONFIG = """\
 name: etcd-1
@@ -114,25 +86,7 @@ def _peer_exempt(settings: EtcdSettings) -> bool:
     return all(is_loopback_host(url_scheme_host(url)[1]) for url in urls)
 
 
-@rule(
-    id="etcd-client-tls-missing",
-    title="etcd serves clients without TLS",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    security_severity="9.0",
-    cross_object=True,
-    rationale="""
-etcd stores every Kubernetes object, including all Secrets. Without `cert-file` and
-`key-file` the client port speaks plain HTTP: anyone on the network path between the API
-server and etcd reads every Secret in transit and can write arbitrary objects (for example
-a ClusterRoleBinding) straight into the datastore, bypassing authentication, RBAC and
-admission.
-""",
-    remediation="Set `--cert-file` and `--key-file` (or `client-transport-security.cert-file`/`key-file`).",
-    examples=(_POD.replace("        - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n", ""), _POD),
-    references=(ETCD_TLS_REF, K8S_ETCD_REF, "CIS Kubernetes Benchmark 2.1"),
-)
+@rule("etcd-client-tls-missing")
 def check_client_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None:
@@ -146,24 +100,7 @@ def check_client_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="etcd-client-cert-auth-disabled",
-    title="etcd does not require client certificates",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    security_severity="9.0",
-    cross_object=True,
-    rationale="""
-Without `client-cert-auth: true`, etcd accepts any TLS client on port 2379: whoever can
-reach the port (a pod on the host network, a compromised node) can read every Secret and
-rewrite cluster state directly, with no Kubernetes authentication, authorization or audit.
-etcd's default is false.
-""",
-    remediation="Set `--client-cert-auth=true` (or `client-transport-security.client-cert-auth: true`).",
-    examples=(_POD.replace("--client-cert-auth=true", "--client-cert-auth=false"), _POD),
-    references=(ETCD_TLS_REF, K8S_ETCD_REF, "CIS Kubernetes Benchmark 2.2"),
-)
+@rule("etcd-client-cert-auth-disabled")
 def check_client_cert_auth(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None:
@@ -181,23 +118,7 @@ def check_client_cert_auth(doc: Document, ctx: RuleContext) -> Iterator[Violatio
         )
 
 
-@rule(
-    id="etcd-trusted-ca-missing",
-    title="etcd requires client certificates but trusts no CA",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-`client-cert-auth`/`peer-client-cert-auth` without `trusted-ca-file`/`peer-trusted-ca-file`
-leaves etcd verifying client certificates against the host's system roots (or failing every
-handshake): either any certificate from a public CA opens the datastore, or the API server
-and the other members are locked out. The CA file should be a dedicated etcd CA.
-""",
-    remediation="Point `--trusted-ca-file`/`--peer-trusted-ca-file` at the etcd CA.",
-    examples=(_POD.replace("        - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt\n", ""), _POD),
-    references=(ETCD_TLS_REF, ETCD_CONF_REF),
-)
+@rule("etcd-trusted-ca-missing")
 def check_trusted_ca(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None:
@@ -211,22 +132,7 @@ def check_trusted_ca(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             )
 
 
-@rule(
-    id="etcd-auto-tls-enabled",
-    title="etcd client port uses self-signed auto-TLS",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-`auto-tls` makes etcd generate a self-signed certificate for the client port. Clients cannot
-verify it, so the API server's connection can be intercepted by anyone who can redirect
-traffic, and the certificate changes on every restart.
-""",
-    remediation="Remove `--auto-tls`; use certificates issued by the etcd CA.",
-    examples=(_POD + "        - --auto-tls\n", _POD),
-    references=(ETCD_TLS_REF, "CIS Kubernetes Benchmark 2.3"),
-)
+@rule("etcd-auto-tls-enabled")
 def check_auto_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is not None and settings.as_bool("auto-tls") is True:
@@ -237,24 +143,7 @@ def check_auto_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="etcd-peer-tls-missing",
-    title="etcd peer traffic is not encrypted",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-etcd members replicate every write, including every Secret, over the peer port. Without
-`peer-cert-file` and `peer-key-file` that replication is plain HTTP between control-plane
-nodes. A single-member etcd whose `listen-peer-urls` (set explicitly) and
-`initial-advertise-peer-urls` are all loopback is exempt; absent URLs do not earn the
-exemption.
-""",
-    remediation="Set `--peer-cert-file` and `--peer-key-file` (or `peer-transport-security.cert-file`/`key-file`).",
-    examples=(_POD.replace("        - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n", ""), _POD),
-    references=(ETCD_TLS_REF, "CIS Kubernetes Benchmark 2.4"),
-)
+@rule("etcd-peer-tls-missing")
 def check_peer_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None or _peer_exempt(settings):
@@ -268,22 +157,7 @@ def check_peer_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="etcd-peer-client-cert-auth-disabled",
-    title="etcd does not authenticate its peers",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-Without `peer-client-cert-auth: true` any host that reaches the peer port (2380) can join
-the raft conversation as a member and receive a full copy of the datastore. Exempt: a
-single-member etcd whose explicitly set peer URLs are all loopback.
-""",
-    remediation="Set `--peer-client-cert-auth=true` (or `peer-transport-security.client-cert-auth: true`).",
-    examples=(_POD.replace("--peer-client-cert-auth=true", "--peer-client-cert-auth=false"), _POD),
-    references=(ETCD_TLS_REF, "CIS Kubernetes Benchmark 2.5"),
-)
+@rule("etcd-peer-client-cert-auth-disabled")
 def check_peer_cert_auth(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None or _peer_exempt(settings):
@@ -300,22 +174,7 @@ def check_peer_cert_auth(doc: Document, ctx: RuleContext) -> Iterator[Violation]
         yield Violation(f"{where} is {quote(found.text())}, not true", found.path, _related(doc, ctx))
 
 
-@rule(
-    id="etcd-peer-auto-tls-enabled",
-    title="etcd peer port uses self-signed auto-TLS",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-`peer-auto-tls` makes every member present a self-signed certificate to its peers: members
-cannot verify each other, so a host on the control-plane network can impersonate a member
-and receive the replicated datastore.
-""",
-    remediation="Remove `--peer-auto-tls`; use peer certificates issued by the etcd CA.",
-    examples=(_POD + "        - --peer-auto-tls=true\n", _POD),
-    references=(ETCD_TLS_REF, "CIS Kubernetes Benchmark 2.6"),
-)
+@rule("etcd-peer-auto-tls-enabled")
 def check_peer_auto_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is not None and settings.as_bool("peer-auto-tls") is True:
@@ -326,28 +185,7 @@ def check_peer_auto_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-@rule(
-    id="etcd-plaintext-listener",
-    title="etcd listens or advertises over plain HTTP off loopback",
-    document="securing-etcd",
-    severity=Severity.ERROR,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-An `http://` URL in `listen-client-urls`, `advertise-client-urls`, `listen-peer-urls` or
-`initial-advertise-peer-urls` on a non-loopback address opens (or advertises) a plaintext
-endpoint: even with certificates configured for the TLS listeners, this one serves every
-Secret unencrypted and, for client URLs, without client-certificate checks.
-`listen-metrics-urls` is out of scope (plain-HTTP metrics on loopback is the kubeadm
-default).
-""",
-    remediation="Use `https://` for every non-loopback URL.",
-    examples=(
-        _POD.replace("https://127.0.0.1:2379,https://10.0.0.10:2379", "https://127.0.0.1:2379,http://10.0.0.10:2379"),
-        _POD,
-    ),
-    references=(ETCD_CONF_REF, ETCD_TLS_REF),
-)
+@rule("etcd-plaintext-listener")
 def check_plaintext(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None:
@@ -378,40 +216,7 @@ def _apiserver_client_cas(ctx: RuleContext) -> list[tuple[Document, FieldPath, s
     return found
 
 
-@rule(
-    id="etcd-shared-ca-with-apiserver-clients",
-    title="etcd trusts the cluster CA that signs API clients",
-    document="securing-etcd",
-    severity=Severity.WARNING,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-When etcd's `trusted-ca-file` is the kube-apiserver `--client-ca-file`, every client
-certificate the cluster CA issues (kubelets, controller-manager, admin kubeconfigs, CSRs
-approved through the certificates API) is also accepted by etcd, which does no
-authorization of its own: any of them reads every Secret and rewrites cluster state
-directly. Guard: evaluated only when the input holds a kube-apiserver static pod (always
-with --assume-complete, which changes nothing when there is none).
-""",
-    remediation="Issue etcd server, peer and apiserver-etcd-client certificates from a dedicated etcd CA.",
-    examples=(
-        _POD.replace(
-            "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt", "--trusted-ca-file=/etc/kubernetes/pki/ca.crt"
-        )
-        + """---
-apiVersion: v1
-kind: Pod
-metadata: {name: kube-apiserver, namespace: kube-system}
-spec:
-  containers:
-    - name: kube-apiserver
-      image: registry.k8s.io/kube-apiserver:v1.31.1
-      command: [kube-apiserver, --client-ca-file=/etc/kubernetes/pki/ca.crt]
-""",
-        _POD,
-    ),
-    references=(K8S_ETCD_REF, "CIS Kubernetes Benchmark 2.7"),
-)
+@rule("etcd-shared-ca-with-apiserver-clients")
 def check_shared_ca(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None or not settings.is_set("trusted-ca-file"):
@@ -428,31 +233,7 @@ def check_shared_ca(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
             return
 
 
-@rule(
-    id="etcd-config-file-not-provided",
-    title="etcd configuration file is not part of the input",
-    document="securing-etcd",
-    severity=Severity.INFO,
-    doc_types=(DocType.ETCD_STATIC_POD,),
-    category="operations",
-    cross_object=True,
-    rationale="""
-When etcd is started with `--config-file` (or `ETCD_CONFIG_FILE`) it ignores every other flag
-and `ETCD_*` variable and reads only that file, so the flags in this manifest say nothing about
-TLS or client authentication. The file is not among the linted inputs, so the etcd TLS rules
-were skipped for this pod.
-""",
-    remediation="Lint the etcd config file together with the static pod "
-    "(e.g. `kubelint lint /etc/kubernetes /etc/etcd`).",
-    examples=(
-        _POD.replace(
-            "        - --advertise-client-urls=https://10.0.0.10:2379\n",
-            "        - --config-file=/etc/etcd/etcd.conf.yml\n",
-        ),
-        _POD,
-    ),
-    references=(ETCD_CONF_REF,),
-)
+@rule("etcd-config-file-not-provided")
 def check_config_file(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     flags = pod_flags(doc, "etcd")
     config = config_file_of(flags) if flags is not None else None
@@ -470,23 +251,7 @@ def check_config_file(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 _WEAK_MARKERS = ("_CBC_", "RC4", "3DES")
 
 
-@rule(
-    id="etcd-weak-tls",
-    title="etcd accepts weak TLS versions or cipher suites",
-    document="securing-etcd",
-    severity=Severity.WARNING,
-    doc_types=SCOPE,
-    cross_object=True,
-    rationale="""
-`cipher-suites` entries with CBC modes, RC4, 3DES or static RSA key exchange (`TLS_RSA_*`, no
-forward secrecy) and a `tls-min-version` of TLS1.0/TLS1.1 (etcd 3.5+) let an attacker on the
-network downgrade the connection that carries every Secret and decrypt recorded traffic if
-the server key ever leaks.
-""",
-    remediation="Restrict to TLS 1.2+ with ECDHE-GCM/CHACHA20 suites.",
-    examples=(_POD + "        - --tls-min-version=TLS1.1\n", _POD + "        - --tls-min-version=TLS1.2\n"),
-    references=(ETCD_CONF_REF, "CIS Kubernetes Benchmark 2 (etcd) / 1.2.30"),
-)
+@rule("etcd-weak-tls")
 def check_weak_tls(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     settings = _settings(doc)
     if settings is None:

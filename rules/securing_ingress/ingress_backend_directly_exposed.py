@@ -2,26 +2,13 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import ingress as ingress_manifest
-from kubelint_py.k8s.examples import service, stream
 from kubelint_py.k8s.nginx import ingress_backends
-from kubelint_py.rule_api import Document, FieldPath, RuleContext, Severity, Violation, quote, rule
+from kubelint_py.rule_api import Document, FieldPath, RuleContext, Violation, quote, rule
 
 INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute")
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 EXPOSED = frozenset(("LoadBalancer", "NodePort"))
-
-_FAIL = stream(
-    service(name="shop", namespace="prod", spec="type: LoadBalancer\n", ports="- {port: 80, targetPort: 8080}\n"),
-    ingress_manifest(
-        spec="""\
-ingressClassName: nginx
-tls:
-  - {hosts: [shop.example.com], secretName: shop-tls}
-"""
-    ),
-)
 
 
 def route_backends(doc: Document, namespace: str | None) -> Iterator[tuple[str, str | None, FieldPath]]:
@@ -57,27 +44,7 @@ def _users_by_service(ctx: RuleContext) -> dict[tuple[str | None, str], list[tup
     return users
 
 
-@rule(
-    id="ingress-backend-directly-exposed",
-    title="Ingress backend is also exposed directly",
-    document="securing-ingress",
-    severity=Severity.WARNING,
-    kinds=("v1/Service",),
-    cross_object=True,
-    rationale="""
-When the Service an Ingress (or a Gateway API route) sends traffic to is itself a LoadBalancer
-or NodePort, clients can skip the ingress layer and reach the pods directly, bypassing its TLS,
-WAF, authentication, IP allow-lists and rate limits. The finding is on the Service and points
-at the Ingress or route that uses it; Services that no Ingress or route of the input uses are
-not reported by this rule.
-""",
-    remediation="Make the backend Service `type: ClusterIP`.",
-    examples=(_FAIL, _FAIL.replace("type: LoadBalancer", "type: ClusterIP")),
-    references=(
-        "https://kubernetes.io/docs/concepts/services-networking/ingress/",
-        "https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types",
-    ),
-)
+@rule("ingress-backend-directly-exposed")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     kind = doc.value("spec", "type")
     if kind not in EXPOSED or not doc.name:

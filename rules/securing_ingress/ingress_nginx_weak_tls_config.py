@@ -3,28 +3,12 @@
 import re
 from collections.abc import Iterator
 
-from kubelint_py.k8s.nginx import CONFIGMAP_OPTIONS_SCHEMA, DEFAULT_CONFIGMAP_NAMES, parse_bool, parse_int
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
+from kubelint_py.k8s.nginx import DEFAULT_CONFIGMAP_NAMES, parse_bool, parse_int
+from kubelint_py.rule_api import Document, RuleContext, Violation, quote, rule
 
 MIN_HSTS_MAX_AGE = 15552000
 WEAK_PROTOCOLS = frozenset(("SSLV2", "SSLV3", "TLSV1", "TLSV1.1"))
 WEAK_CIPHER_PARTS = ("RC4", "3DES", "DES-CBC3", "NULL", "EXPORT", "MD5")
-
-_FAIL = """\
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
-data:
-  ssl-protocols: "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"
-"""
-_PASS = """\
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
-data:
-  ssl-protocols: "TLSv1.2 TLSv1.3"
-  hsts-max-age: "31536000"
-"""
 
 
 def weak_ciphers(value: str) -> list[str]:
@@ -39,31 +23,7 @@ def weak_ciphers(value: str) -> list[str]:
     return found
 
 
-@rule(
-    id="ingress-nginx-weak-tls-config",
-    title="ingress-nginx allows weak TLS or disables HSTS",
-    document="securing-ingress",
-    severity=Severity.WARNING,
-    kinds=("v1/ConfigMap",),
-    rationale="""
-The controller ConfigMap sets TLS for every host of the controller. With `hsts: "false"` or a
-short `hsts-max-age` (under 180 days), browsers do not remember to use HTTPS and a first
-plain-HTTP request can be intercepted; TLS 1.0/1.1 (and SSLv3) have known attacks and are
-rejected by current browsers and compliance regimes; RC4, 3DES, NULL, EXPORT and MD5 ciphers are
-breakable. Protocols are compared as whole tokens; cipher elements that remove a cipher
-(`!RC4`, `-MD5`) are not counted. The ConfigMap is recognised by name (option
-`controllerConfigMaps`, default `ingress-nginx-controller`).
-""",
-    remediation='Keep HSTS on with at least 180 days (`hsts-max-age: "31536000"`) and allow only TLSv1.2/TLSv1.3 '
-    "with modern ciphers.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/#hsts",
-        "https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/#ssl-protocols",
-        "https://ssl-config.mozilla.org/",
-    ),
-    options_schema={"type": "object", "additionalProperties": False, "properties": dict(CONFIGMAP_OPTIONS_SCHEMA)},
-)
+@rule("ingress-nginx-weak-tls-config")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     names = ctx.options.get("controllerConfigMaps", DEFAULT_CONFIGMAP_NAMES)
     if doc.name not in names:

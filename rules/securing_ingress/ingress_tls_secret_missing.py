@@ -2,38 +2,10 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import ingress, stream
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
+from kubelint_py.rule_api import Document, RuleContext, Violation, quote, rule
 
 TLS_TYPE = "kubernetes.io/tls"
 CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
-
-_FAIL = stream(
-    """\
-apiVersion: v1
-kind: Secret
-metadata: {name: other-tls, namespace: prod}
-type: kubernetes.io/tls
-data: {tls.crt: "", tls.key: ""}
-""",
-    ingress(
-        spec="""\
-ingressClassName: nginx
-tls:
-  - hosts: [shop.example.com]
-    secretName: shop-tls
-"""
-    ),
-)
-_PASS = ingress(
-    annotations="cert-manager.io/cluster-issuer: letsencrypt\n",
-    spec="""\
-ingressClassName: nginx
-tls:
-  - hosts: [shop.example.com]
-    secretName: shop-tls
-""",
-)
 
 
 def _is_tls_secret(secret: Document) -> bool:
@@ -43,37 +15,7 @@ def _is_tls_secret(secret: Document) -> bool:
     return {"tls.crt", "tls.key"} <= keys
 
 
-@rule(
-    id="ingress-tls-secret-missing",
-    title="Ingress TLS entry has no usable certificate Secret",
-    document="securing-ingress",
-    severity=Severity.ERROR,
-    kind_groups=("ingress",),
-    cross_object=True,
-    rationale="""
-A `tls` entry whose certificate Secret does not exist makes the controller fall back to its
-default certificate (ingress-nginx: a self-signed "Kubernetes Ingress Controller Fake
-Certificate"): browsers reject the host and API clients either fail or get trained to skip
-verification. A `tls` entry without `secretName` always uses the default certificate (cert-manager
-cannot issue for it either; suppress when the default certificate is intended). The
-lookup accepts a `kubernetes.io/tls` Secret, any Secret carrying `tls.crt` and `tls.key` (which
-ingress-nginx also loads), or a cert-manager Certificate writing that Secret; a cert-manager
-issuer annotation on the Ingress also counts, and so does any other producer of the Secret in
-the input: an external-secrets `ExternalSecret`/`ClusterExternalSecret` target, a Bitnami
-`SealedSecret`, a workload allowed to create Secrets in the namespace (RBAC), and, unless
---assume-complete, an operator's custom resources in the namespace or a file of the directory
-that did not load. The lookup only runs when the input holds at least one TLS Secret or
-Certificate (or with --assume-complete).
-""",
-    remediation="Create the TLS Secret in the Ingress namespace, or let cert-manager issue it "
-    "(`cert-manager.io/cluster-issuer` annotation).",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls",
-        "https://cert-manager.io/docs/usage/ingress/",
-        "https://kubernetes.github.io/ingress-nginx/user-guide/tls/#default-ssl-certificate",
-    ),
-)
+@rule("ingress-tls-secret-missing")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     annotations = doc.annotations()
     issuer = any(isinstance(annotations.get(k), str) and annotations.get(k) for k in CERT_MANAGER_ANNOTATIONS)

@@ -2,10 +2,7 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.examples import ingress
 from kubelint_py.k8s.nginx import (
-    CLASS_OPTIONS_SCHEMA,
-    CONFIGMAP_OPTIONS_SCHEMA,
     DEFAULT_CONFIGMAP_NAMES,
     annotation,
     has_annotation,
@@ -13,46 +10,10 @@ from kubelint_py.k8s.nginx import (
     parse_bool,
     prefix_of,
 )
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
-
-_FAIL = ingress(paths="")
-_PASS = ingress(
-    annotations="""\
-nginx.ingress.kubernetes.io/enable-modsecurity: "true"
-nginx.ingress.kubernetes.io/enable-owasp-core-rules: "true"
-""",
-    paths="",
-)
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
-@rule(
-    id="ingress-waf-not-enabled",
-    title="No web application firewall on the Ingress",
-    document="securing-ingress",
-    severity=Severity.INFO,
-    kinds=("Ingress",),
-    cross_object=True,
-    rationale="""
-ingress-nginx ships ModSecurity with the OWASP Core Rule Set, which blocks common injection,
-path traversal and scanner traffic before it reaches the application. It is enabled per Ingress
-(`enable-modsecurity` and `enable-owasp-core-rules`, or a `modsecurity-snippet`) or for the
-whole controller in its ConfigMap (`enable-modsecurity` and `enable-owasp-modsecurity-crs`).
-The Ingress annotation wins over the ConfigMap (an Ingress with `enable-modsecurity: "false"`
-opts out). The ConfigMap is only taken into account when it is part of the input.
-""",
-    remediation="Enable ModSecurity with the OWASP CRS (start in detection mode, then blocking), or put a WAF in "
-    "front of the controller.",
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#modsecurity",
-        "https://kubernetes.github.io/ingress-nginx/user-guide/third-party-addons/modsecurity/",
-    ),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {**CLASS_OPTIONS_SCHEMA, **CONFIGMAP_OPTIONS_SCHEMA},
-    },
-)
+@rule("ingress-waf-not-enabled")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not is_nginx_ingress(doc, ctx.of_kind("IngressClass"), ctx.options):
         return

@@ -2,32 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import autoscaler
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, rule
-
-_FAIL = autoscaler(
-    spec="""\
-minReplicas: 3
-maxReplicas: 30
-behavior:
-  scaleUp:
-    stabilizationWindowSeconds: 300
-    policies:
-      - {type: Pods, value: 1, periodSeconds: 60}
-"""
-)
-_PASS = autoscaler(
-    spec="""\
-minReplicas: 3
-maxReplicas: 30
-behavior:
-  scaleUp:
-    stabilizationWindowSeconds: 0
-    policies:
-      - {type: Percent, value: 100, periodSeconds: 15}
-      - {type: Pods, value: 4, periodSeconds: 15}
-"""
-)
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
 def _number(value: object) -> float | None:
@@ -36,39 +11,7 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
-@rule(
-    id="hpa-scale-up-throttled",
-    title="HPA scale-up is disabled or throttled",
-    document="traffic-spike",
-    severity=Severity.WARNING,
-    kind_groups=("hpa",),
-    category="reliability",
-    rationale="""
-The default HPA scale-up is fast: no stabilization window and up to double the pods (or 4
-pods) every 15 s. A `behavior.scaleUp` that disables scaling up, waits minutes for a
-stable recommendation, picks the most restrictive of several policies (`selectPolicy:
-Min`), or only allows a trickle of pods per minute turns a spike into a slow ramp while
-the existing pods are overloaded. Thresholds (stabilization window, per-minute percent
-and pod counts) are configurable.
-""",
-    remediation=(
-        "Keep the default fast scale-up, or widen `behavior.scaleUp` "
-        "(short window, generous policies, `selectPolicy: Max`)."
-    ),
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior",
-    ),
-    options_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "maxStabilizationWindowSeconds": {"type": "integer", "minimum": 0, "default": 60},
-            "minPercentPerMinute": {"type": "number", "minimum": 0, "default": 100},
-            "minPodsPerMinute": {"type": "number", "minimum": 0, "default": 4},
-        },
-    },
-)
+@rule("hpa-scale-up-throttled")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.api_version == "autoscaling/v1":  # no behavior field in v1
         return

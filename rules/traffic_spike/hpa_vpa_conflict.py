@@ -3,8 +3,7 @@
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.autoscaling import hpa_resource_metrics, hpas_by_target, is_vpa
-from kubelint_py.k8s.examples import autoscaler, stream
-from kubelint_py.rule_api import ContainerScope, Document, FieldPath, RuleContext, Severity, Violation, containers, rule
+from kubelint_py.rule_api import ContainerScope, Document, FieldPath, RuleContext, Violation, containers, rule
 
 _BOTH = frozenset(("cpu", "memory"))
 _UNLISTED = "\0unlisted"
@@ -30,53 +29,7 @@ def _controlled(policies: Mapping[str, Mapping[str, object]], container: str) ->
     return frozenset(str(r) for r in listed) & _BOTH if isinstance(listed, list) else _BOTH
 
 
-_FAIL = stream(
-    autoscaler(
-        spec="""\
-minReplicas: 3
-maxReplicas: 30
-metrics:
-  - type: Resource
-    resource:
-      name: cpu
-      target: {type: Utilization, averageUtilization: 70}
-"""
-    ),
-    """\
-apiVersion: autoscaling.k8s.io/v1
-kind: VerticalPodAutoscaler
-metadata: {name: web, namespace: shop}
-spec:
-  targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  updatePolicy: {updateMode: Auto}
-""",
-)
-
-
-@rule(
-    id="hpa-vpa-conflict",
-    title="HPA and VPA act on the same CPU/memory signal",
-    document="traffic-spike",
-    severity=Severity.ERROR,
-    kinds=("VerticalPodAutoscaler",),
-    category="reliability",
-    cross_object=True,
-    rationale="""
-An HPA scaling on CPU or memory and a VPA that applies its recommendations to the same
-workload fight each other: the VPA raises requests when usage is high, which lowers the
-utilization the HPA sees, so the HPA scales in (or never scales out) while the VPA evicts
-pods to resize them. During a spike this means fewer, restarting pods. A v1 HPA, and a v2
-HPA without metrics, scale on CPU. A VPA in `Off` mode only recommends and is harmless, and
-so is one whose `resourcePolicy` leaves the HPA's resource alone (e.g. a VPA controlling
-only memory next to an HPA on CPU, the documented way to combine them).
-""",
-    remediation="Run the VPA with `updateMode: Off` (recommendations only), or scale the HPA on custom metrics.",
-    examples=(_FAIL, _FAIL.replace("updateMode: Auto", 'updateMode: "Off"')),
-    references=(
-        "https://github.com/kubernetes/autoscaler/tree/master/vertical-pod-autoscaler#known-limitations",
-        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
-    ),
-)
+@rule("hpa-vpa-conflict")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not is_vpa(doc):
         return

@@ -3,48 +3,15 @@
 from collections.abc import Iterator
 
 from kubelint_py.k8s.autoscaling import pdb_matched_templates, percent
-from kubelint_py.k8s.examples import stream, workload
 from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like
-from kubelint_py.rule_api import Document, RuleContext, Severity, Violation, quote, rule
-
-_FAIL = stream(
-    workload(spec="replicas: 3\n"),
-    """\
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata: {name: web, namespace: shop}
-spec:
-  minAvailable: 3
-  selector: {matchLabels: {app: web}}
-""",
-)
+from kubelint_py.rule_api import Document, RuleContext, Violation, quote, rule
 
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-@rule(
-    id="pdb-blocks-all-disruptions",
-    title="PodDisruptionBudget allows no disruption",
-    document="traffic-spike",
-    severity=Severity.WARNING,
-    kinds=("policy/PodDisruptionBudget",),
-    category="reliability",
-    cross_object=True,
-    rationale="""
-A PDB with `maxUnavailable: 0`, `minAvailable: 100%`, or a `minAvailable` count that is
-not below the number of pods it protects allows zero voluntary evictions. Node drains hang,
-node-pool upgrades stall and the cluster autoscaler cannot remove (or rebalance) nodes, so
-capacity planning around a traffic event gets stuck. The disruption controller compares
-`minAvailable` with the pods of all the workloads the PDB selects together, so the count
-case sums the effective replicas of the matched workloads (only evaluated when at least one
-matched workload is in the input).
-""",
-    remediation="Allow at least one disruption, e.g. `maxUnavailable: 1` (or `minAvailable` below the replica count).",
-    examples=(_FAIL, _FAIL.replace("minAvailable: 3", "maxUnavailable: 1")),
-    references=("https://kubernetes.io/docs/tasks/run-application/configure-pdb/",),
-)
+@rule("pdb-blocks-all-disruptions")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     max_unavailable = doc.value("spec", "maxUnavailable")
     if (_is_int(max_unavailable) and max_unavailable == 0) or percent(max_unavailable) == 0:

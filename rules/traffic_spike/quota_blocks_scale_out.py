@@ -7,32 +7,12 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from kubelint_py.k8s.autoscaling import hpas_targeting, pod_requests
-from kubelint_py.k8s.examples import autoscaler, pod_container, stream, workload
 from kubelint_py.k8s.quantity import format_quantity, quantity_from_manifest
 from kubelint_py.k8s.workloads import REPLICATED_KINDS, is_deployment_like, replicas
-from kubelint_py.rule_api import Document, LintContext, RuleContext, Severity, Violation, rule
+from kubelint_py.rule_api import Document, LintContext, RuleContext, Violation, rule
 
 # quota key -> what it limits
 _KEYS = {"requests.cpu": "cpu", "cpu": "cpu", "requests.memory": "memory", "memory": "memory", "pods": "pods"}
-
-_FAIL = stream(
-    """\
-apiVersion: v1
-kind: ResourceQuota
-metadata: {name: compute, namespace: shop}
-spec:
-  hard: {requests.cpu: "8", requests.memory: 16Gi, pods: "50"}
-""",
-    workload(
-        containers=pod_container(
-            body="""\
-resources:
-  requests: {cpu: 500m, memory: 512Mi}
-"""
-        )
-    ),
-    autoscaler(),
-)
 
 
 class _Demand(NamedTuple):
@@ -83,31 +63,7 @@ def _show(resource: str, value: Fraction) -> str:
     return format_quantity(value)
 
 
-@rule(
-    id="quota-blocks-scale-out",
-    title="ResourceQuota is too small for the workloads at max replicas",
-    document="traffic-spike",
-    severity=Severity.WARNING,
-    kinds=("v1/ResourceQuota",),
-    category="reliability",
-    cross_object=True,
-    rationale="""
-A ResourceQuota is enforced at pod creation. When the namespace's workloads at their
-maximum replica count (HPA `maxReplicas`, else `spec.replicas`) request more CPU, memory or
-pods than the quota's `spec.hard` allows, the HPA raises the replica count during a spike
-but the ReplicaSet controller gets `exceeded quota` errors and the new pods are never
-created: the autoscaler appears to work while capacity stays flat. Per-pod requests are
-counted as the quota does: containers plus native sidecars, or the largest init container
-(plus the sidecars started before it) if larger; a missing request defaults to the limit.
-Quotas restricted by `scopes`/`scopeSelector` are skipped (they count only some pods).
-""",
-    remediation="Raise the quota, or lower `maxReplicas`/requests so the namespace fits at peak.",
-    examples=(_FAIL, _FAIL.replace('requests.cpu: "8"', 'requests.cpu: "16"')),
-    references=(
-        "https://kubernetes.io/docs/concepts/policy/resource-quotas/",
-        "https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#resource-sharing-within-containers",
-    ),
-)
+@rule("quota-blocks-scale-out")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.value("spec", "scopes") or doc.value("spec", "scopeSelector"):
         return

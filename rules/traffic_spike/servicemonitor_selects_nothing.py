@@ -11,13 +11,11 @@ from kubelint_py.rule_api import (
     FieldPath,
     LabelSelector,
     RuleContext,
-    Severity,
     Violation,
     rule,
     selector_from_label_selector,
 )
 
-MONITORING_GROUP = "monitoring.coreos.com"
 # Services every cluster has without a manifest: (namespace, name, labels)
 CLUSTER_SERVICES: tuple[tuple[str, str, Mapping[str, str]], ...] = (
     ("default", "kubernetes", {"component": "apiserver", "provider": "kubernetes"}),
@@ -36,28 +34,6 @@ DEPLOY_TOOL_LABELS = frozenset(
         "helm.toolkit.fluxcd.io/namespace",
     )
 )
-
-_FAIL = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-  labels: {app.kubernetes.io/name: web}
-spec:
-  selector: {app.kubernetes.io/name: web}
-  ports: [{name: metrics, port: 9090}]
----
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata: {name: web, namespace: shop}
-spec:
-  selector:
-    matchLabels: {app: web}
-  endpoints: [{port: metrics}]
-"""
-
-_PASS = _FAIL.replace("matchLabels: {app: web}", "matchLabels: {app.kubernetes.io/name: web}")
 
 
 def _services_by_namespace(ctx: RuleContext) -> Mapping[str, Sequence[Document]]:
@@ -136,46 +112,7 @@ def _where(namespaces: Sequence[str] | None) -> str:
     return f"in namespace {quoted}" if len(namespaces) == 1 else f"in namespaces {quoted}"
 
 
-@rule(
-    id="servicemonitor-selects-nothing",
-    title="ServiceMonitor selects no Service",
-    document="traffic-spike",
-    severity=Severity.INFO,
-    kinds=(f"{MONITORING_GROUP}/ServiceMonitor",),
-    category="operations",
-    cross_object=True,
-    default_enabled=False,
-    rationale="""
-prometheus-operator turns a ServiceMonitor into scrape targets from the endpoints of the
-Services whose `metadata.labels` (not their pod selector) match its `spec.selector`, in the
-namespaces of `spec.namespaceSelector`: every namespace with `any: true`, the listed
-`matchNames`, or else only the ServiceMonitor's own namespace. When no Service matches,
-Prometheus scrapes nothing and says nothing: dashboards go flat, alerts on the service's
-metrics never fire, and an HPA or KEDA scaler fed by those metrics has no signal when the
-spike comes. The usual causes are a label written in the Service's selector instead of its
-labels, a renamed label, or a ServiceMonitor in the monitoring namespace without
-`namespaceSelector`. The rule reports only what stays wrong whatever the cluster adds:
-it runs when the input holds a Service (or with `--assume-complete`) and judges a
-ServiceMonitor only when every namespace it watches holds a Service of the input, none of
-them is `kube-system` (cluster DNS and add-on Services come with the cluster), no operator
-custom resource or workload allowed to create Services is there and no file of the
-directory failed to load; `any: true` is judged only with `--assume-complete`. The
-`kubernetes` Service of `default` counts as present, and selector terms on labels a deploy
-tool may add to every object (Argo CD's `app.kubernetes.io/instance`, Flux's
-`*.toolkit.fluxcd.io/*`) are taken as met. A selector that is not a label selector is the
-schema's finding.
-""",
-    remediation=(
-        "Make `spec.selector` match the labels of the Service to scrape, and add a "
-        "`namespaceSelector.matchNames` when that Service lives in another namespace."
-    ),
-    examples=(_FAIL, _PASS),
-    references=(
-        "https://prometheus-operator.dev/docs/developer/getting-started/",
-        "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitorSpec",
-        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
-    ),
-)
+@rule("servicemonitor-selects-nothing")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.guard("Service"):
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import pod_container, windows_workload, workload
 from kubelint_py.k8s.ostarget import is_linux_pinned, is_windows_targeted, os_name
 from kubelint_py.k8s.windows import (
     CONTAINER_ADMINISTRATOR,
@@ -25,19 +24,12 @@ from kubelint_py.rule_api import (
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec,
     quote,
     rule,
 )
-
-DOC = "windows-workloads"
-SECURITY_DOCS = "https://kubernetes.io/docs/concepts/windows/intro/#compatibility-v1-pod"
-HOSTPROCESS_DOCS = "https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/"
-RUN_AS_DOCS = "https://kubernetes.io/docs/tasks/configure-pod-container/configure-runasusername/"
-GMSA_DOCS = "https://kubernetes.io/docs/tasks/configure-pod-container/configure-gmsa/"
 
 # Pod-level fields (relative to the pod spec). hostPID/hostIPC only matter when true (they
 # are plain booleans in the API); the others are rejected whenever they are set.
@@ -79,44 +71,9 @@ def _dotted(path: FieldPath) -> str:
 
 
 # -- windows-linux-only-field -------------------------------------------------------------
-_LINUX_ONLY_FAIL = windows_workload(
-    pod="""\
-securityContext:
-  runAsUser: 1000
-""",
-    body="""\
-securityContext:
-  readOnlyRootFilesystem: true
-""",
-)
-_LINUX_ONLY_PASS = windows_workload(
-    pod="""\
-securityContext:
-  windowsOptions: {runAsUserName: ContainerUser}
-"""
-)
 
 
-@rule(
-    id="windows-linux-only-field",
-    title="Linux-only security field on a Windows pod",
-    document=DOC,
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-Windows containers have no Linux user ids, capabilities, seccomp, SELinux, AppArmor, sysctls,
-read-only root filesystem or shared host PID/IPC namespaces. With `spec.os.name: windows` the
-API server rejects the pod (and so the Deployment's ReplicaSet cannot create any pod);
-without it the fields are accepted and silently ignored, so the hardening they appear to
-provide does not exist on the node. `hostPID`/`hostIPC` are reported only when true (false is
-the default and accepted); `shareProcessNamespace` and the security-context fields are
-reported whenever set, as the API server does; an empty `sysctls` list is not reported.
-""",
-    remediation="Remove the Linux-only field; use `windowsOptions` (runAsUserName, hostProcess, gMSA) instead.",
-    examples=(_LINUX_ONLY_FAIL, _LINUX_ONLY_PASS),
-    references=(SECURITY_DOCS, "https://kubernetes.io/docs/concepts/workloads/pods/#pod-os"),
-)
+@rule("windows-linux-only-field")
 def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec = pod_spec(doc)
     if not is_windows_targeted(spec):
@@ -151,42 +108,9 @@ def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violatio
 
 
 # -- linux-pod-windows-options -----------------------------------------------------------
-_LINUX_WINOPTS_FAIL = workload(
-    pod="nodeSelector: {kubernetes.io/os: linux}\n",
-    containers=pod_container(
-        name="web",
-        image="nginx:1.27",
-        body="""\
-securityContext:
-  windowsOptions: {runAsUserName: ContainerUser}
-""",
-    ),
-)
 
 
-@rule(
-    id="linux-pod-windows-options",
-    title="windowsOptions on a Linux pod",
-    document=DOC,
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-`securityContext.windowsOptions` only means something on Windows nodes. On a pod pinned to
-Linux it is either rejected by the API server (with `spec.os.name: linux`) or silently ignored,
-and it usually means the manifest was copied from a Windows workload or the OS targeting is
-wrong: the identity or HostProcess setting the author expected is not in effect.
-""",
-    remediation="Remove `windowsOptions` or fix the OS targeting.",
-    examples=(
-        _LINUX_WINOPTS_FAIL,
-        _LINUX_WINOPTS_FAIL.replace(
-            "          securityContext:\n            windowsOptions: {runAsUserName: ContainerUser}\n",
-            "          securityContext:\n            runAsNonRoot: true\n",
-        ),
-    ),
-    references=(SECURITY_DOCS,),
-)
+@rule("linux-pod-windows-options")
 def check_linux_windows_options(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not is_linux_pinned(pod_spec(doc)):
         return
@@ -202,56 +126,9 @@ def check_linux_windows_options(doc: Document, ctx: RuleContext) -> Iterator[Vio
 
 
 # -- windows-hostprocess-container / windows-hostprocess-inconsistent ---------------------
-_HOSTPROCESS_POD = """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: csi-proxy, namespace: kube-system}
-spec:
-  selector: {matchLabels: {app: csi-proxy}}
-  template:
-    metadata: {labels: {app: csi-proxy}}
-    spec:
-      os: {name: windows}
-      nodeSelector: {kubernetes.io/os: windows}
-      hostNetwork: true
-      securityContext:
-        windowsOptions:
-          hostProcess: true
-          runAsUserName: "NT AUTHORITY\\\\SYSTEM"
-      containers:
-        - name: csi-proxy
-          image: ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3
-"""
-_NORMAL_WINDOWS_POD = windows_workload(
-    kind="DaemonSet",
-    name="csi-proxy",
-    namespace="kube-system",
-    pod="""\
-securityContext:
-  windowsOptions:
-    runAsUserName: ContainerUser
-""",
-    containers=pod_container(name="csi-proxy", image="ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3"),
-)
 
 
-@rule(
-    id="windows-hostprocess-container",
-    title="Windows HostProcess container",
-    document=DOC,
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    security_severity="8.0",
-    rationale="""
-A HostProcess container runs directly on the Windows host as a host process, in the host's
-network namespace and with access to the host filesystem and, typically, SYSTEM privileges:
-it is the Windows equivalent of a privileged container and a compromise of it is a compromise
-of the node and of every pod on it. The Baseline Pod Security Standard forbids it.
-""",
-    remediation="Use a HostProcess container only for node agents in a dedicated, restricted namespace.",
-    examples=(_HOSTPROCESS_POD, _NORMAL_WINDOWS_POD),
-    references=(HOSTPROCESS_DOCS, "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"),
-)
+@rule("windows-hostprocess-container")
 def check_hostprocess(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     pod_path = pod_windows_options_path(doc)
     if pod_path is not None and doc.value(*pod_path, "hostProcess") is True:
@@ -273,25 +150,7 @@ def _hostprocess_requested(doc: Document) -> bool:
     return any(value is True for value, _ in windows_option_sites(doc, "hostProcess"))
 
 
-@rule(
-    id="windows-hostprocess-inconsistent",
-    title="HostProcess pod is not consistently HostProcess",
-    document=DOC,
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    category="correctness",
-    rationale="""
-The API server rejects a pod that requests HostProcess unless `hostNetwork: true` is set and
-every container of the pod is a HostProcess container (explicitly or inherited from the pod
-level); a container that sets `hostProcess: false` under a pod-level `true` is rejected too.
-The controller then cannot create any pod and the rollout stalls with FailedCreate events.
-Like the API server, this rule checks ephemeral containers as well as containers and init
-containers.
-""",
-    remediation="Set `hostNetwork: true` and `hostProcess: true` at pod level for all containers.",
-    examples=(_HOSTPROCESS_POD.replace("      hostNetwork: true\n", ""), _HOSTPROCESS_POD),
-    references=(HOSTPROCESS_DOCS,),
-)
+@rule("windows-hostprocess-inconsistent")
 def check_hostprocess_inconsistent(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not _hostprocess_requested(doc):
         return
@@ -320,26 +179,9 @@ def _container_anchor(container: ContainerRef) -> FieldPath:
 
 
 # -- windows-run-as-container-administrator ---------------------------------------------
-_ADMIN_FAIL = _NORMAL_WINDOWS_POD.replace("runAsUserName: ContainerUser", "runAsUserName: ContainerAdministrator")
 
 
-@rule(
-    id="windows-run-as-container-administrator",
-    title="Windows container runs as ContainerAdministrator",
-    document=DOC,
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    rationale="""
-`ContainerAdministrator` is the administrator account inside a Windows container: a process
-running as it can change anything in the container, install services and, combined with a
-host mount or a kernel bug, reach the host. `ContainerUser` is the unprivileged account and is
-enough for most applications (IIS, .NET). The value is resolved per field as the kubelet does
-(container `windowsOptions.runAsUserName`, else the pod's) and compared case-insensitively.
-""",
-    remediation="Run as `ContainerUser` or a dedicated account.",
-    examples=(_ADMIN_FAIL, _NORMAL_WINDOWS_POD),
-    references=(RUN_AS_DOCS,),
-)
+@rule("windows-run-as-container-administrator")
 def check_container_administrator(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not windows_targeted(doc):
         return
@@ -358,50 +200,9 @@ def check_container_administrator(doc: Document, ctx: RuleContext) -> Iterator[V
 
 
 # -- windows-gmsa-spec-missing ------------------------------------------------------------
-_GMSA_SPEC = """\
----
-apiVersion: windows.k8s.io/v1
-kind: GMSACredentialSpec
-metadata: {name: webapp1-credspec}
-credspec:
-  ActiveDirectoryConfig:
-    GroupManagedServiceAccounts:
-      - {Name: WebApp1, Scope: CONTOSO}
-"""
-_GMSA_POD = windows_workload(
-    name="webapp1",
-    pod="""\
-securityContext:
-  windowsOptions:
-    gmsaCredentialSpecName: webapp1-credspec
-""",
-)
 
 
-@rule(
-    id="windows-gmsa-spec-missing",
-    title="gMSA credential spec not found",
-    document=DOC,
-    severity=Severity.WARNING,
-    kind_groups=("workload",),
-    category="correctness",
-    cross_object=True,
-    rationale="""
-`windowsOptions.gmsaCredentialSpecName` names a cluster-scoped GMSACredentialSpec that the
-gMSA admission webhook inlines into the pod. When it does not exist the webhook rejects the
-pod, so the controller cannot create replicas, or the container starts without its Active
-Directory identity and every Kerberos-authenticated call (SQL Server, file shares) fails.
-Evaluated only when the input contains at least one GMSACredentialSpec (or with
---assume-complete), so partial inputs do not produce noise.
-""",
-    remediation="Create the GMSACredentialSpec (and RBAC `use` permission) or fix the name.",
-    examples=(
-        _GMSA_POD.replace("gmsaCredentialSpecName: webapp1-credspec", "gmsaCredentialSpecName: webapp2-credspec")
-        + _GMSA_SPEC,
-        _GMSA_POD + _GMSA_SPEC,
-    ),
-    references=(GMSA_DOCS,),
-)
+@rule("windows-gmsa-spec-missing")
 def check_gmsa_missing(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not ctx.guard("GMSACredentialSpec"):
         return

@@ -7,24 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.examples import windows_workload
 from kubelint_py.k8s.windows import windows_targeted
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
     FieldPath,
     RuleContext,
-    Severity,
     Violation,
     containers,
     pod_spec_path,
     quote,
     rule,
 )
-
-DOC = "windows-workloads"
-STORAGE_DOCS = "https://kubernetes.io/docs/concepts/windows/intro/#storage"
-COMPAT_DOCS = "https://kubernetes.io/docs/concepts/windows/intro/#compatibility-v1-pod-spec-volumes"
 
 _PROPAGATION = ("HostToContainer", "Bidirectional")
 _MODE_VOLUME_TYPES = ("secret", "configMap", "downwardAPI")
@@ -45,32 +39,9 @@ def _volume_name(volume: Mapping[str, object], path: FieldPath) -> str:
 
 
 # -- windows-unsupported-volume-feature -----------------------------------------------------
-_VOLUME_FAIL = windows_workload(
-    body="volumeMounts:\n  - {name: cache, mountPath: 'C:\\cache'}\n",
-    volumes="""\
-- name: cache
-  emptyDir: {medium: Memory}
-""",
-)
 
 
-@rule(
-    id="windows-unsupported-volume-feature",
-    title="Volume feature not supported on Windows",
-    document=DOC,
-    severity=Severity.ERROR,
-    kind_groups=("workload",),
-    category="portability",
-    rationale="""
-Windows nodes do not support memory-backed emptyDir (`medium: Memory`), mount propagation,
-raw block devices (`volumeDevices`) or in-tree NFS volumes, and Linux host paths such as
-`/var/log` do not exist on a Windows host. The kubelet fails the volume setup, so the pod
-stays in ContainerCreating with FailedMount events and never becomes ready.
-""",
-    remediation="Use disk-backed emptyDir, no mount propagation, filesystem PVCs and Windows paths (`C:\\...`).",
-    examples=(_VOLUME_FAIL, _VOLUME_FAIL.replace("emptyDir: {medium: Memory}", "emptyDir: {}")),
-    references=(STORAGE_DOCS, COMPAT_DOCS),
-)
+@rule("windows-unsupported-volume-feature")
 def check_unsupported_volume(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not windows_targeted(doc):
         return
@@ -112,7 +83,6 @@ def check_unsupported_volume(doc: Document, ctx: RuleContext) -> Iterator[Violat
 
 
 # -- windows-file-mode-ignored ------------------------------------------------------------------
-_MODE_FAIL = _VOLUME_FAIL.replace("emptyDir: {medium: Memory}", "secret: {secretName: iis-tls, defaultMode: 0400}")
 
 
 def _item_modes(items: object, base: FieldPath) -> Iterator[FieldPath]:
@@ -121,23 +91,7 @@ def _item_modes(items: object, base: FieldPath) -> Iterator[FieldPath]:
             yield (*base, number, "mode")
 
 
-@rule(
-    id="windows-file-mode-ignored",
-    title="POSIX file mode on a Windows volume",
-    document=DOC,
-    severity=Severity.INFO,
-    kind_groups=("workload",),
-    category="security",
-    rationale="""
-Windows has no POSIX permission bits: `defaultMode` and `items[].mode` of Secret, ConfigMap,
-projected and downward API volumes are not applied on Windows nodes. A mode such as 0400 that
-was meant to keep a key readable only by its owner gives no protection there; access is
-governed by the container's Windows identity and ACLs instead.
-""",
-    remediation="Drop the mode; restrict access with Windows ACLs and the container identity instead.",
-    examples=(_MODE_FAIL, _MODE_FAIL.replace(", defaultMode: 0400", "")),
-    references=(STORAGE_DOCS, "https://kubernetes.io/docs/concepts/configuration/secret/#secret-files-permissions"),
-)
+@rule("windows-file-mode-ignored")
 def check_file_mode(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not windows_targeted(doc):
         return
