@@ -3,6 +3,7 @@ every mistake in it named with the file and the rule."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,35 @@ def test_rule_takes_the_id_or_the_keywords_not_both() -> None:
 
     with pytest.raises(TypeError, match="give the id alone"):
         rule("demo-rule", title="A demo")
+
+
+PLUGIN = """\
+from kubelint_py.rule_api import Document, RuleContext, Violation, rule
+
+
+@rule("demo-rule")
+def check(doc: Document, ctx: RuleContext) -> list[Violation]:
+    return [Violation("demo", ("kind",))]
+"""
+
+
+def test_a_plugin_module_may_keep_its_metadata_beside_it(tmp_path: Path) -> None:
+    """A plugin's rule declared by id reads the .meta.yaml file beside its own module, and keeps
+    it when the registry marks where the rule comes from."""
+    import importlib.util
+
+    from kubelint_py.registry.registry import with_source
+    from kubelint_py.rule_api import Rule
+
+    _file(tmp_path, ENTRY)
+    (tmp_path / "demo.py").write_text(PLUGIN, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("demo_plugin_module", tmp_path / "demo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found = module.check
+    assert isinstance(found, Rule) and isinstance(found.meta, FileMeta)
+    marked = with_source(found, "plugin acme")
+    assert marked.meta.source == "plugin acme"
+    assert marked.meta.title == "A demo" and marked.meta.severity is Severity.WARNING
+    assert replace(marked.meta, source="builtin") == read_meta_file(tmp_path / "demo.meta.yaml")["demo-rule"]
