@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterator
+from operator import indexOf as index_of
 from typing import TYPE_CHECKING
 
 from kubelint_py.model import FieldPath, Pos, PositionLookup, Span
@@ -100,19 +101,45 @@ class PositionIndex(PositionLookup):
         return entry, depth
 
     def _walk(self, path: FieldPath) -> tuple[Entry | None, int, object]:
-        """`_entries`, and the data at the entry (the root's when no step matched)."""
+        """`_entries`, and the data at the entry (the root's when no step matched).
+
+        `entry_in` step by step, with the entry's numbers read for the last step only: every
+        finding's place is looked up here (81,738 lookups of about five steps on the
+        10,000-document corpus), and an entry is nine numbers copied out of the array."""
         node: Children = self._root
         data = self._data
-        entry: Entry | None = None
         depth = 0
+        at = -1  # where the numbers of the last matched entry start (a node's entry)
+        entry: Entry | None = None  # the last matched entry, when a merge's dict held it
         for step in path:
-            nxt = self.entry_at(node, data, step)
-            if nxt is None:
+            if type(node) is tuple:
+                if type(data) is dict:
+                    if step not in data:
+                        break
+                    number = index_of(data, step)  # its place among the keys (no list made)
+                    value = data[step]
+                elif type(data) is list and type(step) is int and 0 <= step < len(data):
+                    number = step
+                    value = data[step]
+                else:
+                    break
+                base, kids = node  # type: ignore[misc]
+                at = base + 8 * number
+                node = kids[number] if kids is not None else None
+                entry = None
+            elif type(node) is dict:
+                entry = node.get(step)  # type: ignore[union-attr]
+                if entry is None:
+                    break
+                node = entry[8]
+                value = data.get(step) if type(data) is dict else data[step] if type(data) is list else None  # type: ignore[attr-defined,index]
+            else:
                 break
-            entry = nxt
-            node = nxt[8]
-            data = data.get(step) if type(data) is dict else data[step] if type(data) is list else None  # type: ignore[attr-defined,index]
+            data = value
             depth += 1
+        if entry is None and depth:
+            m = self._marks
+            entry = (m[at], m[at + 1], m[at + 2], m[at + 3], m[at + 4], m[at + 5], m[at + 6], m[at + 7], node)
         return entry, depth, data
 
     def lookup(self, path: FieldPath) -> Span:
