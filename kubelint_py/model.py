@@ -262,6 +262,8 @@ class Violation(NamedTuple):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
+    """One finding of a rule (or an input problem) at a place in a file, as every report shows it."""
+
     rule_id: str
     severity: Severity
     document: str
@@ -324,6 +326,8 @@ class ToolError:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
+    """What a run found: the findings, the rules that ran, the files and the problems of the run."""
+
     findings: tuple[Finding, ...]
     rules: tuple[RuleMeta, ...]
     files: tuple[str, ...]

@@ -27,6 +27,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Exemption:
+    """One `exemptions` entry: the rules it silences, for which paths, namespaces, kinds and names, and why."""
+
     rules: frozenset[str]
     paths: tuple[str, ...]
     namespaces: frozenset[str]
@@ -37,6 +39,8 @@ class Exemption:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
+    """A configuration as read and checked (`.kubelint.yaml`, `--config`), or the defaults."""
+
     path: str | None = None
     enable: frozenset[str] = frozenset()
     disable: frozenset[str] = frozenset()

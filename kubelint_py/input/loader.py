@@ -28,6 +28,8 @@ _TEMPLATE_RE = re.compile(r"\{\{-?\s")
 
 @dataclass(frozen=True, slots=True)
 class LoadOptions:
+    """The limits of one load (`limits` in the configuration)."""
+
     max_file_bytes: int = 20 * 1024 * 1024
     max_documents: int = 50_000
     limits: Limits = field(default_factory=Limits)
@@ -36,6 +38,8 @@ class LoadOptions:
 
 @dataclass(slots=True)
 class LoadResult:
+    """The documents and problems of the sources loaded, and what was skipped."""
+
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     unknown: int = 0

@@ -19,6 +19,8 @@ _DIRECTIVE_RE = re.compile(r"#\s*kubelint:\s*(ignore|ignore-document)\[([^\]]*)\
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
+    """One document's text in a stream, where it starts, and the directives it carries."""
+
     text: str
     first_line: int  # 1-based line of the chunk's first line in the file
     helm_source: str | None

@@ -30,6 +30,8 @@ class LimitExceeded(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """What one document may hold: nesting depth, nodes (after alias expansion), length of a scalar."""
+
     max_depth: int = 200
     max_nodes: int = 2_000_000
     max_scalar: int = 5_000_000

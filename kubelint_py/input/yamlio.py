@@ -85,6 +85,8 @@ class _Parser(CParser):  # type: ignore[misc]
 
 @dataclass(frozen=True, slots=True)
 class Duplicate:
+    """A key given twice in one mapping, at both places."""
+
     key: str
     first: Pos
     second: Pos
@@ -92,6 +94,8 @@ class Duplicate:
 
 @dataclass(frozen=True, slots=True)
 class ParsedYaml:
+    """One parsed document: its plain data, its positions, duplicate keys and explicit tags."""
+
     data: object
     positions: PositionIndex
     duplicates: tuple[Duplicate, ...]

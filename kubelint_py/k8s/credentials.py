@@ -232,12 +232,16 @@ PATTERN_OPTIONS_SCHEMA: Mapping[str, object] = {
 
 @dataclass(frozen=True, slots=True)
 class CredentialHit:
+    """Which credential pattern matched, and what kind of credential it is."""
+
     pattern_id: str
     kind: str
 
 
 @dataclass(frozen=True, slots=True)
 class CredentialScanner:
+    """The credential patterns text is searched for: the built-in ones, or those of a rule's options."""
+
     patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
     # True when every pattern is a built-in one, so the anchor test below is exact
     anchored: bool = False

@@ -20,6 +20,8 @@ ANY_VALUE: None = None
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
+    """One `matchExpressions` entry: a key, an operator and its values."""
+
     key: str
     operator: str  # In, NotIn, Exists, DoesNotExist
     values: frozenset[str]

@@ -36,6 +36,8 @@ from kubelint_py.run.suppress import ANNOTATION_PREFIX, PeerSkip, Suppressor
 
 @dataclass(frozen=True, slots=True)
 class ActiveRule:
+    """A rule the run checks, with its severity and options after the configuration."""
+
     rule: Rule
     severity: Severity
     options: Mapping[str, Any] = field(default_factory=dict)
@@ -47,6 +49,8 @@ MIN_DOCUMENTS_PER_JOB = 1000
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EngineOptions:
+    """How the engine runs the rules: the run's settings, guards and processes."""
+
     assume_complete: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
     raise_errors: bool = False

@@ -30,6 +30,8 @@ from kubelint_py.run.suppress import Suppressor
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LintRequest:
+    """What one run lints, and how: the command line's paths and options, or a program's."""
+
     paths: Sequence[str] = ()
     sources: Sequence[Source] = ()
     context_paths: Sequence[str] = ()

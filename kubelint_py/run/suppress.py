@@ -38,6 +38,8 @@ IGNORE_ALL_ANNOTATIONS = ("kubelint.io/ignore-all", "ignore.kubelint.io/all")
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
+    """Why a finding is suppressed: by what, with which justification, from where."""
+
     kind: str  # "annotation", "inline" or "config"
     justification: str
     source: str  # the annotation key, the directive line, or the exemption
@@ -130,6 +132,8 @@ def _suppressing(annotations: Mapping[str, object]) -> Mapping[object, object]:
 
 @dataclass(slots=True)
 class Suppressor:
+    """Decides which findings are suppressed, and remembers which suppressions were used."""
+
     config: Config
     used_annotations: set[tuple[int, str]] = field(default_factory=set)
     used_directives: set[tuple[str, int]] = field(default_factory=set)

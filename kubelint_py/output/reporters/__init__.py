@@ -39,6 +39,8 @@ def _no_source(file: str, line: int) -> str | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportOptions:
+    """How the reports of a run are written (the command line's presentation options)."""
+
     fail_on: Severity | None  # None = never
     exit_code: int  # what the process will return
     color: bool = False
