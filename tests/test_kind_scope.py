@@ -79,6 +79,14 @@ def test_a_bare_kind_matches_every_group_and_a_qualified_one_its_own() -> None:
     ]
 
 
+def test_a_kind_spelled_with_its_group_is_no_kind_a_scope_names() -> None:
+    """`kind: batch/CronJob` is not a kind (the API server rejects it): a scope entry
+    `batch/CronJob` names the group and the kind, never a kind of that spelling."""
+    docs = (_obj("batch/v1", "batch/CronJob"), _obj("v1", "v1/Service"), _obj("batch/v1", "CronJob"))
+    assert _seen(_probe(kinds=("batch/CronJob",)), *docs) == ["batch/v1 CronJob"]
+    assert _seen(_probe(kinds=("v1/Service",)), *docs) == []
+
+
 def test_the_core_group_is_spelled_v1() -> None:
     docs = (_obj("v1", "Service"), _obj("v2", "Service"), _obj("serving.knative.dev/v1", "Service"))
     assert _seen(_probe(kinds=("v1/Service",)), *docs) == ["v1 Service"]

@@ -98,7 +98,8 @@ class Dispatch:
         chosen: list[ActiveRule] = []
         if doc.doc_type in OBJECT_DOC_TYPES:
             chosen += self._any_object
-            chosen += self._by_kind.get(doc.kind, ())
+            if "/" not in doc.kind:  # `kind: batch/CronJob` is no kind: not the scope entry of that spelling
+                chosen += self._by_kind.get(doc.kind, ())
             chosen += self._by_kind.get(qualified_kind(doc.api_version, doc.kind), ())
             # Control-plane static pods (kube-apiserver, etcd, ...) are laid out by kubeadm and
             # judged by the control-plane rules; workload hygiene rules (probes, limits, host
