@@ -10,6 +10,8 @@ suite passes from the first run and you start from a working rule.
         --category reliability --workloads
     python scripts/new_rule.py service-owner-label-missing --document traffic-spike \\
         --category operations --kinds Service --severity info
+    python scripts/new_rule.py cronjob-owner-label-missing --document failed-deployment \\
+        --category operations --kinds batch/CronJob        # group-qualified: that group only
 
 It writes rules/<document folder>/<rule_id>.py (an example check: containers without a CPU
 limit, or objects without an `owner` label: replace it), its metadata beside it in
@@ -38,7 +40,7 @@ RULES = ROOT / "rules"
 FIXTURES = ROOT / "fixtures"
 CATEGORIES = ("security", "reliability", "networking", "portability", "operations", "correctness")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
-# apiVersion of the kinds most rules are about (other kinds: --api-version)
+# apiVersion of the kinds most rules are about (other kinds, or another group: --api-version)
 API_VERSIONS = {
     **dict.fromkeys(
         ("Pod", "Service", "ConfigMap", "Secret", "Namespace", "ServiceAccount", "PersistentVolumeClaim"), "v1"
@@ -120,6 +122,16 @@ META = """\
 OPT_IN = "  default_enabled: false  # opt-in until scripts/ecosystem.py shows it keeps its promise\n"
 
 
+def _api_version(kind: str, given: str | None) -> str | None:
+    """The apiVersion of the fixtures' `kind` (`Service`, or group-qualified `batch/CronJob`,
+    the core group spelled `v1`): --api-version, else the table's when its group agrees."""
+    group, _, name = kind.rpartition("/")
+    version = given or API_VERSIONS.get(name)
+    if version is None or (group and (version.rpartition("/")[0] or "v1") != group):
+        return None
+    return version
+
+
 def _object(kind: str, api_version: str, labels: bool) -> str:
     metadata = "{name: web" + ("" if kind in CLUSTER_SCOPED else ", namespace: shop")
     metadata += ", labels: {owner: team-shop}}" if labels else "}"
@@ -141,7 +153,7 @@ def _problems(args: argparse.Namespace) -> list[str]:
     if (FIXTURES / args.rule_id).exists():
         problems.append(f"fixtures/{args.rule_id} exists already")
     for kind in args.kinds or ():
-        if kind not in API_VERSIONS and args.api_version is None:
+        if _api_version(kind, args.api_version) is None:
             problems.append(f"--kinds {kind}: give its --api-version (e.g. example.com/v1)")
     if not problems:
         from kubelint_py.registry.registry import build_registry
@@ -180,12 +192,13 @@ def render(args: argparse.Namespace) -> tuple[str, str, str, str]:
         scope_line = "kind_groups: [workload]  # every pod-template kind; or deployment-like, serving..."
         check = WORKLOAD_CHECK
     else:
-        kind = args.kinds[0]
-        api_version = args.api_version or API_VERSIONS[kind]
+        api_version = _api_version(args.kinds[0], args.api_version)
+        assert api_version is not None  # _problems said so otherwise
+        kind = args.kinds[0].rpartition("/")[2]  # the manifests' kind: has no group
         fail, pass_ = _object(kind, api_version, labels=False), _object(kind, api_version, labels=True)
         imports = "Document, RuleContext, Violation, rule"
         kinds = ", ".join(args.kinds)
-        scope_line = f"kinds: [{kinds}]  # any API group; group/Kind (v1/Service) when the group matters"
+        scope_line = f"kinds: [{kinds}]  # Kind: in any API group; group/Kind (v1/Service, batch/CronJob): in that one"
         check = OBJECT_CHECK
     name = args.rule_id.replace("-", "_")
     module = MODULE.format(rule_id=args.rule_id, imports=imports, meta_file=f"{name}.meta.yaml", check=check)

@@ -42,6 +42,7 @@ SCAFFOLDS = [
      "HorizontalPodAutoscaler,PodDisruptionBudget", "--severity", "info"],
     ["widget-label-example", "--document", "cluster-hardening", "--category", "security", "--kinds", "Widget",
      "--api-version", "example.com/v1", "--severity", "error"],
+    ["cron-label-example", "--document", "failed-deployment", "--category", "operations", "--kinds", "batch/CronJob"],
 ]  # fmt: skip
 
 
@@ -76,6 +77,14 @@ def test_the_scaffold_is_a_valid_working_rule(argv: list[str], tmp_path: Path) -
     assert rule.meta.examples == (fail, pass_)
     assert len(_lint(rule, fail)) == 1 and _lint(rule, pass_) == []
     assert "TODO" in rule.meta.title and "TODO" in rule.meta.rationale  # nothing to ship as it is
+    assert re.search(r"^kind: [A-Za-z]+$", fail, re.MULTILINE)  # a manifest's kind has no group
+
+
+def test_a_group_qualified_kind_takes_the_version_of_its_group() -> None:
+    assert NEW_RULE._api_version("batch/CronJob", None) == "batch/v1"
+    assert NEW_RULE._api_version("v1/Service", None) == "v1"
+    assert NEW_RULE._api_version("apps/CronJob", None) is None  # not a group that serves it
+    assert NEW_RULE._api_version("example.com/Widget", "example.com/v1") == "example.com/v1"
 
 
 @pytest.mark.slow  # ruff in child processes
