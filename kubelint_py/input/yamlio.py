@@ -18,9 +18,8 @@ from __future__ import annotations
 import operator
 import re
 import warnings
-from dataclasses import dataclass
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -83,8 +82,7 @@ class _Parser(CParser):  # type: ignore[misc]
     resolve = staticmethod(resolve)
 
 
-@dataclass(frozen=True, slots=True)
-class Duplicate:
+class Duplicate(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """A key given twice in one mapping, at both places."""
 
     key: str
@@ -92,8 +90,7 @@ class Duplicate:
     second: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedYaml:
+class ParsedYaml(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """One parsed document: its plain data, its positions, duplicate keys and explicit tags."""
 
     data: object
