@@ -11,15 +11,14 @@ them taken into account.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # key -> the values the pods of one template may carry, or ANY_VALUE (None): unknown until run time
 RuntimeLabels = Mapping[str, frozenset[str] | None]
 ANY_VALUE: None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Requirement:
+class Requirement(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """One `matchExpressions` entry: a key, an operator and its values."""
 
     key: str
@@ -58,8 +57,7 @@ class Requirement:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class LabelSelector:
+class LabelSelector(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """`match_labels` pairs AND `requirements`. An empty selector matches everything;
     `nothing=True` is a selector that matches nothing (an invalid one)."""
 
