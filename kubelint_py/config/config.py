@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint_py.input.confine import (
     DEFAULT_MAX_BYTES,
@@ -25,8 +25,7 @@ class ConfigError(Exception):
     """A configuration the user must fix; the CLI prints it on one line and exits 2."""
 
 
-@dataclass(frozen=True, slots=True)
-class Exemption:
+class Exemption(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     """One `exemptions` entry: the rules it silences, for which paths, namespaces, kinds and names, and why."""
 
     rules: frozenset[str]
