@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubelint_py.output.jsonwrite import Items, compact, indented, indented_chunks, one_line
+from kubelint_py.output.jsonwrite import INDENT, Items, compact, fields, indented, indented_chunks, one_line, text
 
 SCALARS = (
     st.none()
@@ -81,3 +81,16 @@ def test_indented_chunks_clean_each_value_text() -> None:
     assert "é" not in text
     assert json.loads(text) == {"é": [{"a": "é"}, 1], "b": ["é"]}
     assert seen == ['"é"', '{\n      "a": "é"\n    }', "1", '"b"', '[\n    "é"\n  ]']  # whole, at their depth
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), VALUES, max_size=6), st.integers(0, 3))
+def test_fields_write_a_dict_from_its_values_texts(data: dict[str, object], depth: int) -> None:
+    """What the JSON report writes its records with (keys with `%` and `%s` included): the
+    dict as `indented` writes it at that depth, from each value's `text` one level deeper."""
+    newline = "\n" + INDENT * depth
+    texts = tuple(text(value, newline + INDENT) for value in data.values())
+    expected = json.dumps(data, indent=2, ensure_ascii=False).replace("\n", newline)
+    assert fields(tuple(data), texts, newline) == expected
+    assert text(data, newline) == expected
+    assert fields(("a%s", "%"), ("1", "2"), "\n") == '{\n  "a%s": 1,\n  "%": 2\n}'

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from typing import Any
 
 
@@ -54,13 +55,57 @@ def indented(data: object) -> str:
 
 class Items:
     """A list written as its items come (`indented_chunks`): `items` is iterated once;
-    `empty` says beforehand whether it yields anything (`[]` is written differently)."""
+    `empty` says beforehand whether it yields anything (`[]` is written differently).
+    `text(item, newline)` writes an item at its place (`text`, the writer's own, by default;
+    a report writes its records with `fields`, never as dicts)."""
 
-    __slots__ = ("empty", "items")
+    __slots__ = ("empty", "items", "text")
 
-    def __init__(self, items: Iterable[Any], *, empty: bool) -> None:
+    def __init__(self, items: Iterable[Any], *, empty: bool, text: Callable[[Any, str], str] | None = None) -> None:
         self.items = items
         self.empty = empty
+        self.text = text if text is not None else _whole
+
+
+INDENT = _INDENT
+
+
+def text(value: object, newline: str = "\n") -> str:
+    """The JSON text of `value` as `indented` writes it where its line starts after `newline`
+    (the line break and the indentation: a value inside a dict written by `fields` at
+    `newline` is at `newline + INDENT`)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)  # type: ignore[arg-type]
+    if kind is int:
+        return int.__repr__(value)  # type: ignore[arg-type]
+    if value is None:
+        return "null"
+    if not value and (kind is list or kind is dict):
+        return "[]" if kind is list else "{}"
+    return _whole(value, newline)
+
+
+# `text` of a value known to be a str, an int
+string: Callable[[str], str] = _encode_string
+integer: Callable[[int], str] = int.__repr__
+
+
+def fields(keys: tuple[str, ...], texts: tuple[str, ...], newline: str) -> str:
+    """The text of a dict whose keys are `keys` and whose values' texts are `texts` (each
+    `text(value, newline + INDENT)`), as `indented` writes it where its line starts after
+    `newline`. The keys' text and the separators are made once per keys and place: the JSON
+    report writes 68,299 records of the same few layouts (as dicts through `_write`, 0.8 s
+    of the 10,000-document corpus's report, building them included)."""
+    return _layout(keys, newline) % texts if keys else "{}"
+
+
+@cache
+def _layout(keys: tuple[str, ...], newline: str) -> str:
+    """`fields`'s `%` template."""
+    inner = newline + _INDENT
+    named = [_encode_string(key).replace("%", "%%") for key in keys]
+    return "".join(f"{',' if n else '{'}{inner}{name}: %s" for n, name in enumerate(named)) + newline + "}"
 
 
 CHUNK = 1 << 16  # characters of a piece of `indented_chunks`, about
@@ -99,7 +144,7 @@ def _stream(value: Any, newline: str, clean: Callable[[str], str]) -> Iterator[s
         separator = "[" + inner
         for item in value.items:
             yield separator
-            yield clean(_whole(item, inner))
+            yield clean(value.text(item, inner))
             separator = "," + inner
         yield newline + "]"
     elif kind is dict and any(type(item) is Items for item in value.values()):
