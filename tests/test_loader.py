@@ -88,6 +88,18 @@ def test_broken_document_does_not_hide_neighbours() -> None:
     assert result.documents[1].positions.lookup(("kind",)).start.line == 8
 
 
+@pytest.mark.parametrize("marker", ["---", "--- # next", "...", "---\r"])
+@pytest.mark.parametrize(("indicator", "value"), [("|", "x\n"), (">", "x\n"), ("|+", "x\n\n"), ("|-", "x")])
+def test_a_block_scalar_ending_a_document_keeps_its_line_break(marker: str, indicator: str, value: str) -> None:
+    """The document's last line break is its own, not the next marker's: `k: |` ending a
+    document before `---` is "x\\n", as kubectl (and the same document alone) reads it."""
+    body = f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  k: {indicator}\n    x\n"
+    extra = "\n" if indicator == "|+" else ""
+    result = load(f"{body}{extra}{marker}\n{body}{extra}")
+    assert [doc.data["data"]["k"] for doc in result.documents] == [value, value]
+    assert [doc.data["data"]["k"] for doc in load(body + extra).documents] == [value]
+
+
 def test_list_items_become_documents_with_positions() -> None:
     text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n"
     result = load(text)

@@ -43,7 +43,9 @@ def iter_documents(text: str) -> Iterator[Chunk]:
         if marker <= start:
             continue
         marker_line = start_line + text.count("\n", start, marker)
-        chunk = _make_chunk(text[start : marker - 1].split("\n"), start_line, has_kubelint, has_source)
+        # up to the marker, the line break before it included: it ends the last line of content
+        # (a block scalar ending the document keeps its final newline, as kubectl reads it)
+        chunk = _make_chunk(text[start:marker].split("\n"), start_line, has_kubelint, has_source)
         if chunk is not None:
             yield chunk
         if text.startswith("---", marker):

@@ -152,7 +152,7 @@ def _old_split(text: str) -> list[tuple[str, int]]:
     start = 0
     for number, line in enumerate(lines):
         if number > start and _old_is_marker(line):
-            body = lines[start:number]
+            body = [*lines[start:number], ""]  # the line break before the marker ends the chunk
             chunks.append(("\n".join(["", *body[1:]] if body and body[0].startswith("...") else body), start + 1))
             start = number if line.startswith("---") else number + 1
     if start < len(lines):
@@ -202,7 +202,7 @@ def test_chunks_keep_directives_and_helm_sources() -> None:
     chunks = split_documents(text)
     assert chunks == [
         Chunk(
-            "# Source: chart/templates/a.yaml\na: 1  # kubelint: ignore[x] why",
+            "# Source: chart/templates/a.yaml\na: 1  # kubelint: ignore[x] why\n",
             1,
             "chart/templates/a.yaml",
             (Directive(2, frozenset({"x"}), "why", 2),),
