@@ -122,15 +122,15 @@ def _dotted(path: FieldPath) -> str:
 def _label_map_violations(labels: object, path: FieldPath) -> Iterator[Violation]:
     if not isinstance(labels, Mapping):
         return
-    where = _dotted(path)
     for key, value in labels.items():
         if not isinstance(key, str) or is_templated(key):
             continue  # not a string: schema-violation's finding; templated: not final yet
-        problems = [f"key: {p}" for p in label_key_problems(key)]
-        if isinstance(value, str) and not is_templated(value):
-            problems += [f"value {quote(value)}: {p}" for p in label_value_problems(value)]
-        if problems:
-            yield Violation(f"label {quote(key)} in {where} is invalid ({'; '.join(problems)})", (*path, key))
+        key_problems = label_key_problems(key)
+        value_problems = label_value_problems(value) if isinstance(value, str) and not is_templated(value) else ()
+        if key_problems or value_problems:  # most labels are valid: the message only for the others
+            problems = [f"key: {p}" for p in key_problems] + [f"value {quote(value)}: {p}" for p in value_problems]
+            message = f"label {quote(key)} in {_dotted(path)} is invalid ({'; '.join(problems)})"
+            yield Violation(message, (*path, key))
 
 
 def _requirement_violations(expressions: object, path: FieldPath, *, values: bool) -> Iterator[Violation]:
