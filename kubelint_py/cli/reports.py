@@ -8,6 +8,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +70,16 @@ def refuse_overwriting_inputs(
 
 
 # how kubelint's JSON report and baseline, and its SARIF log, begin: the tool's name comes first
-_REPORT_HEAD = re.compile(rb'^\{\s*"schemaVersion"[^{}]*?"tool"\s*:\s*(?:"kubelint"|\{\s*"name"\s*:\s*"kubelint")')
+_REPORT_HEAD = rb'^\{\s*"schemaVersion"[^{}]*?"tool"\s*:\s*(?:"kubelint"|\{\s*"name"\s*:\s*"kubelint")'
 
 
-_SARIF_HEAD = re.compile(
-    rb'^\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"[\s\S]{0,400}?"driver"\s*:\s*\{[^{}]*"name"\s*:\s*"kubelint"'
-)
+_SARIF_HEAD = rb'^\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"[\s\S]{0,400}?"driver"\s*:\s*\{[^{}]*"name"\s*:\s*"kubelint"'
+
+
+@cache
+def _head(pattern: bytes) -> re.Pattern[bytes]:
+    """One of the report heads above, compiled on first use (only when an --output file exists)."""
+    return re.compile(pattern)
 
 
 def _earlier_report(path: Path) -> bool:
@@ -87,7 +92,7 @@ def _earlier_report(path: Path) -> bool:
         head = read_regular(path, 1024, head=True)
     except (OSError, ValueError):
         return False
-    return _REPORT_HEAD.match(head) is not None or _SARIF_HEAD.match(head) is not None
+    return _head(_REPORT_HEAD).match(head) is not None or _head(_SARIF_HEAD).match(head) is not None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import operator
 import re
 import warnings
+from functools import cache
 from sys import intern
 from typing import Any, NamedTuple
 
@@ -63,6 +64,13 @@ from kubelint_py.input.yaml_scalars import (
     to_int,
 )
 from kubelint_py.model import Pos, Span
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """One of the patterns of this module, compiled on first use."""
+    return re.compile(pattern)
+
 
 DEFAULT_LIMITS = Limits()
 
@@ -233,7 +241,7 @@ def _compose_c(text: str, line_offset: int, limits: Limits) -> Any:
 # or the end, and not in a tag. Anything else the scanner rejects goes to the slow parser.
 
 # group 1: a tag (`!!python/object:x`, its colons are its own); else a maskable colon
-_MASKABLE_COLON_RE = re.compile(r"(?<![^\s\[\{,])(![^\s,\[\]\{\}]*)|(?<=[^\s\"'\]\},\[\{]):(?=[^\s,\[\]\{\}])")
+_MASKABLE_COLON_RE = r"(?<![^\s\[\{,])(![^\s,\[\]\{\}]*)|(?<=[^\s\"'\]\},\[\{]):(?=[^\s,\[\]\{\}])"
 _PLACEHOLDERS = tuple(chr(code) for code in range(0xE000, 0xE010))
 
 
@@ -254,7 +262,7 @@ def _mask_colons(text: str) -> tuple[str, str] | None:
     placeholder = next((char for char in _PLACEHOLDERS if char not in text), None)
     if placeholder is None:
         return None
-    return placeholder, _MASKABLE_COLON_RE.sub(lambda match: match.group(1) or placeholder, text)
+    return placeholder, _regex(_MASKABLE_COLON_RE).sub(lambda match: match.group(1) or placeholder, text)
 
 
 def _unmask(root: Any, placeholder: str) -> None:

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, NamedTuple
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """One of the name patterns below, compiled on first use (only a schema location's files
+    are checked against them)."""
+    return re.compile(pattern)
+
 
 __all__ = ["SETTING", "LocatedSchema", "catalog_path"]
 
@@ -26,9 +35,9 @@ SETTING = "crdCatalogSchemas"
 # Names as the API server accepts them: a group is a DNS subdomain, a kind a Go identifier, a
 # version a DNS label. They come from the scanned manifests, so they must never be able to
 # name a file outside the folder (`..`, `/`, a drive letter).
-_GROUP_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-_KIND_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_VERSION_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_GROUP_RE = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+_KIND_RE = r"[A-Za-z][A-Za-z0-9]*"
+_VERSION_RE = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 
 
 class LocatedSchema(NamedTuple):
@@ -43,6 +52,10 @@ def catalog_path(group: str, kind: str, version: str) -> str | None:
     server would accept (and so could name a file elsewhere)."""
     if len(group) > 253 or len(kind) > 253 or len(version) > 63:
         return None
-    if not (_GROUP_RE.fullmatch(group) and _KIND_RE.fullmatch(kind) and _VERSION_RE.fullmatch(version)):
+    if not (
+        _regex(_GROUP_RE).fullmatch(group)
+        and _regex(_KIND_RE).fullmatch(kind)
+        and _regex(_VERSION_RE).fullmatch(version)
+    ):
         return None
     return f"{group}/{kind.lower()}_{version}.json"

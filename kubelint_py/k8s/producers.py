@@ -29,11 +29,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from kubelint_py.k8s.rbac import CORE_GROUP, PolicyRule, policy_rules, role_ref, subjects
 from kubelint_py.k8s.workloads import pod_spec, pod_spec_path
 from kubelint_py.model import DocType, Document
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """One of the patterns of this module, compiled on first use."""
+    return re.compile(pattern)
+
 
 __all__ = [
     "CREATABLE_KINDS",
@@ -120,8 +128,8 @@ _PASSIVE: Mapping[str, frozenset[str] | None] = {
         )
     ),
 }
-_CLUSTER_KIND = re.compile(r"^Cluster[A-Z]")  # ClusterIssuer, ClusterSecretStore...: cluster-scoped
-_TOKEN_SECRET = re.compile(r"^(?P<account>.+)-token-[a-z0-9]{5}$")
+_CLUSTER_KIND = r"^Cluster[A-Z]"  # ClusterIssuer, ClusterSecretStore...: cluster-scoped
+_TOKEN_SECRET = r"^(?P<account>.+)-token-[a-z0-9]{5}$"
 _CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer")
 _INGRESS_GROUPS = frozenset(("networking.k8s.io", "extensions"))
 
@@ -139,7 +147,7 @@ def is_operator_resource(doc: Document) -> bool:
     if is_builtin_group(group):
         return (group, doc.kind) in _POD_RUNNING_K8S_IO
     passive = _PASSIVE.get(group, frozenset())
-    if passive is None or doc.kind in passive or _CLUSTER_KIND.match(doc.kind):
+    if passive is None or doc.kind in passive or _regex(_CLUSTER_KIND).match(doc.kind):
         return False
     return pod_spec_path(doc) is None  # a workload-like kind (Rollout...): its pods are indexed
 
@@ -242,7 +250,7 @@ class ProducerIndex:
                 self._claims[(namespace, f"{name}-{doc.name}-")] = (doc, name)
 
     def _token_secret(self, namespace: str, name: str) -> Producer | None:
-        match = _TOKEN_SECRET.match(name)
+        match = _regex(_TOKEN_SECRET).match(name)
         if match is None:
             return None
         account = match.group("account")

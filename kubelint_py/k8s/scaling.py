@@ -28,11 +28,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Protocol, TypeVar
 
 from kubelint_py.k8s.images import parse_image
 from kubelint_py.k8s.workloads import ContainerScope, containers, pod_spec, pod_spec_path
 from kubelint_py.model import Cache, Document
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """One of the patterns of this module, compiled on first use."""
+    return re.compile(pattern)
+
 
 T = TypeVar("T")
 
@@ -46,7 +54,7 @@ class Lookup(Cache, Protocol):
 # -- leader election --------------------------------------------------------------------------
 
 LEADER_ELECTION_FLAGS = ("leader-elect", "leader-election", "enable-leader-election")
-_LEADER_RE = re.compile(r"(?<![\w-])--?(?:enable-)?leader-elect(?:ion)?(?:=(?P<value>\S+)|(?=\s|$))", re.IGNORECASE)
+_LEADER_RE = r"(?i)(?<![\w-])--?(?:enable-)?leader-elect(?:ion)?(?:=(?P<value>\S+)|(?=\s|$))"
 _FALSE = frozenset(("false", "0", "f", "no", "off"))
 
 
@@ -63,7 +71,7 @@ def leader_elected(doc: Document) -> bool:
 
 
 def _switched_on(text: str) -> bool:
-    for match in _LEADER_RE.finditer(text):
+    for match in _regex(_LEADER_RE).finditer(text):
         value = match.group("value")
         if value is None or value.strip("\"'").lower() not in _FALSE:
             return True
@@ -147,7 +155,7 @@ def exclusive_claim(doc: Document, lint: Lookup) -> str | None:
 
 # -- Services ---------------------------------------------------------------------------------
 
-_NOT_REQUEST_PORT = re.compile(r"metrics|prometheus|webhook", re.IGNORECASE)
+_NOT_REQUEST_PORT = r"(?i)metrics|prometheus|webhook"
 
 
 def api_server_backends(lint: Lookup) -> frozenset[tuple[str, str]]:
@@ -183,7 +191,7 @@ def carries_requests(service: Document, lint: Lookup) -> bool:
     ports = [p for p in service.sequence("spec", "ports") if isinstance(p, Mapping)]
     if not ports:
         return True
-    return any(not (isinstance(p.get("name"), str) and _NOT_REQUEST_PORT.search(str(p["name"]))) for p in ports)
+    return any(not (isinstance(p.get("name"), str) and _regex(_NOT_REQUEST_PORT).search(str(p["name"]))) for p in ports)
 
 
 # -- the verdict ------------------------------------------------------------------------------

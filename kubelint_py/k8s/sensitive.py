@@ -21,10 +21,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from kubelint_py.k8s.credentials import DEFAULT_NAME_MATCHER, DEFAULT_SCANNER, decode_base64, name_matcher
 from kubelint_py.model import DocType, FieldPath
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """One of the source-line patterns below, compiled on first use (only --show-source and the
+    masking of `kubelint fix` read source lines)."""
+    return re.compile(pattern)
+
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 SECRET_KINDS = frozenset(("Secret",))
@@ -165,10 +174,10 @@ def scrub(message: str, texts: Iterable[str]) -> str:
 # -- source lines ---------------------------------------------------------------------------
 # `key: value` / `key=value` with something after it, in YAML, flow mappings and command lines
 # (a key starts after a non-key character: linear time on a line of any length)
-_KEY_VALUE = re.compile(r"""(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)["']?\s*[:=]\s*["']?([^\s"'{\[#,}\]][^\s"',}\]]*)""")
+_KEY_VALUE = r"""(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)["']?\s*[:=]\s*["']?([^\s"'{\[#,}\]][^\s"',}\]]*)"""
 _NOT_SECRET = frozenset(("true", "false", "yes", "no", "on", "off", "null", "~"))
-_NAME_VALUE = re.compile(r"""\bname["']?\s*:\s*["']?([A-Za-z0-9_.-]+)""")
-_SENSITIVE_KINDS_LINE = re.compile(r"""\bkind["']?\s*:\s*["']?(?:Secret|Config|EncryptionConfiguration)\b""")
+_NAME_VALUE = r"""\bname["']?\s*:\s*["']?([A-Za-z0-9_.-]+)"""
+_SENSITIVE_KINDS_LINE = r"""\bkind["']?\s*:\s*["']?(?:Secret|Config|EncryptionConfiguration)\b"""
 
 
 def line_may_hold_secret(line: str) -> bool:
@@ -177,15 +186,15 @@ def line_may_hold_secret(line: str) -> bool:
     value: ...}` on one line."""
     if LAST_APPLIED in line or DEFAULT_SCANNER.find(line) is not None:
         return True
-    for key, value in _KEY_VALUE.findall(line):
+    for key, value in _regex(_KEY_VALUE).findall(line):
         if value.lower() not in _NOT_SECRET and _KEY_MATCHER.matches(key):
             return True
     if "value" in line:
-        return any(DEFAULT_NAME_MATCHER.matches(name) for name in _NAME_VALUE.findall(line))
+        return any(DEFAULT_NAME_MATCHER.matches(name) for name in _regex(_NAME_VALUE).findall(line))
     return False
 
 
 def line_names_sensitive_kind(line: str) -> bool:
     """`kind: Secret` (or a kubeconfig's, an EncryptionConfiguration's) on a source line: for
     findings whose object is unknown (a YAML syntax error), the document is taken as secret."""
-    return "kind" in line and _SENSITIVE_KINDS_LINE.search(line) is not None
+    return "kind" in line and _regex(_SENSITIVE_KINDS_LINE).search(line) is not None
