@@ -234,3 +234,24 @@ def test_scanner_is_linear_on_hostile_input(text: str) -> None:
     start = time.perf_counter()
     DEFAULT_SCANNER.find(text)
     assert time.perf_counter() - start < 2.0
+
+
+@given(
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=8),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters=":/@?#"), max_size=8),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="/@?#"), min_size=1, max_size=8),
+    st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=8),
+)
+def test_every_url_with_credentials_passes_the_anchors(before: str, user: str, password: str, after: str) -> None:
+    """The scanner skips strings (and whole documents, by their marshal bytes) without an anchor:
+    every text the url-credentials pattern finds must hold one, whatever the characters around."""
+    import marshal
+    import re
+
+    from kubelint_py.k8s.credentials import _ANCHOR_BYTES_RE, _ANCHOR_RE
+
+    text = f"{before}https://{user}:{password}@{after}"
+    if re.search(CREDENTIAL_PATTERNS["url-credentials"][1], text) is None:
+        return
+    assert _ANCHOR_RE.search(text) is not None
+    assert _ANCHOR_BYTES_RE.search(marshal.dumps({"k": [text]})) is not None
