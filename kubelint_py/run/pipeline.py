@@ -314,7 +314,7 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
     result = load_sources(targets, options, idle.workers(request.jobs) if idle is not None else request.jobs)
     # the bytes were read to be parsed: only the rendered streams' are read again (map_rendered)
     texts = _rendered_texts(request, targets, result.documents)
-    targets = [replace(s, raw=b"") if s.raw else s for s in targets]
+    targets = [s._replace(raw=b"") if s.raw else s for s in targets]
     # context sources answer lookups; their problems are not ours to report
     context_result = load_sources(context_sources, options)
     result.documents.extend(context_result.documents)
