@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from kubelint_py.model import get_path
+
 WINDOWS = "windows"
 LINUX = "linux"
 OS_LABEL = "kubernetes.io/os"
@@ -39,23 +41,15 @@ NODE_AFFINITY_TERMS_PATH = (
 )
 
 
-def _get(data: object, path: tuple[str, ...]) -> object:
-    for key in path:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
-
-
 def os_name(pod_spec: Mapping[str, object]) -> str | None:
     """`spec.os.name` when it is a string, else None."""
-    value = _get(pod_spec, OS_NAME_PATH)
+    value = get_path(pod_spec, OS_NAME_PATH)
     return value if isinstance(value, str) else None
 
 
 def node_selector_os(pod_spec: Mapping[str, object]) -> str | None:
     """The OS named by `nodeSelector` (`kubernetes.io/os`, else the legacy key), or None."""
-    selector = _get(pod_spec, NODE_SELECTOR_PATH)
+    selector = get_path(pod_spec, NODE_SELECTOR_PATH)
     if not isinstance(selector, Mapping):
         return None
     for key in OS_LABELS:
@@ -67,7 +61,7 @@ def node_selector_os(pod_spec: Mapping[str, object]) -> str | None:
 
 def node_selector_oses(pod_spec: Mapping[str, object]) -> frozenset[str]:
     """Every OS value the nodeSelector names (both keys; two values = a contradiction)."""
-    selector = _get(pod_spec, NODE_SELECTOR_PATH)
+    selector = get_path(pod_spec, NODE_SELECTOR_PATH)
     if not isinstance(selector, Mapping):
         return frozenset()
     return frozenset(v for k in OS_LABELS if isinstance(v := selector.get(k), str))
@@ -94,7 +88,7 @@ def _term_pins(term: object) -> frozenset[str]:
 
 
 def _affinity_terms(pod_spec: Mapping[str, object]) -> list[object]:
-    terms = _get(pod_spec, NODE_AFFINITY_TERMS_PATH)
+    terms = get_path(pod_spec, NODE_AFFINITY_TERMS_PATH)
     return terms if isinstance(terms, list) else []
 
 

@@ -128,6 +128,14 @@ class ContainerScope(str, Enum):
     ALL = "ALL"  # C+I and ephemeralContainers[]
 
 
+_CONTAINER_LABELS = {
+    ContainerKind.CONTAINER: "container",
+    ContainerKind.INIT: "init container",
+    ContainerKind.SIDECAR: "sidecar container",
+    ContainerKind.EPHEMERAL: "ephemeral container",
+}
+
+
 class ContainerRef(NamedTuple):
     name: str
     kind: ContainerKind
@@ -135,12 +143,7 @@ class ContainerRef(NamedTuple):
     data: Mapping[str, object]
 
     def describe(self) -> str:
-        label = {
-            ContainerKind.CONTAINER: "container",
-            ContainerKind.INIT: "init container",
-            ContainerKind.SIDECAR: "sidecar container",
-            ContainerKind.EPHEMERAL: "ephemeral container",
-        }[self.kind]
+        label = _CONTAINER_LABELS[self.kind]
         return f'{label} "{self.name}"' if self.name else f"{label} #{self.path[-1]}"
 
     def get(self, *path: str | int) -> object:
