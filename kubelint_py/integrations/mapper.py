@@ -41,7 +41,7 @@ class Mapper(HelmMapping, KustomizeMapping):
                 mapped = finding  # what `_map` returns for it, without locating anything
             else:
                 mapped = self._map(finding)
-            if mapped.rendered is None:
+            if mapped.rendered is None and self._first_of_its_object(finding):
                 self.explain(finding)
             return mapped
         except (OSError, ValueError, RecursionError):  # odd paths (NUL bytes, other drives), unreadable files
@@ -115,6 +115,17 @@ class Mapper(HelmMapping, KustomizeMapping):
         return Location(self.shown(target.path), target.span, loc.label)
 
     # -- why findings stay on the rendered stream (said once per cause, on stderr)
+    def _first_of_its_object(self, finding: Finding) -> bool:
+        """Whether no finding of the same object of the same stream was explained yet: the cause
+        depends on the document and the Helm source only (68,000 findings, 10,000 objects)."""
+        if finding.object is None:
+            return True
+        key = (finding.file, finding.doc_index, finding.helm_source, finding.object)
+        if key in self._explained:
+            return False
+        self._explained.add(key)
+        return True
+
     def explain(self, finding: Finding) -> None:
         """Note the cause when `finding` stayed on its stream for a reason the user can fix: the
         stream's chart is ambiguous or not found, its kustomize origins do not resolve from the

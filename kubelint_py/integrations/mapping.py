@@ -15,7 +15,7 @@ from pathlib import Path
 from kubelint_py.input.confine import Tree, read_text
 from kubelint_py.integrations.charts import search
 from kubelint_py.integrations.outline import HASH_SUFFIX_RE, Outline, find_line, unquote
-from kubelint_py.model import Document, Finding, Pos, Span
+from kubelint_py.model import Document, Finding, ObjectRef, Pos, Span
 
 APPROXIMATE = "approximate location"
 
@@ -99,6 +99,7 @@ class MapperBase:
         self._patches: dict[Path, list[Path]] = {}
         self._chart_names: dict[Path, str | None] = {}
         self._inert: dict[str, bool] = {}
+        self._explained: set[tuple[str, int, str | None, ObjectRef]] = set()  # causes noted per object
 
     # -- inputs
     def rendered_outline(self, file: str) -> Outline | None:
