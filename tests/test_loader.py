@@ -96,8 +96,8 @@ def test_a_block_scalar_ending_a_document_keeps_its_line_break(marker: str, indi
     body = f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a}}\ndata:\n  k: {indicator}\n    x\n"
     extra = "\n" if indicator == "|+" else ""
     result = load(f"{body}{extra}{marker}\n{body}{extra}")
-    assert [doc.data["data"]["k"] for doc in result.documents] == [value, value]
-    assert [doc.data["data"]["k"] for doc in load(body + extra).documents] == [value]
+    assert [doc.value("data", "k") for doc in result.documents] == [value, value]
+    assert [doc.value("data", "k") for doc in load(body + extra).documents] == [value]
 
 
 def test_list_items_become_documents_with_positions() -> None:
