@@ -448,7 +448,6 @@ def test_json_manifests_stay_json(tmp_path: Path) -> None:
 
 
 def test_an_edit_that_introduces_a_finding_is_not_kept(tmp_path: Path) -> None:
-    from dataclasses import replace as replaced
 
     from kubelint_py.integrations.autofix import _stage, _verify_alone
 
@@ -457,7 +456,7 @@ def test_an_edit_that_introduces_a_finding_is_not_kept(tmp_path: Path) -> None:
     target = [f for f in found.values() if f.rule_id == "privilege-escalation-allowed"]
     stage = _stage("m.yaml", text, target)
     assert len(stage.targets) == 1 and stage.candidate != text
-    intruder = replaced(target[0], rule_id="made-up-rule", fingerprint="f" * 32)
+    intruder = target[0]._replace(rule_id="made-up-rule", fingerprint="f" * 32)
 
     def lint(file: str, current: str) -> dict[str, Finding]:
         return dict(found) if current == text else {intruder.fingerprint: intruder}

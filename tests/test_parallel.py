@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -48,7 +48,7 @@ def test_packed_findings_round_trip() -> None:
     mapped = run_lint(request, make_config(), registry()).findings
     # as the engine makes them: before rendered-stream mapping; some suppressed
     findings = [
-        replace(f, rendered=None, approximate=False, suppressed_by="inline" if n % 7 == 0 else f.suppressed_by)
+        f._replace(rendered=None, approximate=False, suppressed_by="inline" if n % 7 == 0 else f.suppressed_by)
         for n, f in enumerate(mapped)
     ]
     assert any(f.related for f in findings) and any(f.object is None for f in findings)

@@ -446,7 +446,7 @@ def test_past_githubs_size_limit_the_file_fits(monkeypatch: pytest.MonkeyPatch) 
 def _outside(report: Report) -> Report:
     """`report` with every finding in a file outside the SARIF root."""
     return dataclasses.replace(
-        report, findings=tuple(dataclasses.replace(f, file="/somewhere/else/app.yaml") for f in report.findings)
+        report, findings=tuple(f._replace(file="/somewhere/else/app.yaml") for f in report.findings)
     )
 
 

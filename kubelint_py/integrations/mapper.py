@@ -5,7 +5,6 @@ and why (kubelint_py/integrations/rendered.py describes the whole)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from kubelint_py.fingerprint import fingerprint
@@ -52,7 +51,7 @@ class Mapper(HelmMapping, KustomizeMapping):
         target = self.locate(finding.file, finding.span, doc, finding.helm_source)
         related = tuple(self.map_related(loc) for loc in finding.related)
         if target is None:
-            return replace(finding, related=related) if related != finding.related else finding
+            return finding._replace(related=related) if related != finding.related else finding
         new_file = self.shown(target.path)
         message = finding.message
         if target.note:
@@ -68,8 +67,7 @@ class Mapper(HelmMapping, KustomizeMapping):
         else:
             identity = re.sub(r"\d+", "#", finding.message)
             print_ = fingerprint(finding.rule_id, new_file, "", "", "", identity, finding.logical_path)
-        return replace(
-            finding,
+        return finding._replace(
             file=new_file,
             span=target.span,
             message=message,

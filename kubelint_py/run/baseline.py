@@ -171,15 +171,14 @@ def apply(report: Report, baseline: Baseline) -> Applied:
             remaining[key] -= 1
             hidden += 1
             marked.append(
-                replace(
-                    finding,
+                finding._replace(
                     baseline_state=UNCHANGED,
                     suppressed_by=SUPPRESSED_BY,
                     justification="recorded in the baseline",
                 )
             )
         else:
-            marked.append(replace(finding, baseline_state=NEW))
+            marked.append(finding._replace(baseline_state=NEW))
     fixed = []
     files, rules = _scope(report)
     for entry in sorted(baseline.entries):

@@ -250,9 +250,7 @@ class Engine:
     def _emit(self, finding: Finding, doc: Document | None) -> None:
         suppression = self.suppressor.for_finding(finding.rule_id, finding.file, finding.span.start.line, doc)
         if suppression is not None:
-            from dataclasses import replace
-
-            finding = replace(finding, suppressed_by=suppression.kind, justification=suppression.justification)
+            finding = finding._replace(suppressed_by=suppression.kind, justification=suppression.justification)
         self.findings.append(finding)
 
     def _loader_finding(

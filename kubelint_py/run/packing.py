@@ -3,7 +3,7 @@
 pickle writes tuples, lists, dicts, str, int and bool in C; a dataclass or NamedTuple goes
 through Python-level calls for each object (sending 52,000 findings back took 1 s, as tuples
 0.14 s; 5,000 documents 0.38 s in the child and 0.25 s here). The tuple layout is derived from
-the dataclasses' own fields and their declared types, so a field added to `Finding` or
+the records' own fields and their declared types, so a field added to `Finding` or
 `Document` is sent without anyone remembering to, and a field of a type this module does not
 know stops the import (tests/test_parallel.py) instead of being dropped in forked runs.
 `Document.memo` (derived facts, not compared) is not sent: the other side derives them again.
@@ -74,16 +74,26 @@ _NAMES: dict[str, Any] = {
 }
 
 
+def _sent_fields(cls: type) -> list[tuple[str, str]]:
+    """(name, declared type) of each field of dataclass or NamedTuple `cls` that is sent (a
+    dataclass field left out of comparisons is derived again on the other side)."""
+    if dataclasses.is_dataclass(cls):
+        return [(f.name, str(f.type)) for f in dataclasses.fields(cls) if f.compare]
+    names: tuple[str, ...] = getattr(cls, "_fields")  # noqa: B009 - a NamedTuple class
+    declared = cls.__annotations__  # ForwardRef('str') under `from __future__ import annotations`
+    return [(name, getattr(declared[name], "__forward_arg__", str(declared[name]))) for name in names]
+
+
 def _codec(cls: type) -> tuple[Callable[[Any], Packed], Callable[[Packed], Any]]:
-    """(pack, unpack) of dataclass `cls`, written out from its fields as plain functions (as
-    `dataclasses` writes `__init__`): one tuple per object, no per-field calls."""
-    sent = [f for f in dataclasses.fields(cls) if f.compare]
-    unknown = [f"{f.name}: {f.type}" for f in sent if f.type not in _CODECS]
+    """(pack, unpack) of dataclass or NamedTuple `cls`, written out from its fields as plain
+    functions (as `dataclasses` writes `__init__`): one tuple per object, no per-field calls."""
+    sent = _sent_fields(cls)
+    unknown = [f"{name}: {kind}" for name, kind in sent if kind not in _CODECS]
     if unknown:
         raise TypeError(f"{cls.__name__}: no packing for field(s) {', '.join(unknown)} (kubelint_py/run/packing.py)")
-    packs = ", ".join(_CODECS[str(f.type)][0].format(v=f"o.{f.name}") for f in sent)
-    names = ", ".join(f.name for f in sent)
-    rebuilt = ", ".join(f"{f.name}={_CODECS[str(f.type)][1].format(v=f.name)}" for f in sent)
+    packs = ", ".join(_CODECS[kind][0].format(v=f"o.{name}") for name, kind in sent)
+    names = ", ".join(name for name, _kind in sent)
+    rebuilt = ", ".join(f"{name}={_CODECS[kind][1].format(v=name)}" for name, kind in sent)
     source = (
         f"def pack(o):\n    return ({packs},)\n\n"
         f"def unpack(packed):\n    ({names},) = packed\n    return cls({rebuilt})\n"

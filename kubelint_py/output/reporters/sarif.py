@@ -16,7 +16,6 @@ from __future__ import annotations
 import operator
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from functools import cache, lru_cache
 from itertools import compress, repeat
 from typing import Any
@@ -293,8 +292,7 @@ def _on_rendered_stream(finding: Finding) -> Finding:
     the fingerprint stays the source's, so the alert does not change when the root does."""
     assert finding.rendered is not None
     source = Location(finding.file, finding.span, "source (outside the SARIF root)")
-    return replace(
-        finding,
+    return finding._replace(
         file=finding.rendered.file,
         span=finding.rendered.span,
         rendered=None,
