@@ -246,8 +246,9 @@ def indexed_builtin() -> Iterator[tuple[Rule, str]]:
         kinds, kind_groups, doc_types = indexed.pop("kinds"), indexed.pop("kind_groups"), indexed.pop("doc_types")
         indexed["severity"] = Severity(indexed["severity"])
         indexed["scope"] = Scope(frozenset(kinds), frozenset(kind_groups), frozenset(DocType(d) for d in doc_types))
+        rule_id = indexed.pop("id")
         path = functools.partial(builtin_meta_path, module)
-        meta = FileMeta.of(path, indexed.pop("id"), peers=peers_of(row[3]), **indexed)
+        meta = FileMeta.of(path, rule_id, peers=peers_of(rule_id), **indexed)
         deferred = DeferredCheck(module, attribute, kind == "run") if kind != "none" else None
         found = Rule(meta, check=deferred if kind == "check" else None, check_run=deferred if kind == "run" else None)
         if deferred is not None:
