@@ -66,7 +66,10 @@ class Dispatch:
     on nothing else."""
 
     def __init__(self, rules: Sequence[ActiveRule]) -> None:
-        self._by_kind: dict[str, list[ActiveRule]] = defaultdict(list)  # bare and qualified kinds
+        # bare kinds (`Service`: any group) and qualified ones (`v1/Service`) apart, so a document
+        # whose kind is spelled with a group (`kind: batch/CronJob`, no kind at all) matches neither
+        self._by_bare_kind: dict[str, list[ActiveRule]] = defaultdict(list)
+        self._by_qualified_kind: dict[str, list[ActiveRule]] = defaultdict(list)
         self._workload: list[tuple[KindGroup, ActiveRule]] = []
         self._by_doc_type: dict[str, list[ActiveRule]] = defaultdict(list)
         self._any_object: list[ActiveRule] = []
@@ -78,17 +81,20 @@ class Dispatch:
             if scope.is_empty():
                 self._any_object.append(active)
             for kind in scope.kinds:
-                self._by_kind[kind].append(active)
+                self._kind_bucket(kind).append(active)
             for name in sorted(scope.kind_groups):
                 group = KIND_GROUPS.get(name)
                 if group is None:  # refused when the rule is loaded (schemas/rule.schema.json)
                     continue
                 for kind in group.kinds:
-                    self._by_kind[kind].append(active)
+                    self._kind_bucket(kind).append(active)
                 if group.workloads or group.deployment_like:
                     self._workload.append((group, active))
             for doc_type in scope.doc_types:
                 self._by_doc_type[doc_type.value].append(active)
+
+    def _kind_bucket(self, kind: str) -> list[ActiveRule]:
+        return (self._by_qualified_kind if "/" in kind else self._by_bare_kind)[kind]
 
     def rules_for(self, doc: Document) -> tuple[ActiveRule, ...]:
         workload = is_workload(doc)
@@ -99,9 +105,8 @@ class Dispatch:
         chosen: list[ActiveRule] = []
         if doc.doc_type in OBJECT_DOC_TYPES:
             chosen += self._any_object
-            if "/" not in doc.kind:  # `kind: batch/CronJob` is no kind: not the scope entry of that spelling
-                chosen += self._by_kind.get(doc.kind, ())
-            chosen += self._by_kind.get(qualified_kind(doc.api_version, doc.kind), ())
+            chosen += self._by_bare_kind.get(doc.kind, ())
+            chosen += self._by_qualified_kind.get(qualified_kind(doc.api_version, doc.kind), ())
             # Control-plane static pods (kube-apiserver, etcd, ...) are laid out by kubeadm and
             # judged by the control-plane rules; workload hygiene rules (probes, limits, host
             # namespaces they need) would only be noise on them. Kind-scoped Pod rules still apply.
