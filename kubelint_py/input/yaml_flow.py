@@ -18,7 +18,6 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.parser import Parser
 from ruamel.yaml.reader import Reader
 from ruamel.yaml.scanner import Scanner, ScannerError
@@ -36,6 +35,7 @@ from ruamel.yaml.tokens import (
 )
 
 from kubelint_py.input.yaml_errors import AliasBudget, LimitExceeded, Limits, SlowBudgetSpent, mark_pos
+from kubelint_py.input.yaml_nodes import MappingNode, ScalarNode, SequenceNode
 from kubelint_py.input.yaml_scalars import resolve
 from kubelint_py.model import Pos
 

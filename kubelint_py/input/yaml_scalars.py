@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.tag import Tag
+
+from kubelint_py.input.yaml_nodes import MappingNode, ScalarNode
 
 TAG_PREFIX = "tag:yaml.org,2002:"
 STR = TAG_PREFIX + "str"

@@ -25,7 +25,6 @@ from typing import Any, NamedTuple
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
-from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from kubelint_py.input.positions import (
     Children,
@@ -47,6 +46,7 @@ from kubelint_py.input.yaml_errors import (
     mark_pos,
     syntax_error,
 )
+from kubelint_py.input.yaml_nodes import MappingNode, ScalarNode, compose_single
 from kubelint_py.input.yaml_scalars import (
     BOOL,
     BOOL_FALSE,
@@ -223,7 +223,7 @@ def _compose_c(text: str, line_offset: int, limits: Limits) -> Any:
         _check_depth(text, limits, line_offset)
     parser = _Parser(text)
     try:
-        return parser.get_single_node()
+        return compose_single(parser)
     except RecursionError:
         raise LimitExceeded(f"nesting deeper than {limits.max_depth} levels", Pos(1 + line_offset, 1)) from None
     finally:
