@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kubelint_py.output.reporters import ReportOptions, render
 from kubelint_py.run import engine, packing, parallel_load
-from kubelint_py.run.forked import Forked
+from kubelint_py.run.forked import Forked, Streams
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, make_config, registry
 
@@ -45,6 +46,56 @@ def test_leaving_early_kills_the_children() -> None:
     with pytest.raises(KeyboardInterrupt), Forked(lambda n: time.sleep(60), range(2)):
         raise KeyboardInterrupt
     assert time.monotonic() - start < 10
+
+
+def _pieces(number: int) -> Iterator[tuple[int, int]]:
+    for index in range(number * 3):
+        if index == 4 and number == 2:
+            time.sleep(1.0)  # the first pieces are there before the child ends
+        yield number, index
+
+
+def test_streamed_pieces_arrive_in_order_and_while_the_child_works() -> None:
+    got: list[tuple[int, tuple[int, int]]] = []
+    with Streams(_pieces, [2, 1, 3], lambda number, piece: got.append((number, piece))) as children:
+        deadline = time.monotonic() + 10
+        while not any(number == 2 for number, _ in got) and time.monotonic() < deadline:
+            children.poll()  # never waits
+            time.sleep(0.01)
+        early = [piece for number, piece in got if number == 2]
+        assert 1 <= len(early) <= 4  # child 2 still sleeps before its fifth piece
+        assert children.finish() == [True, True, True]
+    for number in (1, 2, 3):
+        assert [piece for n, piece in got if n == number] == [(number, i) for i in range(number * 3)]
+
+
+def _big_pieces(number: int) -> Iterator[bytes]:
+    yield b"a" * 3_000_000  # larger than the pipe: read in several parts
+    yield b""
+    yield bytes(range(256)) * 10_000
+
+
+def test_pieces_larger_than_the_pipe_come_whole() -> None:
+    got: list[bytes] = []
+    with Streams(_big_pieces, [1], lambda _n, piece: got.append(piece)) as children:
+        assert children.finish() == [True]
+    assert got == list(_big_pieces(1))
+
+
+def _fail_midway(number: int) -> Iterator[int]:
+    yield 1
+    if number == 2:
+        raise ValueError("a bug in the share")
+    if number == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    yield 2
+
+
+def test_a_stream_that_fails_midway_is_not_finished() -> None:
+    got: list[tuple[int, int]] = []
+    with Streams(_fail_midway, [1, 2, 3], lambda number, piece: got.append((number, piece))) as children:
+        assert children.finish() == [True, False, False]
+    assert [piece for number, piece in got if number == 1] == [1, 2]  # the others' pieces are the caller's to drop
 
 
 def _render(jobs: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from sys import intern
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeGuard
@@ -30,7 +30,7 @@ from kubelint_py.model import (
 from kubelint_py.peers import BY_NAME as PEERS_BY_NAME
 from kubelint_py.rule_api import DocCheck, Rule, RuleContext
 from kubelint_py.run.context import LintContext
-from kubelint_py.run.forked import Forked, can_fork, split
+from kubelint_py.run.forked import Streams, can_fork, split
 from kubelint_py.run.suppress import ANNOTATION_PREFIX, PeerSkip, Suppressor
 
 # the options of a rule that has none, the settings of a run without any (shared: read-only)
@@ -133,12 +133,23 @@ def _bounded(message: str) -> str:
 
 def logical_path(doc: Document, path: FieldPath) -> str:
     """`spec.template.spec.containers[name=app].image`: list items keyed by name when they have one."""
+    # runs for every finding (69,229 on the 10,000-document corpus): exact type tests on the
+    # loader's plain dicts and lists first, the general reading for anything else
     parts: list[str] = []
     current: object = doc.data
     for step in path:
-        if isinstance(step, int):
+        if type(step) is str:
+            parts.append(f".{step}" if parts else step)
+            if type(current) is dict:
+                current = current.get(step)
+            else:
+                current = current.get(step) if _is_mapping(current) else None
+        elif isinstance(step, int):
             item = current[step] if type(current) is list and 0 <= step < len(current) else None
-            name = item.get("name") if _is_mapping(item) else None
+            if type(item) is dict:
+                name = item.get("name")
+            else:
+                name = item.get("name") if _is_mapping(item) else None
             parts.append(f"[name={name}]" if type(name) is str and name else f"[{step}]")
             current = item
         else:
@@ -164,7 +175,7 @@ def guarded_message(doc: Document, violation: Violation) -> tuple[str, bool]:
     sensitive (its object is secret, or its path lies in a sensitive place): the one check
     every rule's finding passes, so no rule has to remember not to quote a secret
     (docs/security.md, promise 3; "sensitive" is kubelint_py.k8s.sensitive's decision)."""
-    whole, texts = _secrets(doc)
+    whole, texts = doc.memo.get("secrets") or _secrets(doc)  # (the memo read: once a finding)
     found = None if whole else sensitive_at(doc.data, violation.path)
     if found:
         texts = (*texts, *found)
@@ -221,9 +232,13 @@ class Engine:
     # -- building findings ----------------------------------------------------------
     def _finding_for(self, active: ActiveRule, doc: Document, violation: Violation) -> Finding:
         span = doc.positions.lookup(violation.path)
-        related = tuple(
-            Location(other.file, other.positions.lookup(other_path), label or other.display())
-            for other, other_path, label in violation.related
+        related = (
+            tuple(
+                Location(other.file, other.positions.lookup(other_path), label or other.display())
+                for other, other_path, label in violation.related
+            )
+            if violation.related
+            else ()
         )
         # the same paths come back in document after document: one copy each, not one a finding
         # (180 of the 750 bytes a finding took; 343,000 findings on the 50,000-document corpus)
@@ -231,7 +246,7 @@ class Engine:
         path = violation.path
         if type(path) is tuple:
             path = self._paths.setdefault(path, path)
-        display, ref, fingerprint_prefix = _identity(doc)
+        display, ref, fingerprint_prefix = doc.memo.get("finding-identity") or _identity(doc)
         meta = active.rule.meta
         message, sensitive = guarded_message(doc, violation)
         return Finding(
@@ -397,10 +412,11 @@ class Engine:
         """Per-document rules over `jobs` processes forked after the lint context is built.
 
         Children (see forked.py) inherit every document and index copy-on-write, so nothing is
-        pickled on the way in; each returns its findings (as plain tuples, see packing.py) and the suppressions
-        it used. Object ids are the same in parent and children, so the used-suppression sets
-        merge as they are. This process runs the cross-object rules while the children work,
-        and unpacks their findings after, so it takes a smaller share of the documents.
+        pickled on the way in; each sends its findings (as plain tuples, see packing.py) every
+        PIECE_DOCUMENTS documents, then the suppressions they used. Object ids are the same in
+        parent and children, so the used-suppression sets merge as they are. This process runs
+        the cross-object rules while the children work, then its own slice, and unpacks the
+        children's findings in between, so it takes a smaller share of the documents.
         Output does not depend on `jobs`: findings are sorted and de-duplicated in finalize().
         """
         from kubelint_py.run import packing  # only runs that fork need it
@@ -410,27 +426,37 @@ class Engine:
         checks = [len(dispatch.rules_for(doc)) + 1 for doc in targets]  # what a document costs, roughly
         slices = [targets[part.start : part.stop] for part in split(checks, [PARENT_SHARE] + [1.0] * (jobs - 1))]
 
-        def run_slice(number: int) -> tuple[list[packing.Packed], set[tuple[int, str]], set[tuple[str, int]]]:
-            """In a forked child: this slice's findings and the suppressions they used."""
-            self.findings = []
+        def run_slice(number: int) -> Iterator[list[packing.Packed] | _Used]:
+            """In a forked child: this slice's findings, some documents' at a time, then the
+            suppressions they used."""
             self.suppressor.used_annotations = set()
             self.suppressor.used_directives = set()
-            self._run_documents(slices[number], contexts)
-            return (
-                [packing.pack_finding(f) for f in self.findings],
-                self.suppressor.used_annotations,
-                self.suppressor.used_directives,
-            )
+            for piece in _pieces(slices[number]):
+                self.findings = []
+                self._run_documents(piece, contexts)
+                yield [packing.pack_finding(f) for f in self.findings]
+            yield self.suppressor.used_annotations, self.suppressor.used_directives
 
-        with Forked(run_slice, range(1, jobs)) as children:
+        found: dict[int, list[Finding]] = {number: [] for number in range(1, jobs)}
+        used: dict[int, _Used] = {}
+
+        def receive(number: int, piece: list[packing.Packed] | _Used) -> None:
+            if isinstance(piece, list):
+                found[number].extend(map(packing.unpack_finding, piece))
+            else:
+                used[number] = piece
+
+        with Streams(run_slice, range(1, jobs), receive) as children:
             self._run_cross_object(contexts)
-            self._run_documents(slices[0], contexts)
-            for number, sent in enumerate(children.results(), start=1):
-                if sent is None:  # the child died (killed?): check its slice here
+            for piece in _pieces(slices[0]):
+                children.poll()
+                self._run_documents(piece, contexts)
+            for number, finished in enumerate(children.finish(), start=1):
+                if not finished or number not in used:  # the child died (killed?): check its slice here
                     self._run_documents(slices[number], contexts)
                     continue
-                packed, annotations, directives = sent
-                self.findings.extend(map(packing.unpack_finding, packed))
+                self.findings += found[number]
+                annotations, directives = used[number]
                 self.suppressor.used_annotations.update(annotations)
                 self.suppressor.used_directives.update(directives)
 
@@ -509,6 +535,17 @@ def _unused_peer_message(skip: PeerSkip, enabled: set[str]) -> str | None:
 # The parent's share of the documents' checks relative to a child's: it also runs the
 # cross-object rules and unpacks the children's findings meanwhile.
 PARENT_SHARE = 0.8
+
+_Used = tuple[set[tuple[int, str]], set[tuple[str, int]]]  # the suppressions a child's findings used
+
+# A forked child sends its findings every this many documents (about 3,500 findings, 1 MB
+# pickled), for this process to unpack in between its own documents.
+PIECE_DOCUMENTS = 500
+
+
+def _pieces(documents: Sequence[Document]) -> Iterator[Sequence[Document]]:
+    for start in range(0, len(documents), PIECE_DOCUMENTS):
+        yield documents[start : start + PIECE_DOCUMENTS]
 
 
 def finalize(findings: Iterable[Finding]) -> list[Finding]:

@@ -1,4 +1,5 @@
-"""Shares of one job done in forked child processes, each result sent back through a pipe.
+"""Shares of one job done in forked child processes, their results sent back through pipes,
+piece by piece as they are made (`Streams`) or whole (`Forked`).
 
 Children inherit the parent's memory (documents, indexes) copy-on-write, so nothing is
 pickled on the way in. multiprocessing.Pool waited forever for a worker the kernel's OOM
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import struct
 from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -94,15 +96,28 @@ def split(weights: Sequence[float], shares: Sequence[float]) -> list[range]:
     return [range(cuts[n], cuts[n + 1]) for n in range(len(shares))]
 
 
-class Forked(Generic[T]):
-    """`work(n)` for each n in `numbers`, each in a child forked at construction.
+class Streams(Generic[T]):
+    """`work(n)` for each n in `numbers`, each in a child forked at construction, whose pieces
+    reach `receive(n, piece)` in this process as they come.
 
+    A child sends each piece as soon as it is made, so this process can take them in between
+    its own work (`poll`, which never waits) instead of all at the end: unpickling and
+    unpacking what a child sends is work on the critical path otherwise (0.15 s of documents
+    after loading, 0.24 s of findings after checking the 10,000-document corpus). `finish`
+    waits for the rest and says which children finished their work; pieces received from a
+    child that did not (it died, was killed, failed) are the caller's to drop, and its share
+    the caller's to do itself, so the run still ends with the output one process gives.
+
+    Each piece is pickled whole before it is sent: keep pieces small (a few MB at most).
     Use as a context manager: leaving it early (an exception, Ctrl-C) kills and reaps the
     children still running.
     """
 
-    def __init__(self, work: Callable[[int], T], numbers: Iterable[int]) -> None:
-        self._children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    def __init__(
+        self, work: Callable[[int], Iterable[T]], numbers: Iterable[int], receive: Callable[[int, T], None]
+    ) -> None:
+        self._receive = receive
+        self._children: list[_Child] = []
         try:
             for number in numbers:
                 self._children.append(_fork(work, number))
@@ -110,64 +125,141 @@ class Forked(Generic[T]):
             self.close()
             raise
 
-    def __enter__(self) -> Forked[T]:
+    def __enter__(self) -> Streams[T]:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def results(self) -> list[T | None]:
-        """Each child's result in order of `numbers`, waiting for them; None for a child that
-        did not finish its work."""
-        found: list[T | None] = []
-        while self._children:
-            pid, read_end = self._children[0]
-            result: tuple[T] | None = _load_from(read_end)  # closes the read end
-            self._children[0] = (pid, -1)
-            _, status = os.waitpid(pid, 0)
-            self._children.pop(0)
-            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and result is not None
-            found.append(result[0] if ok and result is not None else None)
-        return found
+    def poll(self) -> None:
+        """Take in the pieces that have arrived, without waiting for more."""
+        import select
+
+        reading = [child for child in self._children if child.read_end >= 0]
+        if not reading:
+            return
+        ready, _, _ = select.select([child.read_end for child in reading], [], [], 0)
+        for child in reading:
+            if child.read_end in ready:
+                self._take(child)
+
+    def finish(self) -> list[bool]:
+        """Wait for every child; whether each (in order of `numbers`) finished its work."""
+        finished: list[bool] = []
+        for child in self._children:
+            while child.read_end >= 0:
+                self._take(child)
+            _, status = os.waitpid(child.pid, 0)
+            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and not child.cut
+            finished.append(ok)
+        self._children = []
+        return finished
+
+    def _take(self, child: _Child) -> None:
+        """Read what the pipe holds (waiting for something, or its end, if it holds nothing)
+        and receive every whole piece read so far."""
+        import pickle
+
+        data = os.read(child.read_end, _CHUNK)
+        if not data:  # the end of the stream
+            os.close(child.read_end)
+            child.read_end = -1
+            child.cut = child.cut or bool(child.pending)  # or a piece begun and never ended
+            return
+        child.pending += data
+        start = 0
+        with memoryview(child.pending) as view:
+            while len(view) - start >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(view, start)
+                end = start + _HEADER.size + size
+                if end > len(view):
+                    break
+                with view[start + _HEADER.size : end] as piece:
+                    start = end
+                    if child.cut:
+                        continue
+                    try:
+                        received = pickle.loads(piece)
+                    except Exception:  # a garbled piece: the child's share is redone
+                        child.cut = True
+                        continue
+                self._receive(child.number, received)
+        del child.pending[:start]
 
     def close(self) -> None:
-        for pid, read_end in self._children:
+        for child in self._children:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            if read_end >= 0:
-                os.close(read_end)
-            os.waitpid(pid, 0)
+                os.kill(child.pid, signal.SIGKILL)
+            if child.read_end >= 0:
+                os.close(child.read_end)
+            os.waitpid(child.pid, 0)
         self._children = []
 
 
-def _fork(work: Callable[[int], T], number: int) -> tuple[int, int]:
+class Forked(Generic[T]):
+    """`work(n)` for each n in `numbers`, each in a child forked at construction, whose one
+    result `results` gives (a stream of one piece, see Streams)."""
+
+    def __init__(self, work: Callable[[int], T], numbers: Iterable[int]) -> None:
+        self._numbers = list(numbers)
+        self._got: dict[int, T] = {}
+        self._streams = Streams(lambda number: (work(number),), self._numbers, self._got.__setitem__)
+
+    def __enter__(self) -> Forked[T]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._streams.close()
+
+    def results(self) -> list[T | None]:
+        """Each child's result in order of `numbers`, waiting for them; None for a child that
+        did not finish its work."""
+        finished = self._streams.finish()
+        return [self._got.get(number) if ok else None for number, ok in zip(self._numbers, finished, strict=True)]
+
+
+_HEADER = struct.Struct("<Q")  # a piece's length, before its pickle
+
+
+class _Child:
+    __slots__ = ("cut", "number", "pending", "pid", "read_end")
+
+    def __init__(self, pid: int, read_end: int, number: int) -> None:
+        self.pid = pid
+        self.read_end = read_end  # -1 once the stream has ended
+        self.number = number
+        self.pending = bytearray()  # bytes of pieces not yet whole
+        self.cut = False
+
+
+def _fork(work: Callable[[int], Iterable[T]], number: int) -> _Child:
     import pickle  # here, before the fork: a run that forks nothing never loads it (~2 ms)
 
     read_end, write_end = os.pipe()
+    _widen(write_end)
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         status = 1
         try:
             os.close(read_end)
-            # pickled into the pipe as it goes: a whole payload (hundreds of MB for 25,000
-            # documents) is never in memory, here or in the parent (`_load_from`)
-            with os.fdopen(write_end, "wb", buffering=_CHUNK) as pipe:
-                pickle.dump((work(number),), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb", buffering=0) as pipe:
+                for piece in work(number):
+                    data = pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)
+                    pipe.write(_HEADER.pack(len(data)))
+                    pipe.write(data)
             status = 0
         finally:
             os._exit(status)  # no traceback, no flushing of the parent's buffered output
     os.close(write_end)
-    return pid, read_end
+    return _Child(pid, read_end, number)
 
 
-def _load_from(read_end: int) -> tuple[T] | None:
-    """The child's result, unpickled as it arrives; None when it did not send it whole (it
-    died, was killed or failed: the stream ends early or is cut)."""
-    import pickle
+def _widen(fd: int) -> None:
+    """A pipe of 1 MB where Linux allows it (64 KB by default): a child then rarely waits for
+    this process to read a piece while this process is busy with its own share."""
+    try:
+        import fcntl
 
-    with os.fdopen(read_end, "rb", buffering=_CHUNK) as pipe:
-        try:
-            sent = pickle.load(pipe)
-        except Exception:  # whatever a cut stream raises: the share is redone
-            return None
-    return sent if type(sent) is tuple and len(sent) == 1 else None
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _CHUNK)  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, OSError):
+        pass

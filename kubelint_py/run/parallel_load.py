@@ -2,9 +2,10 @@
 
 Files are the unit of work. The sources are cut into contiguous blocks of about equal size;
 this process loads the first block while forked workers load the others and send back their
-documents (pickled: for 10,000 documents about 0.2 s to read back, against 1.5 s to parse
-half of them). Blocks are merged in source order, so documents, problems and counts come out
-in the order a sequential load produces.
+documents as they go (pickled: for 10,000 documents about 0.2 s to read back, against 1.5 s
+to parse half of them), which this process unpacks in between its own files. Blocks are
+merged in source order, so documents, problems and counts come out in the order a
+sequential load produces.
 
 One fact is run-wide: the alias budget (alias-expanded nodes the whole run may create).
 Each worker charges a budget of its own; if the blocks together spent no more than the run
@@ -15,12 +16,12 @@ so that exactly the documents a sequential load refuses are refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.input.yamlio import AliasBudget
-from kubelint_py.model import Source
-from kubelint_py.run.forked import Forked, can_fork, split
+from kubelint_py.model import Document, Source
+from kubelint_py.run.forked import Streams, can_fork, split
 
 # This process's share of the bytes relative to a worker's: workers also pickle what they
 # parsed, which costs them more than reading it back costs this process.
@@ -28,6 +29,10 @@ PARENT_SHARE = 1.15
 
 # Below this many bytes per process, forking and sending documents back costs more than it saves.
 MIN_BYTES_PER_JOB = 2 * 1024 * 1024
+
+# A child sends its documents after about this many bytes of sources (about 200 documents,
+# under a megabyte pickled), so this process unpacks them in between its own files.
+PIECE_BYTES = 256 * 1024
 
 
 def load_sources(sources: Sequence[Source], options: LoadOptions, jobs: int = 1) -> LoadResult:
@@ -64,22 +69,40 @@ def _load_forked(sources: Sequence[Source], options: LoadOptions, jobs: int) -> 
 
     parts = blocks(sources, [PARENT_SHARE] + [1.0] * (jobs - 1))
 
-    def load_packed(number: int) -> tuple[list[packing.Packed], LoadResult]:
-        """In a forked child: load a block, documents as plain tuples."""
-        result = _load_block(parts[number], options)
-        documents = [packing.pack_document(doc) for doc in result.documents]
+    def load_streamed(number: int) -> Iterator[list[packing.Packed] | LoadResult]:
+        """In a forked child: the block's documents as plain tuples, some files' at a time,
+        then the rest of its result."""
+        result = LoadResult()
+        loaded = 0
+        for source in parts[number]:
+            load_source(source, options, result)
+            loaded += len(source.raw) if source.raw is not None else 0
+            if loaded >= PIECE_BYTES:
+                yield [packing.pack_document(doc) for doc in result.documents]
+                result.documents.clear()  # sent: the child needs them no more
+                loaded = 0
+        yield [packing.pack_document(doc) for doc in result.documents]
         result.documents = []
-        return documents, result
+        yield result
 
-    with Forked(load_packed, range(1, jobs)) as children:
-        results = [_load_block(parts[0], options)]
-        for number, sent in enumerate(children.results(), start=1):
-            if sent is None:  # the child died (killed?): load its block here
-                results.append(_load_block(parts[number], options))
-                continue
-            documents, result = sent
-            result.documents = [packing.unpack_document(packed) for packed in documents]
-            results.append(result)
+    documents: dict[int, list[Document]] = {number: [] for number in range(1, jobs)}
+    ends: dict[int, LoadResult] = {}  # each child's result without its documents, sent last
+
+    def receive(number: int, piece: list[packing.Packed] | LoadResult) -> None:
+        if isinstance(piece, LoadResult):
+            piece.documents = documents[number]
+            ends[number] = piece
+        else:
+            documents[number].extend(map(packing.unpack_document, piece))
+
+    results = [LoadResult()]
+    with Streams(load_streamed, range(1, jobs), receive) as children:
+        for source in parts[0]:
+            load_source(source, options, results[0])
+            children.poll()  # the children's documents, unpacked while they parse on
+        for number, finished in enumerate(children.finish(), start=1):
+            # a child that died (killed?) or failed: its block is loaded here
+            results.append(ends[number] if finished and number in ends else _load_block(parts[number], options))
     spent = sum(_budget_spent(r, options) for r in results)
     if spent > options.max_alias_nodes:
         return None  # blocks' aliases together exceed the run's budget: decide sequentially
