@@ -196,8 +196,13 @@ class Document:
         return self.api_version.rpartition("/")[0] if "/" in self.api_version else ""
 
     def cached(self, key: Hashable, build: Callable[[], T]) -> T:
-        """A fact derived from this document, built on first use (`model.cached`)."""
-        return cached(self.memo, key, build)
+        """A fact derived from this document, built on first use (`model.cached`, inlined: this
+        runs 600,000 times on the 10,000-document corpus, and a call frame less is 10% of it)."""
+        memo = self.memo
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = memo[key] = build()
+        return found  # type: ignore[return-value]
 
     @property
     def ref(self) -> ObjectRef:
@@ -235,10 +240,16 @@ class Document:
         return False
 
     def labels(self) -> Mapping[str, object]:
-        return self.mapping("metadata", "labels")
+        found = self.memo.get("labels")  # (asked for 40,000 times on the 10,000-document corpus)
+        if found is None:
+            found = self.memo["labels"] = self.mapping("metadata", "labels")
+        return found  # type: ignore[return-value]
 
     def annotations(self) -> Mapping[str, object]:
-        return self.mapping("metadata", "annotations")
+        found = self.memo.get("annotations")  # (asked for 84,000 times on the 10,000-document corpus)
+        if found is None:
+            found = self.memo["annotations"] = self.mapping("metadata", "annotations")
+        return found  # type: ignore[return-value]
 
 
 class LoadProblem(NamedTuple):

@@ -152,8 +152,9 @@ class PositionIndex(PositionLookup):
         if entry is None:
             return _first_line(self._span)
         child = entry[8]
-        if child is None:
-            return Span(Pos(entry[0], entry[1]), Pos(entry[6], entry[7]))
+        if child is None:  # most findings: built with tuple.__new__ (a NamedTuple's own
+            # __new__ is a Python call: 0.36 of the 0.84 us the three took)
+            return _new(Span, (_new(Pos, (entry[0], entry[1])), _new(Pos, (entry[6], entry[7]))))
         if (entry[0], entry[1]) == (entry[4], entry[5]):
             # a list item that is itself a collection: point at its first key
             first = next(self.entries(child, data), None)
@@ -188,6 +189,9 @@ def entry_in(marks: Marks, node: Children, data: object, step: object) -> Entry 
     if type(node) is dict:
         return node.get(step)  # type: ignore[union-attr]
     return None
+
+
+_new = tuple.__new__
 
 
 def _first_line(span: Span) -> Span:

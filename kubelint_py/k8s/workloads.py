@@ -58,6 +58,11 @@ CLUSTER_SCOPED_KINDS = frozenset(
 
 def pod_spec_path(doc: Document) -> FieldPath | None:
     """Where the pod spec of a workload is, or None if `doc` carries no pod template."""
+    # read straight from the document's memo (`Document.cached`, without a closure and two
+    # calls): 230,000 calls on the 10,000-document corpus, about 23 a document
+    memo = doc.memo
+    if "pod_spec_path" in memo:
+        return memo["pod_spec_path"]  # type: ignore[return-value]
     return doc.cached("pod_spec_path", lambda: _pod_spec_path(doc))
 
 
@@ -152,22 +157,37 @@ class ContainerRef(NamedTuple):
 
 def containers(doc: Document, scope: ContainerScope = ContainerScope.ALL) -> Iterator[ContainerRef]:
     """The containers of a workload in `scope`, with their paths (computed once per document)."""
-    return iter(doc.cached(("containers", scope), lambda: tuple(_containers(doc, scope))))
+    # read straight from the memo (`Document.cached` without a closure and two calls): 111,000
+    # calls on the 10,000-document corpus
+    key = ("containers", scope)
+    found: tuple[ContainerRef, ...] | None = doc.memo.get(key)  # type: ignore[assignment]
+    if found is None:
+        found = doc.memo[key] = tuple(_containers(doc, scope))
+    return iter(found)
 
 
 def _containers(doc: Document, scope: ContainerScope) -> Iterator[ContainerRef]:
+    if scope is not ContainerScope.ALL:  # a narrower scope: the kinds it takes of ALL's, in order
+        kinds = _SCOPE_KINDS[scope]
+        return (container for container in containers(doc) if container.kind in kinds)
+    return _all_containers(doc)
+
+
+_SCOPE_KINDS: dict[ContainerScope, frozenset[ContainerKind]] = {
+    ContainerScope.C: frozenset((ContainerKind.CONTAINER,)),
+    ContainerScope.C_SIDECARS: frozenset((ContainerKind.CONTAINER, ContainerKind.SIDECAR)),
+    ContainerScope.C_I: frozenset((ContainerKind.CONTAINER, ContainerKind.INIT, ContainerKind.SIDECAR)),
+}
+
+
+def _all_containers(doc: Document) -> Iterator[ContainerRef]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
     spec = get_path(doc.data, spec_path)
     if not isinstance(spec, Mapping):
         return
-    groups: list[tuple[str, ContainerKind]] = [("containers", ContainerKind.CONTAINER)]
-    if scope is not ContainerScope.C:
-        groups.append(("initContainers", ContainerKind.INIT))
-    if scope is ContainerScope.ALL:
-        groups.append(("ephemeralContainers", ContainerKind.EPHEMERAL))
-    for key, kind in groups:
+    for key, kind in _GROUPS:
         items = spec.get(key)
         if not isinstance(items, list):
             continue
@@ -177,16 +197,27 @@ def _containers(doc: Document, scope: ContainerScope) -> Iterator[ContainerRef]:
             actual = kind
             if kind is ContainerKind.INIT and item.get("restartPolicy") == "Always":
                 actual = ContainerKind.SIDECAR
-            elif kind is ContainerKind.INIT and scope is ContainerScope.C_SIDECARS:
-                continue
             name = item.get("name")
             yield ContainerRef(name if isinstance(name, str) else "", actual, (*spec_path, key, number), item)
 
 
+_GROUPS = (
+    ("containers", ContainerKind.CONTAINER),
+    ("initContainers", ContainerKind.INIT),
+    ("ephemeralContainers", ContainerKind.EPHEMERAL),
+)
+
+
 def pod_spec(doc: Document) -> Mapping[str, object]:
-    path = pod_spec_path(doc)
-    found = get_path(doc.data, path) if path else None
-    return found if isinstance(found, Mapping) else {}
+    found = doc.memo.get("pod_spec")  # (asked for 55,000 times on the 10,000-document corpus)
+    if found is None:
+        path = pod_spec_path(doc)
+        found = get_path(doc.data, path) if path else None
+        found = doc.memo["pod_spec"] = found if isinstance(found, Mapping) else _NO_POD_SPEC
+    return found  # type: ignore[return-value]
+
+
+_NO_POD_SPEC: Mapping[str, object] = {}  # shared: read-only, as all data is
 
 
 # Fields that exist in both PodSecurityContext and SecurityContext and so fall back.

@@ -165,9 +165,10 @@ def _is_mapping(value: object) -> TypeGuard[Mapping[str, object]]:
 
 def _secrets(doc: Document) -> tuple[bool, tuple[str, ...]]:
     """(whether the whole document is secret, its secret texts): made once per document."""
-    return doc.cached(
-        "secrets", lambda: (is_sensitive_object(doc.kind, doc.doc_type), secret_texts(doc.kind, doc.data))
-    )
+    found = doc.memo.get("secrets")  # (read for every finding: no closure made when it is there)
+    if found is None:
+        found = doc.memo["secrets"] = (is_sensitive_object(doc.kind, doc.doc_type), secret_texts(doc.kind, doc.data))
+    return found  # type: ignore[return-value]
 
 
 def guarded_message(doc: Document, violation: Violation) -> tuple[str, bool]:
@@ -175,7 +176,7 @@ def guarded_message(doc: Document, violation: Violation) -> tuple[str, bool]:
     sensitive (its object is secret, or its path lies in a sensitive place): the one check
     every rule's finding passes, so no rule has to remember not to quote a secret
     (docs/security.md, promise 3; "sensitive" is kubelint_py.k8s.sensitive's decision)."""
-    whole, texts = doc.memo.get("secrets") or _secrets(doc)  # (the memo read: once a finding)
+    whole, texts = _secrets(doc)
     found = None if whole else sensitive_at(doc.data, violation.path)
     if found:
         texts = (*texts, *found)
@@ -204,7 +205,10 @@ def _problem_guard(problem: LoadProblem, docs: Sequence[Document]) -> tuple[str,
 def _identity(doc: Document) -> tuple[str, ObjectRef | None, str]:
     """What every finding of `doc` repeats (display, object, fingerprint identity): made once
     per document, as a document has several findings."""
-    return doc.cached("finding-identity", lambda: _identity_of(doc))
+    found = doc.memo.get("finding-identity")  # (read for every finding: no closure made when it is there)
+    if found is None:
+        found = doc.memo["finding-identity"] = _identity_of(doc)
+    return found  # type: ignore[return-value]
 
 
 def _identity_of(doc: Document) -> tuple[str, ObjectRef | None, str]:
@@ -246,7 +250,7 @@ class Engine:
         path = violation.path
         if type(path) is tuple:
             path = self._paths.setdefault(path, path)
-        display, ref, fingerprint_prefix = doc.memo.get("finding-identity") or _identity(doc)
+        display, ref, fingerprint_prefix = _identity(doc)
         meta = active.rule.meta
         message, sensitive = guarded_message(doc, violation)
         return Finding(

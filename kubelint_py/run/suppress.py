@@ -117,7 +117,10 @@ def _peer_skips(annotations: Mapping[str, object], peers: tuple[str, ...]) -> tu
 def _suppressing_annotations(doc: Document) -> Mapping[object, object]:
     """The annotations of `doc` that can suppress a finding (`ignore.kubelint.io/...` and the
     ignore-all keys), picked out once per document (`Document.cached`)."""
-    return doc.cached("suppressing annotations", lambda: _suppressing(doc.annotations()))
+    found = doc.memo.get("suppressing annotations")  # (read for every finding: no closure when there)
+    if found is None:
+        found = doc.memo["suppressing annotations"] = _suppressing(doc.annotations())
+    return found  # type: ignore[return-value]
 
 
 def _suppressing(annotations: Mapping[str, object]) -> Mapping[object, object]:
