@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple, Protocol
 
-from kubelint_py.k8s.ostarget import is_windows_targeted
+from kubelint_py.k8s.ostarget import is_linux_pinned, is_windows_targeted
 from kubelint_py.k8s.workloads import ContainerRef, ContainerScope, containers, pod_spec, pod_spec_path
 from kubelint_py.model import Cache, Document, FieldPath, get_path
 
@@ -100,8 +100,20 @@ def describe_build(build: str) -> str:
 
 def windows_targeted(doc: Document) -> bool:
     """`is_windows_targeted` of the document's pod spec, worked out once per document: about
-    a dozen rules ask it of every workload."""
-    return doc.cached("windows-targeted", lambda: is_windows_targeted(pod_spec(doc)))
+    a dozen rules ask it of every workload (43,000 times on the 10,000-document corpus: the
+    memo is read first, without a closure)."""
+    found = doc.memo.get("windows-targeted")
+    if found is None:
+        found = doc.memo["windows-targeted"] = is_windows_targeted(pod_spec(doc))
+    return found  # type: ignore[return-value]
+
+
+def linux_pinned(doc: Document) -> bool:
+    """`is_linux_pinned` of the document's pod spec, worked out once per document."""
+    found = doc.memo.get("linux-pinned")
+    if found is None:
+        found = doc.memo["linux-pinned"] = is_linux_pinned(pod_spec(doc))
+    return found  # type: ignore[return-value]
 
 
 def windows_image_containers(doc: Document, scope: ContainerScope = ContainerScope.C_I) -> Iterator[ContainerRef]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.ostarget import is_windows_targeted
 from kubelint_py.k8s.windows import (
     WINDOWS_BUILD_LABEL,
     build_pins,
@@ -52,9 +51,9 @@ def check_memory(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 # -- windows-build-mismatch -------------------------------------------------------------------
 @rule("windows-build-mismatch")
 def check_build_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    spec = pod_spec(doc)
-    if not is_windows_targeted(spec):
+    if not windows_targeted(doc):
         return
+    spec = pod_spec(doc)
     pins = build_pins(spec)
     if not pins:
         return
@@ -85,7 +84,7 @@ def _has_runtime_class(doc: Document, spec_path: FieldPath) -> bool:
 def check_build_selector_missing(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec = pod_spec(doc)
     spec_path = pod_spec_path(doc)
-    if spec_path is None or not is_windows_targeted(spec):
+    if spec_path is None or not windows_targeted(doc):
         return
     if mentions_build_label(spec) or _has_runtime_class(doc, spec_path):
         return

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.ostarget import is_linux_pinned, is_windows_targeted, os_name
+from kubelint_py.k8s.ostarget import os_name
 from kubelint_py.k8s.windows import (
     CONTAINER_ADMINISTRATOR,
     effective_windows_option,
+    linux_pinned,
     pod_windows_options_path,
     windows_option_sites,
     windows_targeted,
@@ -75,9 +76,9 @@ def _dotted(path: FieldPath) -> str:
 
 @rule("windows-linux-only-field")
 def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    spec = pod_spec(doc)
-    if not is_windows_targeted(spec):
+    if not windows_targeted(doc):
         return
+    spec = pod_spec(doc)
     spec_path = workload_spec_path(doc)
     effect = (
         "the API server rejects it for a pod with spec.os.name: windows"
@@ -112,7 +113,7 @@ def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violatio
 
 @rule("linux-pod-windows-options")
 def check_linux_windows_options(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not is_linux_pinned(pod_spec(doc)):
+    if not linux_pinned(doc):
         return
     pod_path = pod_windows_options_path(doc)
     if pod_path is not None and doc.value(*pod_path) is not None:

@@ -15,14 +15,13 @@ from kubelint_py.k8s.ostarget import (
     WINDOWS,
     affinity_os,
     affinity_oses,
-    is_linux_pinned,
-    is_windows_targeted,
     node_selector_os,
     node_selector_oses,
     os_name,
 )
 from kubelint_py.k8s.windows import (
     has_windows_image,
+    linux_pinned,
     mixed_cluster_mode,
     tolerates,
     windows_image_containers,
@@ -77,8 +76,7 @@ def check_image_missing_selector(doc: Document, ctx: RuleContext) -> Iterator[Vi
 def _unpinned_in_mixed_cluster(doc: Document, ctx: RuleContext) -> bool:
     if pod_spec_path(doc) is None:
         return False
-    spec = pod_spec(doc)
-    if is_linux_pinned(spec) or is_windows_targeted(spec):
+    if linux_pinned(doc) or windows_targeted(doc):
         return False
     if has_windows_image(doc, ContainerScope.ALL):
         return False
@@ -146,7 +144,7 @@ def check_os_conflict(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
                 f"spec.os.name is {quote(name)} but required node affinity pins the pod to {quote(pinned)}",
                 (*spec_path, *NODE_AFFINITY_TERMS_PATH),
             )
-    if is_linux_pinned(spec):
+    if linux_pinned(doc):
         for container in windows_image_containers(doc, ContainerScope.C_I):
             yield Violation(
                 f"the pod spec is pinned to Linux but {container.describe()} uses Windows image "
@@ -161,7 +159,7 @@ def check_os_conflict(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 @rule("windows-os-field-missing")
 def check_os_field_missing(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec = pod_spec(doc)
-    if os_name(spec) is not None or not is_windows_targeted(spec):
+    if os_name(spec) is not None or not windows_targeted(doc):
         return
     spec_path = workload_spec_path(doc)
     if WINDOWS in node_selector_oses(spec):
@@ -178,9 +176,9 @@ def check_os_field_missing(doc: Document, ctx: RuleContext) -> Iterator[Violatio
 
 @rule("windows-toleration-missing")
 def check_toleration_missing(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    spec = pod_spec(doc)
-    if not is_windows_targeted(spec):
+    if not windows_targeted(doc):
         return
+    spec = pod_spec(doc)
     taint = windows_taint(ctx.settings)
     if taint is None:
         return
