@@ -147,6 +147,7 @@ ALLOWED: dict[str, set[str]] = {
         "run.suppress",
     },
     "run.baseline": {"model", "fingerprint", "output.jsonwrite"},
+    "run.report_shares": {"run.forked"},  # a large report's per-finding text made in forked children
     # -- output: pure functions of metadata and reports
     "output": set(),
     "output.safe_text": set(),
@@ -241,7 +242,9 @@ ALLOWED: dict[str, set[str]] = {
         "integrations.charts",
         "integrations.renderers",
         "registry.registry",
+        "run.forked",  # IdleCores: the report's processes, decided as the run's
         "run.pipeline",
+        "run.report_shares",  # the reporters' `spread`
     },
     "cli.commands": {
         "guidance",

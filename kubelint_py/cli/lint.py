@@ -82,11 +82,15 @@ def lint_and_exit(options: dict[str, Any], inputs: Sequence[Input], default_cate
     baseline_path = options["baseline_path"]
     write_baseline_path = options["write_baseline_path"]
     jobs = options["jobs"] or min(_usable_cpus(), 8)
+    from functools import partial
+
     from kubelint_py.config.config import ConfigError, load_config
     from kubelint_py.input.confine import Tree
     from kubelint_py.input.discovery import DiscoveryError
     from kubelint_py.model import Severity, exit_code
     from kubelint_py.registry.registry import RegistryError
+    from kubelint_py.run import report_shares
+    from kubelint_py.run.forked import IdleCores
     from kubelint_py.run.pipeline import LintRequest, max_file_bytes, run_lint
 
     formats = formats or ("text",)
@@ -119,6 +123,9 @@ def lint_and_exit(options: dict[str, Any], inputs: Sequence[Input], default_cate
     stdin_bytes = None
     if any("-" in item.paths for item in inputs):
         stdin_bytes = read_stdin(limit)
+    # with default jobs, the report's processes are decided as the run's, from what the cores
+    # had idle while it ran (IdleCores: another program busy on the second core leaves one)
+    idle = IdleCores() if not options["jobs"] and jobs > 1 else None
     reports = []
     for item in inputs:
         request = LintRequest(
@@ -183,6 +190,7 @@ def lint_and_exit(options: dict[str, Any], inputs: Sequence[Input], default_cate
         cwd,
         LineReader(cwd, stdin_bytes, stdin_filename or "<stdin>", tree, limit),
         statistics=bool(options.get("statistics")),
+        spread=partial(report_shares.spread, jobs=jobs, workers=idle.workers if idle is not None else None),
     )
     raise SystemExit(code)
 

@@ -171,7 +171,10 @@ def emit_reports(
     cwd: Path,
     line_reader: LineReader,
     statistics: bool = False,
+    spread: Any = None,
 ) -> None:
+    """Each --format to its --output or stdout; `spread`: how a large report's per-finding text
+    is made (`ReportOptions.spread`, run/report_shares.py)."""
     from kubelint_py.output.reporters import ReportOptions, render_chunks
 
     options = None
@@ -191,6 +194,7 @@ def emit_reports(
             read_line=line_reader,
             verbose=verbose,
             cwd=cwd,
+            spread=spread,
         )
         if statistics and target is None:  # --statistics: counts in place of the report on stdout
             from kubelint_py.output.reporters import statistics as stats_report

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -57,14 +57,25 @@ class Items:
     """A list written as its items come (`indented_chunks`): `items` is iterated once;
     `empty` says beforehand whether it yields anything (`[]` is written differently).
     `text(item, newline)` writes an item at its place (`text`, the writer's own, by default;
-    a report writes its records with `fields`, never as dicts)."""
+    a report writes its records with `fields`, never as dicts). With `spread`, `items` is a
+    sequence whose text is made by `spread(len(items), render)`, `render(start, stop)` giving
+    the text of items start..stop-1 (the JSON report's `ReportOptions.spread`: shares of its
+    records made in other processes)."""
 
-    __slots__ = ("empty", "items", "text")
+    __slots__ = ("empty", "items", "spread", "text")
 
-    def __init__(self, items: Iterable[Any], *, empty: bool, text: Callable[[Any, str], str] | None = None) -> None:
+    def __init__(
+        self,
+        items: Iterable[Any],
+        *,
+        empty: bool,
+        text: Callable[[Any, str], str] | None = None,
+        spread: Callable[[int, Callable[[int, int], Iterator[str]]], Iterator[str]] | None = None,
+    ) -> None:
         self.items = items
         self.empty = empty
         self.text = text if text is not None else _whole
+        self.spread = spread
 
 
 INDENT = _INDENT
@@ -141,11 +152,14 @@ def _stream(value: Any, newline: str, clean: Callable[[str], str]) -> Iterator[s
             yield "[]"
             return
         inner = newline + _INDENT
-        separator = "[" + inner
-        for item in value.items:
-            yield separator
-            yield clean(value.text(item, inner))
-            separator = "," + inner
+        if value.spread is not None:
+            yield from value.spread(len(value.items), _item_texts(value.items, value.text, inner, clean))
+        else:
+            separator = "[" + inner
+            for item in value.items:
+                yield separator
+                yield clean(value.text(item, inner))
+                separator = "," + inner
         yield newline + "]"
     elif kind is dict and any(type(item) is Items for item in value.values()):
         inner = newline + _INDENT
@@ -157,6 +171,20 @@ def _stream(value: Any, newline: str, clean: Callable[[str], str]) -> Iterator[s
         yield newline + "}"
     else:
         yield clean(_whole(value, newline))
+
+
+def _item_texts(
+    items: Sequence[Any], text: Callable[[Any, str], str], inner: str, clean: Callable[[str], str]
+) -> Callable[[int, int], Iterator[str]]:
+    """The text of `items[start:stop]` in a list whose items start after `inner`, each item
+    with the separator before it, as the loop of `_stream` writes them."""
+
+    def render(start: int, stop: int) -> Iterator[str]:
+        for n in range(start, stop):
+            yield ("," if n else "[") + inner
+            yield clean(text(items[n], inner))
+
+    return render
 
 
 def _whole(value: Any, newline: str) -> str:

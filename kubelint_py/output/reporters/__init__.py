@@ -33,6 +33,11 @@ DEFAULT_HELP_BASE = "https://github.com/kubelint/kubelint_py/blob/main/docs/rule
 INFORMATION_URI = "https://github.com/kubelint/kubelint_py"
 
 
+# (count, render) -> the pieces of render(0, count) in order, `render(start, stop)` giving the
+# text of items start..stop-1 (`ReportOptions.spread`)
+Spread = Callable[[int, Callable[[int, int], Iterator[str]]], Iterator[str]]
+
+
 def _no_source(file: str, line: int) -> str | None:
     return None
 
@@ -57,6 +62,9 @@ class ReportOptions(NamedTuple):  # not a dataclass: ~0.8 ms less of every start
     # are taken as relative to `sarif_root` when it is absolute, which is right whenever the
     # root is the current directory (the default).
     cwd: Path | None = None
+    # How the JSON report's records are made (`jsonwrite.Items`): the CLI's
+    # run/report_shares.spread, in as many processes as the run may use; None: here.
+    spread: Spread | None = None
 
 
 def render(fmt: str, report: Report, options: ReportOptions) -> str:

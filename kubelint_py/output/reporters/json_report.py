@@ -52,9 +52,10 @@ class _Records:
         self.help_uri: Callable[[str], str] = cache(lambda rule_id: help_uri_for(rule_id, metas, options.help_base_uri))
 
     def location(self, finding: Finding) -> tuple[str, int, int, str]:
-        """The records' order (stable: as the records sorted by location)."""
-        line, column, _, _ = region(finding.span)
-        return (self.shown_file(finding.file), line, column, finding.rule_id)
+        """The records' order (stable: as the records sorted by location): the start of
+        `region`, made here (the key of each of 68,299 findings is made before the records)."""
+        start = finding.span.start
+        return (self.shown_file(finding.file), max(start.line, 1), max(start.column, 1), finding.rule_id)
 
     def text(self, finding: Finding, newline: str) -> str:
         inner = newline + INDENT
@@ -132,7 +133,8 @@ def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
     records = _Records(report, options)
 
     def listed(findings: tuple[Finding, ...]) -> Items:
-        return Items(sorted(findings, key=records.location), empty=not findings, text=records.text)
+        ordered = sorted(findings, key=records.location)
+        return Items(ordered, empty=not findings, text=records.text, spread=options.spread)
 
     findings = report.active  # a property that filters every finding: taken once
     suppressed = report.suppressed
