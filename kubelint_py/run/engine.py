@@ -123,6 +123,43 @@ class Dispatch:
 
 MAX_MESSAGE = 600
 
+# The fields `Engine._finding_for` gives by position, in this order (with the defaults of the
+# others): a change to Finding's layout must change that tuple too, so it stops the import.
+_FINDING_FIELDS = (
+    "rule_id",
+    "severity",
+    "document",
+    "message",
+    "file",
+    "span",
+    "object",
+    "api_version",
+    "doc_index",
+    "path",
+    "logical_path",
+    "related",
+    "helm_source",
+    "rendered",
+    "approximate",
+    "suppressed_by",
+    "justification",
+    "fingerprint",
+    "sensitive",
+    "baseline_state",
+)
+_FINDING_DEFAULTS = {
+    "rendered": None,
+    "approximate": False,
+    "suppressed_by": None,
+    "justification": "",
+    "baseline_state": None,
+}
+if Finding._fields != _FINDING_FIELDS or any(
+    Finding._field_defaults.get(name, ...) != value for name, value in _FINDING_DEFAULTS.items()
+):
+    raise ImportError("kubelint_py.model.Finding changed: update Engine._finding_for and _FINDING_FIELDS")
+_new_tuple = tuple.__new__
+
 
 def _bounded(message: str) -> str:
     """Messages quote values; a 100 KB value must not make a 100 KB annotation."""
@@ -253,22 +290,31 @@ class Engine:
         display, ref, fingerprint_prefix = _identity(doc)
         meta = active.rule.meta
         message, sensitive = guarded_message(doc, violation)
-        return Finding(
-            rule_id=meta.id,
-            severity=active.severity,
-            document=meta.document,
-            message=_bounded(f"{display}: {message}"),
-            file=doc.file,
-            span=span,
-            object=ref,
-            api_version=doc.api_version,
-            doc_index=doc.index,
-            path=path,
-            logical_path=logical,
-            related=related,
-            helm_source=doc.helm_source,
-            sensitive=meta.sensitive or sensitive,
-            fingerprint=fingerprint_with(meta.id, fingerprint_prefix, logical),
+        # by position (`_FINDING_FIELDS`): 0.24 us against 1.29 us by keyword, for each finding
+        return _new_tuple(
+            Finding,
+            (
+                meta.id,  # rule_id
+                active.severity,
+                meta.document,
+                _bounded(f"{display}: {message}"),  # message
+                doc.file,
+                span,
+                ref,  # object
+                doc.api_version,
+                doc.index,  # doc_index
+                path,
+                logical,  # logical_path
+                related,
+                doc.helm_source,
+                None,  # rendered
+                False,  # approximate
+                None,  # suppressed_by
+                "",  # justification
+                fingerprint_with(meta.id, fingerprint_prefix, logical),  # fingerprint
+                meta.sensitive or sensitive,  # sensitive
+                None,  # baseline_state
+            ),
         )
 
     def _emit(self, finding: Finding, doc: Document | None) -> None:

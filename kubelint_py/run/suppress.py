@@ -144,11 +144,19 @@ class Suppressor:  # not a dataclass (~0.5 ms less of every start): state, not a
         self._globs: dict[int, GitIgnore] = {}  # exemption number -> its `paths`
 
     def for_finding(self, rule_id: str, file: str, line: int, doc: Document | None) -> Suppression | None:
+        # every finding asks (69,000 on the 10,000-document corpus), and nearly every answer is
+        # None: each source is asked only when it has something (no call otherwise)
         if doc is not None:
-            found = self._annotation(rule_id, doc) or self._inline(rule_id, line, doc) or self._peer(rule_id, doc)
+            found = None
+            if _suppressing_annotations(doc):
+                found = self._annotation(rule_id, doc)
+            if not found and doc.directives:
+                found = self._inline(rule_id, line, doc)
+            if not found and self.config.peer_suppressions:
+                found = self._peer(rule_id, doc)
             if found:
                 return found
-        return self._exemption(rule_id, file, doc)
+        return self._exemption(rule_id, file, doc) if self.config.exemptions else None
 
     def _peer(self, rule_id: str, doc: Document) -> Suppression | None:
         peers = self.config.peer_suppressions
