@@ -160,10 +160,12 @@ def mapping_items(data: object, key: str) -> Iterator[tuple[int, Mapping[str, ob
     """The items of the list `data[key]` that are mappings, with their indexes: the one reading of
     a manifest's lists of records (rules, subjects, ports, env...), where anything else (a
     scalar, a wrongly typed list) is skipped, as the API server would refuse it."""
-    items = data.get(key) if isinstance(data, Mapping) else None
+    # exact type tests first (the loader's plain dicts): an ABC isinstance is ten times dearer,
+    # and this reads 70,000 items on the 10,000-document corpus
+    items = data.get(key) if type(data) is dict or isinstance(data, Mapping) else None
     if isinstance(items, list):
         for index, item in enumerate(items):
-            if isinstance(item, Mapping):
+            if type(item) is dict or isinstance(item, Mapping):
                 yield index, item
 
 

@@ -178,11 +178,11 @@ class ProbePort(NamedTuple):
 def probe_ports(container: ContainerRef) -> Iterator[ProbePort]:
     for probe in PROBE_KINDS:
         spec = container.data.get(probe)
-        if not isinstance(spec, Mapping):
+        if spec is None or not (type(spec) is dict or isinstance(spec, Mapping)):  # (no ABC check)
             continue
         for handler in PROBE_HANDLERS:
             action = spec.get(handler)
-            if isinstance(action, Mapping) and "port" in action:
+            if action is not None and (type(action) is dict or isinstance(action, Mapping)) and "port" in action:
                 yield ProbePort(container, probe, handler, action["port"], (*container.path, probe, handler, "port"))
 
 

@@ -232,14 +232,24 @@ def effective_security(doc: Document, container: ContainerRef, field: str) -> tu
     Container value if set, else the pod's (only for fields that exist at both levels).
     Returns (None, None) when neither sets it.
     """
+    # (45,000 calls on the 10,000-document corpus: exact type tests first, the pod's
+    # securityContext read from the cached pod spec)
     container_ctx = container.data.get("securityContext")
-    if isinstance(container_ctx, Mapping) and container_ctx.get(field) is not None:
+    if (
+        container_ctx is not None
+        and (type(container_ctx) is dict or isinstance(container_ctx, Mapping))
+        and container_ctx.get(field) is not None
+    ):
         return container_ctx[field], (*container.path, "securityContext", field)
     if field in INHERITED_SECURITY_FIELDS:
         spec_path = pod_spec_path(doc)
         if spec_path is not None:
-            pod_ctx = get_path(doc.data, (*spec_path, "securityContext"))
-            if isinstance(pod_ctx, Mapping) and pod_ctx.get(field) is not None:
+            pod_ctx = pod_spec(doc).get("securityContext")  # the spec at spec_path is a mapping
+            if (
+                pod_ctx is not None
+                and (type(pod_ctx) is dict or isinstance(pod_ctx, Mapping))
+                and pod_ctx.get(field) is not None
+            ):
                 return pod_ctx[field], (*spec_path, "securityContext", field)
     return None, None
 

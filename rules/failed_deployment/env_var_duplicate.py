@@ -38,8 +38,10 @@ def _duplicates(container: ContainerRef) -> Iterator[Violation]:
     positions: dict[str, list[int]] = {}
     hiding: dict[str, list[int]] = {}
     for index, entry in enumerate(env):
-        name = entry.get("name") if isinstance(entry, Mapping) else None
-        if not isinstance(entry, Mapping) or not isinstance(name, str) or not name:
+        if not (type(entry) is dict or isinstance(entry, Mapping)):  # exact type first: no ABC check
+            continue
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
             continue
         if name in positions and not _extends_previous(entry, name):
             hiding.setdefault(name, []).append(index)

@@ -108,7 +108,7 @@ def _expand(data: object, pattern: FieldPath, prefix: FieldPath = ()) -> Iterato
         if isinstance(data, list):
             for index, item in enumerate(data):
                 yield from _expand(item, rest, (*prefix, index))
-    elif isinstance(data, Mapping) and step in data:
+    elif (type(data) is dict or isinstance(data, Mapping)) and step in data:  # exact type first: no ABC check
         yield from _expand(data[step], rest, (*prefix, step))
 
 
