@@ -75,8 +75,14 @@ def container_ports(container: ContainerRef) -> list[DeclaredPort]:
 
 
 def declared_ports(doc: Document, scope: ContainerScope = ContainerScope.C_SIDECARS) -> list[DeclaredPort]:
-    """Ports of the pod spec's containers in `scope`, in `FindPort` order (containers, then sidecars)."""
-    return [port for container in containers(doc, scope) for port in container_ports(container)]
+    """Ports of the pod spec's containers in `scope`, in `FindPort` order (containers, then sidecars).
+    Made once per document and scope (shared: read-only): the Service rules ask it of every
+    template each Service selects."""
+    key = ("declared_ports", scope)
+    found: list[DeclaredPort] | None = doc.memo.get(key)  # type: ignore[assignment]
+    if found is None:
+        found = doc.memo[key] = [port for container in containers(doc, scope) for port in container_ports(container)]
+    return found
 
 
 class ServicePort(NamedTuple):
