@@ -466,7 +466,8 @@ class Engine:
         PIECE_DOCUMENTS documents, then the suppressions they used. Object ids are the same in
         parent and children, so the used-suppression sets merge as they are. This process runs
         the cross-object rules while the children work, then its own slice, and unpacks the
-        children's findings in between, so it takes a smaller share of the documents.
+        children's findings in between; its share is still the larger (PARENT_SHARE), as a
+        child checks each document more slowly.
         Output does not depend on `jobs`: findings are sorted and de-duplicated in finalize().
         """
         from kubelint_py.run import packing  # only runs that fork need it
