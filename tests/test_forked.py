@@ -147,3 +147,13 @@ def test_default_workers_take_only_the_idle_cores(monkeypatch: pytest.MonkeyPatc
     assert workers(2, (0.0, 0.0, 0), (0.01, 0.01, 0)) == 2  # too short to say: as asked
     assert workers(2, None, None) == 2  # no /proc/stat
     assert workers(1, (0.0, 0.0, 0), (1.0, 1.0, 100)) == 1
+
+
+def test_a_receiver_that_fails_leaves_no_child_behind() -> None:
+    def receive(number: int, piece: tuple[int, int]) -> None:
+        if number == 2:
+            raise RuntimeError("a bug in the caller")
+
+    with pytest.raises(RuntimeError), Streams(_pieces, [1, 2], receive) as children:
+        children.finish()  # child 1 is reaped before child 2's piece fails
+    assert children.finish() == []  # nothing left to wait for, nothing signalled twice

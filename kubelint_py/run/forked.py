@@ -152,13 +152,13 @@ class Streams(Generic[T]):
     def finish(self) -> list[bool]:
         """Wait for every child; whether each (in order of `numbers`) finished its work."""
         finished: list[bool] = []
-        for child in self._children:
+        while self._children:
+            child = self._children[0]
             while child.read_end >= 0:
                 self._take(child)
             _, status = os.waitpid(child.pid, 0)
-            ok = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and not child.cut
-            finished.append(ok)
-        self._children = []
+            self._children.pop(0)  # reaped: `close` must not signal or wait for its pid again
+            finished.append(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and not child.cut)
         return finished
 
     def _take(self, child: _Child) -> None:
