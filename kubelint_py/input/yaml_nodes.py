@@ -19,17 +19,15 @@ from ruamel.yaml.tag import Tag
 __all__ = ["MappingNode", "ScalarNode", "SequenceNode", "compose_single"]
 
 
-def _tag(tag: Any) -> Tag:
-    """Resolved tags come as shared Tag objects (yaml_scalars.TAG_OBJECTS); explicit ones
-    (`!foo`, `!!python/object`) as text."""
-    return tag if type(tag) is Tag else Tag(suffix=tag)
+# A node's tag comes as one of the resolver's shared Tag objects (yaml_scalars.TAG_OBJECTS), or
+# as text when the node has an explicit one (`!foo`, `!!python/object`).
 
 
 class ScalarNode:
     __slots__ = ("ctag", "end_mark", "start_mark", "style", "value")
 
     def __init__(self, tag: Any, value: str, start_mark: Any, end_mark: Any, style: str | None = None) -> None:
-        self.ctag = tag if type(tag) is Tag else _tag(tag)
+        self.ctag = tag if type(tag) is Tag else Tag(suffix=tag)
         self.value = value
         self.start_mark = start_mark
         self.end_mark = end_mark
@@ -39,8 +37,10 @@ class ScalarNode:
 class _Collection:
     __slots__ = ("ctag", "end_mark", "flow_style", "start_mark", "value")
 
-    def __init__(self, tag: Any, value: list[Any], start_mark: Any, end_mark: Any, flow_style: bool | None = None):
-        self.ctag = tag if type(tag) is Tag else _tag(tag)
+    def __init__(
+        self, tag: Any, value: list[Any], start_mark: Any, end_mark: Any, flow_style: bool | None = None
+    ) -> None:
+        self.ctag = tag if type(tag) is Tag else Tag(suffix=tag)
         self.value = value
         self.start_mark = start_mark
         self.end_mark = end_mark  # set when the collection ends

@@ -177,16 +177,10 @@ def logical_path(doc: Document, path: FieldPath) -> str:
     for step in path:
         if type(step) is str:
             parts.append(f".{step}" if parts else step)
-            if type(current) is dict:
-                current = current.get(step)
-            else:
-                current = current.get(step) if _is_mapping(current) else None
+            current = current.get(step) if type(current) is dict or _is_mapping(current) else None
         elif isinstance(step, int):
             item = current[step] if type(current) is list and 0 <= step < len(current) else None
-            if type(item) is dict:
-                name = item.get("name")
-            else:
-                name = item.get("name") if _is_mapping(item) else None
+            name = item.get("name") if type(item) is dict or _is_mapping(item) else None
             parts.append(f"[name={name}]" if type(name) is str and name else f"[{step}]")
             current = item
         else:
