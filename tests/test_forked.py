@@ -1,29 +1,37 @@
-"""Forked shares: results come back in order; a child that fails or dies gives None (the
-caller redoes its share) instead of a run that waits forever."""
+"""Forked shares (run/forked.Streams): results come back in order; a child that fails or dies
+is reported unfinished (the caller redoes its share) instead of a run that waits forever."""
 
 from __future__ import annotations
 
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kubelint_py.output.reporters import ReportOptions, render
 from kubelint_py.run import engine, packing, parallel_load
-from kubelint_py.run.forked import Forked, Streams
+from kubelint_py.run.forked import Streams
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, make_config, registry
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
 
+def _results(work: Callable[[int], Any], numbers: range) -> list[Any]:
+    """Each child's one piece, `work(n)`, in order of `numbers`; None for a child that did not finish."""
+    got: dict[int, Any] = {}
+    with Streams(lambda number: (work(number),), numbers, got.__setitem__) as children:
+        finished = children.finish()
+    return [got.get(number) if ok else None for number, ok in zip(numbers, finished, strict=True)]
+
+
 def test_results_come_back_in_order() -> None:
     big = "x" * 3_000_000  # larger than a pipe's buffer: the child blocks until it is read
-    with Forked(lambda n: (n, os.getpid(), big[: n * 1_000_000]), range(1, 4)) as children:
-        results = children.results()
+    results = _results(lambda n: (n, os.getpid(), big[: n * 1_000_000]), range(1, 4))
     assert [r[0] for r in results if r is not None] == [1, 2, 3]
     assert all(r is not None and r[1] != os.getpid() and len(r[2]) == r[0] * 1_000_000 for r in results)
 
@@ -37,13 +45,17 @@ def _fail_some(number: int) -> int:
 
 
 def test_a_failed_or_killed_child_gives_none() -> None:
-    with Forked(_fail_some, range(1, 5)) as children:
-        assert children.results() == [1, None, None, 4]
+    assert _results(_fail_some, range(1, 5)) == [1, None, None, 4]
+
+
+def _sleep(number: int) -> Iterator[int]:
+    time.sleep(60)
+    yield number
 
 
 def test_leaving_early_kills_the_children() -> None:
     start = time.monotonic()
-    with pytest.raises(KeyboardInterrupt), Forked(lambda n: time.sleep(60), range(2)):
+    with pytest.raises(KeyboardInterrupt), Streams(_sleep, range(2), print):
         raise KeyboardInterrupt
     assert time.monotonic() - start < 10
 

@@ -1,5 +1,5 @@
-"""Shares of one job done in forked child processes, their results sent back through pipes,
-piece by piece as they are made (`Streams`) or whole (`Forked`).
+"""Shares of one job done in forked child processes, their results sent back through pipes
+piece by piece as they are made (`Streams`).
 
 Children inherit the parent's memory (documents, indexes) copy-on-write, so nothing is
 pickled on the way in. multiprocessing.Pool waited forever for a worker the kernel's OOM
@@ -200,28 +200,6 @@ class Streams(Generic[T]):
                 os.close(child.read_end)
             os.waitpid(child.pid, 0)
         self._children = []
-
-
-class Forked(Generic[T]):
-    """`work(n)` for each n in `numbers`, each in a child forked at construction, whose one
-    result `results` gives (a stream of one piece, see Streams)."""
-
-    def __init__(self, work: Callable[[int], T], numbers: Iterable[int]) -> None:
-        self._numbers = list(numbers)
-        self._got: dict[int, T] = {}
-        self._streams = Streams(lambda number: (work(number),), self._numbers, self._got.__setitem__)
-
-    def __enter__(self) -> Forked[T]:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._streams.close()
-
-    def results(self) -> list[T | None]:
-        """Each child's result in order of `numbers`, waiting for them; None for a child that
-        did not finish its work."""
-        finished = self._streams.finish()
-        return [self._got.get(number) if ok else None for number, ok in zip(self._numbers, finished, strict=True)]
 
 
 _HEADER = struct.Struct("<Q")  # a piece's length, before its pickle
