@@ -53,6 +53,11 @@ def indented(data: object) -> str:
     return "".join(chunks)
 
 
+# (count, render) -> the pieces of render(0, count) in order, `render(start, stop)` giving the
+# text of items start..stop-1 (`Items.spread`, the reports' `ReportOptions.spread`)
+Spread = Callable[[int, Callable[[int, int], Iterator[str]]], Iterator[str]]
+
+
 class Items:
     """A list written as its items come (`indented_chunks`): `items` is iterated once;
     `empty` says beforehand whether it yields anything (`[]` is written differently).
@@ -70,7 +75,7 @@ class Items:
         *,
         empty: bool,
         text: Callable[[Any, str], str] | None = None,
-        spread: Callable[[int, Callable[[int, int], Iterator[str]]], Iterator[str]] | None = None,
+        spread: Spread | None = None,
     ) -> None:
         self.items = items
         self.empty = empty

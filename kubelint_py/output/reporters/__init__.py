@@ -15,9 +15,12 @@ import importlib
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kubelint_py.model import Finding, Report, RuleMeta, Severity, Span
+
+if TYPE_CHECKING:  # the JSON writer is imported only by the reports that write JSON
+    from kubelint_py.output.jsonwrite import Spread
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -31,11 +34,6 @@ _MODULES = {
 
 DEFAULT_HELP_BASE = "https://github.com/kubelint/kubelint_py/blob/main/docs/rules/"
 INFORMATION_URI = "https://github.com/kubelint/kubelint_py"
-
-
-# (count, render) -> the pieces of render(0, count) in order, `render(start, stop)` giving the
-# text of items start..stop-1 (`ReportOptions.spread`)
-Spread = Callable[[int, Callable[[int, int], Iterator[str]]], Iterator[str]]
 
 
 def _no_source(file: str, line: int) -> str | None:
