@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kubelint_py.model import Finding, ObjectRef, Pos, Span
 from kubelint_py.output.reporters import ReportOptions, render
 from kubelint_py.run import engine, packing, parallel_load
 from kubelint_py.run.forked import split
@@ -53,7 +54,11 @@ def test_packed_findings_round_trip() -> None:
     ]
     assert any(f.related for f in findings) and any(f.object is None for f in findings)
     assert any(f.helm_source for f in findings) and any(f.sensitive for f in findings)
-    assert [unpack_finding(pack_finding(f)) for f in findings] == findings
+    unpacked = [unpack_finding(pack_finding(f)) for f in findings]
+    assert unpacked == findings
+    # rebuilt by position (tuple.__new__): still the record types, not plain tuples
+    assert all(type(f) is Finding and type(f.span) is Span and type(f.span.end) is Pos for f in unpacked)
+    assert all(f.object is None or type(f.object) is ObjectRef for f in unpacked)
 
 
 def test_packing_is_derived_from_the_fields_and_refuses_an_unknown_type() -> None:

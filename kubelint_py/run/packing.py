@@ -19,10 +19,12 @@ from kubelint_py.input.positions import PositionIndex
 from kubelint_py.model import Directive, DocType, Document, Finding, Location, ObjectRef, Pos, Severity, Span
 
 Packed = tuple[Any, ...]
+_new = tuple.__new__
 
 # declared type -> (how a value `{v}` is packed, how a packed value `{v}` is unpacked)
 _AS_IS = ("{v}", "{v}")
-_SPAN = ("(*{v}.start, *{v}.end)", "Span(Pos({v}[0], {v}[1]), Pos({v}[2], {v}[3]))")
+# NamedTuples rebuilt with tuple.__new__: their own __new__ is a Python-level call
+_SPAN = ("(*{v}.start, *{v}.end)", "new(Span, (new(Pos, {v}[:2]), new(Pos, {v}[2:])))")
 _CODECS: dict[str, tuple[str, str]] = {
     "str": _AS_IS,
     "str | None": _AS_IS,
@@ -33,7 +35,7 @@ _CODECS: dict[str, tuple[str, str]] = {
     "Span": _SPAN,
     "Severity": ("{v}.value", "SEVERITIES[{v}]"),
     "DocType": ("{v}.value", "DOC_TYPES[{v}]"),
-    "ObjectRef | None": ("None if {v} is None else tuple({v})", "None if {v} is None else ObjectRef(*{v})"),
+    "ObjectRef | None": ("None if {v} is None else tuple({v})", "None if {v} is None else new(ObjectRef, {v})"),
     "Location | None": ("None if {v} is None else pack_location({v})", "None if {v} is None else unpack_location({v})"),
     "tuple[Location, ...]": ("tuple(map(pack_location, {v}))", "tuple(map(unpack_location, {v}))"),
     "tuple[Directive, ...]": ("tuple(map(tuple, {v}))", "tuple(Directive(*d) for d in {v})"),
@@ -47,7 +49,7 @@ def _pack_location(location: Location) -> Packed:
 
 def _unpack_location(packed: Packed) -> Location:
     file, sl, sc, el, ec, label = packed
-    return Location(file, Span(Pos(sl, sc), Pos(el, ec)), label)
+    return _new(Location, (file, _new(Span, (_new(Pos, (sl, sc)), _new(Pos, (el, ec)))), label))
 
 
 def _pack_positions(positions: object) -> Packed:
@@ -61,6 +63,7 @@ def _unpack_positions(packed: Packed) -> PositionIndex:
 
 
 _NAMES: dict[str, Any] = {
+    "new": _new,
     "Span": Span,
     "Pos": Pos,
     "ObjectRef": ObjectRef,
@@ -93,11 +96,13 @@ def _codec(cls: type) -> tuple[Callable[[Any], Packed], Callable[[Packed], Any]]
         raise TypeError(f"{cls.__name__}: no packing for field(s) {', '.join(unknown)} (kubelint_py/run/packing.py)")
     packs = ", ".join(_CODECS[kind][0].format(v=f"o.{name}") for name, kind in sent)
     names = ", ".join(name for name, _kind in sent)
-    rebuilt = ", ".join(f"{name}={_CODECS[kind][1].format(v=name)}" for name, kind in sent)
-    source = (
-        f"def pack(o):\n    return ({packs},)\n\n"
-        f"def unpack(packed):\n    ({names},) = packed\n    return cls({rebuilt})\n"
-    )
+    if dataclasses.is_dataclass(cls):
+        rebuilt = "cls(" + ", ".join(f"{name}={_CODECS[kind][1].format(v=name)}" for name, kind in sent) + ")"
+    else:  # a NamedTuple: by position (a child's 34,000 findings: 0.095 -> 0.055 s)
+        rebuilt = "new(cls, (" + ", ".join(_CODECS[kind][1].format(v=name) for name, kind in sent) + ",))"
+    pack = f"def pack(o):\n    return ({packs},)\n"
+    unpack = f"def unpack(packed):\n    ({names},) = packed\n    return {rebuilt}\n"
+    source = f"{pack}\n{unpack}"
     namespace = {**_NAMES, "cls": cls}
     exec(compile(source, f"<packing of {cls.__name__}>", "exec"), namespace)
     return namespace["pack"], namespace["unpack"]
