@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kubelint_py.model import Finding, ObjectRef, Pos, Span
+from kubelint_py.model import Document, Finding, ObjectRef, Pos, Span
 from kubelint_py.output.reporters import ReportOptions, render
 from kubelint_py.run import engine, packing, parallel_load
 from kubelint_py.run.forked import split
@@ -82,3 +85,25 @@ def test_the_parent_and_each_child_get_their_share_of_the_checks() -> None:
     assert [i for part in parts for i in part] == list(range(len(weights)))
     shares = [sum(weights[i] for i in part) / sum(weights) for part in parts]
     assert abs(shares[0] - 0.8 / 1.8) < 0.02 and abs(shares[1] - 1.0 / 1.8) < 0.02
+
+
+@pytest.mark.slow
+def test_forked_checks_see_each_document_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The parent primes one document of each set of rules before forking, and the children
+    and the parent check the rest: every document exactly once, in whichever process (a
+    document checked twice would not show in the output, its findings are de-duplicated)."""
+    seen = tmp_path / "seen.txt"
+    checked = engine.Engine._run_documents
+
+    def recording(self: engine.Engine, documents: Sequence[Document], contexts: Any) -> None:
+        with seen.open("a", encoding="utf-8") as out:  # appends from several processes
+            out.write("".join(f"{id(doc)}\n" for doc in documents))  # ids agree across fork
+        checked(self, documents, contexts)
+
+    monkeypatch.setattr(engine, "MIN_DOCUMENTS_PER_JOB", 1)
+    monkeypatch.setattr(engine.Engine, "_run_documents", recording)
+    request = LintRequest(paths=[str(FIXTURES)], plugins=False, jobs=3, cwd=FIXTURES.parent)
+    report = run_lint(request, make_config(), registry())
+    counts = Counter(seen.read_text(encoding="utf-8").splitlines())
+    assert len(counts) == report.stats["documents"] > 100
+    assert set(counts.values()) == {1}

@@ -468,6 +468,16 @@ class Engine:
 
         lint.warm_up()
         dispatch = Dispatch(self.rules)
+        # One document of each set of rules is checked here first, so the children inherit what
+        # a check's first call builds (rule modules, run-wide indexes such as `input_has_windows`,
+        # compiled schemas) instead of building it again: a child's first 500 documents took
+        # 0.24-0.27 s against 0.13 s for the next, 0.15 s when primed (31 documents here, 0.09 s,
+        # which this process paid in its own first documents before). Less CPU, the same wall.
+        first_of_plan = {id(dispatch.rules_for(doc)): n for n, doc in reversed(list(enumerate(targets)))}
+        primers = sorted(first_of_plan.values())
+        self._run_documents([targets[n] for n in primers], contexts)
+        primed = set(primers)
+        targets = [doc for n, doc in enumerate(targets) if n not in primed]
         checks = [len(dispatch.rules_for(doc)) + 1 for doc in targets]  # what a document costs, roughly
         slices = [targets[part.start : part.stop] for part in split(checks, [PARENT_SHARE] + [1.0] * (jobs - 1))]
 
