@@ -3,6 +3,7 @@ back keeps its promises (tests/loader_invariants.py)."""
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.input.streams import _markers, iter_documents
 from kubelint_py.input.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
 from kubelint_py.model import DocType, Pos, Source
 from tests.loader_invariants import assert_sound
@@ -263,3 +265,26 @@ def test_json_round_trip_and_positions_inside_span(tree: dict[str, object]) -> N
     for path in paths(tree, ()):
         span = parsed.positions.lookup(path)
         assert 1 <= span.start.line <= last and span.start.line <= span.end.line <= last
+
+
+# the markers' definition, as a regular expression: `---` or `...` at column 0, then a blank
+_MARKER_DEFINITION = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.M)
+
+
+@given(st.text(alphabet="-.\n\r\t #a", max_size=60))
+def test_document_markers_are_found_as_defined(text: str) -> None:
+    """Streams are cut at marker lines found with str.find: the same places the definition's
+    multi-line regular expression finds."""
+    assert list(_markers(text)) == [match.start() for match in _MARKER_DEFINITION.finditer(text)]
+
+
+def test_documents_split_at_markers_with_their_lines_and_helm_sources() -> None:
+    text = "--- # c\na: 1\n...\n# Source: chart/templates/x.yaml\n---\n# Source: chart/templates/y.yaml\nb: 2\n---\n"
+    chunks = list(iter_documents(text))
+    assert [(c.first_line, c.helm_source) for c in chunks] == [
+        (1, None),
+        (4, "chart/templates/x.yaml"),  # a comment after `...`: a document of its own
+        (5, "chart/templates/y.yaml"),
+    ]
+    assert chunks[0].text == "--- # c\na: 1\n"
+    assert list(iter_documents("...\na: 1\n")) == [("\na: 1\n", 1, None, (), ())]  # `...` line kept blank
