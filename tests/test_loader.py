@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
 from kubelint_py.input.streams import _markers, iter_documents
+from kubelint_py.input.yaml_scalars import BOOL_FALSE, BOOL_TRUE, FLOAT, INT, STR, resolve_plain, resolved_by_pattern
 from kubelint_py.input.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
 from kubelint_py.model import DocType, Pos, Source
 from tests.loader_invariants import assert_sound
@@ -288,3 +289,18 @@ def test_documents_split_at_markers_with_their_lines_and_helm_sources() -> None:
     ]
     assert chunks[0].text == "--- # c\na: 1\n"
     assert list(iter_documents("...\na: 1\n")) == [("\na: 1\n", 1, None, (), ())]  # `...` line kept blank
+
+
+@given(st.one_of(st.text(alphabet="0123456789+-._:eEbxoO.infaINFNn~<=TtYy ", max_size=12), st.text(max_size=8)))
+def test_plain_scalar_shortcuts_equal_the_patterns(value: str) -> None:
+    """resolve_plain decides most words and decimal numbers without YAML 1.1's patterns."""
+    if value and value not in BOOL_TRUE | BOOL_FALSE | {"~", "null", "Null", "NULL", "<<"}:
+        assert resolve_plain(value) == resolved_by_pattern(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("8080", INT), ("0", INT), ("0644", INT), ("09", FLOAT), ("1_000", INT), ("1:30", INT), ("١٢", STR), ("TCP", STR)],
+)
+def test_plain_scalars_of_each_shortcut(value: str, tag: str) -> None:
+    assert resolve_plain(value) == resolved_by_pattern(value) == tag
