@@ -1,9 +1,10 @@
-"""The JSON report's shortcuts write what the plain recipe writes (issue 20).
+"""The JSON and SARIF reports' shortcuts write what the plain recipe writes (issue 20).
 
 The JSON report's records are `%` templates per rule with a document's object and a file's
-name made once; `repo_relative` takes a file under the root by its text; `sorted_findings`
-sorts by a key made in C. Each is compared here with the recipe it stands for (a copy of the
-code it replaced), on findings of every shape: rendered, suppressed, baselined, related locations, no object, no
+name made once; SARIF's kept results are written as text directly, not as data then encoded;
+`repo_relative` takes a file under the root by its text; `sorted_findings` sorts by a key made
+in C. Each is compared here with the recipe it stands for (a copy of the code it replaced), on
+findings of every shape: rendered, suppressed, baselined, related locations, no object, no
 rule metadata, `%` and control characters, spans empty or inverted, the same object seen
 again with another apiVersion or document index.
 """
@@ -15,12 +16,13 @@ import posixpath
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Examples, Finding, Location, ObjectRef, Pos, Report, RuleMeta, Scope, Severity, Span
-from kubelint_py.output.jsonwrite import INDENT, text
+from kubelint_py.output.jsonwrite import INDENT, compact, text
 from kubelint_py.output.reporters import (
     ReportOptions,
     display_file,
@@ -29,10 +31,12 @@ from kubelint_py.output.reporters import (
     region,
     render,
     repo_relative,
+    sarif,
     sarif_level,
     sorted_findings,
     suppression_kind,
 )
+from kubelint_py.output.safe_text import json_safe
 
 RULES = (
     RuleMeta(
@@ -246,6 +250,51 @@ def test_json_report_of_varied_findings_parses_to_the_records() -> None:
     assert data["findings"] == [_record(findings[0], options)]
     assert data["suppressed"] == [_record(findings[1], options)]
     assert "\u202e" not in render("json", report, options)
+
+
+# -- SARIF --------------------------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(RUNS, st.booleans())
+def test_sarif_result_text_is_the_result_encoded(run: list[tuple[Finding, bool]], include_suppressed: bool) -> None:
+    options = _options(root="/repo")._replace(include_suppressed=include_suppressed)
+    report = Report(findings=tuple(_shared_objects(run)), rules=RULES, files=())
+    layout = sarif._Layout(report, options)
+    for item in layout.placed:
+        assert layout.result_text(item) == compact(layout.result(item))
+
+
+def test_sarif_compact_log_holds_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PRETTY_LIMIT the log is the results' text joined; below, their data indented: the
+    two parse to the same log."""
+    findings = tuple(
+        Finding(
+            rule_id,
+            severity,
+            "cluster-hardening",
+            f"message {n} \u202e\x1b %s",
+            file,
+            Span(Pos(n % 4, 2), Pos(n % 3, 1)),
+            object=ObjectRef("apps", "Deployment", "prod" if n % 2 else None, f"web-{n % 3}"),
+            api_version="apps/v1" if n % 5 else "",
+            related=(Location(file, Span(Pos(1, 1), Pos(1, 2)), "here"),) if n % 7 == 0 else (),
+            suppressed_by="config:exemptions[0]" if n % 11 == 0 else None,
+            baseline_state=("new", "unchanged", None)[n % 3],
+        )
+        for n, (rule_id, severity, file) in enumerate(
+            (rule_id, severity, file)
+            for rule_id in RULE_IDS
+            for severity in Severity
+            for file in ("deploy/app.yaml", "deploy/ünïcode dir/a%sp.yaml", "/elsewhere/x.yaml")
+        )
+    )
+    report = Report(findings=findings, rules=RULES, files=())
+    options = _options(root="/repo", cwd="/repo")._replace(include_suppressed=True)
+    pretty = render("sarif", report, options)
+    monkeypatch.setattr(sarif, "PRETTY_LIMIT", 0)
+    compact_log = render("sarif", report, options)
+    assert compact_log != pretty and json.loads(compact_log) == json.loads(pretty)
+    assert compact_log == json_safe(compact_log)
+    assert len(json.loads(compact_log)["runs"][0]["results"]) > 20
 
 
 # -- shared helpers -----------------------------------------------------------------------
