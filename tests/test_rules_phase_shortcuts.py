@@ -79,3 +79,48 @@ def test_windows_image_verdicts_stay_bounded() -> None:
         windows.is_windows_image(f"example/app:{number}")
     assert len(windows._WINDOWS_IMAGES) <= windows._MAX_IMAGES
     assert windows.is_windows_image("mcr.microsoft.com/windows/nanoserver:ltsc2022") is True
+
+
+CREDENTIAL_TEXTS = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "postgres://admin:s3cret@db:5432/app",
+    "https://user:${PASSWORD}@host/",
+    "ghp_" + "a" * 36,
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+    "-----BEGIN PRIVATE KEY-----",
+    "xoxb-123456-abcdef",
+    "see https://example.com/docs",
+    "eyJ not a token",
+    "plain",
+]
+_LEAVES = st.one_of(st.sampled_from(CREDENTIAL_TEXTS), st.text(max_size=12), st.integers(), st.booleans(), st.none())
+_KEYS = st.sampled_from(["a", "b", "env", "value", "metadata", "annotations"])
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_KEYS, _TREES, max_size=4), st.lists(st.lists(st.one_of(_KEYS, st.integers(0, 3)), max_size=3)))
+def test_scan_of_a_document_equals_the_walk_without_shortcuts(
+    data: dict[str, object], skip: list[list[str | int]]
+) -> None:
+    """The anchored scanner (a document's map searched first by its marshal bytes, then strings
+    without an anchor passed over) finds what every pattern run on every string finds."""
+    from kubelint_py.k8s.credentials import DEFAULT_SCANNER, CredentialScanner, credential_scanner
+
+    plain = CredentialScanner(DEFAULT_SCANNER.patterns, anchored=False)
+    skipped: list[tuple[str | int, ...]] = [tuple(path) for path in skip]
+    assert list(DEFAULT_SCANNER.scan(data, skip=skipped)) == list(plain.scan(data, skip=skipped))
+    assert credential_scanner({}) is DEFAULT_SCANNER and credential_scanner(None) is DEFAULT_SCANNER
+
+
+def test_option_free_matchers_are_the_defaults() -> None:
+    from kubelint_py.k8s.credentials import DEFAULT_NAME_MATCHER, DEFAULT_SCANNER, credential_scanner, name_matcher
+
+    assert name_matcher({}) is DEFAULT_NAME_MATCHER and name_matcher(None) is DEFAULT_NAME_MATCHER
+    assert name_matcher({"sensitiveNames": None}) is DEFAULT_NAME_MATCHER
+    assert credential_scanner({"credentialPatterns": None}) is DEFAULT_SCANNER
+    assert name_matcher({"extraSensitiveNames": ["FOO"]}) is not DEFAULT_NAME_MATCHER
+    assert credential_scanner({"disabledCredentialPatterns": ["jwt"]}) is not DEFAULT_SCANNER
