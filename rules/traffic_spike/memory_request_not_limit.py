@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
 from kubelint_py.rule_api import (
+    ContainerRef,
     ContainerScope,
     Document,
     FieldPath,
@@ -25,10 +26,11 @@ def _memory(resources: object, section: str) -> tuple[object, Fraction | None]:
     return raw, quantity_from_manifest(raw) if raw is not None else None
 
 
-def _mismatch(resources: object, path: FieldPath, who: str) -> Violation | None:
+def _mismatch(resources: object, path: FieldPath, container: ContainerRef | None) -> Violation | None:
     """A finding when both the memory request and limit are valid quantities that differ;
     a missing one is another rule's (or the API default's) business, an invalid one
-    schema-violation's."""
+    schema-violation's. `container`: whose resources they are (None: the pod's), named only
+    in a finding (most containers have none)."""
     raw_request, request = _memory(resources, "requests")
     raw_limit, limit = _memory(resources, "limits")
     if request is None or limit is None or request == limit:
@@ -41,6 +43,7 @@ def _mismatch(resources: object, path: FieldPath, who: str) -> Violation | None:
             "the memory above the request is overcommitted, so these pods are evicted or OOM-killed"
             " first when the node runs short of memory"
         )
+    who = "the pod" if container is None else container.describe()
     return Violation(f"{who} sets {shown}: {detail}", (*path, "requests", "memory"))
 
 
@@ -48,10 +51,10 @@ def _mismatch(resources: object, path: FieldPath, who: str) -> Violation | None:
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is not None:
-        pod_level = _mismatch(doc.value(*spec_path, "resources"), (*spec_path, "resources"), "the pod")
+        pod_level = _mismatch(doc.value(*spec_path, "resources"), (*spec_path, "resources"), None)
         if pod_level is not None:
             yield pod_level
     for container in containers(doc, ContainerScope.C_I):
-        found = _mismatch(container.data.get("resources"), (*container.path, "resources"), container.describe())
+        found = _mismatch(container.data.get("resources"), (*container.path, "resources"), container)
         if found is not None:
             yield found
