@@ -304,3 +304,16 @@ def test_plain_scalar_shortcuts_equal_the_patterns(value: str) -> None:
 )
 def test_plain_scalars_of_each_shortcut(value: str, tag: str) -> None:
     assert resolve_plain(value) == resolved_by_pattern(value) == tag
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "\n", "\t", "\r", "é", "\u2028", "\x7f", "\x01", "\x1f", "\x85", "€"])))
+def test_control_characters_found_in_utf8_bytes_as_in_text(text: str) -> None:
+    """A UTF-8 file is checked for control characters on its bytes: the same verdict, and the
+    same line, as searching its text."""
+    decoded = decode(text.encode("utf-8"))
+    control = re.search("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if control is None:
+        assert decoded.problem is None and decoded.text == text.replace("\r\n", "\n")
+    else:
+        line = text.count("\n", 0, control.start()) + 1
+        assert decoded.problem is not None and decoded.problem.endswith(f"at line {line}")
