@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
 from kubelint_py.input.streams import _markers, iter_documents
-from kubelint_py.input.yaml_scalars import BOOL_FALSE, BOOL_TRUE, FLOAT, INT, STR, resolve_plain, resolved_by_pattern
+from kubelint_py.input.yaml_scalars import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    FLOAT,
+    INT,
+    STR,
+    resolve_plain,
+    resolved_by_pattern,
+    to_int,
+)
 from kubelint_py.input.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
 from kubelint_py.model import DocType, Pos, Source
 from tests.loader_invariants import assert_sound
@@ -317,3 +326,11 @@ def test_control_characters_found_in_utf8_bytes_as_in_text(text: str) -> None:
     else:
         line = text.count("\n", 0, control.start()) + 1
         assert decoded.problem is not None and decoded.problem.endswith(f"at line {line}")
+
+
+@given(st.integers(min_value=0, max_value=10**30))
+def test_decimal_integers_read_by_the_shortcut_as_by_the_general_reading(number: int) -> None:
+    """to_int's shortcut for plain digits gives what the general reading gives (a leading `+`
+    sends the same text through it)."""
+    assert to_int(str(number)) == to_int(f"+{number}") == number
+    assert to_int("0644") == to_int("+0644") == 0o644  # a leading zero: octal, never the shortcut

@@ -75,6 +75,8 @@ def resolved_by_pattern(value: str) -> str:
 
 
 def to_int(text: str) -> int:
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return int(text)  # most integers (ports, replicas): what the general reading below gives
     body = text.replace("_", "")
     sign = -1 if body.startswith("-") else 1
     body = body.lstrip("+-")
