@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from kubelint_py.run.forked import Streams, can_fork, split
+from kubelint_py.run.forked import Streams, can_fork
 
 # Below this many records per process, forking costs more than it saves: a JSON record takes
 # ~9 us to make; the fork ~5 ms, and each record made in a child ~2-3 us more, in both
@@ -46,7 +46,7 @@ def spread(count: int, render: Render, jobs: int = 1, workers: Callable[[int], i
     if number == 1:
         yield from render(0, count)
         return
-    shares = split([1.0] * count, [1.0] * number)
+    shares = _shares(count, number)
     received: list[list[bytes]] = [[] for _ in shares]
 
     def share(n: int) -> Iterator[bytes]:
@@ -72,6 +72,14 @@ def spread(count: int, render: Render, jobs: int = 1, workers: Callable[[int], i
         pieces.reverse()
         while pieces:
             yield pieces.pop().decode("utf-8", "surrogatepass")
+
+
+def _shares(count: int, number: int) -> list[range]:
+    """`number` contiguous shares of `count` records, as equal as can be: `forked.split` of
+    equal weights made and summed 68,299 floats for them (0.02 s of this process's serial
+    time on the 10,000-document corpus)."""
+    cuts = [count * n // number for n in range(number + 1)]
+    return [range(cuts[n], cuts[n + 1]) for n in range(number)]
 
 
 def _gathered(pieces: Iterator[str]) -> Iterator[bytes]:
