@@ -124,3 +124,53 @@ def test_option_free_matchers_are_the_defaults() -> None:
     assert credential_scanner({"credentialPatterns": None}) is DEFAULT_SCANNER
     assert name_matcher({"extraSensitiveNames": ["FOO"]}) is not DEFAULT_NAME_MATCHER
     assert credential_scanner({"disabledCredentialPatterns": ["jwt"]}) is not DEFAULT_SCANNER
+
+
+PORTS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      initContainers:
+        - {name: init, image: x, ports: [{containerPort: 22}]}
+        - {name: proxy, image: envoy, restartPolicy: Always, ports: [{name: admin, containerPort: "9901"}]}
+      containers:
+        - name: app
+          image: nginx
+          ports:
+            - {name: http, containerPort: 8080}
+            - {name: http, containerPort: 8080, protocol: udp}
+            - {containerPort: 22}
+            - not-a-map
+            - {name: "", containerPort: true}
+        - {name: bare, image: redis}
+        - {name: odd, image: redis, ports: {containerPort: 1}}
+      ephemeralContainers:
+        - {name: debug, image: busybox, ports: [{containerPort: 7}]}
+"""
+
+
+def test_ports_made_once_per_container_equal_the_reading() -> None:
+    from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
+    from kubelint_py.k8s.ports import container_ports, declared_ports, ports_of
+    from kubelint_py.k8s.workloads import ContainerScope, containers
+    from kubelint_py.model import Source
+
+    result = LoadResult()
+    load_source(Source("t.yaml", PORTS.encode()), LoadOptions(), result)
+    (doc,) = result.documents
+    for scope in ContainerScope:  # every scope's containers: kept per container, whichever asks first
+        for container in containers(doc, scope):
+            assert ports_of(doc, container) == container_ports(container)
+            assert ports_of(doc, container) is ports_of(doc, container)
+    expected = [port for c in containers(doc, ContainerScope.C_SIDECARS) for port in container_ports(c)]
+    assert declared_ports(doc) == expected
+    assert [(p.container.name, p.number, p.name, p.protocol) for p in expected] == [
+        ("app", 8080, "http", "TCP"),
+        ("app", 8080, "http", "UDP"),
+        ("app", 22, None, "TCP"),
+        ("app", None, None, "TCP"),
+        ("proxy", None, "admin", "TCP"),  # (a quoted number is no containerPort)
+    ]

@@ -74,6 +74,18 @@ def container_ports(container: ContainerRef) -> list[DeclaredPort]:
     return found
 
 
+def ports_of(doc: Document, container: ContainerRef) -> list[DeclaredPort]:
+    """`container_ports` of a container of `doc`, made once per container (shared: read-only).
+    Four rules and `declared_ports` read a workload's ports: 14,200 readings of 4,100
+    containers on the 10,000-document corpus, 3.5 us each. (A container's path names it
+    within its document; every scope's containers are ALL's objects.)"""
+    key = ("container_ports", container.path)
+    found: list[DeclaredPort] | None = doc.memo.get(key)  # type: ignore[assignment]
+    if found is None:
+        found = doc.memo[key] = container_ports(container)
+    return found
+
+
 def declared_ports(doc: Document, scope: ContainerScope = ContainerScope.C_SIDECARS) -> list[DeclaredPort]:
     """Ports of the pod spec's containers in `scope`, in `FindPort` order (containers, then sidecars).
     Made once per document and scope (shared: read-only): the Service rules ask it of every
@@ -81,7 +93,7 @@ def declared_ports(doc: Document, scope: ContainerScope = ContainerScope.C_SIDEC
     key = ("declared_ports", scope)
     found: list[DeclaredPort] | None = doc.memo.get(key)  # type: ignore[assignment]
     if found is None:
-        found = doc.memo[key] = [port for container in containers(doc, scope) for port in container_ports(container)]
+        found = doc.memo[key] = [port for container in containers(doc, scope) for port in ports_of(doc, container)]
     return found
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.ports import DEFAULT_PROTOCOL, container_ports, service_ports
+from kubelint_py.k8s.ports import DEFAULT_PROTOCOL, ports_of, service_ports
 from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Violation, containers, rule
 
 SSH_PORT = 22
@@ -22,7 +22,7 @@ def _service_findings(doc: Document) -> Iterator[Violation]:
 
 def _container_findings(doc: Document) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.C_I):
-        for port in container_ports(container):
+        for port in ports_of(doc, container):
             if port.number == SSH_PORT and port.protocol == DEFAULT_PROTOCOL:
                 yield Violation(f"{container.describe()} declares the SSH port 22/TCP", (*port.path, "containerPort"))
 

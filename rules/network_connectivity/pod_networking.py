@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kubelint_py.k8s.ports import DeclaredPort, container_ports, probe_ports
+from kubelint_py.k8s.ports import DeclaredPort, ports_of, probe_ports
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -96,7 +96,7 @@ def check_hostnetwork_dns(doc: Document, ctx: RuleContext) -> Iterator[Violation
 @rule("probe-port-unresolved")
 def check_probe_port(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.C_SIDECARS):
-        names = {port.name for port in container_ports(container) if port.name is not None}
+        names = {port.name for port in ports_of(doc, container) if port.name is not None}
         for probe in probe_ports(container):
             value = probe.value
             if not isinstance(value, str):
@@ -123,7 +123,7 @@ def check_duplicate_ports(doc: Document, ctx: RuleContext) -> Iterator[Violation
     names: dict[str, DeclaredPort] = {}
     for container in containers(doc, ContainerScope.C_I):
         numbers: dict[tuple[int, str], DeclaredPort] = {}
-        for port in container_ports(container):
+        for port in ports_of(doc, container):
             if port.number is not None:
                 first = numbers.setdefault((port.number, port.protocol), port)
                 if first is not port:
