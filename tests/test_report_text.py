@@ -11,8 +11,10 @@ again with another apiVersion or document index.
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Examples, Finding, Location, ObjectRef, Pos, Report, RuleMeta, Scope, Severity, Span
+from kubelint_py.output import jsonwrite
 from kubelint_py.output.jsonwrite import INDENT, compact, text
 from kubelint_py.output.reporters import (
     ReportOptions,
@@ -319,3 +322,27 @@ def test_sorted_findings_is_by_sort_key(findings: list[Finding]) -> None:
     ordered = sorted_findings(findings)
     assert [f.sort_key() for f in ordered] == sorted(f.sort_key() for f in findings)
     assert ordered == sorted(findings, key=Finding.sort_key)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 3) | st.text(max_size=2), max_size=2), max_size=9), st.integers(1, 4), st.data()
+)
+def test_items_written_in_pieces_of_several(items: list[object], per_piece: int, data: st.DataObject) -> None:
+    """Items joined ITEMS_PER_PIECE to a piece, with their separators, whole or in shares cut
+    anywhere (`Items.spread`, as report_shares cuts them): the list `indented` writes."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(items)), max_size=3)))
+
+    def spread(count: int, render: Callable[[int, int], Iterator[str]]) -> Iterator[str]:
+        bounds = [0, *cuts, count]
+        for start, stop in itertools.pairwise(bounds):
+            yield from render(start, stop)
+
+    original = jsonwrite.ITEMS_PER_PIECE
+    jsonwrite.ITEMS_PER_PIECE = per_piece
+    try:
+        for how in (None, spread):
+            document = {"items": jsonwrite.Items(items, empty=not items, spread=how)}
+            assert "".join(jsonwrite.indented_chunks(document)) == jsonwrite.indented({"items": items})
+    finally:
+        jsonwrite.ITEMS_PER_PIECE = original

@@ -125,6 +125,10 @@ def _layout(keys: tuple[str, ...], newline: str) -> str:
 
 
 CHUNK = 1 << 16  # characters of a piece of `indented_chunks`, about
+# items of a list of `Items` joined into one piece (with their separators): each piece goes
+# through the writer's generators and batching (68,299 records of the JSON report of the
+# 10,000-document corpus, one piece each: 0.345 -> 0.333 s for the report)
+ITEMS_PER_PIECE = 16
 
 
 def _as_is(text: str) -> str:
@@ -189,14 +193,19 @@ def _item_texts(
 def _listed(
     items: Iterable[Any], text: Callable[[Any, str], str], inner: str, clean: Callable[[str], str], first: str
 ) -> Iterator[str]:
-    """Each item's text with the separator before it (`first` before the first), one piece per
-    item: two pieces each went through the writer's generators and batching (68,299 records
-    of the JSON report of the 10,000-document corpus)."""
-    separator = first + inner
+    """The items' text, each with the separator before it (`first` before the first), in
+    pieces of ITEMS_PER_PIECE items."""
     comma = "," + inner
+    batch: list[str] = []
+    add = batch.append
     for item in items:
-        yield separator + clean(text(item, inner))
-        separator = comma
+        add(clean(text(item, inner)))
+        if len(batch) == ITEMS_PER_PIECE:
+            yield first + inner + comma.join(batch)
+            batch.clear()
+            first = ","
+    if batch:
+        yield first + inner + comma.join(batch)
 
 
 def _whole(value: Any, newline: str) -> str:

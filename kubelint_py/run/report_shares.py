@@ -24,7 +24,10 @@ from kubelint_py.run.forked import Streams, can_fork
 MIN_ITEMS_PER_JOB = 5_000
 
 CHUNK = 1 << 16  # characters of a piece a child sends back, about
-POLL_EVERY = 256  # pieces this process writes between looks for a child's (a select each)
+# pieces this process writes between looks for a child's (a select each): a piece is
+# jsonwrite.ITEMS_PER_PIECE records, 256 records (~280 KB) between looks, under the 1 MB a
+# child's pipe holds
+POLL_EVERY = 16
 
 Render = Callable[[int, int], Iterator[str]]
 
