@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 
 from kubelint_py.run.forked import Streams, can_fork
 
-# Below this many records per process, forking costs more than it saves: a JSON record takes
-# ~9 us to make; the fork ~5 ms, and each record made in a child ~2-3 us more, in both
-# processes (copy-on-write faults on the pages of the findings read; its text sent back). A
-# text or GitHub line (~2.5 us) never pays: on the 10,000-document corpus a child saved this
-# process 0.02-0.04 s of 0.24-0.32 s for 0.11-0.18 s of its own CPU.
+# Below this many records per process, forking costs more than it saves: the fork ~5 ms, and
+# each record made in a child ~2-3 us more, in both processes (copy-on-write faults on the
+# pages of the findings read; its text sent back). A text or GitHub line (~2.5 us) never
+# pays: on the 10,000-document corpus a child saved this process 0.02-0.04 s of 0.24-0.32 s
+# for 0.11-0.18 s of its own CPU. A JSON record took ~9 us to make, ~5 us since its text is
+# made from per-rule pieces: a child now saves this process 0.04-0.05 s of 0.35 s (68,299
+# records) for 0.18 s of its own CPU, worth it only when a core is idle (IdleCores decides).
 MIN_ITEMS_PER_JOB = 5_000
 
 CHUNK = 1 << 16  # characters of a piece a child sends back, about
