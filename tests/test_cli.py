@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import kubelint_py
 from kubelint_py.cli import cli, main
 from tests.helpers import BROKEN, PRIVILEGED_POD, ROOT
 from tests.sarif_check import check_sarif_file
@@ -249,3 +250,10 @@ def test_broken_context_files_are_not_reported(project: Path) -> None:
     report = json.loads(out)
     assert code == 1
     assert {f["file"] for f in report["findings"]} == {"deploy/pod.yaml"}  # not deploy/broken.yaml
+
+
+def test_the_version_is_the_installed_packages() -> None:
+    """kubelint_py.__version__ is where the version is written; the package metadata takes it."""
+    from importlib.metadata import version as installed
+
+    assert kubelint_py.version() == kubelint_py.__version__ == installed("kubelint-py")
