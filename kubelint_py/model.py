@@ -353,6 +353,9 @@ class Report:
     # (file, object) of every object linted, in source order: what `object_label` names them
     # (JUnit: one test case each, with or without findings)
     objects: tuple[tuple[str, str], ...] = ()
+    # whether `findings` are in `Finding.sort_key` order already (a run's are: engine.finalize
+    # sorts them), so reporters need not sort them again (0.05 s of 68,000 findings)
+    ordered: bool = False
 
     @property
     def active(self) -> tuple[Finding, ...]:

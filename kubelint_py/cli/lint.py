@@ -276,6 +276,7 @@ def _merge_reports(reports: Sequence[Any]) -> Any:
         stats=stats,
         objects=tuple(dict.fromkeys(o for r in reports for o in r.objects)),
         notes=tuple(dict.fromkeys(note for r in reports for note in r.notes)),
+        ordered=True,
     )
 
 

@@ -392,4 +392,5 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
         errors=tuple(errors),
         stats=stats,
         notes=tuple(notes),
+        ordered=True,  # sorted by engine.finalize (and again by map_rendered when a finding moved)
     )

@@ -201,13 +201,10 @@ def help_uri_for(rule_id: str, metas: Mapping[str, RuleMeta], base: str) -> str:
 _SORT_KEY = operator.attrgetter("file", "span.start.line", "span.start.column", "rule_id", "message")
 
 
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=_SORT_KEY)
-
-
-def shown_findings(report: Report, *, include_suppressed: bool) -> list[Finding]:
-    chosen = report.findings if include_suppressed else report.active
-    return sorted_findings(chosen)
+def sorted_findings(findings: Iterable[Finding], ordered: bool = False) -> list[Finding]:
+    """`findings` in `Finding.sort_key` order; `ordered`: they are already (`Report.ordered`,
+    which a subset of the report's findings keeps)."""
+    return list(findings) if ordered else sorted(findings, key=_SORT_KEY)
 
 
 def suppression_kind(finding: Finding) -> str:

@@ -81,7 +81,7 @@ def report_tree(report: Report, options: ReportOptions) -> ET.Element:
     for file, label in report.objects:
         if (display_file(file, options), label) not in moved:
             cases[display_file(file, options)].setdefault(label, [])
-    for finding in sorted_findings(report.active):
+    for finding in sorted_findings(report.active, report.ordered):
         file = display_file(finding.file, options)
         cases[file].setdefault(object_label(finding.object, finding.doc_index), []).append(finding)
     root = ET.Element("testsuites", {"name": "kubelint"})

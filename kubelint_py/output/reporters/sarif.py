@@ -356,9 +356,12 @@ class _Layout:
         self.options = options
         # baselined findings are always emitted, marked baselineState "unchanged" and suppressed
         shown = sorted_findings(
-            f
-            for f in report.findings
-            if options.include_suppressed or f.suppressed_by is None or f.baseline_state == "unchanged"
+            (
+                f
+                for f in report.findings
+                if options.include_suppressed or f.suppressed_by is None or f.baseline_state == "unchanged"
+            ),
+            report.ordered,
         )
         severity_of = {f.rule_id: f.severity for f in shown}
         metas: dict[str, RuleMeta | None] = dict.fromkeys(severity_of)

@@ -180,7 +180,7 @@ def _lines(report: Report, options: ReportOptions) -> Iterator[str]:
     paint = _Paint(options.color)
     metas = rules_by_id(report)
     active = report.active  # a property that filters every finding: taken once
-    shown = sorted_findings(report.findings if options.include_suppressed else active)
+    shown = sorted_findings(report.findings if options.include_suppressed else active, report.ordered)
     if not (options.color or options.show_source or options.verbose):
         yield from map(_plain_header, shown)
     else:
