@@ -196,8 +196,9 @@ def help_uri_for(rule_id: str, metas: Mapping[str, RuleMeta], base: str) -> str:
     return help_uri(meta, base) if meta is not None else id_page_uri(rule_id, base)
 
 
-# `Finding.sort_key`, made in C: a Python call per finding was 0.04 s of sorting the 68,299
-# findings of the 10,000-document corpus (tests/test_report_text.py holds them equal)
+# `Finding.sort_key`, made in C (tests/test_report_text.py holds them equal): sorting the 68,299
+# findings of the 10,000-document corpus 0.050 -> 0.047 s; a run's report needs no sort at all
+# (`Report.ordered`)
 _SORT_KEY = operator.attrgetter("file", "span.start.line", "span.start.column", "rule_id", "message")
 
 
