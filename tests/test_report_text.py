@@ -346,3 +346,12 @@ def test_items_written_in_pieces_of_several(items: list[object], per_piece: int,
             assert "".join(jsonwrite.indented_chunks(document)) == jsonwrite.indented({"items": items})
     finally:
         jsonwrite.ITEMS_PER_PIECE = original
+
+
+def test_region_is_its_definition() -> None:
+    """region: 1-based, an empty or inverted span one character wide (the reading it replaced,
+    with max() and a tuple comparison, over every span of small numbers)."""
+    for a, b, c, d in itertools.product(range(-2, 4), repeat=4):
+        start_line, start_col = max(a, 1), max(b, 1)
+        end_line, end_col = (c, d) if (c, d) > (start_line, start_col) else (start_line, start_col + 1)
+        assert region(Span(Pos(a, b), Pos(c, d))) == (start_line, start_col, end_line, max(end_col, 1))

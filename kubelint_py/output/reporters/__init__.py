@@ -224,8 +224,12 @@ def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
 def region(span: Span) -> tuple[int, int, int, int]:
     """(startLine, startColumn, endLine, endColumn), 1-based, end exclusive as in SARIF; an
     empty or inverted span becomes one character wide so every output can place it."""
-    start_line, start_col = max(span.start.line, 1), max(span.start.column, 1)
-    end_line, end_col = span.end.line, span.end.column
-    if (end_line, end_col) <= (start_line, start_col):
-        end_line, end_col = start_line, start_col + 1
-    return start_line, start_col, end_line, max(end_col, 1)
+    # every report asks it of every finding: plain comparisons, no max() or tuple built to compare
+    (line, column), (end_line, end_column) = span
+    if line < 1:
+        line = 1
+    if column < 1:
+        column = 1
+    if end_line < line or (end_line == line and end_column <= column):
+        return line, column, line, column + 1
+    return line, column, end_line, end_column if end_column > 1 else 1

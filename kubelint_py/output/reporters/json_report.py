@@ -16,6 +16,7 @@ from kubelint_py.output.reporters import (
     ReportOptions,
     display_file,
     help_uri_for,
+    region,
     rules_by_id,
     sarif_level,
     severity_counts,
@@ -104,18 +105,7 @@ class _Records:
         file = self.files.get(finding.file)
         if file is None:
             file = self.file_text(finding.file)
-        # region(finding.span), inline
-        span = finding.span
-        start, end = span.start, span.end
-        line, column, end_line, end_column = start.line, start.column, end.line, end.column
-        if line < 1:
-            line = 1
-        if column < 1:
-            column = 1
-        if end_line < line or (end_line == line and end_column <= column):
-            end_line, end_column = line, column + 1
-        elif end_column < 1:
-            end_column = 1
+        line, column, end_line, end_column = region(finding.span)
         obj = finding.object
         if obj is None:
             object_text = "null"
