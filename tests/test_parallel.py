@@ -14,7 +14,7 @@ import pytest
 from kubelint_py.model import Document, Finding, ObjectRef, Pos, Span
 from kubelint_py.output.reporters import ReportOptions, render
 from kubelint_py.run import engine, packing, parallel_load
-from kubelint_py.run.forked import split
+from kubelint_py.run.forked import split, split_evenly
 from kubelint_py.run.packing import pack_finding, unpack_finding
 from kubelint_py.run.pipeline import LintRequest, run_lint
 from tests.helpers import FIXTURES, make_config, registry
@@ -107,3 +107,10 @@ def test_forked_checks_see_each_document_once(monkeypatch: pytest.MonkeyPatch, t
     counts = Counter(seen.read_text(encoding="utf-8").splitlines())
     assert len(counts) == report.stats["documents"] > 100
     assert set(counts.values()) == {1}
+
+
+def test_even_shares_cover_every_item_once() -> None:
+    for count, parts in [(0, 2), (1, 3), (68_299, 2), (10, 3), (7, 7)]:
+        shares = split_evenly(count, parts)
+        assert len(shares) == parts and [i for share in shares for i in share] == list(range(count))
+        assert max(map(len, shares)) - min(map(len, shares)) <= 1

@@ -96,6 +96,14 @@ def split(weights: Sequence[float], shares: Sequence[float]) -> list[range]:
     return [range(cuts[n], cuts[n + 1]) for n in range(len(shares))]
 
 
+def split_evenly(count: int, parts: int) -> list[range]:
+    """`split` of `count` items of equal weight into `parts` equal shares, as equal as can be,
+    without a weight per item (the JSON report's 68,299 records: `split` made and summed a
+    float for each, 0.02 s of serial time on the 10,000-document corpus)."""
+    cuts = [count * n // parts for n in range(parts + 1)]
+    return [range(cuts[n], cuts[n + 1]) for n in range(parts)]
+
+
 class Streams(Generic[T]):
     """`work(n)` for each n in `numbers`, each in a child forked at construction, whose pieces
     reach `receive(n, piece)` in this process as they come.
