@@ -98,10 +98,9 @@ PATTERN_OPTION_KEYS = ("credentialPatterns", "extraCredentialPatterns", "disable
 
 def name_matcher(options: Mapping[str, Any] | None = None) -> NameMatcher:
     """Build the sensitive-name matcher from per-rule options (defaults when absent)."""
-    if not options and "DEFAULT_NAME_MATCHER" in globals():
-        return DEFAULT_NAME_MATCHER  # (asked for each workload: no option read when there are none)
     opts = options or {}
-    if not any(opts.get(k) is not None for k in NAME_OPTION_KEYS) and "DEFAULT_NAME_MATCHER" in globals():
+    # (asked for each workload: no option read when there are none)
+    if (not opts or not any(opts.get(k) is not None for k in NAME_OPTION_KEYS)) and "DEFAULT_NAME_MATCHER" in globals():
         return DEFAULT_NAME_MATCHER
     names = opts.get("sensitiveNames")
     patterns = list(SENSITIVE_NAME_PATTERNS if names is None else names) + list(opts.get("extraSensitiveNames") or ())
@@ -276,8 +275,8 @@ class CredentialScanner(NamedTuple):  # not a dataclass: ~0.5 ms less of every s
         built only for a collection or a hit, and the skipped paths are followed as a tree
         alongside the walk instead of testing every path.
         """
-        if self.anchored and type(data) is dict and _no_anchor_anywhere(data):
-            return  # most documents: one C-level serialisation and search instead of the walk
+        if self.anchored and _no_anchor_anywhere(data):
+            return  # most documents: one C-level serialisation and search, before anything is built
         skips = _skip_tree(path, skip)
         if skips is _SKIPPED:
             return
@@ -289,8 +288,6 @@ class CredentialScanner(NamedTuple):  # not a dataclass: ~0.5 ms less of every s
         root = _entries(data)
         if root is None:
             return
-        if self.anchored and type(data) is not dict and _no_anchor_anywhere(data):
-            return  # (a document's map was searched before anything else)
         search = _ANCHOR_RE.search if self.anchored else None
         find = self.find
         found: list[tuple[FieldPath, CredentialHit]] = []
@@ -397,10 +394,9 @@ def _url_password_is_placeholder(match: re.Match[str]) -> bool:
 
 def credential_scanner(options: Mapping[str, Any] | None = None) -> CredentialScanner:
     """Build the scanner from per-rule options (defaults when absent)."""
-    if not options and "DEFAULT_SCANNER" in globals():
-        return DEFAULT_SCANNER  # (asked for each document: no option read when there are none)
     opts = options or {}
-    if not any(opts.get(k) is not None for k in PATTERN_OPTION_KEYS) and "DEFAULT_SCANNER" in globals():
+    # (asked for each document: no option read when there are none)
+    if (not opts or not any(opts.get(k) is not None for k in PATTERN_OPTION_KEYS)) and "DEFAULT_SCANNER" in globals():
         return DEFAULT_SCANNER
     replaced = opts.get("credentialPatterns")
     chosen: dict[str, tuple[str, str]] = (
