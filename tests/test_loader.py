@@ -7,7 +7,7 @@ import re
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kubelint_py.input.decoding import decode
@@ -334,3 +334,75 @@ def test_decimal_integers_read_by_the_shortcut_as_by_the_general_reading(number:
     sends the same text through it)."""
     assert to_int(str(number)) == to_int(f"+{number}") == number
     assert to_int("0644") == to_int("+0644") == 0o644  # a leading zero: octal, never the shortcut
+
+
+_TEXTS = st.text(alphabet=st.sampled_from(["a", "1", " ", ":", "-", "#", "'", '"', "\n", "y", "0", "é", "!", "*", "["]))
+_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), _TEXTS)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(_TEXTS.filter(bool), kids, max_size=4),
+    max_leaves=25,
+)
+
+
+@given(_TREES, st.sampled_from([None, True]), st.booleans())
+def test_walk_without_anchors_as_with_them(tree: object, flow: bool | None, tagged: bool) -> None:
+    """A text without `&` has no anchor, so no node can come twice: the walk skips its alias
+    memo and reads plain list items itself (yamlio._Walker); data, positions, tags and the
+    node count are what the general walk makes."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    from kubelint_py.input.yamlio import DEFAULT_LIMITS, _compose, _Walker
+
+    dumper = YAML()
+    dumper.default_flow_style = flow
+    out = io.StringIO()
+    dumper.dump({"root": tree}, out)
+    text = out.getvalue()
+    if tagged:  # explicit tags on list items and values: the general path of a scalar
+        text = text.replace("- 1", "- !!str 1").replace(": y", ": !custom y")
+    assume("&" not in text)
+    try:
+        node = _compose(text, 0, DEFAULT_LIMITS, None)
+    except YamlSyntaxError:  # ruamel writes some texts that YAML 1.1 parsers read otherwise
+        assume(False)
+    walks = []
+    for anchors in (True, False):
+        walker = _Walker(0, DEFAULT_LIMITS, None, anchors=anchors)
+        data, children = walker.walk(node, 0)
+        walks.append((data, children, walker.marks.tolist(), walker.tags, walker.nodes, walker.duplicates))
+    assert walks[0] == walks[1]
+
+
+_ITEMS = st.one_of(_TEXTS, st.sampled_from(["!!str 1", "!!int 7", "!x y", "0644", "yes", "~", "'q'"]))
+
+
+@given(st.lists(_ITEMS, max_size=6))
+def test_list_items_read_as_scalars_are(items: list[str]) -> None:
+    """The walk reads plain text list items itself; each item is what `_scalar`, the general
+    reading, makes of it, and a too long one is refused the same way."""
+    from kubelint_py.input.yaml_nodes import ScalarNode
+    from kubelint_py.input.yamlio import _compose, _Walker
+
+    text = "".join(f"- {item}\n" if item.strip() else "- ''\n" for item in items) or "[]\n"
+    try:
+        node = _compose(text, 0, Limits(), None)
+    except YamlSyntaxError:
+        assume(False)
+    limits = Limits(max_scalar=3)
+    scalars = [item for item in node.value if type(item) is ScalarNode]  # (`- -` nests a list)
+    general = []
+    for item in scalars:
+        try:
+            general.append(_Walker(0, limits)._scalar(item))
+        except LimitExceeded as exc:
+            general.append(exc.message)
+    read = []
+    for item in scalars:
+        try:
+            read.append(_Walker(0, limits).walk(item, 1)[0])
+        except LimitExceeded as exc:
+            read.append(exc.message)
+    assert read == general

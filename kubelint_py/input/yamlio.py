@@ -181,7 +181,7 @@ def _parse(text: str, line_offset: int, limits: Limits, budget: AliasBudget | No
     node = _compose(text, line_offset, limits, budget)
     if node is None:
         return None
-    walker = _Walker(line_offset, limits, budget.remaining if budget is not None else None)
+    walker = _Walker(line_offset, limits, budget.remaining if budget is not None else None, anchors="&" in text)
     try:
         data, children = walker.walk(node, 0)
     except RecursionError:
@@ -332,43 +332,56 @@ SHARED_TEXT = 40
 class _Walker:
     __slots__ = ("alias_room", "aliased", "duplicates", "limits", "marks", "memo", "nodes", "offset", "tags")
 
-    def __init__(self, line_offset: int, limits: Limits, alias_room: int | None = None) -> None:
+    def __init__(
+        self, line_offset: int, limits: Limits, alias_room: int | None = None, *, anchors: bool = True
+    ) -> None:
+        """`anchors`: whether the text may have any (an `&`); without one no node comes twice."""
         self.offset = line_offset
         self.limits = limits
         self.nodes = 0
         self.aliased = 0
         self.alias_room = alias_room
-        self.memo: dict[int, tuple[object, Children, int]] = {}
+        self.memo: dict[int, tuple[object, Children, int]] | None = {} if anchors else None
         self.duplicates: list[Duplicate] = []
         self.tags: list[tuple[str, Pos]] = []
         self.marks = new_marks()  # the eight numbers of every entry of the document
 
     def walk(self, node: Any, depth: int) -> tuple[object, Children]:
-        kind = type(node)
-        if kind is ScalarNode:
-            self._charge(1, node)
-            tag = node.ctag.suffix
-            if tag not in KNOWN_FULL_TAGS:
-                self.tags.append((tag, Pos(*mark_pos(node.start_mark, self.offset))))
+        if type(node) is ScalarNode:  # a list item (a mapping's scalar values are read in `_mapping`)
+            self.nodes += 1
+            if self.nodes > self.limits.max_nodes:
+                self._charge(0, node)
+            ctag = node.ctag
+            if ctag is STR_TAG:  # text: nothing to convert (`_scalar`'s first case, without its call)
+                value = node.value
+                if len(value) <= self.limits.max_scalar:
+                    return value, None
+            elif ctag.suffix not in KNOWN_FULL_TAGS:
+                self.tags.append((ctag.suffix, Pos(*mark_pos(node.start_mark, self.offset))))
             return self._scalar(node), None
         # The C composer returns the anchored node itself for every alias (it does not set
         # `anchor`), so collections are remembered by identity: an alias shares the converted
         # value but is charged its full size, so "billion laughs" hits the node limit.
-        seen = self.memo.get(id(node))
-        if seen is not None:
-            self._charge_alias(seen[2], node)
-            return seen[0], seen[1]
+        memo = self.memo
+        if memo is not None:
+            seen = memo.get(id(node))
+            if seen is not None:
+                self._charge_alias(seen[2], node)
+                return seen[0], seen[1]
         before = self.nodes
-        self._charge(1, node)
+        self.nodes = before + 1
+        if self.nodes > self.limits.max_nodes:
+            self._charge(0, node)
         if depth > self.limits.max_depth:
             raise LimitExceeded(
                 f"nesting deeper than {self.limits.max_depth} levels", Pos(*mark_pos(node.start_mark, self.offset))
             )
-        result = self._mapping(node, depth) if kind is MappingNode else self._sequence(node, depth)
+        result = self._mapping(node, depth) if type(node) is MappingNode else self._sequence(node, depth)
         tag = node.ctag.suffix
         if tag not in KNOWN_FULL_TAGS:
             self.tags.append((tag, Pos(*mark_pos(node.start_mark, self.offset))))
-        self.memo[id(node)] = (result[0], result[1], self.nodes - before)
+        if memo is not None:
+            memo[id(node)] = (result[0], result[1], self.nodes - before)
         return result
 
     def _charge(self, count: int, node: Any) -> None:
@@ -468,13 +481,16 @@ class _Walker:
                 value, child = walk(value_node, inner)
                 has_kids = True
             ks, ke, vs, ve = key_node.start_mark, key_node.end_mark, value_node.start_mark, value_node.end_mark
-            if vs.line > ke.line and vs.index == ve.index:
+            # a mark's numbers are C getters that make an int each read: each read once
+            key_end_line, value_line = ke.line, vs.line
+            if value_line > key_end_line and vs.index == ve.index:
                 # an explicit key without `:` (`? a` as the last line): the parser puts the empty
                 # value at the next token, past the end of the file; it stands at the key's end
                 vs = ve = ke
+                value_line = key_end_line
             numbers = (
-                ks.line + off, ks.column + 1, ke.line + off, ke.column + 1,
-                vs.line + off, vs.column + 1, ve.line + off, ve.column + 1,
+                ks.line + off, ks.column + 1, key_end_line + off, ke.column + 1,
+                value_line + off, vs.column + 1, ve.line + off, ve.column + 1,
             )  # fmt: skip
             if key in data:  # the last one wins, in the first one's place
                 at = list(data).index(key)
