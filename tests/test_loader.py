@@ -406,3 +406,13 @@ def test_list_items_read_as_scalars_are(items: list[str]) -> None:
         except LimitExceeded as exc:
             read.append(exc.message)
     assert read == general
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "-", " ", "[", "{", "\n"]), max_size=900), st.integers(1, 250))
+def test_nesting_bound_decided_by_length_as_by_longest_line(text: str, depth: int) -> None:
+    """A text shorter than the room left is plausible at once: its longest line is shorter still."""
+    from kubelint_py.input.yamlio import _nesting_is_plausible
+
+    limits = Limits(max_depth=depth)
+    longest = max(map(len, text.split("\n")))
+    assert _nesting_is_plausible(text, limits) == (text.count("[") + text.count("{") + longest < depth * 4)
