@@ -50,7 +50,7 @@ def os_name(pod_spec: Mapping[str, object]) -> str | None:
 def node_selector_os(pod_spec: Mapping[str, object]) -> str | None:
     """The OS named by `nodeSelector` (`kubernetes.io/os`, else the legacy key), or None."""
     selector = get_path(pod_spec, NODE_SELECTOR_PATH)
-    if not isinstance(selector, Mapping):
+    if selector is None or not (type(selector) is dict or isinstance(selector, Mapping)):  # (no ABC check)
         return None
     for key in OS_LABELS:
         value = selector.get(key)
@@ -62,7 +62,7 @@ def node_selector_os(pod_spec: Mapping[str, object]) -> str | None:
 def node_selector_oses(pod_spec: Mapping[str, object]) -> frozenset[str]:
     """Every OS value the nodeSelector names (both keys; two values = a contradiction)."""
     selector = get_path(pod_spec, NODE_SELECTOR_PATH)
-    if not isinstance(selector, Mapping):
+    if selector is None or not (type(selector) is dict or isinstance(selector, Mapping)):  # (no ABC check)
         return frozenset()
     return frozenset(v for k in OS_LABELS if isinstance(v := selector.get(k), str))
 

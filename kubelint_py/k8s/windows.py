@@ -269,7 +269,7 @@ def parse_taint(text: object) -> Taint | None:
 
 def cluster_settings(settings: Mapping[str, object]) -> Mapping[str, object]:
     cluster = settings.get("cluster")
-    return cluster if isinstance(cluster, Mapping) else {}
+    return cluster if cluster is not None and isinstance(cluster, Mapping) else {}  # (usually absent: no ABC check)
 
 
 def windows_taint(settings: Mapping[str, object]) -> Taint | None:

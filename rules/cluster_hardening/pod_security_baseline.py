@@ -53,11 +53,13 @@ def _security_contexts(doc: Document) -> Iterator[tuple[str, FieldPath, Mapping[
     if spec_path is None:
         return
     pod_ctx = pod_spec(doc).get("securityContext")
-    if isinstance(pod_ctx, Mapping):
+    if pod_ctx is not None and (
+        type(pod_ctx) is dict or isinstance(pod_ctx, Mapping)
+    ):  # (exact tests first: no ABC isinstance)
         yield _POD, (*spec_path, "securityContext"), pod_ctx
     for container in containers(doc, ContainerScope.ALL):
         own = container.data.get("securityContext")
-        if isinstance(own, Mapping):
+        if own is not None and (type(own) is dict or isinstance(own, Mapping)):
             yield container.describe(), (*container.path, "securityContext"), own
 
 

@@ -9,7 +9,10 @@ from kubelint_py.rule_api import ContainerScope, Document, RuleContext, Violatio
 @rule("readiness-probe-missing")
 def check_readiness(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.C_SIDECARS):
-        if not isinstance(container.data.get("readinessProbe"), Mapping) and not is_injected_container(doc, container):
+        probe = container.data.get("readinessProbe")
+        if not (
+            probe is not None and (type(probe) is dict or isinstance(probe, Mapping))
+        ) and not is_injected_container(doc, container):
             yield Violation(f"{container.describe()} has no readinessProbe", (*container.path, "readinessProbe"))
 
 
@@ -17,7 +20,13 @@ def check_readiness(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 def check_equal(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     for container in containers(doc, ContainerScope.C_SIDECARS):
         liveness, readiness = container.data.get("livenessProbe"), container.data.get("readinessProbe")
-        if isinstance(liveness, Mapping) and isinstance(readiness, Mapping) and liveness == readiness:
+        if (
+            liveness is not None
+            and (type(liveness) is dict or isinstance(liveness, Mapping))
+            and readiness is not None
+            and (type(readiness) is dict or isinstance(readiness, Mapping))
+            and liveness == readiness
+        ):
             yield Violation(
                 f"{container.describe()} livenessProbe is identical to its readinessProbe",
                 (*container.path, "livenessProbe"),

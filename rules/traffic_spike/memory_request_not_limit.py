@@ -21,8 +21,17 @@ from kubelint_py.rule_api import (
 
 
 def _memory(resources: object, section: str) -> tuple[object, Fraction | None]:
-    entries = resources.get(section) if isinstance(resources, Mapping) else None
-    raw = entries.get("memory") if isinstance(entries, Mapping) else None
+    # (exact tests first: no ABC isinstance)
+    entries = (
+        resources.get(section)
+        if resources is not None and (type(resources) is dict or isinstance(resources, Mapping))
+        else None
+    )
+    raw = (
+        entries.get("memory")
+        if entries is not None and (type(entries) is dict or isinstance(entries, Mapping))
+        else None
+    )
     return raw, quantity_from_manifest(raw) if raw is not None else None
 
 
