@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 # click.echo's ANSI pattern: escape sequences are dropped when the stream is not a terminal
-_ANSI_PATTERN = r"\033\[[0-?]*[ -/]*[@-~]"
+ANSI_PATTERN = r"\033\[[0-?]*[ -/]*[@-~]"
 
 
 def echo(message: str, *, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
@@ -37,7 +37,7 @@ def echo(message: str, *, err: bool = False, nl: bool = True, color: bool | None
         if not terminal and not color:
             import re
 
-            text = re.sub(_ANSI_PATTERN, "", text)
+            text = re.sub(ANSI_PATTERN, "", text)
         stream.write(text)
     stream.flush()
 

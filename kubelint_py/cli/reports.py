@@ -3,6 +3,7 @@ source lines for --show-source, baselines read and written, stdin read within th
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kubelint_py import version
-from kubelint_py.cli.console import echo
+from kubelint_py.cli.console import ANSI_PATTERN, echo
 from kubelint_py.cli.errors import KubelintError
 
 
@@ -215,14 +216,63 @@ def emit_reports(
 
 
 def _echo_pieces(pieces: Iterator[str], color: bool | None) -> None:
-    """Each piece echoed as it comes, and a newline at the end unless the text ends with one."""
+    """Each piece written as it comes, and a newline at the end unless the text ends with one:
+    what `echo` of each piece writes (click.echo once click is loaded), to the stream it would
+    write to (`_plain_stdout`), flushed once. echo flushed after every piece and ran click's
+    ANSI pattern over it, stdout not being a terminal: `--jobs 1 --format json` of the
+    10,000-document corpus, 75 MB in 1,148 pieces, 0.47 -> 0.40 s CPU for the report, the
+    pattern's scan 0.04 s of it. Escape sequences are still dropped as echo drops them,
+    wherever one is (JSON, SARIF, JUnit and uncoloured text hold none: docs/security.md,
+    promise 4); looking for ESC is a memchr (0.007 s)."""
+    stream = _plain_stdout()
+    if stream is None:  # a terminal, another encoding, a stream of a test runner: echo decides
+        last = ""
+        for piece in pieces:
+            if piece:
+                echo(piece, nl=False, color=color)
+                last = piece
+        if not last.endswith("\n"):
+            echo("", color=color)
+        return
+    strip = not (color or _context_color())
+    write = stream.write
     last = ""
     for piece in pieces:
         if piece:
-            echo(piece, nl=False, color=color)
             last = piece
+            write(_strip_ansi(piece) if strip and "\x1b" in piece else piece)
     if not last.endswith("\n"):
-        echo("", color=color)
+        write("\n")
+    stream.flush()
+
+
+def _plain_stdout() -> io.TextIOWrapper | None:
+    """sys.stdout when echo (and click.echo, which returns such a stream as it is) would write
+    to it, and drop escape sequences unless told to colour: the interpreter's own UTF-8 text
+    stream (not a subclass: pytest's and click's test runners patch how colour is decided),
+    not a terminal (Windows consoles, which click wraps, are terminals). None otherwise."""
+    stream = sys.stdout
+    if type(stream) is not io.TextIOWrapper or stream.encoding.lower() not in ("utf-8", "utf8"):
+        return None
+    try:
+        terminal = stream.isatty()
+    except Exception:  # closed or detached: echo raises or reports what it always did
+        return None
+    return None if terminal else stream
+
+
+def _context_color() -> bool | None:
+    """The click context's `color` (click.echo's default when not told), None without click."""
+    click = sys.modules.get("click")
+    if click is None:
+        return None
+    context = click.get_current_context(silent=True)
+    return context.color if context is not None else None
+
+
+def _strip_ansi(text: str) -> str:
+    """`text` without ANSI escape sequences, by click's pattern (`console.ANSI_PATTERN`)."""
+    return re.sub(ANSI_PATTERN, "", text)
 
 
 def _append_step_summary(report: Any, options: Any) -> None:
