@@ -3,13 +3,17 @@ answer: facts kept once per document, and direct reads in place of the general w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.model import Document, Source
+
+LABEL_RULES = "kubelint_py.builtin_rules.failed_deployment.metadata_label_invalid"
 
 
 def load(text: str) -> list[Document]:
@@ -51,8 +55,6 @@ _CONTAINER_VALUES = st.recursive(
     st.booleans(),
 )
 def test_a_containers_one_key_read_equals_get_path(data: dict[str, object], path: list[str | int], proxy: bool) -> None:
-    from types import MappingProxyType
-
     from kubelint_py.k8s.workloads import ContainerKind, ContainerRef
     from kubelint_py.model import get_path
 
@@ -60,3 +62,75 @@ def test_a_containers_one_key_read_equals_get_path(data: dict[str, object], path
     container = ContainerRef("app", ContainerKind.CONTAINER, ("spec", "containers", 0), held)
     assert container.get(*path) == get_path(held, tuple(path))
     assert container.get(path[0]) is get_path(held, (path[0],))
+
+
+# -- metadata-label-invalid: the values at a pattern, step by step ------------------------------
+def _expand_as_before(data: object, pattern: tuple[str, ...], prefix: tuple[str | int, ...] = ()) -> Iterator[object]:
+    """The former reading: a generator per step, depth first."""
+    if not pattern:
+        yield prefix, data
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _expand_as_before(item, rest, (*prefix, index))
+    elif isinstance(data, Mapping) and step in data:
+        yield from _expand_as_before(data[step], rest, (*prefix, step))
+
+
+_PATTERN_KEYS = st.sampled_from(["a", "b", "spec"])
+_TREES = st.recursive(
+    st.one_of(st.none(), st.integers(0, 3), st.sampled_from(["a", "b"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(_PATTERN_KEYS, inner, max_size=3),
+        st.dictionaries(_PATTERN_KEYS, inner, max_size=2).map(MappingProxyType),
+    ),
+    max_leaves=12,
+)
+
+
+@given(_TREES, st.lists(st.one_of(_PATTERN_KEYS, st.just("*")), max_size=4), st.sampled_from([(), ("x", 0)]))
+def test_expand_step_by_step_equals_the_generators(
+    data: object, pattern: list[str], prefix: tuple[str | int, ...]
+) -> None:
+    expand = importlib.import_module(LABEL_RULES)._expand
+    assert expand(data, tuple(pattern), prefix) == list(_expand_as_before(data, tuple(pattern), prefix))
+
+
+# -- secret-in-command-args: containers whose strings name no flag are skipped ---------------------
+COMMAND_ARGS = "kubelint_py.builtin_rules.secret_management.secret_in_command_args"
+_ARGUMENTS = st.text(st.sampled_from(list("-= \t'\"{}$/xPASSWORDpasswordtokenTOKEN1é")), max_size=14)
+
+
+@given(
+    st.lists(_ARGUMENTS, max_size=4),
+    st.lists(_ARGUMENTS, max_size=4),
+    st.sampled_from([((), ()), (("pass", "token"), ()), (("password",), ("x-y",)), ((" --token ",), ("PASS",))]),
+)
+def test_a_container_skipped_by_the_flag_search_has_no_finding(
+    command: list[str], args: list[str], options: tuple[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    module = importlib.import_module(COMMAND_ARGS)
+    flags, extra = options
+    patterns = module._patterns(flags or module.DEFAULT_FLAGS, extra)
+    assert patterns is not None
+    whole, inline, named = patterns
+    items = [((field, i), v) for field, values in (("command", command), ("args", args)) for i, v in enumerate(values)]
+    found = list(module._scan("container", items, whole, inline))
+    if not module._may_name_a_flag(named, command, args):
+        assert found == []
+    if found:  # (and the search does not skip what the scan finds)
+        assert module._may_name_a_flag(named, command, args)
+
+
+def test_the_flag_search_finds_the_flags_of_the_default_options() -> None:
+    module = importlib.import_module(COMMAND_ARGS)
+    patterns = module._patterns(module.DEFAULT_FLAGS, ())
+    assert patterns is not None
+    named = patterns[2]
+    assert module._may_name_a_flag(named, ["run"], ["--db-Password=hunter2"])
+    assert module._may_name_a_flag(named, ["-TOKEN", "x"], None)
+    assert not module._may_name_a_flag(named, ["nginx", "-g", "daemon off;"], ["password"])
+    assert not module._may_name_a_flag(named, None, [])

