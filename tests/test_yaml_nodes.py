@@ -29,7 +29,10 @@ def test_compose_builds_our_nodes_and_gives_ruamel_its_own_back() -> None:
     assert type(value) is yaml_nodes.SequenceNode
     assert value.end_mark is not None and value.end_mark.column == 22
     tagged = value.value[1].value[0][1]
-    assert tagged.ctag.suffix == "!custom"  # an explicit tag, given as text, becomes a Tag
+    tag, text, start, end, style = tagged.args  # what the composer gave, as it gave it
+    assert yaml_nodes.tag_name(tag) == "!custom"  # an explicit tag, given as text
+    assert (text, start.column, end.column, style) == ("c", 11, 20, "")  # (0-based; the tag included)
+    assert yaml_nodes.tag_name(value.value[0].args[0]) == "tag:yaml.org,2002:int"  # a resolved one
     assert _theirs() == (ruamel_nodes.ScalarNode, ruamel_nodes.MappingNode, ruamel_nodes.SequenceNode)
 
 

@@ -213,8 +213,7 @@ def _compose_events(parser: Any, line_offset: int, limits: Limits, budget: Alias
         node: Any
         anchor = None
         if kind is ScalarEvent:
-            node = ScalarNode(_event_tag(event, ScalarNode), event.value, event.start_mark, event.end_mark)
-            node.style = event.style
+            node = ScalarNode(_event_tag(event, ScalarNode), event.value, event.start_mark, event.end_mark, event.style)
             anchor = event.anchor
         elif kind is AliasEvent:
             node = anchors.get(event.anchor)
@@ -226,12 +225,12 @@ def _compose_events(parser: Any, line_offset: int, limits: Limits, budget: Alias
                     f"nesting deeper than {limits.max_depth} levels", Pos(*mark_pos(event.start_mark, line_offset))
                 )
             cls = MappingNode if kind is MappingStartEvent else SequenceNode
-            open_nodes.append((cls(_event_tag(event, cls), [], event.start_mark, None), [], event.anchor))
+            open_nodes.append((cls(_event_tag(event, cls), [], event.start_mark, None, None), [], event.anchor))
             continue
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             node, items, anchor = open_nodes.pop()
             node.end_mark = event.end_mark
-            node.value = list(zip(items[::2], items[1::2], strict=True)) if kind is MappingEndEvent else items
+            node.value[:] = zip(items[::2], items[1::2], strict=True) if kind is MappingEndEvent else items
         else:
             raise ComposerError(None, None, "expected a node", event.start_mark)
         if anchor is not None:

@@ -1,12 +1,18 @@
 """The nodes the YAML composers build: the C composer (ruamel.yaml.clib) and the slow parser's
 (yaml_flow.py) make these, and the walk (yamlio.py) reads them.
 
-They hold only what the walk reads. ruamel's own node classes run two Python `__init__`
-frames, an `isinstance` and six attribute stores per node; the C composer calls the class
-once for each of the 886,000 nodes of the 10,000-document benchmark corpus, and with these
-its compose takes 0.81 s of CPU against 1.12 s. The C composer finds its node classes in its
-module's globals: `compose_single` points them here for the time of one compose and back
-after, so any other user of ruamel's C parser in the process still gets ruamel's nodes.
+The C composer calls a node class once for each of the 886,000 nodes of the 10,000-document
+benchmark corpus, with the node's parts as positional arguments: (tag, value, start mark, end
+mark, style). ruamel's own classes run two Python `__init__` frames, an `isinstance` and six
+attribute stores per node (compose 1.12 s of CPU); a class with slots and one `__init__` frame,
+0.78 s. These classes have no Python code at all: BaseException is the one built-in type whose
+constructor keeps any positional arguments (in `args`, the tuple of the call itself) without
+running Python code, so they extend it (0.69 s; they are never raised). The walk unpacks `args`;
+the properties serve the rest. A collection's end mark is set when it ends (a slot).
+
+The C composer finds its node classes in its module's globals: `compose_single` points them here
+for the time of one compose and back after, so any other user of ruamel's C parser in the process
+still gets ruamel's nodes.
 """
 
 from __future__ import annotations
@@ -16,35 +22,44 @@ from typing import Any
 import _ruamel_yaml  # type: ignore[import-not-found]  # the C extension behind ruamel.yaml.cyaml
 from ruamel.yaml.tag import Tag
 
-__all__ = ["MappingNode", "ScalarNode", "SequenceNode", "compose_single"]
+__all__ = ["MappingNode", "ScalarNode", "SequenceNode", "compose_single", "tag_name"]
 
 
 # A node's tag comes as one of the resolver's shared Tag objects (yaml_scalars.TAG_OBJECTS), or
-# as text when the node has an explicit one (`!foo`, `!!python/object`).
+# as text when the node has an explicit one (`!foo`, `!!python/object`): `tag_name` reads either.
 
 
-class ScalarNode:
-    __slots__ = ("ctag", "end_mark", "start_mark", "style", "value")
+class ScalarNode(BaseException):
+    """`args`: (tag, value, start mark, end mark, style)."""
 
-    def __init__(self, tag: Any, value: str, start_mark: Any, end_mark: Any, style: str | None = None) -> None:
-        self.ctag = tag if type(tag) is Tag else Tag(suffix=tag)
-        self.value = value
-        self.start_mark = start_mark
-        self.end_mark = end_mark
-        self.style = style
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return self.args[1]  # type: ignore[no-any-return]
+
+    @property
+    def start_mark(self) -> Any:
+        return self.args[2]
+
+    @property
+    def end_mark(self) -> Any:
+        return self.args[3]
 
 
-class _Collection:
-    __slots__ = ("ctag", "end_mark", "flow_style", "start_mark", "value")
+class _Collection(BaseException):
+    """`args`: (tag, value, start mark, None, flow style); the end mark is set when it ends."""
 
-    def __init__(
-        self, tag: Any, value: list[Any], start_mark: Any, end_mark: Any, flow_style: bool | None = None
-    ) -> None:
-        self.ctag = tag if type(tag) is Tag else Tag(suffix=tag)
-        self.value = value
-        self.start_mark = start_mark
-        self.end_mark = end_mark  # set when the collection ends
-        self.flow_style = flow_style
+    __slots__ = ("end_mark",)
+    end_mark: Any
+
+    @property
+    def value(self) -> list[Any]:
+        return self.args[1]  # type: ignore[no-any-return]
+
+    @property
+    def start_mark(self) -> Any:
+        return self.args[2]
 
 
 class MappingNode(_Collection):
@@ -57,6 +72,11 @@ class SequenceNode(_Collection):
     """`value`: the item nodes."""
 
     __slots__ = ()
+
+
+def tag_name(tag: Any) -> str:
+    """The name of a node's tag: resolved ones are shared Tag objects, explicit ones text."""
+    return tag.suffix if type(tag) is Tag else str(tag)  # type: ignore[no-any-return]
 
 
 _THEIRS = (_ruamel_yaml.ScalarNode, _ruamel_yaml.MappingNode, _ruamel_yaml.SequenceNode)

@@ -109,6 +109,8 @@ def to_float(text: str) -> float:
 # was half the parse time; nodes resolved by us share these, and we read `ctag.suffix`.
 TAG_OBJECTS = {name: Tag(suffix=name) for name in (STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, MERGE)}
 STR_TAG = TAG_OBJECTS[STR]
+MAP_TAG = TAG_OBJECTS[MAP]
+SEQ_TAG = TAG_OBJECTS[SEQ]
 
 
 def resolve(kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> Tag:

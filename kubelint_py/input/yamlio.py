@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
+from ruamel.yaml.tag import Tag
 
 from kubelint_py.input.positions import (
     Children,
@@ -46,7 +47,7 @@ from kubelint_py.input.yaml_errors import (
     mark_pos,
     syntax_error,
 )
-from kubelint_py.input.yaml_nodes import MappingNode, ScalarNode, compose_single
+from kubelint_py.input.yaml_nodes import MappingNode, ScalarNode, compose_single, tag_name
 from kubelint_py.input.yaml_scalars import (
     BOOL,
     BOOL_FALSE,
@@ -54,9 +55,11 @@ from kubelint_py.input.yaml_scalars import (
     FLOAT,
     INT,
     KNOWN_FULL_TAGS,
+    MAP_TAG,
     MERGE,
     MERGE_TAG,
     NULL,
+    SEQ_TAG,
     STR,
     STR_TAG,
     resolve,
@@ -280,17 +283,18 @@ def _unmask(root: Any, placeholder: str) -> None:
         seen.add(id(node))
         kind = type(node)
         if kind is ScalarNode:
-            value: str = node.value
+            tag, value, start, end, style = node.args
             if placeholder in value:
-                node.value = value = value.replace(placeholder, ":")
-                if node.ctag is STR_TAG and not node.style:
-                    node.ctag = resolve(ScalarNode, value, (True, False))
+                value = value.replace(placeholder, ":")
+                if tag is STR_TAG and not style:
+                    tag = resolve(ScalarNode, value, (True, False))
+                node.args = (tag, value, start, end, style)
         elif kind is MappingNode:
-            for key, item in node.value:
+            for key, item in node.args[1]:
                 pending.append(key)
                 pending.append(item)
         else:
-            pending.extend(node.value)
+            pending.extend(node.args[1])
 
 
 # -- the slow parser: ruamel's pure-Python one with YAML 1.2's flow context --------------------
@@ -354,13 +358,12 @@ class _Walker:
             self.nodes += 1
             if self.nodes > self.limits.max_nodes:
                 self._charge(0, node)
-            ctag = node.ctag
+            ctag, value, start, _, _ = node.args
             if ctag is STR_TAG:  # text: nothing to convert (`_scalar`'s first case, without its call)
-                value = node.value
                 if len(value) <= self.limits.max_scalar:
                     return value, None
-            elif ctag.suffix not in KNOWN_FULL_TAGS:
-                self.tags.append((ctag.suffix, Pos(*mark_pos(node.start_mark, self.offset))))
+            elif tag_name(ctag) not in KNOWN_FULL_TAGS:
+                self.tags.append((tag_name(ctag), Pos(*mark_pos(start, self.offset))))
             return self._scalar(node), None
         # The C composer returns the anchored node itself for every alias (it does not set
         # `anchor`), so collections are remembered by identity: an alias shares the converted
@@ -380,9 +383,9 @@ class _Walker:
                 f"nesting deeper than {self.limits.max_depth} levels", Pos(*mark_pos(node.start_mark, self.offset))
             )
         result = self._mapping(node, depth) if type(node) is MappingNode else self._sequence(node, depth)
-        tag = node.ctag.suffix
-        if tag not in KNOWN_FULL_TAGS:
-            self.tags.append((tag, Pos(*mark_pos(node.start_mark, self.offset))))
+        ctag = node.args[0]
+        if ctag is not MAP_TAG and ctag is not SEQ_TAG and tag_name(ctag) not in KNOWN_FULL_TAGS:
+            self.tags.append((tag_name(ctag), Pos(*mark_pos(node.start_mark, self.offset))))
         if memo is not None:
             memo[id(node)] = (result[0], result[1], self.nodes - before)
         return result
@@ -412,8 +415,8 @@ class _Walker:
             )
 
     def _scalar(self, node: Any) -> object:
-        value: str = node.value
-        tag = node.ctag.suffix
+        ctag, value, _, _, _ = node.args
+        tag = ctag.suffix if type(ctag) is Tag else ctag
         if tag == STR:
             if len(value) > self.limits.max_scalar:
                 raise LimitExceeded(
@@ -454,14 +457,14 @@ class _Walker:
         scalar = self._scalar
         inner = depth + 1
         max_scalar = self.limits.max_scalar
-        for key_node, value_node in node.value:
+        for key_node, value_node in node.args[1]:
             if type(key_node) is ScalarNode:
-                ctag = key_node.ctag
-                if ctag is not STR_TAG and (ctag is MERGE_TAG or ctag.suffix == MERGE):
+                ctag, key, ks, ke, _ = key_node.args
+                if ctag is not STR_TAG and (ctag is MERGE_TAG or tag_name(ctag) == MERGE):
                     merged.append(walk(value_node, inner))
                     continue
                 # keys stay text: JSON (and so the API server) only has string keys
-                key: object = intern(key_node.value)  # the same few dozen keys in every document
+                key = intern(key)  # the same few dozen keys in every document
             else:  # go-yaml (kubectl) refuses these too: "invalid map key"
                 raise YamlSyntaxError(
                     "a key must be a single value, not a list or mapping: kubectl rejects the document",
@@ -470,20 +473,19 @@ class _Walker:
             if type(value_node) is ScalarNode:
                 self.nodes += 2
                 child: Children = None
-                ctag = value_node.ctag
-                value: object = value_node.value
-                if ctag is not STR_TAG or len(value) > max_scalar:  # type: ignore[arg-type]
+                ctag, value, vs, ve, _ = value_node.args
+                if ctag is not STR_TAG or len(value) > max_scalar:
                     # plain text (most values) is taken as it is; the rest is converted
                     value = scalar(value_node)
-                    if ctag.suffix not in KNOWN_FULL_TAGS:
-                        self.tags.append((ctag.suffix, Pos(*mark_pos(value_node.start_mark, self.offset))))
-                elif len(value) <= SHARED_TEXT:  # type: ignore[arg-type]
-                    value = intern(value)  # type: ignore[call-overload]
+                    if tag_name(ctag) not in KNOWN_FULL_TAGS:
+                        self.tags.append((tag_name(ctag), Pos(*mark_pos(vs, self.offset))))
+                elif len(value) <= SHARED_TEXT:
+                    value = intern(value)
             else:
                 self.nodes += 1
                 value, child = walk(value_node, inner)
                 has_kids = True
-            ks, ke, vs, ve = key_node.start_mark, key_node.end_mark, value_node.start_mark, value_node.end_mark
+                vs, ve = value_node.args[2], value_node.end_mark
             # a mark's numbers are C getters that make an int each read: each read once
             key_end_line, value_line = ke.line, vs.line
             if value_line > key_end_line and vs.index == ve.index:
@@ -498,9 +500,7 @@ class _Walker:
             if key in data:  # the last one wins, in the first one's place
                 at = list(data).index(key)
                 self.duplicates.append(
-                    Duplicate(
-                        str(key), Pos(flat[8 * at], flat[8 * at + 1]), Pos(*mark_pos(key_node.start_mark, self.offset))
-                    )
+                    Duplicate(str(key), Pos(flat[8 * at], flat[8 * at + 1]), Pos(*mark_pos(ks, self.offset)))
                 )
                 flat[8 * at : 8 * at + 8] = numbers
                 kids[at] = child
@@ -530,10 +530,13 @@ class _Walker:
         off = self.offset + 1
         walk = self.walk
         inner = depth + 1
-        for item in node.value:
+        for item in node.args[1]:
             value, child = walk(item, inner)
             items.append(value)
-            vs, ve = item.start_mark, item.end_mark
+            if type(item) is ScalarNode:
+                vs, ve = item.args[2:4]
+            else:
+                vs, ve = item.args[2], item.end_mark
             vl, vc = vs.line + off, vs.column + 1
             flat += (vl, vc, vl, vc, vl, vc, ve.line + off, ve.column + 1)
             kids.append(child)
