@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubelint_py.model import Report
 from kubelint_py.output.jsonwrite import Items, indented, indented_chunks
@@ -57,7 +59,7 @@ def forced(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     parent = os.getpid()
     gathered = shares._gathered
 
-    def marked(pieces: Iterator[str]) -> Iterator[bytes]:
+    def marked(pieces: Iterator[str]) -> Iterator[list[bytes]]:
         if os.getpid() != parent:
             (tmp_path / str(os.getpid())).touch()
         return gathered(pieces)
@@ -116,7 +118,7 @@ def test_the_share_of_a_dead_child_is_made_here(report: Report, monkeypatch: pyt
             os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
         raise ValueError("a bug in the share")
 
-    def die(pieces: Iterator[str]) -> Iterator[bytes]:
+    def die(pieces: Iterator[str]) -> Iterator[list[bytes]]:
         if os.getpid() == parent:
             return gathered(pieces)
         if not how.endswith("midway"):
@@ -186,6 +188,42 @@ def test_a_spread_in_a_real_child_is_in_order(monkeypatch: pytest.MonkeyPatch) -
 
     assert "".join(shares.spread(len(words), render_words, 2)) == "".join(words)
     assert "".join(shares.spread(len(words), render_words, 5)) == "".join(words)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab{}\n", max_size=20) | st.text(alphabet="a\u00e9\u2013\U0001f600\ud800", max_size=4)),
+    st.integers(1, 50),
+)
+def test_a_childs_messages_keep_text_past_ascii_apart(pieces: list[str], chunk: int) -> None:
+    """What a child sends: every piece once, in order, as UTF-8 (lone surrogates kept), in
+    messages of about CHUNK characters whose segments are ASCII pieces joined or one piece
+    past ASCII alone, so this process decodes them to ASCII text again."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shares, "CHUNK", chunk)
+        messages = list(shares._gathered(iter(pieces)))
+    segments = [segment.decode("utf-8", "surrogatepass") for message in messages for segment in message]
+    assert "".join(segments) == "".join(pieces)
+    assert [segment for segment in segments if not segment.isascii()] == [
+        piece for piece in pieces if not piece.isascii()
+    ]
+    for message in messages[:-1]:  # each message but the last holds at least CHUNK characters
+        assert sum(len(segment.decode("utf-8", "surrogatepass")) for segment in message) >= chunk
+
+
+def test_a_spread_of_mixed_text_in_a_real_child_is_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shares, "MIN_ITEMS_PER_JOB", 1)
+    monkeypatch.setattr(shares, "CHUNK", 300)
+    words = [f"{n}:\u2013\ud800," if n % 7 == 0 else f"{n}:ascii," for n in range(5_000)]
+
+    def render_words(start: int, stop: int) -> Iterator[str]:
+        return iter(words[start:stop])
+
+    for jobs in (2, 3):
+        pieces = list(shares.spread(len(words), render_words, jobs))
+        assert "".join(pieces) == "".join(words)
+        # the child's ASCII came back as ASCII text: only the wide words are wide
+        assert sum(not piece.isascii() for piece in pieces) == sum(not word.isascii() for word in words)
 
 
 @pytest.mark.slow

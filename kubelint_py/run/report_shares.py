@@ -3,11 +3,12 @@
 The reporters are pure functions of the report and their options (output/reporters); the CLI
 hands them `spread` as `ReportOptions.spread`. `spread` makes contiguous shares of the sorted
 findings' text in children forked at its start (`run/forked.Streams`): they inherit the
-findings copy-on-write and send back their share's text as they make it, as UTF-8 in pieces
-of about CHUNK characters. This process makes the first share meanwhile, as it is written,
-taking the children's pieces in between, then writes the children's shares in order. A child
-that dies or fails has its share made here: the text is the one a single process makes,
-whatever happens.
+findings copy-on-write and send back their share's text as they make it, as UTF-8 in
+messages of about CHUNK characters (`_gathered`). This process makes the first share meanwhile,
+as it is written, taking the children's messages in between, then writes the children's shares
+in order. A child that dies or fails has its share made here: the text is the one a single
+process makes, whatever happens. With --jobs 1 (or one idle core, or a small report) nothing
+is shared out: `spread` is `render(0, count)` itself.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from kubelint_py.run.forked import Streams, can_fork, split_evenly
 # records) for 0.18 s of its own CPU, worth it only when a core is idle (IdleCores decides).
 MIN_ITEMS_PER_JOB = 5_000
 
-CHUNK = 1 << 16  # characters of a piece a child sends back, about
+CHUNK = 1 << 16  # characters of a message a child sends back, about
 # pieces this process writes between looks for a child's (a select each): a piece is
 # jsonwrite.ITEMS_PER_PIECE records, 256 records (~280 KB) between looks, under the 1 MB a
 # child's pipe holds
@@ -52,14 +53,14 @@ def spread(count: int, render: Render, jobs: int = 1, workers: Callable[[int], i
         yield from render(0, count)
         return
     shares = split_evenly(count, number)
-    received: list[list[bytes]] = [[] for _ in shares]
+    received: list[list[list[bytes]]] = [[] for _ in shares]
 
-    def share(n: int) -> Iterator[bytes]:
+    def share(n: int) -> Iterator[list[bytes]]:
         """In a forked child: share `n`'s text, each piece sent as it is made."""
         return _gathered(render(shares[n].start, shares[n].stop))
 
-    def receive(n: int, piece: bytes) -> None:
-        received[n].append(piece)
+    def receive(n: int, message: list[bytes]) -> None:
+        received[n].append(message)
 
     with Streams(share, range(1, number), receive) as children:
         # the children's pieces taken in as this process writes its own: a child never
@@ -70,27 +71,42 @@ def spread(count: int, render: Render, jobs: int = 1, workers: Callable[[int], i
                 children.poll()
         finished = children.finish()
     for n, done in enumerate(finished, start=1):
-        pieces, received[n] = received[n], []  # each piece freed once written
+        messages, received[n] = received[n], []  # each message freed once written
         if not done:  # the child died or failed: its share is made here
             yield from render(shares[n].start, shares[n].stop)
             continue
-        pieces.reverse()
-        while pieces:
-            yield pieces.pop().decode("utf-8", "surrogatepass")
+        messages.reverse()
+        while messages:
+            for segment in messages.pop():
+                yield segment.decode("utf-8", "surrogatepass")
 
 
-def _gathered(pieces: Iterator[str]) -> Iterator[bytes]:
-    """`pieces` joined into pieces of about CHUNK characters, as UTF-8 (a str with one
-    character past Latin-1 takes 2 or 4 bytes per character: most 64 KB pieces of the JSON
-    report of the 10,000-document corpus hold one, 1,435 of its records do)."""
+def _gathered(pieces: Iterator[str]) -> Iterator[list[bytes]]:
+    """`pieces` as UTF-8, sent in messages of about CHUNK characters: each a list of segments,
+    the ASCII pieces joined, a piece past ASCII alone (as the JSON writer yields them). A str
+    with one character past Latin-1 takes 2 or 4 bytes a character: joined whole, most 64 KB
+    messages of the JSON report of the 10,000-document corpus held one (1,342 of its records
+    do), and this process decoded them to such text and encoded them again to write them."""
+    message: list[bytes] = []
     batch: list[str] = []
     size = 0
     for piece in pieces:
-        batch.append(piece)
         size += len(piece)
+        if piece.isascii():
+            batch.append(piece)
+        else:
+            if batch:
+                message.append("".join(batch).encode("utf-8"))
+                batch.clear()
+            message.append(piece.encode("utf-8", "surrogatepass"))
         if size >= CHUNK:
-            yield "".join(batch).encode("utf-8", "surrogatepass")
-            batch.clear()
+            if batch:
+                message.append("".join(batch).encode("utf-8"))
+                batch.clear()
+            yield message
+            message = []
             size = 0
     if batch:
-        yield "".join(batch).encode("utf-8", "surrogatepass")
+        message.append("".join(batch).encode("utf-8"))
+    if message:
+        yield message
