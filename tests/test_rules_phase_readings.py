@@ -134,3 +134,65 @@ def test_the_flag_search_finds_the_flags_of_the_default_options() -> None:
     assert module._may_name_a_flag(named, ["-TOKEN", "x"], None)
     assert not module._may_name_a_flag(named, ["nginx", "-g", "daemon off;"], ["password"])
     assert not module._may_name_a_flag(named, None, [])
+
+
+# -- service-selector-*: the unmatched Services found once for both rules --------------------------
+SELECTORS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: here, namespace: a}
+spec: {selector: {app: web}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: elsewhere, namespace: a}
+spec: {selector: {app: api}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: nowhere, namespace: a}
+spec: {selector: {app: gone}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: a}
+spec:
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx}]}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: b}
+spec:
+  selector: {matchLabels: {app: api}}
+  template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c, image: nginx}]}}
+"""
+
+
+def test_unmatched_services_found_once_equal_the_search() -> None:
+    from kubelint_py.rule_api import RuleContext
+    from kubelint_py.run.context import LintContext
+
+    module = importlib.import_module("kubelint_py.builtin_rules.network_connectivity.service_selector")
+    ctx = RuleContext(LintContext(load(SELECTORS)))
+    shared = module._unmatched(ctx)
+    assert shared is module._unmatched(ctx)  # found once per run
+    assert shared == list(module._find_unmatched(ctx))
+    found = {doc.name: [t.doc.name for t in elsewhere] for doc, _, _, elsewhere in shared}
+    assert found == {"elsewhere": ["api"], "nowhere": []}
+    complete = RuleContext(ctx.lint, assume_complete=True)  # a different question: not the same list
+    assert module._unmatched(complete) is not shared
+
+
+def test_the_templates_a_service_selects_found_once_equal_the_search() -> None:
+    from kubelint_py.rule_api import RuleContext
+    from kubelint_py.run.context import LintContext
+
+    module = importlib.import_module("kubelint_py.builtin_rules.network_connectivity.service_target_ports")
+    ctx = RuleContext(LintContext(load(SELECTORS)))
+    services = {doc.name: doc for doc in ctx.lint.documents if doc.kind == "Service"}
+    for service in services.values():
+        assert module._selected(service, ctx) == module._select(service, ctx)
+        assert module._selected(service, ctx) is module._selected(service, ctx)  # found once
+    assert [t.doc.name for t in module._selected(services["here"], ctx)] == ["web"]
+    assert module._selected(services["elsewhere"], ctx) == ()  # (another namespace's pods)
