@@ -416,3 +416,15 @@ def test_nesting_bound_decided_by_length_as_by_longest_line(text: str, depth: in
     limits = Limits(max_depth=depth)
     longest = max(map(len, text.split("\n")))
     assert _nesting_is_plausible(text, limits) == (text.count("[") + text.count("{") + longest < depth * 4)
+
+
+@given(st.text(alphabet="0123456789+-._:eExoO.infaINFNn~<=TtYy a", max_size=10))
+def test_plain_scalars_resolved_again_as_the_first_time(value: str) -> None:
+    """The resolver remembers the tags of plain scalars: asked again, the same answer, which is
+    resolve_plain's (a quoted scalar is text)."""
+    from kubelint_py.input.yaml_nodes import ScalarNode
+    from kubelint_py.input.yaml_scalars import STR_TAG, TAG_OBJECTS, resolve
+
+    for _ in range(2):
+        assert resolve(ScalarNode, value, (True, False)) is TAG_OBJECTS[resolve_plain(value)]
+        assert resolve(ScalarNode, value, (False, True)) is STR_TAG
