@@ -196,3 +196,17 @@ def test_the_templates_a_service_selects_found_once_equal_the_search() -> None:
         assert module._selected(service, ctx) is module._selected(service, ctx)  # found once
     assert [t.doc.name for t in module._selected(services["here"], ctx)] == ["web"]
     assert module._selected(services["elsewhere"], ctx) == ()  # (another namespace's pods)
+
+
+def test_request_services_found_once_equal_the_reading() -> None:
+    from kubelint_py.k8s.autoscaling import serving_services
+    from kubelint_py.k8s.scaling import carries_requests, request_services
+    from kubelint_py.run.context import LintContext
+
+    lint = LintContext(load(SELECTORS))
+    for doc in lint.documents:
+        expected = [service for service in serving_services(lint, doc) if carries_requests(service, lint)]
+        assert request_services(doc, lint) == expected
+        assert request_services(doc, lint) is request_services(doc, lint)  # found once
+    names = {doc.name: [s.name for s in request_services(doc, lint)] for doc in lint.documents if doc.kind != "Service"}
+    assert names == {"web": ["here"], "api": []}

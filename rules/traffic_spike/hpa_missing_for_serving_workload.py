@@ -2,14 +2,14 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
-from kubelint_py.k8s.scaling import carries_requests, scale_out_blocker
+from kubelint_py.k8s.autoscaling import scalers_targeting
+from kubelint_py.k8s.scaling import request_services, scale_out_blocker
 from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
 @rule("hpa-missing-for-serving-workload")
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
+    services = request_services(doc, ctx.lint)
     if not services or scalers_targeting(ctx.lint, doc) or scale_out_blocker(doc, ctx.lint) is not None:
         return
     yield Violation(

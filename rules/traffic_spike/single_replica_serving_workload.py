@@ -2,8 +2,8 @@
 
 from collections.abc import Iterator
 
-from kubelint_py.k8s.autoscaling import scalers_targeting, serving_services
-from kubelint_py.k8s.scaling import carries_requests, exclusive_claim, singleton_image
+from kubelint_py.k8s.autoscaling import scalers_targeting
+from kubelint_py.k8s.scaling import exclusive_claim, request_services, singleton_image
 from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 
 
@@ -11,7 +11,7 @@ from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if ctx.lint.effective_replicas(doc) != 1:
         return
-    services = [svc for svc in serving_services(ctx.lint, doc) if carries_requests(svc, ctx.lint)]
+    services = request_services(doc, ctx.lint)
     if not services or scalers_targeting(ctx.lint, doc) or _single_by_design(doc, ctx):
         return
     shown = "spec.replicas is 1" if doc.value("spec", "replicas") is not None else "spec.replicas is unset (1)"
