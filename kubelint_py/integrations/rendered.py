@@ -20,6 +20,7 @@ note per cause (`map_rendered(notes=...)`, shown on stderr) says why and what to
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,6 @@ def map_rendered(
     mapped = [mapper.map(finding) for finding in findings]
     if notes is not None:
         notes.extend(mapper.notes())
-    if all(after is before for after, before in zip(mapped, findings, strict=True)):
+    if not any(map(is_not, mapped, findings)):
         return mapped  # nothing moved: as given, as when nothing needs mapping (no re-sort)
     return finalize(mapped)
