@@ -124,7 +124,7 @@ def affinity_oses(pod_spec: Mapping[str, object]) -> frozenset[str]:
 
 def targets_os(pod_spec: Mapping[str, object], os: str) -> bool:
     """True when any of the three routes steers the pod spec to `os`."""
-    if not isinstance(pod_spec, Mapping):
+    if not (type(pod_spec) is dict or isinstance(pod_spec, Mapping)):  # (exact type first: no ABC isinstance)
         return False
     if os_name(pod_spec) == os:
         return True

@@ -129,11 +129,11 @@ def selector_from_label_selector(obj: object) -> LabelSelector | None:
     """
     if obj is None:
         return None
-    if not isinstance(obj, Mapping):
+    if not (type(obj) is dict or isinstance(obj, Mapping)):  # (exact type first: no ABC isinstance)
         return LabelSelector(nothing=True)
     labels = obj.get("matchLabels")
     pairs: list[tuple[str, str]] = []
-    if isinstance(labels, Mapping):
+    if labels is not None and (type(labels) is dict or isinstance(labels, Mapping)):
         pairs = sorted((str(k), label_text(v)) for k, v in labels.items())
     elif labels is not None:
         return LabelSelector(nothing=True)

@@ -172,7 +172,7 @@ def _template_annotations_path(doc: Document) -> FieldPath | None:
 def _apparmor_fields(doc: Document) -> Iterator[Violation]:
     for who, path, security in _security_contexts(doc):
         profile = security.get("appArmorProfile")
-        if not isinstance(profile, Mapping):
+        if profile is None or not (type(profile) is dict or isinstance(profile, Mapping)):  # (no ABC check)
             continue
         kind = profile.get("type")
         if not isinstance(kind, str) or kind in APPARMOR_ALLOWED_TYPES:

@@ -45,7 +45,7 @@ def check_volume_type(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if spec_path is None:
         return
     for number, volume in enumerate(doc.sequence(*spec_path, "volumes")):
-        if not isinstance(volume, Mapping):
+        if not (type(volume) is dict or isinstance(volume, Mapping)):  # (exact type first: no ABC isinstance)
             continue
         name = volume.get("name")
         label = f"volume {quote(name)}" if isinstance(name, str) and name else f"volume #{number}"
@@ -161,7 +161,7 @@ def check_privileged_port(doc: Document, ctx: RuleContext) -> Iterator[Violation
         if not isinstance(ports, list):
             continue
         for number, port in enumerate(ports):
-            value = _int_id(port.get("containerPort")) if isinstance(port, Mapping) else None
+            value = _int_id(port.get("containerPort")) if (type(port) is dict or isinstance(port, Mapping)) else None
             if value is None or not 0 < value < start:
                 continue
             yield Violation(

@@ -137,8 +137,9 @@ def capability_name(value: str) -> str:
 def _judge_drop(doc: Document, container: ContainerRef) -> _Problem | None:
     path = _own_path(container, "capabilities", "drop")
     ctx = container.data.get("securityContext")
-    caps = ctx.get("capabilities") if isinstance(ctx, Mapping) else None
-    drop = caps.get("drop") if isinstance(caps, Mapping) else None
+    # (exact tests first, for the loader's dicts and the usual absent None: no ABC isinstance)
+    caps = ctx.get("capabilities") if ctx is not None and (type(ctx) is dict or isinstance(ctx, Mapping)) else None
+    drop = caps.get("drop") if caps is not None and (type(caps) is dict or isinstance(caps, Mapping)) else None
     if drop is None:
         if caps is None and is_injected_container(doc, container):
             return None

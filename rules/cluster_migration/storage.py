@@ -211,9 +211,13 @@ def check_node_local(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     host_paths: dict[str, str] = {}
     for volume in doc.sequence(*spec_path, "volumes"):
-        if isinstance(volume, Mapping) and isinstance(volume.get("hostPath"), Mapping):
+        # (exact tests first, for the loader's dicts and the usual absent None: no ABC isinstance)
+        if not (type(volume) is dict or isinstance(volume, Mapping)):
+            continue
+        host_path = volume.get("hostPath")
+        if host_path is not None and (type(host_path) is dict or isinstance(host_path, Mapping)):
             name = volume.get("name")
-            path = volume["hostPath"].get("path")
+            path = host_path.get("path")
             if isinstance(name, str):
                 host_paths[name] = path if isinstance(path, str) else "?"
     if not host_paths:

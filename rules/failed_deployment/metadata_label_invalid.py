@@ -183,7 +183,7 @@ def _requirement_violations(expressions: object, path: FieldPath, *, values: boo
 
 
 def _selector_violations(selector: object, path: FieldPath) -> Iterator[Violation]:
-    if not isinstance(selector, Mapping):
+    if not (type(selector) is dict or isinstance(selector, Mapping)):  # (exact type first: no ABC isinstance)
         return
     yield from _label_map_violations(selector.get("matchLabels"), (*path, "matchLabels"))
     yield from _requirement_violations(selector.get("matchExpressions"), (*path, "matchExpressions"), values=True)

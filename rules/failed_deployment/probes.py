@@ -43,7 +43,9 @@ def check_aggressive(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     budget = int(ctx.options.get("minStartBudgetSeconds", 20))
     for container in containers(doc, ContainerScope.C_SIDECARS):
         probe = container.data.get("livenessProbe")
-        if not isinstance(probe, Mapping) or container.data.get("startupProbe") is not None:
+        if probe is None or container.data.get("startupProbe") is not None:  # (no ABC check for most)
+            continue
+        if not (type(probe) is dict or isinstance(probe, Mapping)):
             continue
         delay = _int(probe, "initialDelaySeconds", 0)
         failures = _int(probe, "failureThreshold", 3)

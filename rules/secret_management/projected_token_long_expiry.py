@@ -12,8 +12,10 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     limit = int(ctx.options.get("maxExpirationSeconds", 86400))
     for i, volume in enumerate(doc.sequence(*spec_path, "volumes")):
-        projected = volume.get("projected") if isinstance(volume, Mapping) else None
-        sources = projected.get("sources") if isinstance(projected, Mapping) else None
+        # (exact tests first, for the loader's dicts and the usual absent None: no ABC isinstance)
+        projected = volume.get("projected") if type(volume) is dict or isinstance(volume, Mapping) else None
+        is_map = projected is not None and (type(projected) is dict or isinstance(projected, Mapping))
+        sources = projected.get("sources") if is_map else None  # type: ignore[union-attr]
         for j, source in enumerate(sources if isinstance(sources, list) else ()):
             token = source.get("serviceAccountToken") if isinstance(source, Mapping) else None
             seconds = token.get("expirationSeconds") if isinstance(token, Mapping) else None

@@ -24,7 +24,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if spec_path is None:
         return
     for i, volume in enumerate(doc.sequence(*spec_path, "volumes")):
-        if not isinstance(volume, Mapping):
+        if not (type(volume) is dict or isinstance(volume, Mapping)):  # (exact type first: no ABC isinstance)
             continue
         name = volume.get("name")
         label = f'volume "{name}"' if isinstance(name, str) else f"volume #{i}"

@@ -26,12 +26,12 @@ def _missing(container: ContainerRef) -> list[str] | None:
     resources = container.data.get("resources")
     if resources is None:
         return list(_SECTIONS)
-    if not isinstance(resources, Mapping):
+    if not (type(resources) is dict or isinstance(resources, Mapping)):  # (exact types first: no ABC isinstance)
         return None
     missing = []
     for section in _SECTIONS:
         entries = resources.get(section)
-        if entries is not None and not isinstance(entries, Mapping):
+        if entries is not None and not (type(entries) is dict or isinstance(entries, Mapping)):
             return None
         if entries is None or entries.get(RESOURCE) is None:
             missing.append(section)
