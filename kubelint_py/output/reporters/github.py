@@ -89,6 +89,13 @@ def chunks(report: Report, options: ReportOptions) -> Iterator[str]:
     68,000 findings were all held, then joined)."""
     batch: list[str] = []
     for line in _lines(report, options):
+        if not line.isascii():  # a piece of its own, as text.chunks writes such a line
+            if batch:
+                batch.append("")
+                yield "\n".join(batch)
+                batch.clear()
+            yield line + "\n"
+            continue
         batch.append(line)
         if len(batch) >= 2_000:
             batch.append("")
