@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from kubelint_py.config.config import Config
+from kubelint_py.model import Source
 from kubelint_py.registry import builtin
 from kubelint_py.registry.builtin import (
     BUILTIN_PACKAGE,
@@ -155,3 +156,32 @@ def test_lint_from_the_index_equals_lint_with_every_module_imported() -> None:
     assert indexed.findings == scanned.findings
     assert indexed.rules == scanned.rules
     assert len({f.rule_id for f in indexed.findings}) > 100
+
+
+def test_the_engine_calls_a_deferred_check_only_until_it_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's plan per set of rules is made again after its first document, from the
+    checks the first calls loaded: later documents call the module's check, not the placeholder."""
+    calls: list[str] = []
+    through = DeferredCheck.__call__
+
+    def counted(self: DeferredCheck, *args: object) -> object:
+        calls.append(self.attribute)
+        return through(self, *args)
+
+    monkeypatch.setattr(DeferredCheck, "__call__", counted)
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web{n}\n  namespace: a\nspec:\n"
+        "  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n"
+        "    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n"
+    )
+
+    def deferred_calls(documents: int) -> int:
+        calls.clear()
+        text = "---\n".join(deployment.format(n=n) for n in range(documents))
+        request = LintRequest(sources=[Source("d.yaml", text.encode())], plugins=False, cwd=ROOT)
+        assert run_lint(request, Config(), _indexed()).findings  # a fresh registry: nothing loaded yet
+        return len(calls)
+
+    once = deferred_calls(1)
+    assert once > 20  # the placeholders are called for the first document
+    assert deferred_calls(3) == once  # and for no later one

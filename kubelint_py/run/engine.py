@@ -437,8 +437,9 @@ class Engine:
         for doc in documents:
             chosen = dispatch.rules_for(doc)
             plan = plans.get(id(chosen))
+            new = plan is None
             if plan is None:
-                plan = plans[id(chosen)] = [(a, a.rule.check, contexts[a.rule.id]) for a in chosen if a.rule.check]
+                plan = [(a, a.rule.check, contexts[a.rule.id]) for a in chosen if a.rule.check]
             for active, check, context in plan:
                 try:
                     for violation in check(doc, context):
@@ -447,6 +448,11 @@ class Engine:
                     if self.options.raise_errors:
                         raise
                     self._internal_error(active, doc, exc)
+            if new:  # a built-in rule's module is imported on its check's first call, which puts
+                # the module's check into the rule (registry.builtin.DeferredCheck): the plan kept
+                # is made after that, so later documents call the checks themselves (335,000
+                # calls on the 10,000-document corpus, each through the deferred one's frame)
+                plans[id(chosen)] = [(a, a.rule.check or check, context) for a, check, context in plan]
 
     def _run_cross_object(self, contexts: Mapping[str, RuleContext]) -> None:
         for active in self.rules:
