@@ -164,3 +164,18 @@ def test_xml_text_of_lines_joined_is_their_texts_joined(lines: list[str]) -> Non
     assert junit._xml("\n".join(lines)) == "\n".join(junit._xml(line) for line in lines) == _xml("\n".join(lines))
     for line in lines:
         assert junit._one_line(line) == _one_line(line)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(FINDINGS_WIDE, max_size=8), st.lists(ERRORS, max_size=2))
+def test_junit_is_written_a_suite_at_a_time(findings: list[Finding], errors: list[ToolError]) -> None:
+    """`chunks`: the declaration and root's start tag, one piece per test suite, the end tag;
+    an empty report is the root alone (an empty element)."""
+    report = Report(findings=tuple(findings), rules=RULES, files=(), errors=tuple(errors))
+    options = ReportOptions(fail_on=None, exit_code=0, sarif_root=Path("/repo"), cwd=Path("/repo"))
+    pieces = list(junit.chunks(report, options))
+    whole = _recipe(report, options)
+    assert "".join(pieces) == whole
+    suites = whole.count("<testsuite ")
+    assert len(pieces) == (suites + 2 if suites else 1)
+    assert all(piece.lstrip().startswith("<testsuite ") for piece in pieces[1:-1])
