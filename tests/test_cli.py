@@ -245,6 +245,52 @@ def test_closed_stdout_pipe_exits_quietly(project: Path) -> None:
             (project / f"many-{n}.yaml").unlink()
 
 
+@pytest.mark.parametrize(
+    ("redirect", "code", "says"),
+    [
+        ("", 1, ""),  # the whole report, then the exit without freeing the run
+        (">&-", 1, ""),  # stdout closed when the program starts
+        ("2>&-", 1, ""),  # stderr closed
+        (">&- 2>&-", 1, ""),
+        ("> /dev/full", 2, "no space left on device"),
+    ],
+)
+def test_the_program_ends_with_its_exit_code_and_its_output_flushed(
+    project: Path, redirect: str, code: int, says: str
+) -> None:
+    """As the program, kubelint leaves the process without freeing what the run built
+    (cli.main._end_program), once stdout and stderr are flushed; streams that are closed or
+    cannot be written are reported as before, and never with a traceback."""
+    if redirect == "> /dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f"{sys.executable} -m kubelint_py lint . --format json {redirect}"
+    proc = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, check=False, timeout=120)
+    assert proc.returncode == code
+    assert "Traceback" not in proc.stderr and says in proc.stderr
+    if not redirect:
+        assert json.loads(proc.stdout)["summary"]["exitCode"] == code  # every byte came out
+
+
+def test_the_program_skips_the_interpreters_teardown(project: Path) -> None:
+    """Freeing a run's objects is left to the operating system: no exit handler runs after the
+    program (kubelint registers none), and main(argv), as the tests call it, still returns."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+        "from kubelint_py.cli import main\n"
+        "assert main(['lint', '.']) == 1\n"  # called with arguments: returns
+        "sys.argv = ['kubelint', 'lint', '.']\n"
+        "main()\n"  # the program: exits here
+        "print('not reached', file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1
+    assert "torn down" not in proc.stderr and "not reached" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout.count("\nFound ") == 2  # both reports, whole
+
+
 def test_broken_context_files_are_not_reported(project: Path) -> None:
     code, out, _ = run(["lint", "deploy/pod.yaml", "--context", "deploy", "--format", "json"])
     report = json.loads(out)

@@ -35,16 +35,22 @@ spec:
       targetPort: 8080
 """
 
-# Runs `kubelint lint ARGS` as the console script does (argv from sys.argv), then reports.
+# Runs `kubelint lint ARGS` as the console script does (argv from sys.argv), and reports when
+# the program ends (cli.main._end_program: the process leaves from there).
 _PROBE = """\
 import gc, json, sys
 sys.argv = ["kubelint", "lint", *sys.argv[1:]]
-from kubelint_py.cli import main
-code = main()
-sys.stdout.flush()
-state = {"code": code, "modules": sorted(sys.modules), "gc_enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
-with open("probe.json", "w") as out:
-    json.dump(state, out)
+import kubelint_py.cli.main
+entry = sys.modules["kubelint_py.cli.main"]  # (the package's `main` is the function)
+end = entry._end_program
+def report_then_end(code):
+    state = {"code": code, "modules": sorted(sys.modules), "gc_enabled": gc.isenabled()}
+    state["frozen"] = gc.get_freeze_count()
+    with open("probe.json", "w") as out:
+        json.dump(state, out)
+    end(code)
+entry._end_program = report_then_end
+entry.main()
 """
 
 
@@ -53,16 +59,17 @@ def _probe(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dic
     base = {k: v for k, v in os.environ.items() if not k.startswith(("KUBELINT", "PYTHON"))}
     base["PYTHONPATH"] = str(ROOT)
     base["PYTHONIOENCODING"] = "utf-8"  # the fast path writes UTF-8 streams itself, others via click
-    subprocess.run(
+    proc = subprocess.run(
         [sys.executable, "probe.py", *args],
         cwd=tmp_path,
         env={**base, **(env or {})},
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=120,
     )
     state: dict[str, Any] = json.loads((tmp_path / "probe.json").read_text())
+    assert proc.returncode == state["code"], proc.stderr  # the process left with the run's code
     return state
 
 
