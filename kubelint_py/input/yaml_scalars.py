@@ -107,7 +107,7 @@ def to_float(text: str) -> float:
 
 
 # Shared Tag objects: ruamel builds (and lazily decodes) a Tag per node from a string, which
-# was half the parse time; nodes resolved by us share these, and we read `ctag.suffix`.
+# was half the parse time; nodes resolved by us share these (yaml_nodes.tag_name reads a tag).
 TAG_OBJECTS = {name: Tag(suffix=name) for name in (STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, MERGE)}
 STR_TAG = TAG_OBJECTS[STR]
 MAP_TAG = TAG_OBJECTS[MAP]

@@ -416,7 +416,7 @@ class _Walker:
 
     def _scalar(self, node: Any) -> object:
         ctag, value, _, _, _ = node.args
-        tag = ctag.suffix if type(ctag) is Tag else ctag
+        tag = ctag.suffix if type(ctag) is Tag else ctag  # (tag_name, inlined: every number and boolean)
         if tag == STR:
             if len(value) > self.limits.max_scalar:
                 raise LimitExceeded(
