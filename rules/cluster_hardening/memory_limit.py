@@ -29,18 +29,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     for container in containers(doc, ContainerScope.C_I):
         path = (*container.path, "resources", "limits", "memory")
-        resources = container.data.get("resources")
-        # (exact tests first: no ABC isinstance)
-        limits = (
-            resources.get("limits")
-            if resources is not None and (type(resources) is dict or isinstance(resources, Mapping))
-            else None
-        )
-        memory = (
-            limits.get("memory")
-            if limits is not None and (type(limits) is dict or isinstance(limits, Mapping))
-            else None
-        )
+        resources = container.get("resources")
+        limits = container.get("resources", "limits")
+        memory = container.get("resources", "limits", "memory")
         if isinstance(memory, (str, int, float)) and not isinstance(memory, bool) and memory != "":
             continue
         if memory is None and is_injected_container(doc, container):
