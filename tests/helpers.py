@@ -25,20 +25,22 @@ SHARED = ROOT.parent / "shared"
 NON_RULE_DIRS = frozenset(("scenarios", "helm", "kustomize", "control-plane", "hostile"))
 _CONFIG_RE = re.compile(r"^#\s*fixture-config:\s*(\{.*\})\s*$")
 
-# the CLI tests' inputs: a Pod with one finding at error severity, and a file that does not parse
-PRIVILEGED_POD = """\
+# the CLI tests' inputs: a Pod with one finding at error severity (its name, namespace and image
+# to fill in: the output tests put hostile text there), and a file that does not parse
+PRIVILEGED_POD_TEMPLATE = """\
 apiVersion: v1
 kind: Pod
 metadata:
-  name: debug
-  namespace: tools
+  name: {name}
+  namespace: {namespace}
 spec:
   containers:
     - name: shell
-      image: busybox:1.36
+      image: {image}
       securityContext:
         privileged: true
 """
+PRIVILEGED_POD = PRIVILEGED_POD_TEMPLATE.format(name="debug", namespace="tools", image="busybox:1.36")
 BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [a\n"
 
 

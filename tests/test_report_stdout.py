@@ -17,7 +17,7 @@ import click
 import pytest
 
 from kubelint_py.cli import console, reports
-from tests.helpers import ROOT
+from tests.helpers import PRIVILEGED_POD_TEMPLATE, ROOT
 
 PIECES = [
     ["{\n", '  "a": 1', "\n}", "\n"],
@@ -138,19 +138,6 @@ def test_a_failed_write_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- a real run ---------------------------------------------------------------------------------
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: {name}
-  namespace: {namespace}
-spec:
-  containers:
-    - name: shell
-      image: {image}
-      securityContext:
-        privileged: true
-"""
 ESCAPES = "\x1b[2K\x1b[1A\x1b]52;c;cHduZWQ=\x07\x9b2J"
 
 
@@ -162,7 +149,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("stdout-tree")
     for n in range(30):
-        text = POD.format(
+        text = PRIVILEGED_POD_TEMPLATE.format(
             name=json.dumps(f"p{n}{ESCAPES}"),
             namespace=json.dumps(f"ns{ESCAPES}"),
             image=json.dumps(f"busybox{ESCAPES}"),

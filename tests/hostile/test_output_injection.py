@@ -25,6 +25,7 @@ from kubelint_py.input.discovery import printable_name
 from kubelint_py.model import Examples, RuleMeta, Scope, Severity
 from kubelint_py.output.ruledoc import rule_markdown, rule_text, rules_json, rules_table_text
 from kubelint_py.output.safe_text import json_safe, no_workflow_commands, printable, printable_text
+from tests.helpers import PRIVILEGED_POD_TEMPLATE
 from tests.hostile.support import lint_in_process, lint_subprocess, no_traceback
 
 HOSTILE = {
@@ -55,20 +56,6 @@ COMMAND = re.compile(r"^\s*::|##\[")
 OUR_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 COMMAND_FILES = ["::error title=pwned::a.yaml", "  ::warning::b.yaml", "\u3000::notice::c.yaml", "##[error]d.yaml"]
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: {name}
-  namespace: {namespace}
-spec:
-  containers:
-    - name: shell
-      image: {image}
-      securityContext:
-        privileged: true
-"""
-
 
 def _yaml(text: str) -> str:
     """A YAML double-quoted scalar holding `text`, the file itself ASCII."""
@@ -76,7 +63,7 @@ def _yaml(text: str) -> str:
 
 
 def _pod(label: str, chars: str) -> str:
-    return POD.format(
+    return PRIVILEGED_POD_TEMPLATE.format(
         name=_yaml(f"p-{label}{chars}x"), namespace=_yaml(f"::error::ns{chars}"), image=_yaml(f"busybox{chars}:1.36")
     )
 
