@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kubelint_py.input.decoding import decode
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source, load_text
+from kubelint_py.input.positions import PositionIndex
 from kubelint_py.input.streams import _markers, iter_documents
 from kubelint_py.input.yaml_scalars import (
     BOOL_FALSE,
@@ -24,7 +25,7 @@ from kubelint_py.input.yaml_scalars import (
     to_int,
 )
 from kubelint_py.input.yamlio import LimitExceeded, Limits, YamlSyntaxError, parse_document
-from kubelint_py.model import DocType, Pos, Source
+from kubelint_py.model import DocType, Pos, Source, Span
 from tests.loader_invariants import assert_sound
 
 
@@ -428,3 +429,47 @@ def test_plain_scalars_resolved_again_as_the_first_time(value: str) -> None:
     for _ in range(2):
         assert resolve(ScalarNode, value, (True, False)) is TAG_OBJECTS[resolve_plain(value)]
         assert resolve(ScalarNode, value, (False, True)) is STR_TAG
+
+
+def _lookup_by_entries(index: PositionIndex, path: tuple[str | int, ...]) -> Span:
+    """`PositionIndex.lookup` read through `entries` only, as it was before its shortcuts."""
+    entry, _, data = index._walk(path)
+    if entry is None:
+        return Span(index.span.start, Pos(index.span.start.line, index.span.start.column + 1))
+    child = entry[8]
+    if child is None:
+        return Span(Pos(entry[0], entry[1]), Pos(entry[6], entry[7]))
+    if (entry[0], entry[1]) == (entry[4], entry[5]):
+        first = next(index.entries(child, data), None)
+        if first is not None:
+            key = first[1]
+            return Span(Pos(key[0], key[1]), Pos(key[2], key[3]))
+    return Span(Pos(entry[0], entry[1]), Pos(entry[2], entry[3]))
+
+
+@given(_TREES, st.sampled_from([None, True, False]), st.booleans())
+def test_lookup_as_read_through_entries(tree: object, flow: bool | None, merged: bool) -> None:
+    """Every finding's place: `lookup` reads a list item's first key and builds its spans with
+    tuple.__new__; each path of the data (and one step past it) gets what reading the entries
+    gives, merge keys (`<<`, whose mappings keep their entries in a dict) included."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    dumper = YAML()
+    dumper.default_flow_style = flow
+    out = io.StringIO()
+    dumper.dump({"root": tree, "items": [tree, {"k": tree}]}, out)
+    text = out.getvalue()
+    if merged:
+        text = "base: &b {m: [1, {n: 2}]}\n" + text.replace("root:", "more:\n  <<: *b\n  x: [{y: 1}]\nroot:", 1)
+    try:
+        parsed = parse_document(text)
+    except YamlSyntaxError:  # ruamel writes some texts that YAML 1.1 parsers read otherwise
+        assume(False)
+    assert parsed is not None
+    index = parsed.positions
+    assert isinstance(index, PositionIndex)
+    paths = [path for path, _, _ in index.all_entries()]
+    for path in [(), *paths, *((*path, 0) for path in paths), *((*path, "nowhere") for path in paths)]:
+        assert index.lookup(path) == _lookup_by_entries(index, path), path
