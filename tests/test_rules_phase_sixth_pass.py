@@ -1,5 +1,5 @@
 """The rules phase's shortcuts of the sixth pass (issue 20) answer what the former readings
-answered: `get_path` without a sentinel."""
+answered: `get_path` without a sentinel, the schema walk's key read first."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kubelint_py.k8s import schema_validate, schemas
 from kubelint_py.model import get_path
 
 _MISSING = object()
@@ -64,3 +65,126 @@ def test_get_path_of_a_null_value_and_of_a_missing_key_is_none() -> None:
     assert get_path(data, ("items", 2)) is None
     assert get_path(data, (1, "a")) is None  # a dict is entered by text keys only
     assert get_path(data, ("items", True)) is None  # a list by int indexes only
+
+
+# -- the schema walk: the key is looked up before its type is asked ------------------------------
+def _walk_object_as_before(node: Any, value: Mapping[Any, object], path: Any, out: list[Any]) -> None:
+    """The former `_walk_object`: every key's type asked first."""
+    sv: Any = schema_validate
+    props = node.props
+    additional = node.additional
+    suggested: set[str] | None = None
+    for key, child in value.items():
+        if isinstance(key, str):
+            name = key
+        else:
+            name = sv._key_text(key)
+            key = key if isinstance(key, int) else name
+        sub = props.get(name)
+        if sub is None:
+            if additional is True:
+                continue
+            if additional is False:
+                where = f" of {node.title}" if node.title else ""
+                close = sv.did_you_mean(name, props)
+                suggestion = ""
+                if close:
+                    suggested = {close} if suggested is None else suggested | {close}
+                    suggestion = f" (did you mean `{close}`?)"
+                out.append(
+                    sv.Issue(True, (*path, key), f"`{sv.format_path((*path, key))}` is not a field{where}", suggestion)
+                )
+                continue
+            sub = additional
+        leaf = sub.leaf
+        if leaf is None:
+            leaf = sv._prepare(sub)
+        kind = type(child)
+        if kind in leaf:
+            continue
+        if kind is str:
+            if sub.ok_strings is not None and child in sub.ok_strings:
+                continue
+        elif kind is dict:
+            if sub.direct_object:
+                sv._walk_object(sub, child, (*path, key), out)
+                continue
+        elif kind is list:
+            if sub.direct_array:
+                sv._walk_items(sub.items, child, (*path, key), out)
+                continue
+        elif kind is int:
+            bounds = sub.int_bounds
+            if bounds is not None and bounds[0] <= child <= bounds[1]:
+                continue
+        sv._descend(sub, child, kind, (*path, key), out)
+    for required in node.required:
+        if value.get(required) is None and (suggested is None or required not in suggested):
+            declared = props.get(required)
+            if declared is not None and declared.nullable and required in value:
+                continue
+            shown = sv.format_path(path)
+            out.append(sv.Issue(False, (*path, required), f"`{shown}` is missing the required field `{required}`"))
+
+
+_SCHEMA = schemas.compile_crd_schema(
+    {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "1": {"type": "integer", "format": "int32"},
+                    "true": {"type": "object", "properties": {"a": {"type": "string", "enum": ["x", "y"]}}},
+                    "1.5": {"type": "boolean"},
+                    "None": {"type": "array", "items": {"type": "string"}},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "open": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                },
+            }
+        },
+    }
+)
+_SPEC_KEYS = st.one_of(
+    st.sampled_from(["name", "1", "true", "1.5", "None", "labels", "open", "nmae", "x"]),
+    st.sampled_from([1, 2, True, False, 1.5, None, -1]),
+)
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 2**33), st.sampled_from(["x", "y", "z", ""]), st.just(1.5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(_SPEC_KEYS, inner, max_size=4), st.dictionaries(_SPEC_KEYS, inner)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_SPEC_KEYS, _VALUES, max_size=6))
+def test_the_schema_walk_equals_the_walk_that_asks_each_keys_type_first(spec: dict[Any, object]) -> None:
+    """Keys of every scalar type, some whose text names a property (`1`, `true`, `1.5`,
+    `None`): the same issues, paths and messages, in the same order."""
+    data = {"apiVersion": "example.com/v1", "kind": "Thing", "spec": spec}
+    found = schemas.validate(_SCHEMA, data)
+    walk = schema_validate._walk_object
+    try:
+        schema_validate._walk_object = _walk_object_as_before  # type: ignore[assignment]
+        expected = schemas.validate(_SCHEMA, data)
+    finally:
+        schema_validate._walk_object = walk  # type: ignore[assignment]
+    assert found == expected
+
+
+def test_a_key_whose_text_names_a_property_is_that_property() -> None:
+    data: dict[str, object] = {"spec": {"name": "n", 1: 2**40, 2: "x", "labels": {3: 4, "k": "v"}}}
+    assert [(issue.path, issue.unknown) for issue in schemas.validate(_SCHEMA, data)] == [
+        (("spec", 1), False),  # property "1" (int32) at the int key
+        (("spec", 2), True),  # no property "2"
+        (("spec", "labels", 3), False),  # a map's value, at the int key
+    ]
+    data = {"spec": {"name": "n", True: {"a": "q"}, 1.5: 3, None: [1]}}
+    assert [issue.path for issue in schemas.validate(_SCHEMA, data)] == [
+        ("spec", True, "a"),  # property "true" (an enum below it) at the bool key
+        ("spec", "1.5"),  # property "1.5" (a boolean), the key as text
+        ("spec", "None", 0),  # property "None" (a list of strings), the key as text
+    ]
