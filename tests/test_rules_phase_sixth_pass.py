@@ -1,8 +1,11 @@
 """The rules phase's shortcuts of the sixth pass (issue 20) answer what the former readings
-answered: `get_path` without a sentinel, the schema walk's key read first."""
+answered: `get_path` without a sentinel, the schema walk's key read first, the credential
+prefilter's anchors searched a part at a time."""
 
 from __future__ import annotations
 
+import marshal
+import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -11,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kubelint_py.k8s import schema_validate, schemas
+from kubelint_py.k8s.credentials import _ANCHOR_BYTE_PARTS, _ANCHOR_BYTES_RE, _no_anchor_anywhere
 from kubelint_py.model import get_path
 
 _MISSING = object()
@@ -188,3 +192,24 @@ def test_a_key_whose_text_names_a_property_is_that_property() -> None:
         ("spec", "1.5"),  # property "1.5" (a boolean), the key as text
         ("spec", "None", 0),  # property "None" (a list of strings), the key as text
     ]
+
+
+# -- the credential prefilter: the anchors a part at a time ---------------------------------
+_ANCHOR_TEXT = st.text(st.sampled_from(list("BEGIN KIASghpousr_xobpar-zyJ:/@?#\n\t é")), max_size=30)
+
+
+@given(st.lists(_ANCHOR_TEXT, max_size=4), st.lists(_ANCHOR_TEXT, max_size=2))
+def test_the_anchor_parts_find_what_the_alternation_finds(values: list[str], keys: list[str]) -> None:
+    data = {"metadata": {"name": "x", **dict.fromkeys(keys, 1)}, "spec": [*values, 3, None, True, 2.5]}
+    blob = marshal.dumps(data)
+    assert _no_anchor_anywhere(data) is (_ANCHOR_BYTES_RE.search(blob) is None)
+    for value in values:
+        raw = value.encode()
+        one_part = any(re.search(part, raw) for part in _ANCHOR_BYTE_PARTS)
+        assert one_part is (_ANCHOR_BYTES_RE.search(raw) is not None)
+
+
+def test_the_prefilter_lets_through_a_document_with_any_anchor() -> None:
+    for anchor in ("-----BEGIN ", "AKIA", "ASIA", "ghp_", "xoxb-", "AIza", "eyJ", "://u:p@"):
+        assert not _no_anchor_anywhere({"spec": {"containers": [{"args": [f"a {anchor} b"]}]}}), anchor
+    assert _no_anchor_anywhere({"spec": {"containers": [{"image": "nginx", "args": ["https://example.com"]}]}})

@@ -18,7 +18,8 @@ import base64
 import binascii
 import marshal
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache
 from typing import Any, NamedTuple
 
 from kubelint_py.model import FieldPath
@@ -224,7 +225,29 @@ _ANCHOR_RE = re.compile(r"-----BEGIN |AKIA|ASIA|gh[pousr]_|xox[bpars]-|AIza|eyJ|
 # match at every character that can begin one: `e` (of `eyJ`), `A` and `-` are frequent in
 # manifests, `y`, `K`, `S`, `I` and `B` are not (the search of the 10,000-document corpus
 # takes 0.036 s against 0.045 s for the whole anchors; 184 documents walked against 176).
-_ANCHOR_BYTES_RE = re.compile(rb"BEGIN |KIA|SIA|gh[pousr]_|xox[bpars]-|Iza|yJ|://[^\s:/@?#]*:[^\s/@?#]+@")
+_ANCHOR_BYTE_PARTS = (
+    rb"BEGIN ",
+    rb"KIA",
+    rb"SIA",
+    rb"gh[pousr]_",
+    rb"xox[bpars]-",
+    rb"Iza",
+    rb"yJ",
+    rb"://[^\s:/@?#]*:[^\s/@?#]+@",
+)
+_ANCHOR_BYTES_RE = re.compile(b"|".join(_ANCHOR_BYTE_PARTS))
+
+
+# The same search, a part at a time: a pattern that begins with a literal is searched for as
+# that literal (a fast scan for its first byte), an alternation of parts that begin with
+# different bytes tests every position of the text against them. On the marshal bytes of the
+# corpus's 9,239 documents that are not Secrets: eight searches 0.025 s, the alternation 0.031 s.
+# (Compiled on first use, not at import: 0.2 ms that a run which scans nothing need not pay.)
+@cache
+def _anchor_byte_searches() -> tuple[Callable[[bytes], re.Match[bytes] | None], ...]:
+    return tuple(re.compile(part).search for part in _ANCHOR_BYTE_PARTS)
+
+
 _BUILTIN_REGEX: Mapping[str, str] = {key: regex for key, (_, regex) in CREDENTIAL_PATTERNS.items()}
 
 PATTERN_OPTIONS_SCHEMA: Mapping[str, object] = {
@@ -341,7 +364,12 @@ def _no_anchor_anywhere(data: object) -> bool:
         blob = marshal.dumps(data)  # type: ignore[arg-type]
     except (ValueError, TypeError, RecursionError):
         return False
-    return _ANCHOR_BYTES_RE.search(blob) is None
+    # (`_ANCHOR_BYTES_RE.search(blob) is None`, a part at a time; a loop, as `all()` over a
+    # generator costs 0.004 s more on the corpus)
+    for search in _anchor_byte_searches():  # noqa: SIM110
+        if search(blob) is not None:
+            return False
+    return True
 
 
 # Skipped paths as a tree: {step: subtree}, `_SKIPPED` where a skipped path ends.
