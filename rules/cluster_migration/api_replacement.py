@@ -14,8 +14,10 @@ from kubelint_py.rule_api import Document, RuleContext, Violation, rule
 @rule("api-replacement-unavailable")
 def check_unavailable(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     entry = lookup(doc.api_version, doc.kind)
+    if entry is None or entry.replacement is None:  # (most documents: no target release to work out)
+        return
     target = target_release(ctx.settings.get("targetVersion"))
-    if entry is None or entry.replacement is None or not entry.replacement_unavailable_at(target):
+    if not entry.replacement_unavailable_at(target):
         return
     assert entry.replacement_available_in is not None
     yield Violation(

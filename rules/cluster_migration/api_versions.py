@@ -30,8 +30,10 @@ def _replacement(entry: ApiEntry) -> str:
 @rule("removed-api-version")
 def check_removed(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     entry = _entry(doc)
+    if entry is None:  # (most documents: no target release to work out)
+        return
     target = _target(ctx)
-    if entry is None or not entry.is_removed_at(target):
+    if not entry.is_removed_at(target):
         return
     assert entry.removed_in is not None
     yield Violation(
@@ -44,8 +46,10 @@ def check_removed(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 @rule("deprecated-api-version")
 def check_deprecated(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     entry = _entry(doc)
+    if entry is None:  # (most documents: no target release to work out)
+        return
     target = _target(ctx)
-    if entry is None or not entry.is_deprecated_at(target):
+    if not entry.is_deprecated_at(target):
         return
     assert entry.deprecated_in is not None
     removed = entry.removed_in
