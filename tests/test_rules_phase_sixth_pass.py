@@ -1,9 +1,11 @@
 """The rules phase's shortcuts of the sixth pass (issue 20) answer what the former readings
 answered: `get_path` without a sentinel, the schema walk's key read first, the credential
-prefilter's anchors searched a part at a time."""
+prefilter's anchors searched a part at a time, the rules that read windowsOptions skipping the
+pods that set none."""
 
 from __future__ import annotations
 
+import importlib
 import marshal
 import re
 from collections.abc import Mapping, Sequence
@@ -13,9 +15,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.k8s import schema_validate, schemas
 from kubelint_py.k8s.credentials import _ANCHOR_BYTE_PARTS, _ANCHOR_BYTES_RE, _no_anchor_anywhere
-from kubelint_py.model import get_path
+from kubelint_py.model import Document, Source, get_path
 
 _MISSING = object()
 
@@ -213,3 +216,108 @@ def test_the_prefilter_lets_through_a_document_with_any_anchor() -> None:
     for anchor in ("-----BEGIN ", "AKIA", "ASIA", "ghp_", "xoxb-", "AIza", "eyJ", "://u:p@"):
         assert not _no_anchor_anywhere({"spec": {"containers": [{"args": [f"a {anchor} b"]}]}}), anchor
     assert _no_anchor_anywhere({"spec": {"containers": [{"image": "nginx", "args": ["https://example.com"]}]}})
+
+
+# -- the rules that read windowsOptions, on pods that set none ---------------------------------
+WINDOWS_RULES = "kubelint_py.builtin_rules.windows_workloads.security"
+_WINDOWS_OPTIONS: st.SearchStrategy[object] = st.one_of(
+    st.none(),
+    st.just({}),
+    st.just({"hostProcess": True}),
+    st.just({"hostProcess": False, "runAsUserName": "x"}),
+    st.just("text"),
+)
+_CONTEXTS = st.one_of(
+    st.none(),
+    st.just("text"),
+    st.fixed_dictionaries({}, optional={"windowsOptions": _WINDOWS_OPTIONS, "runAsUser": st.just(1000)}),
+)
+_CONTAINERS = st.lists(
+    st.fixed_dictionaries({"name": st.sampled_from(["a", "b"])}, optional={"securityContext": _CONTEXTS}), max_size=2
+)
+
+
+@given(
+    _CONTEXTS,
+    _CONTAINERS,
+    _CONTAINERS,
+    st.fixed_dictionaries({}, optional={"kubernetes.io/os": st.sampled_from(["linux", "windows"])}),
+    st.booleans(),
+)
+def test_the_windows_options_rules_equal_their_reading_without_the_shortcut(
+    pod_context: object,
+    containers: list[dict[str, object]],
+    init: list[dict[str, object]],
+    node_selector: dict[str, str],
+    host_network: bool,
+) -> None:
+    """windows-hostprocess-container, windows-hostprocess-inconsistent and
+    linux-pod-windows-options skip a pod whose securityContexts set no windowsOptions: the same
+    findings as when they read every container."""
+    from kubelint_py.k8s import windows
+
+    spec: dict[str, object] = {"containers": containers, "initContainers": init, "hostNetwork": host_network}
+    if pod_context is not None:
+        spec["securityContext"] = pod_context
+    if node_selector:
+        spec["nodeSelector"] = node_selector
+    data = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "w"},
+        "spec": {"template": {"spec": spec}},
+    }
+    module: Any = importlib.import_module(WINDOWS_RULES)
+    rules = (module.check_hostprocess, module.check_hostprocess_inconsistent, module.check_linux_windows_options)
+
+    def found() -> list[list[tuple[str, object]]]:
+        doc = _document(data)
+        out = [[(v.message, v.path) for v in rule.check(doc, None)] for rule in rules]
+        assert windows.has_windows_options(doc) is _sets_windows_options_as_read(doc)
+        return out
+
+    shortcut = found()
+    try:
+        module.has_windows_options = lambda doc: True  # the reading: every container read
+        read = found()
+    finally:
+        module.has_windows_options = windows.has_windows_options
+    assert shortcut == read
+
+
+def _sets_windows_options_as_read(doc: Document) -> bool:
+    """Whether a windowsOptions is set, read as the rules read it: the pod's at its path, each
+    container's through its securityContext."""
+    from kubelint_py.k8s.windows import pod_windows_options_path, windows_option_sites
+    from kubelint_py.k8s.workloads import ContainerScope, containers
+
+    pod_path = pod_windows_options_path(doc)
+    if pod_path is not None and doc.value(*pod_path) is not None:
+        return True
+    for container in containers(doc, ContainerScope.ALL):
+        if container.get("securityContext", "windowsOptions") is not None:
+            return True
+    return any(True for field in ("hostProcess", "runAsUserName") for _ in windows_option_sites(doc, field))
+
+
+def _document(data: Mapping[str, object]) -> Document:
+    import json
+
+    result = LoadResult()
+    load_source(Source("w.yaml", json.dumps(data).encode()), LoadOptions(), result)
+    (doc,) = result.documents
+    return doc
+
+
+def test_a_pod_that_sets_windows_options_is_read() -> None:
+    from kubelint_py.k8s.windows import has_windows_options
+
+    def pod(**spec: object) -> Document:
+        return _document({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
+
+    assert not has_windows_options(pod(containers=[{"name": "a"}]))
+    assert not has_windows_options(pod(containers=[{"name": "a", "securityContext": {"windowsOptions": None}}]))
+    assert has_windows_options(pod(containers=[{"name": "a"}], securityContext={"windowsOptions": {}}))
+    assert has_windows_options(
+        pod(containers=[{"name": "a"}], ephemeralContainers=[{"name": "d", "securityContext": {"windowsOptions": "x"}}])
+    )

@@ -13,6 +13,7 @@ from kubelint_py.k8s.ostarget import os_name
 from kubelint_py.k8s.windows import (
     CONTAINER_ADMINISTRATOR,
     effective_windows_option,
+    has_windows_options,
     linux_pinned,
     pod_windows_options_path,
     windows_option_sites,
@@ -113,7 +114,7 @@ def check_linux_only_field(doc: Document, ctx: RuleContext) -> Iterator[Violatio
 
 @rule("linux-pod-windows-options")
 def check_linux_windows_options(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
-    if not linux_pinned(doc):
+    if not linux_pinned(doc) or not has_windows_options(doc):
         return
     pod_path = pod_windows_options_path(doc)
     if pod_path is not None and doc.value(*pod_path) is not None:
@@ -131,6 +132,8 @@ def check_linux_windows_options(doc: Document, ctx: RuleContext) -> Iterator[Vio
 
 @rule("windows-hostprocess-container")
 def check_hostprocess(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    if not has_windows_options(doc):
+        return
     pod_path = pod_windows_options_path(doc)
     if pod_path is not None and doc.value(*pod_path, "hostProcess") is True:
         yield Violation(
@@ -148,7 +151,7 @@ def check_hostprocess(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def _hostprocess_requested(doc: Document) -> bool:
-    return any(value is True for value, _ in windows_option_sites(doc, "hostProcess"))
+    return has_windows_options(doc) and any(value is True for value, _ in windows_option_sites(doc, "hostProcess"))
 
 
 @rule("windows-hostprocess-inconsistent")
