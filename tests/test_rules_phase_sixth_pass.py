@@ -321,3 +321,74 @@ def test_a_pod_that_sets_windows_options_is_read() -> None:
     assert has_windows_options(
         pod(containers=[{"name": "a"}], ephemeralContainers=[{"name": "d", "securityContext": {"windowsOptions": "x"}}])
     )
+
+
+# -- workload-selector-mismatch: a selector met as written --------------------------------------
+SELECTOR_RULE = "kubelint_py.builtin_rules.failed_deployment.workload_selector_mismatch"
+_LABEL_KEYS = st.sampled_from(["app", "tier", "{{ .Values.key }}", "x"])
+_LABEL_VALUES = st.one_of(st.sampled_from(["web", "db", "", "{{ .Values.app }}", "true"]), st.booleans(), st.just(1))
+_LABEL_MAPS = st.dictionaries(_LABEL_KEYS, _LABEL_VALUES, max_size=3)
+_SELECTORS = st.one_of(
+    _LABEL_MAPS.map(lambda labels: {"matchLabels": labels}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "matchLabels": st.one_of(_LABEL_MAPS, st.just("text"), st.none()),
+            "matchExpressions": st.just([{"key": "app", "operator": "In", "values": ["web"]}]),
+            "extra": st.just(1),
+        },
+    ),
+    st.none(),
+    st.just("text"),
+)
+
+
+@given(
+    st.sampled_from(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]),
+    _SELECTORS,
+    st.one_of(_LABEL_MAPS, st.none(), st.just("text")),
+    st.booleans(),
+)
+def test_a_selector_met_as_written_has_the_findings_of_the_reading(
+    kind: str, selector: object, labels: object, share: bool
+) -> None:
+    """The shortcut (matchLabels of text values, each pair among the template labels) gives
+    what the reading gives: parsing the selector and testing each term."""
+    if share and isinstance(selector, dict) and isinstance(selector.get("matchLabels"), dict):
+        # a selector that holds, often; or holds by == alone (1 == True, but "1" != "true")
+        swap = kind == "ReplicaSet"
+        labels = {**{k: 1 if swap and v is True else v for k, v in selector["matchLabels"].items()}, "extra": "x"}
+    spec: dict[str, object] = {"template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "a"}]}}}
+    if selector is not None:
+        spec["selector"] = selector
+    data = {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "w"}, "spec": spec}
+    module: Any = importlib.import_module(SELECTOR_RULE)
+
+    def found() -> list[tuple[str, object]]:
+        return [(v.message, v.path) for v in module.check.check(_document(data), None)]
+
+    shortcut = found()
+    met = module._met_as_written
+    try:
+        module._met_as_written = lambda doc, selector: False  # the reading alone
+        read = found()
+    finally:
+        module._met_as_written = met
+    assert shortcut == read
+
+
+def test_a_selector_met_as_written_needs_text_values_among_the_labels() -> None:
+    module: Any = importlib.import_module(SELECTOR_RULE)
+
+    def met(selector: object, labels: object) -> bool:
+        template = {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "a"}]}}
+        spec = {"selector": selector, "template": template}
+        doc = _document({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w"}, "spec": spec})
+        return bool(module._met_as_written(doc, selector))
+
+    assert met({"matchLabels": {"app": "web"}}, {"app": "web", "tier": "db"})
+    assert not met({"matchLabels": {"app": "web"}}, {"app": "db"})
+    assert not met({"matchLabels": {"on": True}}, {"on": True})  # not text: left to the reading
+    assert not met({"matchLabels": {"n": 1}}, {"n": True})  # equal, but "1" is not "true"
+    assert not met({"matchLabels": {"app": "web"}, "matchExpressions": []}, {"app": "web"})
+    assert not met({"matchLabels": {}}, {"app": "web"})  # empty: the reading's finding
