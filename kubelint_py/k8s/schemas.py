@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from kubelint_py.k8s.schema_bundle import SchemaBundle, schema_bundle
 from kubelint_py.k8s.schema_compile import BuiltinCompiler, Node, compile_crd_schema
@@ -123,7 +122,6 @@ class SchemaRun:
         self._object_meta: Node | None = None
         self.issues: dict[int, list[Issue]] = {}
         self.crd_nodes: dict[tuple[int, str], Node] = {}
-        self.crd_index: dict[tuple[str, str], list[Any]] | None = None
         self._served_as: dict[str, list[str]] | None = None
 
     def check(self, key: int, api_version: str, kind: str, data: object) -> list[Issue]:

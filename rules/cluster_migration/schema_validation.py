@@ -73,15 +73,19 @@ def check_violation(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 # -- custom-resource-schema-violation ------------------------------------------------------
 
 
-def _crd_index(ctx: RuleContext, run: schemas.SchemaRun) -> Mapping[tuple[str, str], list[Document]]:
-    if run.crd_index is None:
-        index: dict[tuple[str, str], list[Document]] = {}
-        for crd in ctx.of_kind("CustomResourceDefinition"):
-            group, kind = crd.value("spec", "group"), crd.value("spec", "names", "kind")
-            if isinstance(group, str) and isinstance(kind, str):
-                index.setdefault((group, kind), []).append(crd)
-        run.crd_index = index
-    return run.crd_index
+def _crd_index(ctx: RuleContext) -> Mapping[tuple[str, str], list[Document]]:
+    """The input's CRDs by (group, kind), once per run (`LintContext.cached`: it does not depend
+    on the target release, and is asked before the run's schemas are looked up)."""
+    return ctx.lint.cached(("custom-resource-schema-violation", "CRDs"), lambda: _index_crds(ctx))
+
+
+def _index_crds(ctx: RuleContext) -> Mapping[tuple[str, str], list[Document]]:
+    index: dict[tuple[str, str], list[Document]] = {}
+    for crd in ctx.of_kind("CustomResourceDefinition"):
+        group, kind = crd.value("spec", "group"), crd.value("spec", "names", "kind")
+        if isinstance(group, str) and isinstance(kind, str):
+            index.setdefault((group, kind), []).append(crd)
+    return index
 
 
 def _served_names(crd: Document) -> list[str]:
@@ -124,20 +128,19 @@ def _preserves_unknown(crd: Document) -> bool:
 def check_custom_resource(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if not doc.kind or "/" not in doc.api_version:
         return
-    run = _run(ctx)
-    crds = _crd_index(ctx, run).get((doc.group, doc.kind))
+    crds = _crd_index(ctx).get((doc.group, doc.kind))
     if crds:
-        yield from _against_crds(doc, crds, run)
+        yield from _against_crds(doc, crds, _run(ctx))
         return
     located = _located(ctx, doc)
     if located is not None:
-        yield from _against_catalog(doc, located, run)
+        yield from _against_catalog(doc, located, _run(ctx))
 
 
 def _located(ctx: RuleContext, doc: Document) -> LocatedSchema | None:
     """The schema-location file of the resource's group, kind and version, if the run found one."""
     found = ctx.settings.get(CATALOG_SETTING)
-    if not isinstance(found, Mapping):
+    if found is None or not isinstance(found, Mapping):  # (most runs have none: no ABC isinstance)
         return None
     located = found.get((doc.group, doc.kind, doc.api_version.rpartition("/")[2]))
     return located if isinstance(located, LocatedSchema) else None
