@@ -197,6 +197,38 @@ def test_a_key_whose_text_names_a_property_is_that_property() -> None:
     ]
 
 
+_QUANTITIES = st.one_of(
+    st.sampled_from(["100m", "1", "0.5", "128Mi", "1G", "1e3", " 1", "1.5.5", "", "-1", "m", "12Ki", "1e"]),
+    st.text(st.sampled_from(list("0123456789.emMKiGgT -+")), max_size=6),
+    st.integers(-2, 2),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+)
+
+
+@given(st.dictionaries(st.sampled_from(["cpu", "memory", "ephemeral-storage", "x"]), _QUANTITIES, max_size=3))
+def test_a_resource_quantity_is_judged_as_the_walk_that_descends_to_it(requests: dict[str, object]) -> None:
+    """Quantity text under the built-in schemas (resources, here a Pod's requests and limits)
+    is accepted in the loop when it parses: the issues are those of the walk that descends to
+    every such value."""
+    from kubelint_py.k8s.apiversions import newest_release
+    from kubelint_py.k8s.schema_bundle import schema_bundle
+
+    node = schemas.SchemaRun(schema_bundle(), None, newest_release()).root("v1", "Pod")
+    assert node is not None
+    container = {"name": "a", "image": "x", "resources": {"requests": requests, "limits": dict(requests)}}
+    data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [container]}}
+    found = schemas.validate(node, data, "Pod")
+    walk = schema_validate._walk_object
+    try:
+        schema_validate._walk_object = _walk_object_as_before  # type: ignore[assignment]
+        expected = schemas.validate(node, data, "Pod")
+    finally:
+        schema_validate._walk_object = walk  # type: ignore[assignment]
+    assert found == expected
+
+
 # -- the credential prefilter: the anchors a part at a time ---------------------------------
 _ANCHOR_TEXT = st.text(st.sampled_from(list("BEGIN KIASghpousr_xobpar-zyJ:/@?#\n\t é")), max_size=30)
 
