@@ -228,6 +228,8 @@ class Document:
         found = get_path(self.data, path)
         if type(found) is dict:
             return found
+        if found is None:  # (most misses: an ABC isinstance of None costs 10x a plain test)
+            return _EMPTY
         return found if isinstance(found, Mapping) else _EMPTY
 
     def sequence(self, *path: str | int) -> Sequence[object]:
@@ -241,7 +243,7 @@ class Document:
     def has(self, *path: str | int) -> bool:
         parent = get_path(self.data, path[:-1])
         last = path[-1]
-        if isinstance(parent, Mapping):
+        if type(parent) is dict or (parent is not None and isinstance(parent, Mapping)):
             return last in parent
         if isinstance(parent, list) and isinstance(last, int):
             return -len(parent) <= last < len(parent)
