@@ -355,3 +355,54 @@ def test_region_is_its_definition() -> None:
         start_line, start_col = max(a, 1), max(b, 1)
         end_line, end_col = (c, d) if (c, d) > (start_line, start_col) else (start_line, start_col + 1)
         assert region(Span(Pos(a, b), Pos(c, d))) == (start_line, start_col, end_line, max(end_col, 1))
+
+
+def _placed(finding: Finding, stdin_as: str, positive: bool) -> Finding:
+    """`finding` with `<stdin>` read as `stdin_as`, and its start moved to line and column 1 or
+    later when `positive`."""
+    start, end = finding.span
+    if positive:
+        start = Pos(abs(start.line) + 1, abs(start.column) + 1)
+    return finding._replace(file=finding.file.replace("<stdin>", stdin_as), span=Span(start, end))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(FINDINGS, max_size=12),
+    st.sampled_from(("/repo/deploy/app.yaml", "/repo/z.yaml")),
+    st.booleans(),
+    st.sampled_from(("/repo", "/repo/deploy", "/")),
+)
+def test_json_records_of_an_ordered_report_in_the_order_of_the_general_sort(
+    findings: list[Finding], stdin_as: str, positive: bool, cwd: str
+) -> None:
+    """The JSON report takes an ordered report's findings file by file instead of sorting them
+    by location again; the order is the general sort's whatever the starts (clamped below 1)
+    and the files' shown names (`/repo/deploy/app.yaml` is shown as `deploy/app.yaml` is)."""
+    from kubelint_py.output.reporters.json_report import _Records
+
+    placed = tuple(sorted((_placed(f, stdin_as, positive) for f in findings), key=Finding.sort_key))
+    report = Report(findings=placed, rules=RULES, files=(), ordered=True)
+    records = _Records(report, _options(cwd=cwd))
+    assert records.in_order(placed, True) == records.in_order(placed, False)
+
+
+def test_json_records_of_two_files_shown_by_one_name_interleave_by_line() -> None:
+    """`/repo/deploy/app.yaml` sorts before `deploy/app.yaml`, but both are shown as
+    `deploy/app.yaml`: their records go by line, not file by file."""
+    from kubelint_py.output.reporters.json_report import _Records
+
+    def at(file: str, line: int) -> Finding:
+        return Finding(
+            rule_id="alpha-rule",
+            severity=Severity.ERROR,
+            document="cluster-hardening",
+            message="m",
+            file=file,
+            span=Span(Pos(line, 1), Pos(line, 2)),
+        )
+
+    placed = (at("/repo/deploy/app.yaml", 3), at("deploy/app.yaml", 1))
+    assert list(placed) == sorted(placed, key=Finding.sort_key)
+    records = _Records(Report(findings=placed, rules=RULES, files=(), ordered=True), _options(cwd="/"))
+    assert records.in_order(placed, True) == [placed[1], placed[0]] == records.in_order(placed, False)

@@ -6,8 +6,9 @@ output, so the two never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterator, Mapping
+from itertools import chain, groupby
+from operator import attrgetter, itemgetter
 
 from kubelint_py.fingerprint import fingerprint_of
 from kubelint_py.model import Finding, Location, ObjectRef, Report, Severity
@@ -74,10 +75,15 @@ class _Records:
             found = self.files[file] = string(self.shown_file(file))
         return found
 
-    def in_order(self, findings: tuple[Finding, ...]) -> list[Finding]:
+    def in_order(self, findings: tuple[Finding, ...], ordered: bool = False) -> list[Finding]:
         """The records' order: as the records sorted by location (stable), the start of
-        `region` (the key of each of 68,299 findings made here, inline: 0.055 -> 0.038 s)."""
+        `region` (the key of each of 68,299 findings made here, inline: 0.055 -> 0.038 s).
+        `ordered`: `findings` are in `Finding.sort_key` order (`Report.ordered`)."""
         shown = {file: self.shown_file(file) for file in {finding.file for finding in findings}}
+        if ordered:
+            by_file = _files_in_order(findings, shown)
+            if by_file is not None:
+                return by_file
 
         def location(finding: Finding) -> tuple[str, int, int, str]:
             start = finding.span.start
@@ -219,13 +225,33 @@ class _Records:
         return f"[{inner}{(',' + inner).join(items)}{newline}]"
 
 
+_FILE = attrgetter("file")
+
+
+def _files_in_order(findings: tuple[Finding, ...], shown: Mapping[str, str]) -> list[Finding] | None:
+    """`_Records.in_order` of findings in `Finding.sort_key` order, without a key made for
+    each: they come file by file, each file's by line, column and rule already, so when no
+    start is clamped by `region` (none before line or column 1) and no two files are shown by
+    one name, the order is the files' by shown name (0.056 -> 0.03 s on the 68,299 findings of
+    the 10,000-document corpus). None otherwise: the general sort decides."""
+    for finding in findings:  # (a loop: `min` over dotted attrgetters took twice as long)
+        line, column = finding.span.start
+        if line < 1 or column < 1:
+            return None
+    runs = [(shown[file], list(run)) for file, run in groupby(findings, _FILE)]
+    if len({name for name, _ in runs}) != len(runs):
+        return None
+    runs.sort(key=itemgetter(0))
+    return list(chain.from_iterable(run for _, run in runs))
+
+
 def report_data(report: Report, options: ReportOptions) -> dict[str, object]:
     """The report as data, its findings as `Items`: each record written as it is made
     (`chunks`), never all at once."""
     records = _Records(report, options)
 
     def listed(findings: tuple[Finding, ...]) -> Items:
-        ordered = records.in_order(findings)
+        ordered = records.in_order(findings, report.ordered)
         return Items(ordered, empty=not findings, text=records.text, spread=options.spread)
 
     findings = report.active  # a property that filters every finding: taken once
