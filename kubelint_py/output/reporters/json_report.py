@@ -232,7 +232,7 @@ def _files_in_order(findings: tuple[Finding, ...], shown: Mapping[str, str]) -> 
     """`_Records.in_order` of findings in `Finding.sort_key` order, without a key made for
     each: they come file by file, each file's by line, column and rule already, so when no
     start is clamped by `region` (none before line or column 1) and no two files are shown by
-    one name, the order is the files' by shown name (0.056 -> 0.03 s on the 68,299 findings of
+    one name, the order is the files' by shown name (0.040 -> 0.027 s on the 68,299 findings of
     the 10,000-document corpus). None otherwise: the general sort decides."""
     for finding in findings:  # (a loop: `min` over dotted attrgetters took twice as long)
         line, column = finding.span.start
