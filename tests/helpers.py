@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kubelint_py.config.config import Config, config_from_data, validate_config_data
+from kubelint_py.k8s.credentials import _ANCHOR_BYTE_PARTS
 from kubelint_py.model import Report, Source
 from kubelint_py.registry.registry import Registry, build_registry
 from kubelint_py.run.pipeline import LintRequest, run_lint
@@ -115,3 +116,8 @@ def run_kubelint(
         timeout=600,
         check=False,
     )
+
+
+# The credential pre-scan's anchor parts as one alternation: the search its part-at-a-time
+# loop (credentials._no_anchor_anywhere) is held to
+ANCHOR_BYTES_RE = re.compile(b"|".join(_ANCHOR_BYTE_PARTS))

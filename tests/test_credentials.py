@@ -248,10 +248,11 @@ def test_every_url_with_credentials_passes_the_anchors(before: str, user: str, p
     import marshal
     import re
 
-    from kubelint_py.k8s.credentials import _ANCHOR_BYTES_RE, _ANCHOR_RE
+    from kubelint_py.k8s.credentials import _ANCHOR_RE
+    from tests.helpers import ANCHOR_BYTES_RE
 
     text = f"{before}https://{user}:{password}@{after}"
     if re.search(CREDENTIAL_PATTERNS["url-credentials"][1], text) is None:
         return
     assert _ANCHOR_RE.search(text) is not None
-    assert _ANCHOR_BYTES_RE.search(marshal.dumps({"k": [text]})) is not None
+    assert ANCHOR_BYTES_RE.search(marshal.dumps({"k": [text]})) is not None

@@ -8,7 +8,8 @@ import marshal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubelint_py.k8s.credentials import _ANCHOR_BYTES_RE, _ANCHOR_RE, _no_anchor_anywhere
+from kubelint_py.k8s.credentials import _ANCHOR_RE, _no_anchor_anywhere
+from tests.helpers import ANCHOR_BYTES_RE
 
 # every anchor of the credential patterns, as the exact search finds it
 ANCHORS = [
@@ -27,7 +28,7 @@ def _nested(text: str) -> dict[str, object]:
 def test_a_document_with_an_anchor_is_never_skipped(before: str, anchor: str, after: str) -> None:
     text = before + anchor + after
     assert _ANCHOR_RE.search(text) is not None
-    assert _ANCHOR_BYTES_RE.search(marshal.dumps(_nested(text))) is not None
+    assert ANCHOR_BYTES_RE.search(marshal.dumps(_nested(text))) is not None
     assert not _no_anchor_anywhere(_nested(text))
     assert not _no_anchor_anywhere({text: "key, not value"})
 
@@ -37,8 +38,8 @@ def test_the_byte_search_finds_every_anchor_the_text_search_finds(text: str) -> 
     """The byte search looks for a part of each anchor: it may send a document without a
     credential to the walk, never skip one with an anchor."""
     if _ANCHOR_RE.search(text) is not None:
-        assert _ANCHOR_BYTES_RE.search(marshal.dumps(_nested(text))) is not None
-        assert _ANCHOR_BYTES_RE.search(text.encode("utf-8")) is not None
+        assert ANCHOR_BYTES_RE.search(marshal.dumps(_nested(text))) is not None
+        assert ANCHOR_BYTES_RE.search(text.encode("utf-8")) is not None
 
 
 class _Text(str):

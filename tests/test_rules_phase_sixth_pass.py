@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
 from kubelint_py.k8s import schema_validate, schemas
-from kubelint_py.k8s.credentials import _ANCHOR_BYTE_PARTS, _ANCHOR_BYTES_RE, _no_anchor_anywhere
+from kubelint_py.k8s.credentials import _ANCHOR_BYTE_PARTS, _no_anchor_anywhere
 from kubelint_py.model import Document, Source, get_path
+from tests.helpers import ANCHOR_BYTES_RE
 
 _MISSING = object()
 
@@ -237,11 +238,11 @@ _ANCHOR_TEXT = st.text(st.sampled_from(list("BEGIN KIASghpousr_xobpar-zyJ:/@?#\n
 def test_the_anchor_parts_find_what_the_alternation_finds(values: list[str], keys: list[str]) -> None:
     data = {"metadata": {"name": "x", **dict.fromkeys(keys, 1)}, "spec": [*values, 3, None, True, 2.5]}
     blob = marshal.dumps(data)
-    assert _no_anchor_anywhere(data) is (_ANCHOR_BYTES_RE.search(blob) is None)
+    assert _no_anchor_anywhere(data) is (ANCHOR_BYTES_RE.search(blob) is None)
     for value in values:
         raw = value.encode()
         one_part = any(re.search(part, raw) for part in _ANCHOR_BYTE_PARTS)
-        assert one_part is (_ANCHOR_BYTES_RE.search(raw) is not None)
+        assert one_part is (ANCHOR_BYTES_RE.search(raw) is not None)
 
 
 def test_the_prefilter_lets_through_a_document_with_any_anchor() -> None:
