@@ -196,6 +196,10 @@ class Document:
     directives: tuple[Directive, ...] = ()
     is_target: bool = True
     path_prefix: FieldPath = ()
+    # the loader found no anchor of a built-in credential pattern in the document's source text,
+    # nor an escape that could spell one (`k8s.credentials.text_spells_no_credential`); False
+    # when it was not asked
+    credential_free: bool = False
     # derived facts computed once per document (pod spec path, containers): see `cached`
     memo: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
 

@@ -139,6 +139,7 @@ ALLOWED: dict[str, set[str]] = {
         "input.schema_locations",
         "input.yamlio",
         "integrations.rendered",
+        "k8s.credentials",  # the screen of the target documents' texts, asked by the loader
         "registry.registry",
         "run.context",
         "run.engine",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from kubelint_py.input.decoding import decode
@@ -33,6 +33,8 @@ class LoadOptions(NamedTuple):  # not a dataclass: ~0.5 ms less of every start
     max_documents: int = 50_000
     limits: Limits = Limits()
     max_alias_nodes: int = 1_000_000  # alias-expanded nodes in the whole run
+    # asked of each document's text; its answer is the document's `credential_free`
+    credential_screen: Callable[[str], bool] | None = None
 
 
 class LoadResult:  # not a dataclass (~0.5 ms less of every start): an accumulator
@@ -99,6 +101,7 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
     index = 0
     if result.alias_budget is None:
         result.alias_budget = AliasBudget(options.max_alias_nodes)
+    screen = options.credential_screen
     for chunk in iter_documents(text):
         if index >= options.max_documents:
             result.problems.append(
@@ -164,7 +167,8 @@ def load_text(display: str, text: str, is_target: bool, options: LoadOptions, re
                     detail=dup.key,
                 )
             )
-        _add_documents(display, chunk, parsed, index, is_target, result)
+        clear = screen is not None and screen(chunk.text)
+        _add_documents(display, chunk, parsed, index, is_target, result, clear)
         index += 1
 
 
@@ -191,6 +195,7 @@ def _make_document(
     is_target: bool,
     prefix: tuple[str | int, ...] = (),
     directives: tuple[Directive, ...] = (),
+    credential_free: bool = False,
 ) -> Document:
     doc_type = recognize(data)
     metadata = data.get("metadata")
@@ -212,11 +217,18 @@ def _make_document(
         directives=directives,
         is_target=is_target,
         path_prefix=prefix,
+        credential_free=credential_free,
     )
 
 
 def _add_documents(
-    display: str, chunk: Chunk, parsed: ParsedYaml, index: int, is_target: bool, result: LoadResult
+    display: str,
+    chunk: Chunk,
+    parsed: ParsedYaml,
+    index: int,
+    is_target: bool,
+    result: LoadResult,
+    credential_free: bool = False,
 ) -> None:
     data = parsed.data
     if not isinstance(data, Mapping):
@@ -230,12 +242,16 @@ def _add_documents(
                 result.unknown += 1
                 continue
             prefix = ("items", number)
+            positions = shifted(parsed.positions, prefix)
             doc = _make_document(
-                display, chunk, item, shifted(parsed.positions, prefix), index, is_target, prefix, chunk.directives
+                display, chunk, item, positions, index, is_target, prefix, chunk.directives, credential_free
             )
             _keep(doc, result)
         return
-    _keep(_make_document(display, chunk, data, parsed.positions, index, is_target, (), chunk.directives), result)
+    doc = _make_document(
+        display, chunk, data, parsed.positions, index, is_target, (), chunk.directives, credential_free
+    )
+    _keep(doc, result)
 
 
 def _keep(doc: Document, result: LoadResult) -> None:

@@ -18,6 +18,7 @@ from kubelint_py.input.loader import LoadOptions
 from kubelint_py.input.schema_locations import CATALOG_SETTING, Located, locate, missing_folders
 from kubelint_py.input.yamlio import Limits
 from kubelint_py.integrations.rendered import ORIGIN_ANNOTATION, map_rendered
+from kubelint_py.k8s.credentials import text_spells_no_credential
 from kubelint_py.model import Document, Report, Source, ToolError, object_label
 from kubelint_py.registry.registry import Registry, build_registry, select_rules, severity_of, unknown_names
 from kubelint_py.rule_api import Rule
@@ -311,7 +312,10 @@ def run_lint(request: LintRequest, config: Config, registry: Registry | None = N
     excluded: list[str] = []
     targets, context_sources = collect_sources(request, config, excluded)
     options = _load_options(config)
-    result = load_sources(targets, options, idle.workers(request.jobs) if idle is not None else request.jobs)
+    # each target document's text is screened while it is at hand: a document whose text holds no
+    # anchor of the built-in credential patterns is not serialised again for the credential scan
+    screened = options._replace(credential_screen=text_spells_no_credential)
+    result = load_sources(targets, screened, idle.workers(request.jobs) if idle is not None else request.jobs)
     # the bytes were read to be parsed: only the rendered streams' are read again (map_rendered)
     texts = _rendered_texts(request, targets, result.documents)
     targets = [s._replace(raw=b"") if s.raw else s for s in targets]
