@@ -177,7 +177,8 @@ ALLOWED: dict[str, set[str]] = {
     },
     # -- integrations: Helm and Kustomize, kubelint fix
     "integrations": set(),
-    "integrations.renderers": {"atomic_write"},
+    "integrations.renderers": {"atomic_write", "integrations.helm_flags"},
+    "integrations.helm_flags": set(),  # the helm flags passed on: read by the command line and the renderer
     "integrations.outline": set(),  # an indentation outline of (template) text, and the line search
     "integrations.charts": {"input.confine"},  # Chart.yaml names, the search for charts and kustomizations
     "integrations.mapping": {"model", "input.confine", "integrations.charts", "integrations.outline"},
@@ -220,7 +221,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli.errors": {"cli.console"},
     "cli.console": {"output.safe_text"},
     # the table of options, and the two parsers made from it (the click group calls the commands)
-    "cli.argv": {"", "cli.commands", "cli.console", "cli.errors", "cli.lint", "integrations.renderers"},
+    "cli.argv": {"", "cli.commands", "cli.console", "cli.errors", "cli.lint", "integrations.helm_flags"},
     "cli.main": {"cli.argv", "cli.console", "cli.errors", "cli.lint"},
     "cli.reports": {
         "",
@@ -241,6 +242,7 @@ ALLOWED: dict[str, set[str]] = {
         "input.confine",
         "input.discovery",
         "integrations.charts",
+        "integrations.helm_flags",
         "integrations.renderers",
         "registry.registry",
         "run.forked",  # IdleCores: the report's processes, decided as the run's

@@ -224,7 +224,7 @@ COMMANDS: dict[str, tuple[tuple[Argument, ...], tuple[Option, ...], bool, tuple[
             ),
             _many(("--set",), "set_values", "KEY=VALUE for helm template --set (repeatable)."),
             Option(("--release",), "release", "Release name for helm template. [default: release-name]"),
-            # and the pass-through flags of kubelint_py/integrations/renderers.py's HELM_PASS_THROUGH
+            # and the pass-through flags of kubelint_py/integrations/helm_flags.py's HELM_PASS_THROUGH
         ),
         True,
         (),
@@ -410,8 +410,8 @@ def _click_argument(click: Any, argument: Argument) -> Callable[[Any], Any]:
 
 
 def _helm_pass_through_options(click: Any) -> list[Callable[[Any], Any]]:
-    """click options for renderers.HELM_PASS_THROUGH, so that table is the one list of them."""
-    from kubelint_py.integrations.renderers import HELM_PASS_THROUGH
+    """click options for helm_flags.HELM_PASS_THROUGH, so that table is the one list of them."""
+    from kubelint_py.integrations.helm_flags import HELM_PASS_THROUGH
 
     made = []
     for option in HELM_PASS_THROUGH:

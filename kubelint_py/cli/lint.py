@@ -326,11 +326,11 @@ def helm_command(
 
 
 def _helm_pass_through(options: dict[str, Any]) -> dict[str, Any]:
-    """The `helm template` flags of `kubelint helm` (renderers.HELM_PASS_THROUGH), taken out of
+    """The `helm template` flags of `kubelint helm` (helm_flags.HELM_PASS_THROUGH), taken out of
     `options` and checked; --kube-version 1.NN[.P] is also the --target-version unless given."""
     import click
 
-    from kubelint_py.integrations.renderers import HELM_PASS_THROUGH, helm_pass_through_error
+    from kubelint_py.integrations.helm_flags import HELM_PASS_THROUGH, helm_pass_through_error
 
     passed: dict[str, Any] = {}
     for option in HELM_PASS_THROUGH:
