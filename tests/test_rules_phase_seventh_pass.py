@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
-from kubelint_py.model import Document, Source
+from kubelint_py.k8s.workloads import ContainerScope, containers, is_namespaced, pod_spec_path
+from kubelint_py.model import Document, FieldPath, Source, Violation
 from kubelint_py.rule_api import RuleContext
 from kubelint_py.run.context import LintContext
 
@@ -256,3 +257,319 @@ def test_the_consequence_is_said_in_both_findings_and_worked_out_for_them_only()
         assert messages(service(clusterIP="None")) == []
     finally:
         module._consequence = consequence
+
+
+# -- missing-referenced-object: where a reference is written, said for a finding only -----------
+REFERENCE_RULE = "kubelint_py.builtin_rules.cluster_migration.references"
+_REFS: Any = importlib.import_module(REFERENCE_RULE)
+_Ref = _REFS.Reference
+quote = _REFS.quote
+EXEMPT_CONFIGMAPS = _REFS.EXEMPT_CONFIGMAPS
+
+
+# The former reading (rules/cluster_migration/references.py at 1c41743): every reference made
+# with its path and words as it is found.
+def _name_before(holder: object, key: str = "name") -> str | None:
+    # exact type checks first: the loader's plain dicts (and the usual absent None) without
+    # an ABC isinstance check, which costs ten times more on this per-reference path
+    if holder is None or not (type(holder) is dict or isinstance(holder, Mapping)) or holder.get("optional") is True:
+        return None
+    name = holder.get(key)
+    return name if isinstance(name, str) and name else None
+
+
+def _container_refs_before(doc: Document) -> Iterator[Any]:
+    for container in containers(doc, ContainerScope.ALL):
+        env = container.get("env")
+        for number, item in enumerate(env if isinstance(env, list) else ()):
+            if not (type(item) is dict or isinstance(item, Mapping)):
+                continue
+            value_from = item.get("valueFrom")
+            if value_from is None or not (type(value_from) is dict or isinstance(value_from, Mapping)):
+                continue
+            variable = item.get("name") if isinstance(item.get("name"), str) else f"#{number}"
+            for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+                name = _name_before(value_from.get(key))
+                if name is not None:
+                    yield _Ref(
+                        kind,
+                        name,
+                        (*container.path, "env", number, "valueFrom", key, "name"),
+                        f"{container.describe()} env {variable}",
+                    )
+        env_from = container.get("envFrom")
+        for number, item in enumerate(env_from if isinstance(env_from, list) else ()):
+            if not (type(item) is dict or isinstance(item, Mapping)):
+                continue
+            for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                name = _name_before(item.get(key))
+                if name is not None:
+                    yield _Ref(
+                        kind, name, (*container.path, "envFrom", number, key, "name"), f"{container.describe()} envFrom"
+                    )
+
+
+def _volume_refs_before(
+    spec_path: FieldPath, spec: Mapping[str, object], replaced: frozenset[str] = frozenset()
+) -> Iterator[Any]:
+    """References of the pod volumes; `replaced`: names of volumes the StatefulSet controller
+    replaces with the claims of its volumeClaimTemplates (their sources are never used)."""
+    volumes = spec.get("volumes")
+    for number, volume in enumerate(volumes if isinstance(volumes, list) else ()):
+        if not (type(volume) is dict or isinstance(volume, Mapping)):
+            continue
+        if replaced and volume.get("name") in replaced:
+            continue
+        path = (*spec_path, "volumes", number)
+        label = f"volume {quote(volume['name'])}" if isinstance(volume.get("name"), str) else f"volume #{number}"
+        name = _name_before(volume.get("configMap"))
+        if name is not None:
+            yield _Ref("ConfigMap", name, (*path, "configMap", "name"), label)
+        name = _name_before(volume.get("secret"), "secretName")
+        if name is not None:
+            yield _Ref("Secret", name, (*path, "secret", "secretName"), label)
+        claim = volume.get("persistentVolumeClaim")
+        claim_name = claim.get("claimName") if claim is not None and isinstance(claim, Mapping) else None
+        if isinstance(claim_name, str) and claim_name:
+            yield _Ref("PersistentVolumeClaim", claim_name, (*path, "persistentVolumeClaim", "claimName"), label)
+        projected = volume.get("projected")
+        sources = projected.get("sources") if projected is not None and isinstance(projected, Mapping) else None
+        for index, source in enumerate(sources if isinstance(sources, list) else ()):
+            if not isinstance(source, Mapping):
+                continue
+            for key, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                name = _name_before(source.get(key))
+                if name is not None:
+                    yield _Ref(kind, name, (*path, "projected", "sources", index, key, "name"), f"projected {label}")
+
+
+def _pod_refs_before(doc: Document) -> Iterator[Any]:
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    spec = doc.mapping(*spec_path)
+    yield from _container_refs_before(doc)
+    yield from _volume_refs_before(
+        spec_path, spec, _claim_templates_before(doc) if doc.kind == "StatefulSet" else frozenset()
+    )
+    pull = spec.get("imagePullSecrets")
+    for number, item in enumerate(pull if isinstance(pull, list) else ()):
+        name = _name_before(item)
+        if name is not None:
+            yield _Ref("Secret", name, (*spec_path, "imagePullSecrets", number, "name"), "imagePullSecrets")
+    for key in ("serviceAccountName", "serviceAccount"):  # serviceAccountName wins over the deprecated field
+        account = spec.get(key)
+        if isinstance(account, str) and account:
+            if account != "default":
+                yield _Ref("ServiceAccount", account, (*spec_path, key), key)
+            break
+    priority = spec.get("priorityClassName")
+    if isinstance(priority, str) and priority and not priority.startswith("system-"):
+        yield _Ref("PriorityClass", priority, (*spec_path, "priorityClassName"), "priorityClassName")
+    runtime = spec.get("runtimeClassName")
+    if isinstance(runtime, str) and runtime:
+        yield _Ref("RuntimeClass", runtime, (*spec_path, "runtimeClassName"), "runtimeClassName")
+
+
+def _claim_templates_before(doc: Document) -> frozenset[str]:
+    """Names of a StatefulSet's volumeClaimTemplates: each pod gets a claim of its own in
+    place of the pod volume of that name."""
+    names = set()
+    for template in doc.sequence("spec", "volumeClaimTemplates"):
+        metadata = template.get("metadata") if isinstance(template, Mapping) else None
+        name = metadata.get("name") if isinstance(metadata, Mapping) else None
+        if isinstance(name, str) and name:
+            names.add(name)
+    return frozenset(names)
+
+
+def _references_before(doc: Document) -> Iterator[Any]:
+    if doc.kind == "PersistentVolumeClaim":
+        storage_class = doc.value("spec", "storageClassName")
+        if isinstance(storage_class, str) and storage_class:
+            yield _Ref("StorageClass", storage_class, ("spec", "storageClassName"), "storageClassName")
+        return
+    yield from _pod_refs_before(doc)
+    if doc.kind == "StatefulSet":
+        for number, template in enumerate(doc.sequence("spec", "volumeClaimTemplates")):
+            spec = template.get("spec") if isinstance(template, Mapping) else None
+            storage_class = spec.get("storageClassName") if isinstance(spec, Mapping) else None
+            if isinstance(storage_class, str) and storage_class:
+                yield _Ref(
+                    "StorageClass",
+                    storage_class,
+                    ("spec", "volumeClaimTemplates", number, "spec", "storageClassName"),
+                    f"volumeClaimTemplates[{number}]",
+                )
+
+
+def _check_as_before(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
+    namespace = ctx.namespace_of(doc)
+    guards: dict[str, bool] = {}
+    for ref in _references_before(doc):
+        if ref.kind == "ConfigMap" and ref.name in EXEMPT_CONFIGMAPS:
+            continue
+        if ref.kind not in guards:
+            guards[ref.kind] = ctx.guard(ref.kind)
+        if not guards[ref.kind]:
+            continue
+        scoped = is_namespaced(ref.kind)
+        if ctx.get(ref.kind, namespace if scoped else None, ref.name) is not None:
+            continue
+        if ctx.lint.may_exist(ref.kind, namespace, ref.name, near=doc, assume_complete=ctx.assume_complete):
+            continue
+        where = f" in namespace {namespace}" if scoped and namespace else ""
+        elsewhere = ctx.lint.named_anywhere(ref.kind, ref.name) if scoped else []
+        related = tuple((d, ("metadata", "name"), f"{d.display()} is in another namespace") for d in elsewhere[:3])
+        hint = f" (a {ref.kind} of that name exists in namespace {elsewhere[0].namespace})" if elsewhere else ""
+        yield Violation(
+            f"{ref.where} references {ref.kind} {quote(ref.name)}, which the input does not contain{where}{hint}",
+            ref.path,
+            related,
+        )
+
+
+_REF_NAMES = st.sampled_from(["a", "b", "kube-root-ca.crt", "", "default", "system-x"])
+_HOLDERS = st.one_of(
+    st.fixed_dictionaries({"name": st.one_of(_REF_NAMES, st.integers(0, 1))}, optional={"optional": st.booleans()}),
+    st.none(),
+    st.just("text"),
+)
+_REF_ENV = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": st.one_of(st.just("V"), st.integers(0, 1)),
+            "valueFrom": st.one_of(
+                st.fixed_dictionaries({}, optional={"configMapKeyRef": _HOLDERS, "secretKeyRef": _HOLDERS}),
+                st.just("text"),
+            ),
+        },
+    ),
+    st.just("text"),
+)
+_REF_CONTAINER = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.one_of(st.just("c"), st.just("")),
+        "env": st.one_of(st.lists(_REF_ENV, max_size=3), st.just("text")),
+        "envFrom": st.lists(
+            st.one_of(
+                st.fixed_dictionaries({}, optional={"configMapRef": _HOLDERS, "secretRef": _HOLDERS}), st.just(1)
+            ),
+            max_size=2,
+        ),
+    },
+)
+_REF_VOLUME = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": st.one_of(st.sampled_from(["v", "data", 'q"x']), st.integers(0, 1)),
+            "configMap": _HOLDERS,
+            "secret": st.one_of(st.fixed_dictionaries({"secretName": _REF_NAMES}), st.none()),
+            "persistentVolumeClaim": st.fixed_dictionaries({"claimName": _REF_NAMES}),
+            "projected": st.fixed_dictionaries(
+                {"sources": st.lists(st.fixed_dictionaries({}, optional={"configMap": _HOLDERS, "secret": _HOLDERS}))}
+            ),
+        },
+    ),
+    st.just("text"),
+)
+
+
+@given(
+    st.sampled_from(["Deployment", "StatefulSet", "PersistentVolumeClaim"]),
+    st.lists(_REF_CONTAINER, max_size=2),
+    st.lists(_REF_CONTAINER, max_size=1),
+    st.lists(_REF_VOLUME, max_size=3),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "imagePullSecrets": st.lists(_HOLDERS, max_size=2),
+            "serviceAccountName": _REF_NAMES,
+            "serviceAccount": _REF_NAMES,
+            "priorityClassName": _REF_NAMES,
+            "runtimeClassName": _REF_NAMES,
+        },
+    ),
+    st.lists(st.sampled_from(["a", "b", "data"]), max_size=2),
+    st.lists(st.sampled_from(["ConfigMap", "Secret", "PriorityClass", "StorageClass"]), max_size=3),
+)
+def test_references_said_for_a_finding_only_equal_the_reading(
+    kind: str,
+    containers: list[dict[str, object]],
+    ephemeral: list[dict[str, object]],
+    volumes: list[dict[str, object]],
+    fields: dict[str, object],
+    claims: list[str],
+    present: list[str],
+) -> None:
+    """`references` and the rule's findings are those of the former reading, which made every
+    reference's path and words as it found it."""
+    spec: dict[str, object] = {"containers": containers, "ephemeralContainers": ephemeral, "volumes": volumes, **fields}
+    if kind == "PersistentVolumeClaim":
+        data: dict[str, object] = {"spec": {"storageClassName": (claims or [""])[0]}}
+    else:
+        templates = [{"metadata": {"name": c}, "spec": {"storageClassName": c}} for c in claims]
+        data = {"spec": {"template": {"spec": spec}, "volumeClaimTemplates": templates}}
+    workload = {"apiVersion": "v1" if kind == "PersistentVolumeClaim" else "apps/v1", "kind": kind, **data}
+    workload["metadata"] = {"name": "w"}
+    others = [
+        {"apiVersion": "v1", "kind": other, "metadata": {"name": "a", "namespace": "elsewhere" if i else "default"}}
+        for i, other in enumerate(present)
+    ]
+    docs = _load(workload, *others)
+    ctx = RuleContext(LintContext(docs))
+    assert list(_REFS.references(docs[0])) == list(_references_before(docs[0]))
+
+    def said(found: Iterable[Violation]) -> list[tuple[str, object, object]]:
+        return [(v.message, v.path, [(d.name, p, t) for d, p, t in v.related]) for v in found]
+
+    assert said(_REFS.check.check(docs[0], ctx)) == said(_check_as_before(docs[0], ctx))
+
+
+def test_each_kind_of_reference_is_said_as_before() -> None:
+    """Every site's path and words, as the former reading said them (printed by it at 1c41743)."""
+    env = [
+        {"name": 7, "valueFrom": {"secretKeyRef": {"name": "s"}}},
+        {"name": "V", "valueFrom": {"configMapKeyRef": {"name": "m"}}},
+    ]
+    spec = {
+        "containers": [{"name": "c", "env": env, "envFrom": [{"secretRef": {"name": "s2"}}]}],
+        "initContainers": [{"env": [{"valueFrom": {"configMapKeyRef": {"name": "m"}}}]}],
+        "volumes": [
+            {"name": 3, "configMap": {"name": "m2"}},
+            {"name": "p", "projected": {"sources": [{"secret": {"name": "s3"}}]}},
+            {"name": "d", "persistentVolumeClaim": {"claimName": "c1"}},
+        ],
+        "imagePullSecrets": [{"name": "pull"}],
+        "serviceAccountName": "sa",
+    }
+    claims = [{"metadata": {"name": "x"}, "spec": {"storageClassName": "fast"}}]
+    workload = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "w"},
+        "spec": {"template": {"spec": spec}, "volumeClaimTemplates": claims},
+    }
+    (doc,) = _load(workload)
+    pod: FieldPath = ("spec", "template", "spec")
+    c, i = (*pod, "containers", 0), (*pod, "initContainers", 0)
+    assert [tuple(ref) for ref in _REFS.references(doc)] == [
+        ("Secret", "s", (*c, "env", 0, "valueFrom", "secretKeyRef", "name"), 'container "c" env #0'),
+        ("ConfigMap", "m", (*c, "env", 1, "valueFrom", "configMapKeyRef", "name"), 'container "c" env V'),
+        ("Secret", "s2", (*c, "envFrom", 0, "secretRef", "name"), 'container "c" envFrom'),
+        ("ConfigMap", "m", (*i, "env", 0, "valueFrom", "configMapKeyRef", "name"), "init container #0 env #0"),
+        ("ConfigMap", "m2", (*pod, "volumes", 0, "configMap", "name"), "volume #0"),
+        ("Secret", "s3", (*pod, "volumes", 1, "projected", "sources", 0, "secret", "name"), 'projected volume "p"'),
+        ("PersistentVolumeClaim", "c1", (*pod, "volumes", 2, "persistentVolumeClaim", "claimName"), 'volume "d"'),
+        ("Secret", "pull", (*pod, "imagePullSecrets", 0, "name"), "imagePullSecrets"),
+        ("ServiceAccount", "sa", (*pod, "serviceAccountName"), "serviceAccountName"),
+        (
+            "StorageClass",
+            "fast",
+            ("spec", "volumeClaimTemplates", 0, "spec", "storageClassName"),
+            "volumeClaimTemplates[0]",
+        ),
+    ]
