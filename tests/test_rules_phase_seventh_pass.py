@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -573,3 +574,233 @@ def test_each_kind_of_reference_is_said_as_before() -> None:
             "volumeClaimTemplates[0]",
         ),
     ]
+
+
+# -- metadata-label-invalid: the literal steps of a pattern followed without a list ---------------
+LABEL_RULES = "kubelint_py.builtin_rules.failed_deployment.metadata_label_invalid"
+_LABELS: Any = importlib.import_module(LABEL_RULES)
+
+
+def _expand_as_before(data: object, pattern: FieldPath, prefix: FieldPath = ()) -> list[tuple[FieldPath, object]]:
+    """The former `_expand`: every step over a list of values."""
+    found: list[tuple[FieldPath, object]] = [(prefix, data)]
+    for step in pattern:
+        if step == "*":
+            found = [
+                ((*path, index), item)
+                for path, value in found
+                if isinstance(value, list)
+                for index, item in enumerate(value)
+            ]
+        else:
+            found = [
+                ((*path, step), value[step]) for path, value in found if isinstance(value, Mapping) and step in value
+            ]
+        if not found:
+            break
+    return found
+
+
+def _pod_spec_violations_as_before(doc: Document, spec_path: FieldPath) -> Iterator[Violation]:
+    m = _LABELS
+    spec = doc.value(*spec_path)
+    if not isinstance(spec, Mapping):
+        return
+    labels_path = m.pod_template_labels_path(doc)
+    if labels_path is not None and labels_path != ("metadata", "labels"):
+        yield from m._label_map_violations(doc.value(*labels_path), labels_path)
+    yield from m._label_map_violations(spec.get("nodeSelector"), (*spec_path, "nodeSelector"))
+    affinity = spec.get("affinity")
+    if not isinstance(affinity, Mapping) and not spec.get("topologySpreadConstraints"):
+        return
+    for pattern in m._POD_SELECTORS:
+        for path, selector in _expand_as_before(spec, pattern, spec_path):
+            yield from m._selector_violations(selector, path)
+    for path, terms in _expand_as_before(spec, m._POD_NODE_TERMS, spec_path):
+        yield from m._node_terms_violations(terms, path)
+    for path, preference in _expand_as_before(spec, (*m._POD_NODE_PREFERENCES, "*", "preference"), spec_path):
+        if isinstance(preference, Mapping):
+            here = (*path, "matchExpressions")
+            yield from m._requirement_violations(preference.get("matchExpressions"), here, values=False)
+
+
+def _label_check_as_before(doc: Document) -> Iterator[Violation]:
+    """The former check: the labels read at their path, the pod spec read again, every pattern
+    expanded step by step over a list."""
+    m = _LABELS
+    yield from m._label_map_violations(doc.value("metadata", "labels"), ("metadata", "labels"))
+    if doc.kind in m._TABLED_KINDS:
+        key = (doc.group, doc.kind)
+        for pattern in m._LABEL_MAPS.get(key, ()):
+            for path, labels in _expand_as_before(doc.data, pattern):
+                yield from m._label_map_violations(labels, path)
+        for pattern in m._SELECTORS.get(key, ()):
+            for path, selector in _expand_as_before(doc.data, pattern):
+                yield from m._selector_violations(selector, path)
+        for pattern in m._NODE_TERMS.get(key, ()):
+            for path, terms in _expand_as_before(doc.data, pattern):
+                yield from m._node_terms_violations(terms, path)
+    spec_path = m.pod_spec_path(doc)
+    if spec_path is not None:
+        yield from _pod_spec_violations_as_before(doc, spec_path)
+
+
+_PATTERN_STEPS = st.sampled_from(["a", "b", "*", "spec"])
+_PATTERN_TREES = st.recursive(
+    st.one_of(st.none(), st.integers(0, 1), st.sampled_from(["a", "x"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "b", "spec", "*"]), inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2).map(MappingProxyType),
+    ),
+    max_leaves=12,
+)
+
+
+@given(_PATTERN_TREES, st.lists(_PATTERN_STEPS, max_size=5), st.sampled_from([(), ("spec",), ("x", 0)]))
+def test_expand_equals_the_former_expansion(data: object, pattern: list[str], prefix: FieldPath) -> None:
+    assert _LABELS._expand(data, tuple(pattern), prefix) == _expand_as_before(data, tuple(pattern), prefix)
+
+
+_BAD_LABELS = st.one_of(
+    st.dictionaries(st.sampled_from(["app", "-bad", "x/y/z", "{{ .k }}"]), st.sampled_from(["web", "-", "a b", ""])),
+    st.none(),
+    st.just("text"),
+    st.just(["app"]),
+)
+_LABEL_SELECTORS = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "matchLabels": _BAD_LABELS,
+            "matchExpressions": st.just([{"key": "-bad", "operator": "In", "values": ["a b"]}]),
+        },
+    ),
+    st.none(),
+)
+_AFFINITY_TERM = st.fixed_dictionaries(
+    {}, optional={"labelSelector": _LABEL_SELECTORS, "namespaceSelector": _LABEL_SELECTORS}
+)
+_AFFINITIES = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "podAntiAffinity": st.fixed_dictionaries(
+                {},
+                optional={
+                    "requiredDuringSchedulingIgnoredDuringExecution": st.lists(_AFFINITY_TERM, max_size=2),
+                    "preferredDuringSchedulingIgnoredDuringExecution": st.lists(
+                        st.fixed_dictionaries({"podAffinityTerm": _AFFINITY_TERM}), max_size=2
+                    ),
+                },
+            ),
+            "podAffinity": st.fixed_dictionaries(
+                {}, optional={"requiredDuringSchedulingIgnoredDuringExecution": st.lists(_AFFINITY_TERM, max_size=1)}
+            ),
+            "nodeAffinity": st.just(
+                {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {
+                        "nodeSelectorTerms": [{"matchExpressions": [{"key": "-bad", "operator": "In"}]}]
+                    },
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        {"preference": {"matchExpressions": [{"key": "x/y/z", "operator": "Exists"}]}}
+                    ],
+                }
+            ),
+        },
+    ),
+    st.none(),
+    st.just("text"),
+)
+
+
+@given(
+    st.sampled_from(["Deployment", "Pod", "CronJob", "Service", "StatefulSet", "NetworkPolicy", "PersistentVolume"]),
+    _BAD_LABELS,
+    _BAD_LABELS,
+    _BAD_LABELS,
+    _AFFINITIES,
+    st.one_of(st.none(), st.lists(st.fixed_dictionaries({"labelSelector": _LABEL_SELECTORS}), max_size=2)),
+    _LABEL_SELECTORS,
+)
+def test_the_label_rule_finds_what_the_former_reading_finds(
+    kind: str,
+    labels: object,
+    template_labels: object,
+    node_selector: object,
+    affinity: object,
+    spread: object,
+    selector: object,
+) -> None:
+    _same_label_findings(kind, labels, template_labels, node_selector, affinity, spread, selector)
+
+
+def test_the_label_rule_finds_what_the_former_reading_finds_in_each_place() -> None:
+    """Each kind with invalid labels in every place it has (the hypothesis search is derandomized)."""
+    bad = {"-bad": "web", "app": "a b", "{{ .k }}": "-"}
+    selector = {"matchLabels": bad, "matchExpressions": [{"key": "-bad", "operator": "NotIn", "values": ["a b"]}]}
+    term = {"labelSelector": selector, "namespaceSelector": selector}
+    affinity = {
+        "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [term],
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"podAffinityTerm": term}],
+        },
+        "podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term, term]},
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": "-bad", "operator": "In"}]}]
+            },
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+                {"preference": {"matchExpressions": [{"key": "x/y/z", "operator": "Exists"}]}}
+            ],
+        },
+    }
+    found: dict[str, int] = {}
+    for kind in ("Deployment", "Pod", "CronJob", "Service", "StatefulSet", "NetworkPolicy", "PersistentVolume"):
+        for place in ("labels", "template", "nodeSelector", "affinity", "spread", "selector"):
+            chosen = {
+                "labels": bad if place == "labels" else {"app": "web"},
+                "template_labels": bad if place == "template" else {"app": "web"},
+                "node_selector": bad if place == "nodeSelector" else None,
+                "affinity": affinity if place == "affinity" else None,
+                "spread": [{"labelSelector": selector}] if place == "spread" else None,
+                "selector": selector if place == "selector" else {"matchLabels": {"app": "web"}},
+            }
+            found[place] = found.get(place, 0) + _same_label_findings(kind, **chosen)
+    assert all(found.values()), found  # each place is read, and its invalid labels found
+
+
+def _same_label_findings(
+    kind: str,
+    labels: object,
+    template_labels: object,
+    node_selector: object,
+    affinity: object,
+    spread: object,
+    selector: object,
+) -> int:
+    """The number of findings, asserted equal to the former reading's."""
+    spec: dict[str, object] = {"containers": [{"name": "c"}], "nodeSelector": node_selector, "affinity": affinity}
+    if spread is not None:
+        spec["topologySpreadConstraints"] = spread
+    template = {"metadata": {"labels": template_labels}, "spec": spec}
+    body: dict[str, object] = {
+        "Deployment": {"selector": selector, "template": template},
+        "StatefulSet": {"selector": selector, "template": template, "volumeClaimTemplates": [template]},
+        "Pod": spec,
+        "CronJob": {"jobTemplate": {"metadata": {"labels": template_labels}, "spec": {"template": template}}},
+        "Service": {"selector": template_labels},
+        "NetworkPolicy": {"podSelector": selector, "ingress": [{"from": [{"podSelector": selector}]}]},
+        "PersistentVolume": {"nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": []}]}}},
+    }
+    group = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "CronJob": "batch/v1"}
+    group["NetworkPolicy"] = "networking.k8s.io/v1"
+    data = {"apiVersion": group.get(kind, "v1"), "kind": kind, "metadata": {"name": "o", "labels": labels}}
+    (doc,) = _load({**data, "spec": body[kind]})
+
+    def said(found: Iterable[Violation]) -> list[tuple[str, object]]:
+        return [(v.message, v.path) for v in found]
+
+    found = said(_LABELS.check.check(doc, None))
+    assert found == said(_label_check_as_before(doc))
+    return len(found)
