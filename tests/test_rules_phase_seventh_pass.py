@@ -15,10 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_source
+from kubelint_py.k8s import schema_validate, schemas
 from kubelint_py.k8s.workloads import ContainerScope, containers, is_namespaced, pod_spec_path
 from kubelint_py.model import Document, FieldPath, Source, Violation
 from kubelint_py.rule_api import RuleContext
 from kubelint_py.run.context import LintContext
+from tests import test_rules_phase_sixth_pass as _SIXTH
 
 TARGET_PORT_RULES = "kubelint_py.builtin_rules.network_connectivity.service_target_ports"
 HUGE = 10**5000  # a number Python will not write out as text (over 4,300 digits): str() raises
@@ -804,3 +806,158 @@ def _same_label_findings(
     found = said(_LABELS.check.check(doc, None))
     assert found == said(_label_check_as_before(doc))
     return len(found)
+
+
+# -- the schema walk: where it is kept as a chain, made into a path for an issue only --------------
+def _walk_items_flat(items: Any, sequence: Any, path: Any, out: list[Any]) -> None:
+    """The former `_walk_items`: every item's path made as it is walked into."""
+    sv: Any = schema_validate
+    leaf = items.leaf if items.leaf is not None else sv._prepare(items)
+    for index, item in enumerate(sequence):
+        kind = type(item)
+        if kind in leaf:
+            continue
+        if kind is str:
+            if items.ok_strings is not None and item in items.ok_strings:
+                continue
+        elif kind is dict:
+            if items.direct_object:
+                _walk_object_flat(items, item, (*path, index), out)
+                continue
+        elif kind is int:
+            bounds = items.int_bounds
+            if bounds is not None and bounds[0] <= item <= bounds[1]:
+                continue
+        sv._descend(items, item, kind, (*path, index), out)
+
+
+def _walk_object_flat(node: Any, value: Any, path: Any, out: list[Any]) -> None:
+    """The former `_walk_object` (at 1c41743): every map's path made as it is walked into."""
+    sv: Any = schema_validate
+    props = node.props
+    additional = node.additional
+    suggested: set[str] | None = None
+    for key, child in value.items():
+        sub = props.get(key)
+        if sub is None and not isinstance(key, str):
+            name = sv._key_text(key)
+            key = key if isinstance(key, int) else name
+            sub = props.get(name)
+        if sub is None:
+            if additional is True:
+                continue
+            if additional is False:
+                name = key if isinstance(key, str) else sv._key_text(key)
+                where = f" of {node.title}" if node.title else ""
+                close = sv.did_you_mean(name, props)
+                suggestion = ""
+                if close:
+                    suggested = {close} if suggested is None else suggested | {close}
+                    suggestion = f" (did you mean `{close}`?)"
+                out.append(
+                    sv.Issue(True, (*path, key), f"`{sv.format_path((*path, key))}` is not a field{where}", suggestion)
+                )
+                continue
+            sub = additional
+        leaf = sub.leaf if sub.leaf is not None else sv._prepare(sub)
+        kind = type(child)
+        if kind in leaf:
+            continue
+        if kind is str:
+            if sub.ok_strings is not None and child in sub.ok_strings:
+                continue
+            if sub.special == "quantity" and sv._is_quantity(child):
+                continue
+        elif kind is dict:
+            if sub.direct_object:
+                _walk_object_flat(sub, child, (*path, key), out)
+                continue
+        elif kind is list:
+            if sub.direct_array:
+                _walk_items_flat(sub.items, child, (*path, key), out)
+                continue
+        elif kind is int:
+            bounds = sub.int_bounds
+            if bounds is not None and bounds[0] <= child <= bounds[1]:
+                continue
+        sv._descend(sub, child, kind, (*path, key), out)
+    for required in node.required:
+        if value.get(required) is None and (suggested is None or required not in suggested):
+            declared = props.get(required)
+            if declared is not None and declared.nullable and required in value:
+                continue
+            shown = sv.format_path(path)
+            out.append(sv.Issue(False, (*path, required), f"`{shown}` is missing the required field `{required}`"))
+
+
+def _issues_flat(node: Any, data: object, kind: str) -> list[Any]:
+    """`validate` through the former loops (the module's own `_walk` and `_descend` call them)."""
+    walk_object, walk_items = schema_validate._walk_object, schema_validate._walk_items
+    try:
+        schema_validate._walk_object = _walk_object_flat  # type: ignore[assignment]
+        schema_validate._walk_items = _walk_items_flat  # type: ignore[assignment]
+        return schemas.validate(node, data, kind)
+    finally:
+        schema_validate._walk_object, schema_validate._walk_items = walk_object, walk_items  # type: ignore[assignment]
+
+
+_POD_KEYS = st.sampled_from(
+    ["name", "image", "ports", "env", "resources", "securityContext", "nmae", "imagePullPolicy"]
+)
+_POD_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-1, 2**40), st.sampled_from(["x", "Always", "100m", "", "1e"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.one_of(_POD_KEYS, st.sampled_from(["containerPort", "value", "requests", "cpu", "limits", 1, True])),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=14,
+)
+
+
+@given(
+    st.lists(st.dictionaries(_POD_KEYS, _POD_VALUES, max_size=5), max_size=3),
+    st.dictionaries(st.sampled_from(["containers", "volumes", "nodeSelector", "hostNetwork", "x"]), _POD_VALUES),
+    st.dictionaries(st.sampled_from(["name", "labels", "annotations", "nmae"]), _POD_VALUES, max_size=3),
+)
+def test_the_schema_walk_with_a_chain_equals_the_walk_that_makes_each_path(
+    containers: list[dict[str, object]], spec: dict[str, object], metadata: dict[str, object]
+) -> None:
+    """A Pod under the built-in schema: the same issues, paths and messages, in the same order."""
+    from kubelint_py.k8s.apiversions import newest_release
+    from kubelint_py.k8s.schema_bundle import schema_bundle
+
+    node = schemas.SchemaRun(schema_bundle(), None, newest_release()).root("v1", "Pod")
+    assert node is not None
+    data = {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": {"containers": containers, **spec}}
+    assert schemas.validate(node, data, "Pod") == _issues_flat(node, data, "Pod")
+
+
+@given(st.dictionaries(_SIXTH._SPEC_KEYS, _SIXTH._VALUES, max_size=6))
+def test_the_schema_walk_with_a_chain_equals_it_under_keys_of_every_type(spec: dict[Any, object]) -> None:
+    data = {"apiVersion": "example.com/v1", "kind": "Thing", "spec": spec}
+    assert schemas.validate(_SIXTH._SCHEMA, data) == _issues_flat(_SIXTH._SCHEMA, data, "")
+
+
+def test_an_issue_deep_in_lists_and_maps_is_said_at_its_path() -> None:
+    from kubelint_py.k8s.apiversions import newest_release
+    from kubelint_py.k8s.schema_bundle import schema_bundle
+
+    node = schemas.SchemaRun(schema_bundle(), None, newest_release()).root("v1", "Pod")
+    assert node is not None
+    container = {"name": "a", "image": "x", "env": [{"name": "A", "valueFrom": {"fieldRef": {"zzz": "x"}}}]}
+    data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{}, container]}}
+    assert [(issue.path, issue.message) for issue in schemas.validate(node, data, "Pod")] == [
+        (("spec", "containers", 0, "name"), "`spec.containers[0]` is missing the required field `name`"),
+        (
+            ("spec", "containers", 1, "env", 0, "valueFrom", "fieldRef", "zzz"),
+            "`spec.containers[1].env[0].valueFrom.fieldRef.zzz` is not a field of ObjectFieldSelector",
+        ),
+        (
+            ("spec", "containers", 1, "env", 0, "valueFrom", "fieldRef", "fieldPath"),
+            "`spec.containers[1].env[0].valueFrom.fieldRef` is missing the required field `fieldPath`",
+        ),
+    ]

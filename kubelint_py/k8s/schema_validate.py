@@ -275,6 +275,39 @@ def _descend(node: Node, value: object, kind: type, path: Path_, out: list[Issue
 
 
 def _walk_items(items: Node, sequence: list[object], path: Path_, out: list[Issue]) -> None:
+    """The items of a list at `path` (from `_walk` and `_descend`): `_walk_items_at`."""
+    _walk_items_at(items, sequence, _at(path), out)
+
+
+def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list[Issue]) -> None:
+    """The entries of a map at `path` (from `_walk` and `_descend`): `_walk_object_at`."""
+    _walk_object_at(node, value, _at(path), out)
+
+
+# The loops below pass where they are as a chain, `(parent, key)` from the root `()`, made into
+# a path (`_path`) only for an issue or a value the loops cannot pass (1,323 on the
+# 10,000-document corpus), not as a copy of the parent's path plus a key for each of the
+# 196,000 maps and lists walked into: validate() over the corpus 0.142 -> 0.131 s.
+_At = tuple[()] | tuple["_At", str | int]
+
+
+def _at(path: Path_) -> _At:
+    at: _At = ()
+    for step in path:
+        at = (at, step)
+    return at
+
+
+def _path(at: _At) -> Path_:
+    steps: list[str | int] = []
+    while at:
+        at, step = at
+        steps.append(step)
+    steps.reverse()
+    return tuple(steps)
+
+
+def _walk_items_at(items: Node, sequence: list[object], at: _At, out: list[Issue]) -> None:
     leaf = items.leaf
     if leaf is None:
         leaf = _prepare(items)
@@ -287,16 +320,16 @@ def _walk_items(items: Node, sequence: list[object], path: Path_, out: list[Issu
                 continue
         elif kind is dict:
             if items.direct_object:
-                _walk_object(items, item, (*path, index), out)  # type: ignore[arg-type]
+                _walk_object_at(items, item, (at, index), out)  # type: ignore[arg-type]
                 continue
         elif kind is int:
             bounds = items.int_bounds
             if bounds is not None and bounds[0] <= item <= bounds[1]:  # type: ignore[operator]
                 continue
-        _descend(items, item, kind, (*path, index), out)
+        _descend(items, item, kind, (*_path(at), index), out)
 
 
-def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list[Issue]) -> None:
+def _walk_object_at(node: Node, value: Mapping[Any, object], at: _At, out: list[Issue]) -> None:
     props = node.props
     additional = node.additional
     suggested: set[str] | None = None
@@ -322,9 +355,8 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
                 if close:
                     suggested = {close} if suggested is None else suggested | {close}
                     suggestion = f" (did you mean `{close}`?)"
-                out.append(
-                    Issue(True, (*path, key), f"`{format_path((*path, key))}` is not a field{where}", suggestion)
-                )
+                path = (*_path(at), key)
+                out.append(Issue(True, path, f"`{format_path(path)}` is not a field{where}", suggestion))
                 continue
             sub = additional
         leaf = sub.leaf
@@ -340,25 +372,27 @@ def _walk_object(node: Node, value: Mapping[Any, object], path: Path_, out: list
                 continue  # (`_check_special`'s verdict: 12,600 resource quantities of the corpus)
         elif kind is dict:
             if sub.direct_object:
-                _walk_object(sub, child, (*path, key), out)  # type: ignore[arg-type]
+                _walk_object_at(sub, child, (at, key), out)  # type: ignore[arg-type]
                 continue
         elif kind is list:
             if sub.direct_array:
-                _walk_items(sub.items, child, (*path, key), out)  # type: ignore[arg-type]
+                _walk_items_at(sub.items, child, (at, key), out)  # type: ignore[arg-type]
                 continue
         elif kind is int:
             bounds = sub.int_bounds
             if bounds is not None and bounds[0] <= child <= bounds[1]:  # type: ignore[operator]
                 continue
-        _descend(sub, child, kind, (*path, key), out)
+        _descend(sub, child, kind, (*_path(at), key), out)
     for required in node.required:
         # a misspelt required field is one problem, reported once as the unknown field
         if value.get(required) is None and (suggested is None or required not in suggested):
             declared = props.get(required)
             if declared is not None and declared.nullable and required in value:
                 continue
-            shown = format_path(path)
-            out.append(Issue(False, (*path, required), f"`{shown}` is missing the required field `{required}`"))
+            path = _path(at)
+            out.append(
+                Issue(False, (*path, required), f"`{format_path(path)}` is missing the required field `{required}`")
+            )
 
 
 def _key_text(key: object) -> str:
