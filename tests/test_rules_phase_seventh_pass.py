@@ -961,3 +961,115 @@ def test_an_issue_deep_in_lists_and_maps_is_said_at_its_path() -> None:
             "`spec.containers[1].env[0].valueFrom.fieldRef` is missing the required field `fieldPath`",
         ),
     ]
+
+
+# -- the pod's volumes read from the kept pod spec ---------------------------------------------------
+_VOLUME_ITEMS = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": st.one_of(st.sampled_from(["v", "certs"]), st.integers(0, 1)),
+            "secret": st.one_of(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "defaultMode": st.sampled_from([0o644, 0o600, 0o660, 0o777, True, "0644"]),
+                        "items": st.lists(
+                            st.fixed_dictionaries(
+                                {"key": st.just("k")}, optional={"mode": st.sampled_from([0o604, 0o400])}
+                            ),
+                            max_size=2,
+                        ),
+                    },
+                ),
+                st.none(),
+                st.just("text"),
+            ),
+            "projected": st.one_of(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "defaultMode": st.sampled_from([0o644, 0o400]),
+                        "sources": st.lists(
+                            st.one_of(
+                                st.just({"secret": {"name": "s", "items": [{"key": "k", "mode": 0o666}]}}),
+                                st.just({"configMap": {"name": "c"}}),
+                                st.just({"secret": None}),
+                            ),
+                            max_size=2,
+                        ),
+                    },
+                ),
+                st.none(),
+            ),
+            "hostPath": st.just({"path": "/var/run/docker.sock"}),
+            "emptyDir": st.just({}),
+        },
+    ),
+    st.none(),
+    st.just("text"),
+)
+
+
+def _secret_modes_as_before(doc: Document) -> Iterator[Violation]:
+    """The former secret-volume-mode-too-open: the words and path of every volume made first."""
+    module: Any = importlib.import_module("kubelint_py.builtin_rules.secret_management.secret_volume_mode_too_open")
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    for i, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+        if not isinstance(volume, Mapping):
+            continue
+        name = volume.get("name")
+        label = f'volume "{name}"' if isinstance(name, str) else f"volume #{i}"
+        base: FieldPath = (*spec_path, "volumes", i)
+        secret = volume.get("secret")
+        if isinstance(secret, Mapping):
+            yield from module._modes(f"Secret {label}", secret, (*base, "secret"), defaults=True)
+        projected = volume.get("projected")
+        if not isinstance(projected, Mapping):
+            continue
+        sources = projected.get("sources")
+        secret_sources = [
+            (j, s["secret"])
+            for j, s in enumerate(sources if isinstance(sources, list) else ())
+            if isinstance(s, Mapping) and isinstance(s.get("secret"), Mapping)
+        ]
+        if not secret_sources:
+            continue
+        problem = module._mode_problem(projected.get("defaultMode"))
+        if problem is not None:
+            yield Violation(
+                f"projected {label} (with a Secret source) sets defaultMode {problem}",
+                (*base, "projected", "defaultMode"),
+            )
+        for j, source in secret_sources:
+            yield from module._modes(
+                f"projected {label}", source, (*base, "projected", "sources", j, "secret"), defaults=False
+            )
+
+
+@given(
+    st.sampled_from(["Deployment", "Pod", "CronJob", "Service"]),
+    st.one_of(st.lists(_VOLUME_ITEMS, max_size=4), st.none(), st.just("text")),
+)
+def test_the_pods_volumes_are_the_list_at_their_path(kind: str, volumes: object) -> None:
+    from kubelint_py.k8s.workloads import pod_volumes
+
+    spec = {"containers": [{"name": "c"}], "volumes": volumes}
+    body = {
+        "Deployment": {"template": {"spec": spec}},
+        "Pod": spec,
+        "CronJob": {"jobTemplate": {"spec": {"template": {"spec": spec}}}},
+        "Service": {"volumes": volumes},
+    }[kind]
+    version = {"Deployment": "apps/v1", "CronJob": "batch/v1"}.get(kind, "v1")
+    (doc,) = _load({"apiVersion": version, "kind": kind, "metadata": {"name": "w"}, "spec": body})
+    spec_path = pod_spec_path(doc)
+    assert pod_volumes(doc) == (doc.sequence(*spec_path, "volumes") if spec_path is not None else ())
+    module: Any = importlib.import_module("kubelint_py.builtin_rules.secret_management.secret_volume_mode_too_open")
+
+    def said(found: Iterable[Violation]) -> list[tuple[str, object]]:
+        return [(v.message, v.path) for v in found]
+
+    assert said(module.check.check(doc, None)) == said(_secret_modes_as_before(doc))

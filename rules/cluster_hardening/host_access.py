@@ -5,6 +5,7 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.workloads import pod_volumes
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -149,7 +150,7 @@ def _host_path_volumes(doc: Document) -> Iterator[tuple[int, str, object]]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
-    for index, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+    for index, volume in enumerate(pod_volumes(doc)):
         # exact type first: the loader's plain dicts skip the ABC isinstance check
         if not (type(volume) is dict or isinstance(volume, Mapping)) or volume.get("hostPath") is None:
             continue

@@ -15,6 +15,7 @@ from kubelint_py.k8s.podsecurity import (
     uses_user_namespace,
 )
 from kubelint_py.k8s.windows import windows_targeted
+from kubelint_py.k8s.workloads import pod_volumes
 from kubelint_py.rule_api import (
     ContainerRef,
     ContainerScope,
@@ -44,7 +45,7 @@ def check_volume_type(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
-    for number, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+    for number, volume in enumerate(pod_volumes(doc)):
         if not (type(volume) is dict or isinstance(volume, Mapping)):  # (exact type first: no ABC isinstance)
             continue
         name = volume.get("name")

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.quantity import quantity_from_manifest
+from kubelint_py.k8s.workloads import pod_volumes
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -65,7 +66,7 @@ def check_in_tree(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
-    for number, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+    for number, volume in enumerate(pod_volumes(doc)):
         if not (type(volume) is dict or isinstance(volume, Mapping)):
             continue
         for source, driver in _IN_TREE_SOURCES.items():
@@ -210,7 +211,7 @@ def check_node_local(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if spec_path is None:
         return
     host_paths: dict[str, str] = {}
-    for volume in doc.sequence(*spec_path, "volumes"):
+    for volume in pod_volumes(doc):
         # (exact tests first, for the loader's dicts and the usual absent None: no ABC isinstance)
         if not (type(volume) is dict or isinstance(volume, Mapping)):
             continue

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.workloads import pod_volumes
 from kubelint_py.rule_api import Document, RuleContext, Violation, pod_spec_path, rule
 
 
@@ -11,7 +12,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     if spec_path is None:
         return
     limit = int(ctx.options.get("maxExpirationSeconds", 86400))
-    for i, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+    for i, volume in enumerate(pod_volumes(doc)):
         # (exact tests first, for the loader's dicts and the usual absent None: no ABC isinstance)
         projected = volume.get("projected") if type(volume) is dict or isinstance(volume, Mapping) else None
         is_map = projected is not None and (type(projected) is dict or isinstance(projected, Mapping))

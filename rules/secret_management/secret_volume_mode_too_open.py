@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 
+from kubelint_py.k8s.workloads import pod_volumes
 from kubelint_py.rule_api import Document, FieldPath, RuleContext, Violation, pod_spec_path, rule
 
 
@@ -23,16 +24,17 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Violation]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
-    for i, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+    for i, volume in enumerate(pod_volumes(doc)):
         if not (type(volume) is dict or isinstance(volume, Mapping)):  # (exact type first: no ABC isinstance)
             continue
+        secret, projected = volume.get("secret"), volume.get("projected")
+        if secret is None and projected is None:
+            continue  # (most volumes: no words or path to make for them)
         name = volume.get("name")
         label = f'volume "{name}"' if isinstance(name, str) else f"volume #{i}"
         base: FieldPath = (*spec_path, "volumes", i)
-        secret = volume.get("secret")
         if isinstance(secret, Mapping):
             yield from _modes(f"Secret {label}", secret, (*base, "secret"), defaults=True)
-        projected = volume.get("projected")
         if not isinstance(projected, Mapping):
             continue
         sources = projected.get("sources")

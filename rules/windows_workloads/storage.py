@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.windows import windows_targeted
+from kubelint_py.k8s.workloads import pod_volumes
 from kubelint_py.rule_api import (
     ContainerScope,
     Document,
@@ -28,7 +29,7 @@ def _volumes(doc: Document) -> Iterator[tuple[FieldPath, Mapping[str, object]]]:
     spec_path = pod_spec_path(doc)
     if spec_path is None:
         return
-    for number, volume in enumerate(doc.sequence(*spec_path, "volumes")):
+    for number, volume in enumerate(pod_volumes(doc)):
         if isinstance(volume, Mapping):
             yield (*spec_path, "volumes", number), volume
 
