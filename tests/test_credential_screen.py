@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 
 from kubelint_py.input.loader import LoadOptions, LoadResult, load_text
 from kubelint_py.k8s.credentials import _ANCHOR_RE, DEFAULT_SCANNER, text_spells_no_credential
+from tests.test_rules_phase_shortcuts import ANCHOR_ALPHABET, ANCHORS
 
 SCREENED = LoadOptions(credential_screen=text_spells_no_credential)
 
@@ -97,6 +98,19 @@ _TEXT_PIECES = st.sampled_from(
 def test_yaml_shaped_text_is_screened_soundly(body: str) -> None:
     """Any text: whatever parses, a passed document spells no anchor."""
     _assert_screen_is_sound("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  " + body)
+
+
+@given(st.text(ANCHOR_ALPHABET, max_size=40))
+@example("a://u:p@h")
+def test_the_screen_finds_every_anchor_the_scan_looks_for(text: str) -> None:
+    """Text the scan's own anchor search (`_ANCHOR_RE`) finds an anchor in is never passed."""
+    if _ANCHOR_RE.search(text) is not None:
+        assert not text_spells_no_credential(text)
+
+
+@given(st.text(), st.sampled_from(ANCHORS), st.text())
+def test_a_text_with_an_anchor_is_never_passed(before: str, anchor: str, after: str) -> None:
+    assert not text_spells_no_credential(before + anchor + after)
 
 
 @pytest.mark.parametrize(
