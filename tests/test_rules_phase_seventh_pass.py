@@ -1073,3 +1073,115 @@ def test_the_pods_volumes_are_the_list_at_their_path(kind: str, volumes: object)
         return [(v.message, v.path) for v in found]
 
     assert said(module.check.check(doc, None)) == said(_secret_modes_as_before(doc))
+
+
+# -- apparmor-unconfined and selinux-options-custom: whose securityContext, said for a finding ------
+BASELINE_RULES = "kubelint_py.builtin_rules.cluster_hardening.pod_security_baseline"
+
+
+def _security_contexts_before(doc: Document) -> Iterator[tuple[str, FieldPath, Mapping[str, object]]]:
+    """The former `_security_contexts`: each owner named and its path made as it is found."""
+    module: Any = importlib.import_module(BASELINE_RULES)
+    spec_path = pod_spec_path(doc)
+    if spec_path is None:
+        return
+    pod_ctx = module.pod_spec(doc).get("securityContext")
+    if isinstance(pod_ctx, Mapping):
+        yield module._POD, (*spec_path, "securityContext"), pod_ctx
+    for container in containers(doc, ContainerScope.ALL):
+        own = container.data.get("securityContext")
+        if isinstance(own, Mapping):
+            yield container.describe(), (*container.path, "securityContext"), own
+
+
+def _baseline_before(doc: Document, ctx: RuleContext) -> list[Violation]:
+    """The former selinux-options-custom and apparmor-unconfined checks (the annotations part as is)."""
+    module: Any = importlib.import_module(BASELINE_RULES)
+    if module.windows_targeted(doc):
+        return []
+    found: list[Violation] = []
+    for who, path, security in _security_contexts_before(doc):
+        options = security.get("seLinuxOptions")
+        if not isinstance(options, Mapping):
+            continue
+        kind = options.get("type")
+        if isinstance(kind, str) and not module.selinux_type_allowed(kind, target := module._target(ctx)):
+            found.append(Violation(module._selinux_type_text(who, kind, target), (*path, "seLinuxOptions", "type")))
+        for field in ("user", "role"):
+            value = options.get(field)
+            if isinstance(value, str) and value:
+                message = f"{who} sets seLinuxOptions.{field}: {module.quote(value)}; Baseline allows no custom {field}"
+                found.append(Violation(message, (*path, "seLinuxOptions", field)))
+    for who, path, security in _security_contexts_before(doc):
+        profile = security.get("appArmorProfile")
+        if not isinstance(profile, Mapping):
+            continue
+        kind = profile.get("type")
+        if not isinstance(kind, str) or kind in module.APPARMOR_ALLOWED_TYPES:
+            continue
+        if kind == "Unconfined":
+            text = "no AppArmor profile confines " + ("the containers that inherit it" if who == module._POD else "it")
+        else:
+            text = "Baseline allows only RuntimeDefault or Localhost"
+        found.append(
+            Violation(
+                f"{who} sets appArmorProfile.type: {module.quote(kind)}; {text}", (*path, "appArmorProfile", "type")
+            )
+        )
+    found.extend(module._apparmor_annotations(doc))
+    return found
+
+
+_SECURITY_CONTEXTS = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "seLinuxOptions": st.one_of(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "type": st.sampled_from(["container_t", "spc_t", "container_init_t", 3]),
+                        "user": st.sampled_from(["system_u", ""]),
+                        "role": st.sampled_from(["sysadm_r", ""]),
+                        "level": st.just("s0:c1"),
+                    },
+                ),
+                st.just("text"),
+            ),
+            "appArmorProfile": st.one_of(
+                st.fixed_dictionaries(
+                    {}, optional={"type": st.sampled_from(["RuntimeDefault", "Localhost", "Unconfined", "Other", 1])}
+                ),
+                st.none(),
+            ),
+            "runAsUser": st.just(1000),
+        },
+    ),
+    st.none(),
+    st.just("text"),
+)
+
+
+@given(
+    st.one_of(_SECURITY_CONTEXTS, st.none()),
+    st.lists(st.fixed_dictionaries({"name": st.sampled_from(["a", ""]), "securityContext": _SECURITY_CONTEXTS})),
+    st.lists(st.fixed_dictionaries({"name": st.just("i"), "securityContext": _SECURITY_CONTEXTS}), max_size=1),
+    st.sampled_from(["Deployment", "Pod"]),
+)
+def test_the_baseline_rules_find_what_the_former_reading_finds(
+    pod_context: object, containers: list[dict[str, object]], init: list[dict[str, object]], kind: str
+) -> None:
+    module: Any = importlib.import_module(BASELINE_RULES)
+    spec: dict[str, object] = {"containers": containers, "initContainers": init}
+    if pod_context is not None:
+        spec["securityContext"] = pod_context
+    body = spec if kind == "Pod" else {"template": {"spec": spec}}
+    data = {"apiVersion": "v1" if kind == "Pod" else "apps/v1", "kind": kind, "metadata": {"name": "w"}, "spec": body}
+    (doc,) = _load(data)
+    ctx = RuleContext(LintContext([doc]))
+
+    def said(found: Iterable[Violation]) -> list[tuple[str, object]]:
+        return [(v.message, v.path) for v in found]
+
+    now = [*module.check_selinux.check(doc, ctx), *module.check_apparmor.check(doc, ctx)]
+    assert said(now) == said(_baseline_before(doc, ctx))
