@@ -316,18 +316,21 @@ class CredentialScanner(NamedTuple):  # not a dataclass: ~0.5 ms less of every s
         return None
 
     def scan(
-        self, data: object, path: FieldPath = (), *, skip: Iterable[FieldPath] = ()
+        self, data: object, path: FieldPath = (), *, skip: Iterable[FieldPath] = (), screened: bool = False
     ) -> Iterator[tuple[FieldPath, CredentialHit]]:
         """Every string under `data` (mapping values and list items) that holds a credential,
-        ordered by path (mapping keys as text); paths in `skip` are not entered.
+        ordered by path (mapping keys as text); paths in `skip` are not entered. `screened`: the
+        loader found no anchor in the source text `data` was read from (`Document.credential_free`).
 
         Runs over every string of every document: a depth-first walk with an explicit stack
         (hostile nesting cannot exhaust the interpreter's), children last to first; a path is
         built only for a collection or a hit, and the skipped paths are followed as a tree
         alongside the walk instead of testing every path.
         """
-        if self.anchored and _no_anchor_anywhere(data):
-            return  # most documents: one C-level serialisation and search, before anything is built
+        if self.anchored and (screened or _no_anchor_anywhere(data)):
+            # most documents: screened while loaded, else one C-level serialisation and search,
+            # before anything is built (the anchors are exact for the built-in patterns alone)
+            return
         skips = _skip_tree(path, skip)
         if skips is _SKIPPED:
             return
