@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 
 from kubelint_py.k8s.identifiers import is_templated
 from kubelint_py.k8s.selectors import Requirement, label_text
-from kubelint_py.k8s.workloads import is_deployment_like, pod_template_labels_path
+from kubelint_py.k8s.workloads import is_deployment_like, pod_template_labels, pod_template_labels_path
 from kubelint_py.rule_api import (
     Document,
     FieldPath,
@@ -120,8 +120,7 @@ def _met_as_written(doc: Document, selector: Mapping[str, object]) -> bool:
     match = selector.get("matchLabels")
     if type(match) is not dict or not match:
         return False
-    path = pod_template_labels_path(doc)
-    labels = doc.value(*path) if path else None
+    labels = pod_template_labels(doc)
     return (
         type(labels) is dict and match.items() <= labels.items() and all(type(value) is str for value in match.values())
     )
